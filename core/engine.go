@@ -1,0 +1,164 @@
+// Package core is the engagement engine of Engage: communities and their members,
+// projects, and the rules that govern them, with the persistence port (Store) they
+// need, event-key idempotency and the outbox of messages to send.
+//
+// core does no I/O of its own and knows no platform, template or driver: time comes
+// from an injected clock, storage from a Store, text from the prompts package of the
+// caller. It imports nothing of the project but core/tally.
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// Engine runs the engine's operations against a Store. It is safe for concurrent use.
+type Engine struct {
+	store Store
+	now   func() time.Time
+}
+
+// New returns an engine on st whose clock is now (time.Now when nil).
+func New(st Store, now func() time.Time) *Engine {
+	if now == nil {
+		now = time.Now
+	}
+	return &Engine{store: st, now: now}
+}
+
+// Now returns the engine clock's current time.
+func (e *Engine) Now() time.Time { return e.now() }
+
+// Store returns the engine's store.
+func (e *Engine) Store() Store { return e.store }
+
+// Tx is one transaction of the engine: every operation of the domain is a method of
+// Tx, so a whole interaction (checks, writes, the event key, outbox messages) commits
+// or fails as one. Now is fixed for the transaction's life.
+type Tx struct {
+	kv  StoreTx
+	now time.Time
+	// Enqueued counts outbox items written in this transaction, so the caller knows
+	// whether to wake the dispatcher after commit.
+	Enqueued int
+	// Scheduled is the earliest job due time written in this transaction (zero if none).
+	Scheduled time.Time
+}
+
+// Now returns the transaction's time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// eventRecord is what an event key remembers: when it was handled and its answer.
+type eventRecord struct {
+	At     time.Time `json:"at"`
+	Answer []byte    `json:"answer,omitempty"`
+}
+
+// Result is what Do reports.
+type Result struct {
+	Answer   []byte // the answer fn returned, or the first answer for a replayed key
+	Replayed bool   // the key had been handled before: nothing was changed
+	Enqueued int    // outbox items written
+	Next     time.Time
+}
+
+// Do runs fn in one transaction under the idempotency key: when key was handled
+// before, fn is not run and the first answer is returned with Replayed set. When fn
+// succeeds, its answer is recorded under key in the same transaction. When fn fails
+// nothing is written and the error is returned; the caller may then Remember a
+// refusal's answer. An empty key disables the check.
+func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, error)) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	var res Result
+	err := e.store.Update(ctx, func(kv StoreTx) error {
+		res = Result{}
+		now := e.now()
+		if key != "" {
+			raw, err := kv.Get(bucketEvent, key)
+			if err == nil {
+				var rec eventRecord
+				if err := json.Unmarshal(raw, &rec); err != nil {
+					return Internal("read event", err)
+				}
+				res = Result{Answer: rec.Answer, Replayed: true}
+				return nil
+			} else if !errors.Is(err, ErrNoKey) {
+				return err
+			}
+		}
+		tx := &Tx{kv: kv, now: now}
+		answer, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		if key != "" {
+			if err := tx.putJSON(bucketEvent, key, eventRecord{At: now, Answer: answer}); err != nil {
+				return err
+			}
+		}
+		res = Result{Answer: answer, Enqueued: tx.Enqueued, Next: tx.Scheduled}
+		return nil
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	return res, nil
+}
+
+// Remember records answer under key unless the key is already known, and returns
+// the answer now recorded. It is how a refused command's answer is kept, so a
+// redelivered event gets the same refusal even if the state changed meanwhile.
+func (e *Engine) Remember(ctx context.Context, key string, answer []byte) ([]byte, error) {
+	res, err := e.Do(ctx, key, func(*Tx) ([]byte, error) { return answer, nil })
+	return res.Answer, err
+}
+
+// View runs fn in a read-only transaction.
+func (e *Engine) View(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	now := e.now()
+	return e.store.View(ctx, func(kv StoreTx) error { return fn(&Tx{kv: kv, now: now}) })
+}
+
+// Update runs fn in one read-write transaction without an event key (scheduler jobs,
+// the dispatcher's bookkeeping).
+func (e *Engine) Update(ctx context.Context, fn func(tx *Tx) error) (Result, error) {
+	return e.Do(ctx, "", func(tx *Tx) ([]byte, error) { return nil, fn(tx) })
+}
+
+// PruneEvents deletes event keys older than before, at most limit of them, and
+// returns how many it deleted. Platforms redeliver within hours, so a week is plenty.
+func (e *Engine) PruneEvents(ctx context.Context, before time.Time, limit int) (int, error) {
+	var n int
+	_, err := e.Update(ctx, func(tx *Tx) error {
+		n = 0
+		var old []string
+		err := tx.kv.Scan(bucketEvent, "", false, func(k string, v []byte) error {
+			var rec eventRecord
+			if json.Unmarshal(v, &rec) == nil && rec.At.Before(before) {
+				old = append(old, k)
+				if len(old) >= limit {
+					return ErrStop
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if err := tx.kv.Delete(bucketEvent, k); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}

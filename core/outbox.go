@@ -1,0 +1,146 @@
+package core
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// OutboxItem is a message waiting to be sent. It is written in the same transaction
+// as the change that caused it, so a committed change never loses its messages, and
+// it is deleted only once the platform accepted it. The payload is the rendered
+// message, opaque to the engine.
+type OutboxItem struct {
+	Seq       uint64    `json:"seq"`
+	Platform  string    `json:"platform"`
+	Payload   []byte    `json:"payload"`
+	Coalesce  string    `json:"coalesce,omitempty"`
+	NotBefore time.Time `json:"not_before,omitzero"`
+	Attempts  int       `json:"attempts,omitempty"`
+	LastError string    `json:"last_error,omitempty"`
+	Created   time.Time `json:"created"`
+}
+
+// Enqueue writes a message to the outbox for platform. When coalesce is not empty
+// and an unsent message with the same coalescing key is waiting, that message's
+// payload is replaced instead (a tally edited ten times in a second is sent once,
+// with the last figures). notBefore delays sending (zero: now).
+func (tx *Tx) Enqueue(platform string, payload []byte, coalesce string, notBefore time.Time) error {
+	if coalesce != "" {
+		raw, err := tx.kv.Get(bucketCoalesce, coalesce)
+		if ok, err := found(err); err != nil {
+			return err
+		} else if ok {
+			it := new(OutboxItem)
+			err := tx.getJSON(bucketOutbox, string(raw), it)
+			if ok, err := found(err); err != nil {
+				return err
+			} else if ok {
+				it.Payload = payload
+				tx.Enqueued++
+				return tx.putJSON(bucketOutbox, string(raw), it)
+			}
+		}
+	}
+	seq, err := tx.next("outbox")
+	if err != nil {
+		return err
+	}
+	it := &OutboxItem{Seq: seq, Platform: platform, Payload: payload, Coalesce: coalesce, NotBefore: notBefore, Created: tx.now}
+	if err := tx.putJSON(bucketOutbox, pad(seq), it); err != nil {
+		return err
+	}
+	if coalesce != "" {
+		if err := tx.kv.Put(bucketCoalesce, coalesce, []byte(pad(seq))); err != nil {
+			return err
+		}
+	}
+	tx.Enqueued++
+	return nil
+}
+
+// Outbox returns up to limit waiting messages in the order they were written,
+// those of platform only when platform is not empty, skipping those not due at now.
+func (tx *Tx) Outbox(platform string, now time.Time, limit int) ([]*OutboxItem, error) {
+	var out []*OutboxItem
+	err := scanJSON(tx, bucketOutbox, "", false, func(_ string, it *OutboxItem) error {
+		if (platform == "" || it.Platform == platform) && !it.NotBefore.After(now) {
+			out = append(out, it)
+			if len(out) >= limit {
+				return ErrStop
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// OutboxStats returns the number of waiting messages and the age of the oldest.
+func (tx *Tx) OutboxStats() (n int, oldest time.Duration, err error) {
+	err = tx.kv.Scan(bucketOutbox, "", false, func(_ string, raw []byte) error {
+		if n == 0 {
+			var it OutboxItem
+			if json.Unmarshal(raw, &it) == nil {
+				oldest = tx.now.Sub(it.Created)
+			}
+		}
+		n++
+		return nil
+	})
+	return n, oldest, err
+}
+
+// NextOutboxDue returns when the earliest delayed message falls due (zero if none is
+// delayed past now).
+func (tx *Tx) NextOutboxDue() (time.Time, error) {
+	var next time.Time
+	err := scanJSON(tx, bucketOutbox, "", false, func(_ string, it *OutboxItem) error {
+		if it.NotBefore.After(tx.now) && (next.IsZero() || it.NotBefore.Before(next)) {
+			next = it.NotBefore
+		}
+		return nil
+	})
+	return next, err
+}
+
+// OutboxSent removes a sent message.
+func (tx *Tx) OutboxSent(seq uint64) error {
+	it := new(OutboxItem)
+	err := tx.getJSON(bucketOutbox, pad(seq), it)
+	if ok, err := found(err); err != nil || !ok {
+		return err
+	}
+	if it.Coalesce != "" {
+		if err := tx.kv.Delete(bucketCoalesce, it.Coalesce); err != nil {
+			return err
+		}
+	}
+	return tx.kv.Delete(bucketOutbox, pad(seq))
+}
+
+// OutboxRetry records a failed attempt and delays the next one until at.
+func (tx *Tx) OutboxRetry(seq uint64, at time.Time, reason string) error {
+	it := new(OutboxItem)
+	err := tx.getJSON(bucketOutbox, pad(seq), it)
+	if ok, err := found(err); err != nil || !ok {
+		return err
+	}
+	it.Attempts++
+	it.NotBefore = at
+	it.LastError = reason
+	return tx.putJSON(bucketOutbox, pad(seq), it)
+}
+
+// SetMessageRef remembers the platform message ID of a message sent under ref in
+// a chat, so that later edits of ref replace it in place.
+func (tx *Tx) SetMessageRef(platform, chatID, ref, msgID string) error {
+	return tx.kv.Put(bucketMsgRef, key(platform, chatID, ref), []byte(msgID))
+}
+
+// MessageRef returns the platform message ID sent under ref in a chat ("" if none).
+func (tx *Tx) MessageRef(platform, chatID, ref string) (string, error) {
+	raw, err := tx.kv.Get(bucketMsgRef, key(platform, chatID, ref))
+	if ok, err := found(err); err != nil || !ok {
+		return "", err
+	}
+	return string(raw), nil
+}

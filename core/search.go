@@ -1,0 +1,71 @@
+package core
+
+import (
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// SearchEntry is one findable thing of a community's sharing space: a news post, a
+// next step, a need, a decision or a result.
+type SearchEntry struct {
+	Kind string    `json:"kind"` // project, news, nextstep, need, decision, result, meeting
+	Ref  string    `json:"ref"`  // the short ID it belongs to ("P3", "V2")
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+// fold lowercases s and strips accents, for accent-insensitive matching.
+func fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(strings.TrimSpace(out))
+}
+
+// Fold lowercases s and strips accents ("Étape" → "etape").
+func Fold(s string) string { return fold(s) }
+
+// Index adds an entry to community c's sharing space (used by other parts of the
+// engine, such as poll results).
+func (tx *Tx) index(c CommunityID, kind, ref, text string) error {
+	seq, err := tx.next("search/" + string(c))
+	if err != nil {
+		return err
+	}
+	return tx.putJSON(bucketSearch, key(string(c), pad(seq)), SearchEntry{Kind: kind, Ref: ref, Text: text, At: tx.now})
+}
+
+// MaxFindResults bounds what /find returns.
+const MaxFindResults = 10
+
+// Find returns the entries of community c's sharing space that contain every word of
+// query (case- and accent-insensitive), newest first. Returns CodeInvalid when the
+// query has no word.
+func (tx *Tx) Find(c CommunityID, query string) ([]SearchEntry, error) {
+	words := strings.FieldsFunc(fold(query), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) == 0 {
+		return nil, Errorf(CodeInvalid, "err.missing", "what", "words")
+	}
+	var out []SearchEntry
+	err := scanJSON(tx, bucketSearch, string(c)+"/", true, func(_ string, e *SearchEntry) error {
+		text := fold(e.Text + " " + e.Ref)
+		for _, w := range words {
+			if !strings.Contains(text, w) {
+				return nil
+			}
+		}
+		out = append(out, *e)
+		if len(out) >= MaxFindResults {
+			return ErrStop
+		}
+		return nil
+	})
+	return out, err
+}
