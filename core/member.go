@@ -318,3 +318,34 @@ func (tx *Tx) FindMember(c CommunityID, platform, userID, mention string) (*Memb
 	}
 	return hit, hitP, nil
 }
+
+// ActiveWindow is how recently a member must have acted to count as active.
+const ActiveWindow = 30 * 24 * time.Hour
+
+// MemberStats are a community's membership figures.
+type MemberStats struct {
+	Total  int          `json:"total"`
+	Active int          `json:"active"` // acted within ActiveWindow
+	ByRole map[Role]int `json:"by_role"`
+}
+
+// MemberStats counts actor's community's members by role and activity.
+// Facilitators and admins only (CodeForbidden).
+func (tx *Tx) MemberStats(actor *Member) (*MemberStats, error) {
+	if !actor.Role.AtLeast(RoleFacilitator) {
+		return nil, Errorf(CodeForbidden, "err.forbidden_role", "role", RoleFacilitator)
+	}
+	ms, err := tx.Members(actor.Community)
+	if err != nil {
+		return nil, err
+	}
+	st := &MemberStats{ByRole: map[Role]int{}}
+	for _, m := range ms {
+		st.Total++
+		st.ByRole[m.Role]++
+		if tx.now.Sub(m.LastActive) <= ActiveWindow {
+			st.Active++
+		}
+	}
+	return st, nil
+}

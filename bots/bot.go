@@ -1,0 +1,362 @@
+package bots
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/prompts"
+)
+
+// Config configures a Bot.
+type Config struct {
+	// Lang is the language of people and communities that chose none ("fr" or "en").
+	Lang string
+	// TimeZone is the default zone of new communities (IANA name, "" for UTC).
+	TimeZone string
+	// Log receives the bot's logs; nil discards them.
+	Log *slog.Logger
+	// Metrics, when set, counts events and errors.
+	Metrics Metrics
+}
+
+// Metrics is what the bot reports to a metrics system.
+type Metrics interface {
+	Event(platform string, code core.Code) // one handled event, with its error code ("" for none)
+}
+
+// MaxInput bounds the bytes of one event's text; longer input is refused.
+const MaxInput = 8192
+
+// Bot answers events. It is safe for concurrent use.
+type Bot struct {
+	engine  *core.Engine
+	cat     *prompts.Catalog
+	cfg     Config
+	log     *slog.Logger
+	cmds    map[string]*command
+	aliases map[string]string
+	jobs    map[string]jobFunc
+	dialogs map[string]dialogFunc
+
+	// wake functions run after a commit that wrote outbox items or jobs.
+	wakeOutbox atomic.Pointer[func()]
+	wakeJobs   atomic.Pointer[func(time.Time)]
+}
+
+// New returns a bot on engine that speaks with the texts of cat.
+func New(engine *core.Engine, cat *prompts.Catalog, cfg Config) *Bot {
+	if cfg.Lang == "" || !core.ValidLang(cfg.Lang) {
+		cfg.Lang = core.Languages[0]
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	b := &Bot{engine: engine, cat: cat, cfg: cfg, log: cfg.Log}
+	b.cmds = commands()
+	b.aliases = cat.Aliases()
+	b.jobs = jobFuncs()
+	b.dialogs = dialogFuncs()
+	return b
+}
+
+// Engine returns the bot's engine.
+func (b *Bot) Engine() *core.Engine { return b.engine }
+
+// OnOutbox sets the function called after a commit that wrote outbox messages
+// (the dispatcher's Wake).
+func (b *Bot) OnOutbox(fn func()) { b.wakeOutbox.Store(&fn) }
+
+// OnSchedule sets the function called after a commit that scheduled a job, with
+// the earliest due time written (the scheduler's Wake).
+func (b *Bot) OnSchedule(fn func(time.Time)) { b.wakeJobs.Store(&fn) }
+
+func (b *Bot) woke(res core.Result) {
+	if res.Enqueued > 0 {
+		if fn := b.wakeOutbox.Load(); fn != nil {
+			(*fn)()
+		}
+	}
+	if !res.Next.IsZero() {
+		if fn := b.wakeJobs.Load(); fn != nil {
+			(*fn)(res.Next)
+		}
+	}
+}
+
+// Handle answers one event: it returns the messages to send now, in order (answers
+// to the actor, in the chat or directly). Fan-out goes to the outbox in the same
+// transaction. The same Key delivered again returns the first answer and changes
+// nothing. Refusals (bad input, missing rights) are answers, not errors: the error
+// is for a broken store or a canceled context, and then nothing was changed.
+func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
+	var c *call
+	res, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
+		c = &call{b: b, ev: ev, tx: tx, lang: b.guessLang(ev)}
+		if err := c.run(); err != nil {
+			return nil, err
+		}
+		return json.Marshal(c.out)
+	})
+	code := core.ErrorCode(err)
+	if code == core.CodeInternal || ctx.Err() != nil && err != nil {
+		b.count(ev, core.CodeInternal)
+		b.log.ErrorContext(ctx, "handle event", "platform", ev.Platform, "key", ev.Key, "err", err)
+		return nil, fmt.Errorf("handle %s event: %w", ev.Platform, err)
+	}
+	if err != nil { // a refusal: answer it, remember the answer, change nothing else
+		lang := b.guessLang(ev)
+		if c != nil && c.lang != "" {
+			lang = c.lang
+		}
+		msg := b.refusal(ev, lang, err)
+		raw, _ := json.Marshal([]Message{msg})
+		if ev.Key != "" {
+			if raw, err = b.engine.Remember(ctx, ev.Key, raw); err != nil {
+				b.count(ev, core.CodeInternal)
+				return nil, fmt.Errorf("remember refusal: %w", err)
+			}
+		}
+		b.count(ev, code)
+		return decodeAnswer(raw)
+	}
+	b.count(ev, "")
+	b.woke(res)
+	return decodeAnswer(res.Answer)
+}
+
+func decodeAnswer(raw []byte) ([]Message, error) {
+	var out []Message
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("decode answer: %w", err)
+	}
+	return out, nil
+}
+
+func (b *Bot) count(ev Event, code core.Code) {
+	if b.cfg.Metrics != nil {
+		b.cfg.Metrics.Event(ev.Platform, code)
+	}
+}
+
+// refusal renders err as an answer to the actor, where they acted.
+func (b *Bot) refusal(ev Event, lang string, err error) Message {
+	key, args := core.ErrorMessage(err)
+	text := b.cat.Text(lang, "err.internal", nil)
+	if key != "" {
+		text = b.cat.Text(lang, key, args)
+	}
+	return Message{Platform: ev.Platform, ChatID: ev.ChatID, Direct: ev.Direct, UserID: ev.UserID, Text: text, Name: ev.UserName}
+}
+
+// guessLang is the language before the person is known: the platform's hint if the
+// catalog has it, else the bot's default.
+func (b *Bot) guessLang(ev Event) string {
+	if l := strings.ToLower(ev.Lang); len(l) >= 2 && core.ValidLang(l[:2]) {
+		return l[:2]
+	}
+	return b.cfg.Lang
+}
+
+// call is one event being handled, inside its transaction.
+type call struct {
+	b      *Bot
+	ev     Event
+	tx     *core.Tx
+	person *core.Person
+	comm   *core.Community // the community in context, nil if none
+	member *core.Member    // the person's membership of comm
+	lang   string
+	cmd    string // the command name being run
+	args   string // what follows the command name
+	out    []Message
+}
+
+// run resolves who acts and where, then runs the command, button or dialog step.
+func (c *call) run() error {
+	ev := c.ev
+	if !utf8.ValidString(ev.Text) || !utf8.ValidString(ev.UserName) || !utf8.ValidString(ev.ChatTitle) {
+		return core.Errorf(core.CodeInvalid, "err.bad_text")
+	}
+	if len(ev.Text) > MaxInput {
+		return core.Errorf(core.CodeInvalid, "err.input_too_long", "max", MaxInput)
+	}
+	p, err := c.tx.ResolveIdentity(ev.Platform, ev.UserID, ev.UserName, ev.Handle)
+	if err != nil {
+		return err
+	}
+	c.person = p
+	if !ev.Direct {
+		comm, err := c.tx.CommunityByChat(ev.Platform, ev.ChatID)
+		switch {
+		case err == nil:
+			c.comm = comm
+			if c.member, err = c.tx.Touch(comm.ID, p.ID); err != nil {
+				return err
+			}
+		case core.ErrorCode(err) != core.CodeNotFound:
+			return err
+		}
+	} else if err := c.directCommunity(); err != nil {
+		return err
+	}
+	c.lang = c.personLang()
+	text := strings.TrimSpace(ev.Text)
+	if ev.Kind == KindAction {
+		if text, err = c.tx.ButtonCommand(ev.Action); err != nil {
+			return err
+		}
+	}
+	if strings.HasPrefix(text, "/") {
+		return c.command(text)
+	}
+	if ev.Direct {
+		return c.directText(text)
+	}
+	return nil // chat in a group: membership recorded, nothing to answer
+}
+
+// directCommunity picks the community a direct message is about: the one of the
+// person's memberships most recently active.
+func (c *call) directCommunity() error {
+	var best *core.Member
+	for _, cid := range c.person.Communities {
+		m, err := c.tx.Member(cid, c.person.ID)
+		if core.ErrorCode(err) == core.CodeNotFound {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if best == nil || m.LastActive.After(best.LastActive) {
+			best = m
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	comm, err := c.tx.Community(best.Community)
+	if err != nil {
+		return err
+	}
+	c.comm, c.member = comm, best
+	return nil
+}
+
+// personLang is the person's language, else the community's, else the guess.
+func (c *call) personLang() string {
+	if c.person != nil && c.person.Lang != "" {
+		return c.person.Lang
+	}
+	if c.comm != nil && c.comm.Lang != "" && c.ev.Lang == "" {
+		return c.comm.Lang
+	}
+	return c.b.guessLang(c.ev)
+}
+
+// needCommunity returns CodeConflict when no community is in context.
+func (c *call) needCommunity() error {
+	if c.comm == nil || c.member == nil {
+		if c.ev.Direct {
+			return core.Errorf(core.CodeConflict, "err.no_community_dm")
+		}
+		return core.Errorf(core.CodeConflict, "err.no_community")
+	}
+	return nil
+}
+
+// text renders key in the actor's language.
+func (c *call) text(key string, data any) string { return c.b.cat.Text(c.lang, key, data) }
+
+// buttons turns (label, command) pairs into a row of buttons with tokens.
+func (c *call) buttons(pairs ...string) ([]Button, error) {
+	var row []Button
+	for i := 0; i+1 < len(pairs); i += 2 {
+		tok, err := c.tx.ButtonToken(pairs[i+1])
+		if err != nil {
+			return nil, err
+		}
+		row = append(row, Button{Label: pairs[i], Token: tok})
+	}
+	return row, nil
+}
+
+// reply answers where the event came from.
+func (c *call) reply(key string, data any, rows ...[]Button) {
+	c.out = append(c.out, Message{
+		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID,
+		Text: c.text(key, data), Buttons: rows, Name: c.ev.UserName,
+	})
+}
+
+// replyPrivate answers the actor alone: directly, or ephemerally in the chat on
+// platforms that can. Personal answers (/me, contact details, receipts) use it.
+func (c *call) replyPrivate(key string, data any, rows ...[]Button) {
+	m := Message{
+		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: true, UserID: c.ev.UserID,
+		Text: c.text(key, data), Buttons: rows, Name: c.ev.UserName,
+	}
+	if !c.ev.Direct {
+		m.Ephemeral = true
+	}
+	c.out = append(c.out, m)
+}
+
+// broadcast posts key to every chat of the community through the outbox, in the
+// community's language. ref names the message for later edits ("" for none).
+func (c *call) broadcast(comm *core.Community, key string, data any, ref string, rows ...[]Button) error {
+	text := c.b.cat.Text(comm.Lang, key, data)
+	for _, ch := range comm.Chats {
+		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Buttons: rows, Ref: ref}
+		if err := enqueue(c.tx, m, "", time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dm sends key to person through the outbox, by direct message on the platform they
+// used last, in their language.
+func (c *call) dm(person core.PersonID, key string, data any, rows ...[]Button) error {
+	return dmPerson(c.b, c.tx, c.comm, person, key, data, rows...)
+}
+
+// dmPerson is dm for code that has no call (jobs).
+func dmPerson(b *Bot, tx *core.Tx, comm *core.Community, person core.PersonID, key string, data any, rows ...[]Button) error {
+	p, err := tx.Person(person)
+	if core.ErrorCode(err) == core.CodeNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	id, ok := p.Latest()
+	if !ok {
+		return nil // forgotten: nobody to write to
+	}
+	lang := p.Lang
+	if lang == "" && comm != nil {
+		lang = comm.Lang
+	}
+	if lang == "" {
+		lang = b.cfg.Lang
+	}
+	m := Message{Platform: id.Platform, Direct: true, UserID: id.UserID, Text: b.cat.Text(lang, key, data), Buttons: rows, Name: p.Name}
+	return enqueue(tx, m, "", time.Time{})
+}
+
+// enqueue writes m to the outbox.
+func enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return core.Internal("encode message", err)
+	}
+	return tx.Enqueue(m.Platform, raw, coalesce, notBefore)
+}

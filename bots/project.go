@@ -1,0 +1,433 @@
+package bots
+
+import (
+	"strings"
+	"time"
+
+	"github.com/engage-org/engage/core"
+)
+
+// projectView is what templates show of a project.
+type projectView struct {
+	ID, Title, Description, Stage string
+	Referents                     []string
+	NextStep                      string
+	Due                           time.Time
+	Shared                        bool
+	Followers, Likes, News        int
+	Needs                         []string
+	Offers                        int
+	Latest                        []newsView
+}
+
+type newsView struct {
+	Text string
+	At   time.Time
+}
+
+// names returns the display names of persons ("" for a forgotten one).
+func (c *call) names(ids []core.PersonID) []string {
+	var out []string
+	for _, id := range ids {
+		p, err := c.tx.Person(id)
+		if err != nil || p.Name == "" {
+			out = append(out, c.text("member.former", nil))
+			continue
+		}
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+func (c *call) view(p *core.Project, withNews bool) (projectView, error) {
+	loc := c.comm.Location()
+	v := projectView{
+		ID: p.ID(), Title: p.Title, Description: p.Description, Stage: string(p.Stage),
+		Referents: c.names(p.Referents), Followers: len(p.Followers), Likes: len(p.Likes),
+		News: p.News, Offers: len(p.Offers),
+	}
+	if p.NextStep != nil {
+		v.NextStep, v.Shared = p.NextStep.Text, p.NextStep.Shared
+		if !p.NextStep.Due.IsZero() {
+			v.Due = p.NextStep.Due.In(loc)
+		}
+	}
+	for _, n := range p.Needs {
+		v.Needs = append(v.Needs, n.Text)
+	}
+	if withNews {
+		news, err := c.tx.NewsOf(p, 3)
+		if err != nil {
+			return v, err
+		}
+		for _, n := range news {
+			v.Latest = append(v.Latest, newsView{Text: n.Text, At: n.At.In(loc)})
+		}
+	}
+	return v, nil
+}
+
+// project reads a project ID argument of the community in context.
+func (c *call) project() (*core.Project, error) {
+	id := c.word()
+	if id == "" {
+		return nil, c.usage()
+	}
+	return c.tx.Project(c.comm.ID, id)
+}
+
+// cmdProjects: /projects [STAGE].
+func cmdProjects(c *call) error {
+	var stage *core.Stage
+	if w := c.word(); w != "" {
+		s, ok := core.ParseStage(w)
+		if !ok {
+			return core.Errorf(core.CodeInvalid, "err.bad_stage", "stage", w)
+		}
+		stage = &s
+	}
+	ps, err := c.tx.Projects(c.comm.ID, stage)
+	if err != nil {
+		return err
+	}
+	var vs []projectView
+	for _, p := range ps {
+		v, err := c.view(p, false)
+		if err != nil {
+			return err
+		}
+		vs = append(vs, v)
+	}
+	st := ""
+	if stage != nil {
+		st = string(*stage)
+	}
+	c.reply("projects", map[string]any{"Projects": vs, "Stage": st})
+	return nil
+}
+
+// cmdProject: /project new TITLE [— DESCRIPTION] · /project P1 · /project P1 stage S.
+func cmdProject(c *call) error {
+	if c.sub("new") {
+		title, desc := splitDescription(c.args)
+		p, err := c.tx.CreateProject(c.member, title, desc)
+		if err != nil {
+			return err
+		}
+		v, err := c.view(p, false)
+		if err != nil {
+			return err
+		}
+		row, err := c.buttons(c.text("button.follow", nil), "/follow "+p.ID(), c.text("button.like", nil), "/like "+p.ID())
+		if err != nil {
+			return err
+		}
+		return c.broadcast(c.comm, "project.created", map[string]any{"P": v, "By": c.person.Name}, "", row)
+	}
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	if c.sub("stage") {
+		w := c.word()
+		stage, ok := core.ParseStage(w)
+		if !ok {
+			return core.Errorf(core.CodeInvalid, "err.bad_stage", "stage", w)
+		}
+		if err := c.tx.SetStage(c.member, p, stage); err != nil {
+			return err
+		}
+		return c.broadcast(c.comm, "project.stage", map[string]any{"ID": p.ID(), "Title": p.Title, "Stage": string(stage)}, "")
+	}
+	if strings.TrimSpace(c.args) != "" {
+		return c.usage()
+	}
+	v, err := c.view(p, true)
+	if err != nil {
+		return err
+	}
+	row, err := c.buttons(c.text("button.follow", nil), "/follow "+p.ID(), c.text("button.like", nil), "/like "+p.ID(), c.text("button.offer", nil), "/offer "+p.ID())
+	if err != nil {
+		return err
+	}
+	c.reply("project.show", map[string]any{"P": v}, row)
+	return nil
+}
+
+// splitDescription splits "TITLE — DESCRIPTION" (also "--", " - ", "–").
+func splitDescription(s string) (title, desc string) {
+	for _, sep := range []string{"—", " – ", " -- ", " - "} {
+		if t, d, ok := strings.Cut(s, sep); ok {
+			return strings.TrimSpace(t), strings.TrimSpace(d)
+		}
+	}
+	return strings.TrimSpace(s), ""
+}
+
+// cmdReferent: /referent P1 @member.
+func cmdReferent(c *call) error {
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	target, person, err := c.mention(c.word())
+	if err != nil {
+		return err
+	}
+	if err := c.tx.AddReferent(c.member, p, target); err != nil {
+		return err
+	}
+	c.reply("referent.added", map[string]any{"ID": p.ID(), "Title": p.Title, "Name": person.Name})
+	return c.dm(target.Person, "referent.you", map[string]any{"ID": p.ID(), "Title": p.Title, "By": c.person.Name})
+}
+
+func cmdFollow(c *call) error   { return follow(c, true) }
+func cmdUnfollow(c *call) error { return follow(c, false) }
+
+func follow(c *call, on bool) error {
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	if err := c.tx.Follow(c.member, p, on); err != nil {
+		return err
+	}
+	key := "follow.on"
+	if !on {
+		key = "follow.off"
+	}
+	c.replyPrivate(key, map[string]any{"ID": p.ID(), "Title": p.Title, "Followers": len(p.Followers)})
+	return nil
+}
+
+// cmdLike: /like P1.
+func cmdLike(c *call) error {
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	if err := c.tx.Like(c.member, p); err != nil {
+		return err
+	}
+	c.reply("like", map[string]any{"ID": p.ID(), "Title": p.Title, "Likes": len(p.Likes), "Name": c.person.Name})
+	return nil
+}
+
+// cmdNews: /news P1 TEXT — to every chat of the community and to followers.
+func cmdNews(c *call) error {
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.args) == "" {
+		return c.usage()
+	}
+	n, err := c.tx.PostNews(c.member, p, c.args)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"ID": p.ID(), "Title": p.Title, "Text": n.Text, "By": c.person.Name}
+	if err := c.broadcast(c.comm, "news.post", data, ""); err != nil {
+		return err
+	}
+	for _, f := range p.Followers {
+		if f == c.person.ID {
+			continue
+		}
+		if err := c.dm(f, "news.follower", data); err != nil {
+			return err
+		}
+	}
+	if c.ev.Direct {
+		c.reply("news.posted", map[string]any{"ID": p.ID(), "Followers": len(p.Followers)})
+	}
+	return nil
+}
+
+// cmdNextStep: /nextstep P1 TEXT [by DATE] · /nextstep P1 share. Typed in the
+// community chat it counts as shared; typed in private, a button offers to post it.
+func cmdNextStep(c *call) error {
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	if c.sub("share") {
+		if !core.CanManage(c.member, p) {
+			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
+		}
+		if err := c.tx.MarkShared(p); err != nil {
+			return err
+		}
+		if err := c.broadcast(c.comm, "nextstep.post", c.nextStepData(p), ""); err != nil {
+			return err
+		}
+		c.replyPrivate("nextstep.shared", map[string]any{"ID": p.ID()})
+		return nil
+	}
+	if strings.TrimSpace(c.args) == "" {
+		return c.usage()
+	}
+	text, due := c.findDue(c.args)
+	shared := !c.ev.Direct
+	if err := c.tx.SetNextStep(c.member, p, text, due, shared); err != nil {
+		return err
+	}
+	data := c.nextStepData(p)
+	if shared {
+		if err := c.broadcast(c.comm, "nextstep.post", data, ""); err != nil {
+			return err
+		}
+	} else {
+		row, err := c.buttons(c.text("button.share", nil), "/nextstep "+p.ID()+" share")
+		if err != nil {
+			return err
+		}
+		c.reply("nextstep.saved", data, row)
+	}
+	for _, f := range p.Followers {
+		if f == c.person.ID || !shared {
+			continue
+		}
+		if err := c.dm(f, "nextstep.follower", data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *call) nextStepData(p *core.Project) map[string]any {
+	d := map[string]any{"ID": p.ID(), "Title": p.Title, "By": c.person.Name}
+	if ns := p.NextStep; ns != nil {
+		d["Text"] = ns.Text
+		if !ns.Due.IsZero() {
+			d["Due"] = ns.Due.In(c.comm.Location())
+		}
+	}
+	return d
+}
+
+// cmdNeeds: /needs P1 TEXT.
+func cmdNeeds(c *call) error {
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.args) == "" {
+		return c.usage()
+	}
+	if err := c.tx.AddNeed(c.member, p, c.args); err != nil {
+		return err
+	}
+	row, err := c.buttons(c.text("button.offer", nil), "/offer "+p.ID())
+	if err != nil {
+		return err
+	}
+	return c.broadcast(c.comm, "needs.post", map[string]any{"ID": p.ID(), "Title": p.Title, "Text": strings.TrimSpace(c.args)}, "", row)
+}
+
+// cmdOffer: /offer P1 [TEXT] — the referents are told.
+func cmdOffer(c *call) error {
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	if err := c.tx.OfferHelp(c.member, p, c.args); err != nil {
+		return err
+	}
+	data := map[string]any{"ID": p.ID(), "Title": p.Title, "Name": c.person.Name, "Text": strings.TrimSpace(c.args)}
+	c.replyPrivate("offer.thanks", data)
+	for _, r := range p.Referents {
+		if r == c.person.ID {
+			continue
+		}
+		if err := c.dm(r, "offer.referent", data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cmdContact: /contact P1 [email=… phone=… handle=… when="…"] — facilitators only;
+// answered privately.
+func cmdContact(c *call) error {
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	var f core.ContactFields
+	if strings.TrimSpace(c.args) != "" {
+		kv, err := parseFields(c.args)
+		if err != nil {
+			return err
+		}
+		for k, v := range kv {
+			v := v
+			switch k {
+			case "email", "mail", "courriel":
+				f.Email = &v
+			case "phone", "tel", "telephone":
+				f.Phone = &v
+			case "handle", "pseudo":
+				f.Handle = &v
+			case "when", "quand":
+				f.When = &v
+			default:
+				return core.Errorf(core.CodeInvalid, "err.bad_field", "field", k)
+			}
+		}
+		if _, err := c.tx.SetContact(c.member, p, f); err != nil {
+			return err
+		}
+	}
+	ct, err := c.tx.Contact(c.member, p)
+	if err != nil {
+		return err
+	}
+	c.replyPrivate("contact.show", map[string]any{"ID": p.ID(), "Title": p.Title, "C": ct, "Referents": c.names(p.Referents)})
+	return nil
+}
+
+// parseFields reads key=value pairs; a value may be quoted with "…" to hold spaces.
+func parseFields(s string) (map[string]string, error) {
+	out := map[string]string{}
+	s = strings.TrimSpace(s)
+	for s != "" {
+		eq := strings.IndexByte(s, '=')
+		if eq <= 0 {
+			return nil, core.Errorf(core.CodeInvalid, "err.bad_fields")
+		}
+		k := core.Fold(s[:eq])
+		if strings.ContainsAny(k, " \t") {
+			return nil, core.Errorf(core.CodeInvalid, "err.bad_fields")
+		}
+		s = s[eq+1:]
+		var v string
+		if strings.HasPrefix(s, "\"") || strings.HasPrefix(s, "“") {
+			q := s[:1]
+			if q != "\"" {
+				q = "“"
+			}
+			s = s[len(q):]
+			end := strings.IndexAny(s, "\"”")
+			if end < 0 {
+				return nil, core.Errorf(core.CodeInvalid, "err.bad_fields")
+			}
+			v = s[:end]
+			s = s[end:]
+			_, size := firstRune(s)
+			s = s[size:]
+		} else {
+			v, s = cut(s)
+		}
+		out[k] = v
+		s = strings.TrimSpace(s)
+	}
+	return out, nil
+}
+
+func firstRune(s string) (rune, int) {
+	for _, r := range s {
+		return r, len(string(r))
+	}
+	return 0, 0
+}

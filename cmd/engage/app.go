@@ -1,0 +1,97 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/prompts"
+	"github.com/engage-org/engage/store/boltstore"
+)
+
+// errUsage reports a bad command line; the flag package has printed why.
+var errUsage = errors.New("usage")
+
+var catalog = sync.OnceValues(prompts.Load)
+
+// cliText renders a command-line text (in English: the operator's language).
+func cliText(key string, data any) string {
+	cat, err := catalog()
+	if err != nil {
+		return key + "\n"
+	}
+	return cat.Text("en", key, data) + "\n"
+}
+
+// app is the wired engine: store, engine, bot, dispatcher and scheduler.
+type app struct {
+	cfg   Config
+	log   *slog.Logger
+	store core.Store
+	bolt  *boltstore.DB // the store when it is bbolt (backups)
+	eng   *core.Engine
+	bot   *bots.Bot
+	sched *bots.Scheduler
+}
+
+// openApp opens the configured store and builds the engine and bot on it.
+func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics) (*app, error) {
+	a := &app{cfg: cfg, log: log}
+	switch cfg.Store.Driver {
+	case "", "bolt":
+		db, err := boltstore.Open(cfg.Store.Path, boltstore.Options{Timeout: time.Second})
+		if err != nil {
+			return nil, fmt.Errorf("%w (is another engage using %s?)", err, cfg.Store.Path)
+		}
+		a.store, a.bolt = db, db
+	default:
+		return nil, fmt.Errorf("store.driver %q is not supported", cfg.Store.Driver)
+	}
+	cat, err := catalog()
+	if err != nil {
+		a.store.Close()
+		return nil, err
+	}
+	a.eng = core.New(a.store, now)
+	a.bot = bots.New(a.eng, cat, bots.Config{
+		Lang: cfg.Community.Lang, TimeZone: cfg.Community.TimeZone, Log: log.With("component", "bots"), Metrics: m,
+	})
+	a.sched = bots.NewScheduler(a.bot)
+	return a, nil
+}
+
+// Close closes the store.
+func (a *app) Close() error { return a.store.Close() }
+
+// newLogger builds the process's logger from the log settings.
+func newLogger(cfg LogConfig, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if strings.EqualFold(cfg.Format, "json") {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// flagSet returns a flag set that reports errors to env.Stderr.
+func flagSet(name string, env Env) *flag.FlagSet {
+	fs := flag.NewFlagSet("engage "+name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	return fs
+}
+
+// configPath is --config, else ENGAGE_CONFIG.
+func configPath(flagValue string, getenv func(string) string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	return getenv("ENGAGE_CONFIG")
+}

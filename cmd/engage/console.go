@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/engage-org/engage/adapters/console"
+	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/core"
+)
+
+//go:embed demo.txt
+var demoScript string
+
+// runConsole is `engage console`: a chat in the terminal on an embedded database.
+func runConsole(ctx context.Context, args []string, env Env) error {
+	fs := flagSet("console", env)
+	db := fs.String("db", "", "the bbolt database file (default: store.path, engage.db)")
+	lang := fs.String("lang", "", "your language: fr or en (default: community.lang)")
+	nowFlag := fs.String("now", "", "start the clock at this time (2026-12-01T09:00, UTC unless an offset is given); default: the real clock")
+	demo := fs.Bool("demo", false, "first fill the database with an example community")
+	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(env.Stderr, "engage console: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	cfg, err := LoadConfig(configPath(*cfgFile, env.Getenv), env.Getenv)
+	if err != nil {
+		return err
+	}
+	if *db != "" {
+		cfg.Store.Driver, cfg.Store.Path = "bolt", *db
+	}
+	if *lang != "" {
+		if !core.ValidLang(*lang) {
+			fmt.Fprintf(env.Stderr, "engage console: --lang must be fr or en, not %q\n", *lang)
+			return errUsage
+		}
+		cfg.Community.Lang = *lang
+	}
+	var start time.Time
+	if *nowFlag != "" {
+		if start, err = console.ParseClock(*nowFlag, time.Time{}); err != nil || strings.HasPrefix(*nowFlag, "+") {
+			fmt.Fprintf(env.Stderr, "engage console: --now: cannot read %q (use 2026-12-01T09:00)\n", *nowFlag)
+			return errUsage
+		}
+	}
+	clock := bots.NewClock(start)
+	log := newLogger(LogConfig{Level: "error"}, env.Stderr)
+	a, err := openApp(cfg, clock.Now, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+
+	var con *console.Console
+	senders := map[string]bots.Sender{}
+	disp := bots.NewDispatcher(a.eng, senders, log, nil)
+	mk := func(in io.Reader, out io.Writer, prompt string) *console.Console {
+		return console.New(console.Config{
+			In: in, Out: out, Errs: env.Stderr, Handler: a.bot, Flush: disp.Flush, Now: clock.Now, Lang: *lang, Prompt: prompt,
+			Advance: func(ctx context.Context, to time.Time) error { return a.sched.Advance(ctx, to, clock, disp.Flush) },
+		})
+	}
+	if *demo {
+		fresh, err := isEmpty(ctx, a.eng)
+		if err != nil {
+			return err
+		}
+		if fresh {
+			con = mk(strings.NewReader(demoScript), io.Discard, "")
+			senders[bots.PlatformConsole] = con
+			if err := con.Run(ctx); err != nil {
+				return fmt.Errorf("load the demo: %w", err)
+			}
+		}
+		fmt.Fprint(env.Stdout, cliText("cli.demo", map[string]any{"Lang": cfg.Community.Lang}))
+	}
+	prompt := ""
+	if f, ok := env.Stdin.(*os.File); ok && isTerminal(f) {
+		prompt = "> "
+	}
+	con = mk(env.Stdin, env.Stdout, prompt)
+	senders[bots.PlatformConsole] = con
+	return con.Run(ctx)
+}
+
+// isEmpty reports whether the store holds no community yet.
+func isEmpty(ctx context.Context, e *core.Engine) (bool, error) {
+	var empty bool
+	err := e.View(ctx, func(tx *core.Tx) error {
+		cs, err := tx.Communities()
+		empty = len(cs) == 0
+		return err
+	})
+	return empty, err
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

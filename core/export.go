@@ -1,0 +1,160 @@
+package core
+
+import (
+	"slices"
+	"time"
+)
+
+// Snapshot is the whole state as `engage export` prints it (COMMANDS.md § The
+// console): every community with its members, projects, polls and campaigns. Field
+// names are part of the product's interface: change them only with the docs.
+type Snapshot struct {
+	Communities []CommunitySnapshot `json:"communities"`
+}
+
+// CommunitySnapshot is one community in a Snapshot.
+type CommunitySnapshot struct {
+	ID        CommunityID        `json:"id"`
+	Name      string             `json:"name"`
+	TimeZone  string             `json:"timezone"`
+	Language  string             `json:"language"`
+	Chats     []ChatRef          `json:"chats"`
+	Members   []MemberSnapshot   `json:"members"`
+	Projects  []ProjectSnapshot  `json:"projects"`
+	Polls     []PollSnapshot     `json:"polls"`
+	Campaigns []CampaignSnapshot `json:"campaigns"`
+}
+
+// MemberSnapshot is one member in a Snapshot.
+type MemberSnapshot struct {
+	ID        PersonID `json:"id"`
+	Name      string   `json:"name"`
+	Role      Role     `json:"role"`
+	Platforms []string `json:"platforms"`
+}
+
+// ProjectSnapshot is one project in a Snapshot.
+type ProjectSnapshot struct {
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	Description string         `json:"description,omitempty"`
+	Stage       Stage          `json:"stage"`
+	Referents   []string       `json:"referents"`
+	NextStep    *NextStepShot  `json:"next_step,omitempty"`
+	Followers   int            `json:"followers"`
+	Likes       int            `json:"likes"`
+	Needs       []string       `json:"needs"`
+	Offers      int            `json:"offers"`
+	News        []NewsSnapshot `json:"news"`
+}
+
+// NextStepShot is a project's next step in a Snapshot.
+type NextStepShot struct {
+	Text   string     `json:"text"`
+	Due    *time.Time `json:"due,omitempty"`
+	Shared bool       `json:"shared"`
+}
+
+// NewsSnapshot is one news post in a Snapshot.
+type NewsSnapshot struct {
+	Text   string    `json:"text"`
+	Author string    `json:"author"`
+	At     time.Time `json:"at"`
+}
+
+// PollSnapshot is one poll in a Snapshot (filled by the votes part of the engine).
+type PollSnapshot struct {
+	ID      string     `json:"id"`
+	Method  string     `json:"method"`
+	Status  string     `json:"status"`
+	Ballots int        `json:"ballots"`
+	Ranking [][]string `json:"ranking"`
+}
+
+// CampaignSnapshot is one campaign in a Snapshot (filled by the campaigns part).
+type CampaignSnapshot struct {
+	ID     string `json:"id"`
+	Kind   string `json:"kind"`
+	Status string `json:"status"`
+}
+
+// Snapshot reads the whole state.
+func (tx *Tx) Snapshot() (*Snapshot, error) {
+	cs, err := tx.Communities()
+	if err != nil {
+		return nil, err
+	}
+	s := &Snapshot{Communities: []CommunitySnapshot{}}
+	for _, c := range cs {
+		cs, err := tx.communitySnapshot(c)
+		if err != nil {
+			return nil, err
+		}
+		s.Communities = append(s.Communities, *cs)
+	}
+	return s, nil
+}
+
+func (tx *Tx) communitySnapshot(c *Community) (*CommunitySnapshot, error) {
+	out := &CommunitySnapshot{
+		ID: c.ID, Name: c.Name, TimeZone: c.TimeZone, Language: c.Lang, Chats: c.Chats,
+		Members: []MemberSnapshot{}, Projects: []ProjectSnapshot{}, Polls: []PollSnapshot{}, Campaigns: []CampaignSnapshot{},
+	}
+	ms, err := tx.Members(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		p, err := tx.Person(m.Person)
+		if err != nil {
+			return nil, err
+		}
+		var platforms []string
+		for _, id := range p.Identities {
+			if !slices.Contains(platforms, id.Platform) {
+				platforms = append(platforms, id.Platform)
+			}
+		}
+		out.Members = append(out.Members, MemberSnapshot{ID: p.ID, Name: p.Name, Role: m.Role, Platforms: platforms})
+	}
+	ps, err := tx.Projects(c.ID, nil)
+	if err != nil {
+		return nil, err
+	}
+	name := func(id PersonID) string {
+		if p, err := tx.Person(id); err == nil {
+			return p.Name
+		}
+		return ""
+	}
+	for _, p := range ps {
+		ps := ProjectSnapshot{
+			ID: p.ID(), Title: p.Title, Description: p.Description, Stage: p.Stage,
+			Referents: []string{}, Followers: len(p.Followers), Likes: len(p.Likes),
+			Needs: []string{}, Offers: len(p.Offers), News: []NewsSnapshot{},
+		}
+		for _, r := range p.Referents {
+			ps.Referents = append(ps.Referents, name(r))
+		}
+		if ns := p.NextStep; ns != nil {
+			ps.NextStep = &NextStepShot{Text: ns.Text, Shared: ns.Shared}
+			if !ns.Due.IsZero() {
+				due := ns.Due.In(c.Location())
+				ps.NextStep.Due = &due
+			}
+		}
+		for _, n := range p.Needs {
+			ps.Needs = append(ps.Needs, n.Text)
+		}
+		news, err := tx.NewsOf(p, 1<<30)
+		if err != nil {
+			return nil, err
+		}
+		for i := len(news) - 1; i >= 0; i-- { // oldest first
+			n := news[i]
+			ps.News = append(ps.News, NewsSnapshot{Text: n.Text, Author: name(n.Author), At: n.At})
+		}
+		out.Projects = append(out.Projects, ps)
+	}
+	return out, nil
+}
