@@ -183,13 +183,11 @@ type call struct {
 
 // run resolves who acts and where, then runs the command, button or dialog step.
 func (c *call) run() error {
-	ev := c.ev
-	if !utf8.ValidString(ev.Text) || !utf8.ValidString(ev.UserName) || !utf8.ValidString(ev.ChatTitle) {
-		return core.Errorf(core.CodeInvalid, "err.bad_text")
-	}
-	if len(ev.Text) > MaxInput {
-		return core.Errorf(core.CodeInvalid, "err.input_too_long", "max", MaxInput)
-	}
+	ev := &c.ev
+	// Names come from the platform: keep them readable whatever they hold.
+	ev.UserName = clip(strings.ToValidUTF8(ev.UserName, "�"), core.MaxNameLen)
+	ev.Handle = clip(strings.ToValidUTF8(ev.Handle, "�"), core.MaxNameLen)
+	ev.ChatTitle = clip(strings.ToValidUTF8(ev.ChatTitle, "�"), core.MaxNameLen)
 	p, err := c.tx.ResolveIdentity(ev.Platform, ev.UserID, ev.UserName, ev.Handle)
 	if err != nil {
 		return err
@@ -210,6 +208,13 @@ func (c *call) run() error {
 		return err
 	}
 	c.lang = c.personLang()
+	// What people type is checked once they are known, so the refusal is in their language.
+	if !utf8.ValidString(ev.Text) {
+		return core.Errorf(core.CodeInvalid, "err.bad_text")
+	}
+	if len(ev.Text) > MaxInput {
+		return core.Errorf(core.CodeInvalid, "err.input_too_long", "max", MaxInput)
+	}
 	text := strings.TrimSpace(ev.Text)
 	if ev.Kind == KindAction {
 		if text, err = c.tx.ButtonCommand(ev.Action); err != nil {
@@ -359,4 +364,12 @@ func enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error
 		return core.Internal("encode message", err)
 	}
 	return tx.Enqueue(m.Platform, raw, coalesce, notBefore)
+}
+
+// clip cuts s to at most n runes.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }

@@ -7,6 +7,9 @@ import (
 	"github.com/engage-org/engage/core"
 )
 
+// maxListed bounds the items a list shows in one message.
+const maxListed = 30
+
 // projectView is what templates show of a project.
 type projectView struct {
 	ID, Title, Description, Stage string
@@ -90,6 +93,10 @@ func cmdProjects(c *call) error {
 	if err != nil {
 		return err
 	}
+	more := 0
+	if len(ps) > maxListed {
+		more, ps = len(ps)-maxListed, ps[:maxListed]
+	}
 	var vs []projectView
 	for _, p := range ps {
 		v, err := c.view(p, false)
@@ -102,7 +109,7 @@ func cmdProjects(c *call) error {
 	if stage != nil {
 		st = string(*stage)
 	}
-	c.reply("projects", map[string]any{"Projects": vs, "Stage": st})
+	c.reply("projects", map[string]any{"Projects": vs, "Stage": st, "More": more})
 	return nil
 }
 

@@ -1,0 +1,199 @@
+// Package botstest helps other packages test against the real conversation layer: a
+// Recorder that stands in for a platform's Sender, and an Env that wires a real bot on
+// a real bbolt file in a temporary directory, with a stopped clock.
+//
+// It is for tests only. It may import store/boltstore (the one place outside
+// cmd/engage that does, so that tests use a real store), bots, core and prompts.
+package botstest
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/prompts"
+	"github.com/engage-org/engage/store/boltstore"
+)
+
+// Recorder is a bots.Sender that keeps what it is given.
+type Recorder struct {
+	mu   sync.Mutex // guards the fields below
+	msgs []bots.Message
+	n    int
+	// Fail, when set, is called before each send; an error it returns is the send's.
+	Fail func(m bots.Message) error
+}
+
+var _ bots.Sender = (*Recorder)(nil)
+
+// Send records m and returns a fresh message ID.
+func (r *Recorder) Send(_ context.Context, m bots.Message) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.Fail != nil {
+		if err := r.Fail(m); err != nil {
+			return "", err
+		}
+	}
+	r.n++
+	r.msgs = append(r.msgs, m)
+	if m.EditID != "" {
+		return m.EditID, nil
+	}
+	return fmt.Sprintf("m%d", r.n), nil
+}
+
+// Messages returns what was sent so far.
+func (r *Recorder) Messages() []bots.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]bots.Message(nil), r.msgs...)
+}
+
+// Reset forgets what was sent.
+func (r *Recorder) Reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.msgs = nil
+}
+
+// Env is a bot on a fresh bbolt file, its dispatcher sending to Sent, and a clock
+// stopped at 2026-12-01 09:00 UTC.
+type Env struct {
+	TB         testing.TB
+	DB         *boltstore.DB
+	Engine     *core.Engine
+	Bot        *bots.Bot
+	Dispatcher *bots.Dispatcher
+	Scheduler  *bots.Scheduler
+	Clock      *bots.Clock
+	Sent       *Recorder
+	Platform   string
+	Chat       string
+	seq        int
+}
+
+// Start is the time the clock of a new Env shows.
+var Start = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
+// Options tune NewEnv.
+type Options struct {
+	Lang     string // the bot's default language ("" for en)
+	NoSync   bool   // skip fsync (faster tests)
+	MaxBatch int    // group commit size (0: default, 1: off)
+	Path     string // the bbolt file ("" for a temporary one)
+}
+
+// NewEnv wires an Env; everything is closed at the end of the test.
+func NewEnv(tb testing.TB, opt Options) *Env {
+	tb.Helper()
+	if opt.Lang == "" {
+		opt.Lang = "en"
+	}
+	if opt.Path == "" {
+		opt.Path = filepath.Join(tb.TempDir(), "bolt.db")
+	}
+	db, err := boltstore.Open(opt.Path, boltstore.Options{NoSync: opt.NoSync, MaxBatch: opt.MaxBatch})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	cat, err := prompts.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	clock := bots.NewClock(Start)
+	eng := core.New(db, clock.Now)
+	b := bots.New(eng, cat, bots.Config{Lang: opt.Lang, TimeZone: "UTC"})
+	rec := &Recorder{}
+	e := &Env{TB: tb, DB: db, Engine: eng, Bot: b, Clock: clock, Sent: rec, Platform: "test", Chat: "group"}
+	e.Dispatcher = bots.NewDispatcher(eng, map[string]bots.Sender{"test": rec, "other": rec}, nil, nil)
+	e.Scheduler = bots.NewScheduler(b)
+	return e
+}
+
+// Event builds a message event from user in the Env's group chat (or directly when
+// the text starts with ">"), with a fresh idempotency key.
+func (e *Env) Event(user, text string) bots.Event {
+	e.seq++
+	ev := bots.Event{
+		Platform: e.Platform, ChatID: e.Chat, UserID: strings.ToLower(user), UserName: user, Handle: user,
+		Kind: bots.KindMessage, Text: text, Key: fmt.Sprintf("%s:%d", e.Platform, e.seq),
+	}
+	if rest, ok := strings.CutPrefix(text, ">"); ok {
+		ev.Direct, ev.ChatID, ev.Text = true, "dm:"+ev.UserID, strings.TrimSpace(rest)
+	}
+	return ev
+}
+
+// Say handles text from user (see Event) and returns the direct answers' texts,
+// after sending the outbox (what it sent is in Sent).
+func (e *Env) Say(user, text string) []bots.Message {
+	e.TB.Helper()
+	return e.Handle(e.Event(user, text))
+}
+
+// Handle handles ev, fails the test on an error, and flushes the outbox.
+func (e *Env) Handle(ev bots.Event) []bots.Message {
+	e.TB.Helper()
+	out, err := e.Bot.Handle(context.Background(), ev)
+	if err != nil {
+		e.TB.Fatalf("handle %q: %v", ev.Text, err)
+	}
+	if err := e.Dispatcher.Flush(context.Background()); err != nil {
+		e.TB.Fatal(err)
+	}
+	return out
+}
+
+// Press presses the button with label containing label in m, as user.
+func (e *Env) Press(user string, m bots.Message, label string) []bots.Message {
+	e.TB.Helper()
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			if strings.Contains(b.Label, label) {
+				ev := e.Event(user, "")
+				ev.Kind, ev.Action = bots.KindAction, b.Token
+				if m.Direct {
+					ev.Direct, ev.ChatID = true, "dm:"+ev.UserID
+				}
+				return e.Handle(ev)
+			}
+		}
+	}
+	e.TB.Fatalf("no button %q in %q", label, m.Text)
+	return nil
+}
+
+// Snapshot returns the exported state, to compare before and after.
+func (e *Env) Snapshot() *core.Snapshot {
+	e.TB.Helper()
+	var s *core.Snapshot
+	if err := e.Engine.View(context.Background(), func(tx *core.Tx) error {
+		var err error
+		s, err = tx.Snapshot()
+		return err
+	}); err != nil {
+		e.TB.Fatal(err)
+	}
+	return s
+}
+
+// Texts returns the texts of msgs.
+func Texts(msgs []bots.Message) []string {
+	var out []string
+	for _, m := range msgs {
+		out = append(out, m.Text)
+	}
+	return out
+}
