@@ -25,7 +25,7 @@ func TestBadInput(t *testing.T) {
 		{"MalformedID", "/follow X1", "not a valid ID", "n'est pas un identifiant valable"},
 		{"NegativeID", "/follow P-1", "not a valid ID", "n'est pas un identifiant valable"},
 		{"MissingProject", "/follow", "/follow P1", "/follow P1"},
-		{"MissingNewsText", "/news P1", "/news P1 TEXT", "/news P1 TEXTE"},
+		{"MissingNewsProject", "/news", "/news P1 TEXT", "/news P1 TEXTE"},
 		{"MissingTitle", "/project new", "needs a title", "Il manque un titre"},
 		{"TooLong", long, "too long", "trop long"},
 		{"InvalidUTF8", "/news P1 caf\xe9 \xff", "invalid characters", "caractères invalides"},

@@ -216,10 +216,20 @@ func (c *call) run() error {
 		return core.Errorf(core.CodeInvalid, "err.input_too_long", "max", MaxInput)
 	}
 	text := strings.TrimSpace(ev.Text)
-	if ev.Kind == KindAction {
+	switch ev.Kind {
+	case KindAction:
 		if text, err = c.tx.ButtonCommand(ev.Action); err != nil {
 			return err
 		}
+		if strings.HasPrefix(text, formPrefix) { // a button that opens a form
+			f, err := c.form(ev.Action)
+			if err != nil {
+				return err
+			}
+			return c.askForm(f)
+		}
+	case KindForm:
+		return c.submitForm(ev.Action, ev.Fields)
 	}
 	if strings.HasPrefix(text, "/") {
 		return c.command(text)

@@ -30,6 +30,7 @@ type Kind string
 const (
 	KindMessage Kind = "message" // text written in a chat or to the bot directly
 	KindAction  Kind = "action"  // a button or menu pressed: Action holds its token
+	KindForm    Kind = "form"    // a form filled in: Action holds its token, Fields the values
 )
 
 // Event is one thing a person did, as an adapter saw it.
@@ -51,6 +52,11 @@ type Event struct {
 	// Mentions maps mention tokens found in Text ("<@U123>", "@alice") to platform
 	// user IDs, for platforms whose mentions carry IDs.
 	Mentions map[string]string `json:"mentions,omitempty"`
+	// Fields are the values of a submitted form (KindForm), by field name.
+	Fields map[string]string `json:"fields,omitempty"`
+	// CanForm says the platform can open a Form in answer to this event (a Slack or
+	// Discord interaction with its trigger); otherwise forms are asked in messages.
+	CanForm bool `json:"can_form,omitempty"`
 }
 
 // Button is a shortcut for a command: pressing it runs the command as the presser.
@@ -58,7 +64,9 @@ type Event struct {
 // the bot resolves it to the command.
 type Button struct {
 	Label string `json:"label"`
-	Token string `json:"token"`
+	Token string `json:"token,omitempty"`
+	// URL makes a link button instead (a deep link to start a private chat).
+	URL string `json:"url,omitempty"`
 }
 
 // Attachment is a file sent with a message: a chart, a calendar file, a CSV.
@@ -90,6 +98,9 @@ type Message struct {
 	EditID string `json:"edit_id,omitempty"`
 	// Name is the addressee's display name, for adapters that print it.
 	Name string `json:"name,omitempty"`
+	// Form, in an answer, asks the actor to fill it (a modal where the platform has
+	// them); Text is then its title.
+	Form *Form `json:"form,omitempty"`
 }
 
 // chatKey is where a message lands, for remembering message IDs.

@@ -20,7 +20,7 @@ type dialogFunc func(c *call, d *core.Dialog, text string) error
 
 // dialogFuncs is the typed table of dialog kinds.
 func dialogFuncs() map[string]dialogFunc {
-	return map[string]dialogFunc{}
+	return map[string]dialogFunc{dialogForm: formDialog}
 }
 
 // Fire runs job j once: it takes the job in the same transaction as its effects, so

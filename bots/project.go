@@ -226,8 +226,15 @@ func cmdNews(c *call) error {
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(c.args) == "" {
-		return c.usage()
+	if strings.TrimSpace(c.args) == "" { // ask for the text
+		if !core.CanManage(c.member, p) {
+			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
+		}
+		return c.askForm(Form{
+			Title:   c.text("form.news", map[string]any{"ID": p.ID(), "Title": p.Title}),
+			Fields:  []Field{{Name: "text", Label: c.text("form.news.text", nil), Multiline: true}},
+			Command: "/news " + p.ID() + " {text}",
+		})
 	}
 	n, err := c.tx.PostNews(c.member, p, c.args)
 	if err != nil {
@@ -271,8 +278,18 @@ func cmdNextStep(c *call) error {
 		c.replyPrivate("nextstep.shared", map[string]any{"ID": p.ID()})
 		return nil
 	}
-	if strings.TrimSpace(c.args) == "" {
-		return c.usage()
+	if strings.TrimSpace(c.args) == "" { // ask for the step and its date
+		if !core.CanManage(c.member, p) {
+			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
+		}
+		return c.askForm(Form{
+			Title: c.text("form.nextstep", map[string]any{"ID": p.ID(), "Title": p.Title}),
+			Fields: []Field{
+				{Name: "text", Label: c.text("form.nextstep.text", nil)},
+				{Name: "due", Label: c.text("form.nextstep.due", nil), Placeholder: c.text("form.nextstep.due_hint", nil), Optional: true},
+			},
+			Command: "/nextstep " + p.ID() + " {text} " + c.text("form.nextstep.by", nil) + " {due}",
+		})
 	}
 	text, due := c.findDue(c.args)
 	shared := !c.ev.Direct

@@ -1,0 +1,202 @@
+package bots
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/engage-org/engage/core"
+)
+
+// Form asks a person for typed input before running a command: a pledge amount, a
+// ranked ballot, a check-in answer. Platforms with forms (Slack and Discord modals)
+// show it at once in answer to the press; on the others (Telegram, the console) the
+// bot asks each field in turn by direct message.
+type Form struct {
+	Title  string  `json:"title"`
+	Fields []Field `json:"fields"`
+	// Command runs once the form is filled: each {name} is replaced by the value of
+	// the field of that name ("/pledge C1 {amount}").
+	Command string `json:"command"`
+	// Token identifies the form when it comes back filled (Event.Action of a KindForm
+	// event); the bot sets it.
+	Token string `json:"token,omitempty"`
+}
+
+// Field is one input of a Form.
+type Field struct {
+	Name        string   `json:"name"`
+	Label       string   `json:"label"`
+	Placeholder string   `json:"placeholder,omitempty"`
+	Options     []Option `json:"options,omitempty"` // a choice among these, if any
+	Optional    bool     `json:"optional,omitempty"`
+	Multiline   bool     `json:"multiline,omitempty"`
+}
+
+// Option is one choice of a Field.
+type Option struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
+
+// formPrefix marks a token that stands for a form rather than a command.
+const formPrefix = "form:"
+
+// dialogForm is the dialog of a form asked field by field.
+const dialogForm = "form"
+
+// askForm asks the actor to fill f: as a form in answer to this event when the
+// platform can show one, else field by field by direct message.
+func (c *call) askForm(f Form) error {
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return core.Internal("encode form", err)
+	}
+	tok, err := c.tx.ButtonToken(formPrefix + string(raw))
+	if err != nil {
+		return err
+	}
+	f.Token = tok
+	if c.ev.CanForm {
+		c.out = append(c.out, Message{
+			Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID,
+			Text: f.Title, Form: &f, Name: c.ev.UserName,
+		})
+		return nil
+	}
+	var comm core.CommunityID
+	if c.comm != nil {
+		comm = c.comm.ID
+	}
+	d := &core.Dialog{Kind: dialogForm, Community: comm, Ref: tok, Data: map[string]string{}, Expires: c.tx.Now().Add(24 * time.Hour)}
+	if err := c.tx.SetDialog(c.person.ID, d); err != nil {
+		return err
+	}
+	c.askField(f, 0)
+	return nil
+}
+
+// askField asks field i of f by direct message.
+func (c *call) askField(f Form, i int) {
+	fl := f.Fields[i]
+	var opts []string
+	for _, o := range fl.Options {
+		opts = append(opts, o.Label)
+	}
+	c.out = append(c.out, Message{
+		Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
+		Text: c.text("form.ask", map[string]any{
+			"Title": f.Title, "Label": fl.Label, "Placeholder": fl.Placeholder, "Options": opts,
+			"Optional": fl.Optional, "Step": i + 1, "Steps": len(f.Fields),
+		}),
+	})
+}
+
+// form returns the form a token stands for.
+func (c *call) form(token string) (Form, error) {
+	var f Form
+	raw, err := c.tx.ButtonCommand(token)
+	if err != nil {
+		return f, err
+	}
+	def, ok := strings.CutPrefix(raw, formPrefix)
+	if !ok {
+		return f, core.Errorf(core.CodeNotFound, "err.stale_button")
+	}
+	if err := json.Unmarshal([]byte(def), &f); err != nil {
+		return f, core.Internal("decode form", err)
+	}
+	f.Token = token
+	return f, nil
+}
+
+// submitForm runs the command of a filled form.
+func (c *call) submitForm(token string, values map[string]string) error {
+	f, err := c.form(token)
+	if err != nil {
+		return err
+	}
+	cmd := f.Command
+	for _, fl := range f.Fields {
+		v := clean(values[fl.Name])
+		if v == "" && !fl.Optional {
+			return core.Errorf(core.CodeInvalid, "err.form_missing", "label", fl.Label)
+		}
+		if len(fl.Options) > 0 && v != "" && !validOption(fl, v) {
+			return core.Errorf(core.CodeInvalid, "err.form_option", "label", fl.Label, "value", v)
+		}
+		cmd = strings.ReplaceAll(cmd, "{"+fl.Name+"}", v)
+	}
+	return c.command(strings.TrimSpace(cmd))
+}
+
+func validOption(fl Field, v string) bool {
+	for _, o := range fl.Options {
+		if o.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// clean makes a typed value safe to put in a command line: one line, trimmed.
+func clean(v string) string {
+	return strings.TrimSpace(strings.Join(strings.Fields(v), " "))
+}
+
+// formDialog takes the answer to the field being asked.
+func formDialog(c *call, d *core.Dialog, text string) error {
+	f, err := c.form(d.Ref)
+	if err != nil {
+		_ = c.tx.EndDialog(c.person.ID)
+		return err
+	}
+	i := d.Step
+	if i >= len(f.Fields) {
+		return c.tx.EndDialog(c.person.ID)
+	}
+	fl := f.Fields[i]
+	v := clean(text)
+	if len(fl.Options) > 0 {
+		// Accept the option's number, label or value.
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(fl.Options) {
+			v = fl.Options[n-1].Value
+		}
+		for _, o := range fl.Options {
+			if strings.EqualFold(v, o.Label) {
+				v = o.Value
+			}
+		}
+		if !validOption(fl, v) {
+			c.askField(f, i)
+			return nil
+		}
+	}
+	if v == "-" && fl.Optional {
+		v = ""
+	}
+	d.Data[fl.Name] = v
+	d.Step++
+	if d.Step < len(f.Fields) {
+		if err := c.tx.SetDialog(c.person.ID, d); err != nil {
+			return err
+		}
+		c.askField(f, d.Step)
+		return nil
+	}
+	if err := c.tx.EndDialog(c.person.ID); err != nil {
+		return err
+	}
+	return c.submitForm(d.Ref, d.Data)
+}
+
+// formButton returns a button that opens f when pressed.
+func (c *call) formButton(label string, f Form) (Button, error) {
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return Button{}, core.Internal("encode form", err)
+	}
+	tok, err := c.tx.ButtonToken(formPrefix + string(raw))
+	return Button{Label: label, Token: tok}, err
+}
