@@ -1,0 +1,75 @@
+package when
+
+import (
+	"time"
+	"unicode/utf8"
+
+	dps "github.com/markusmobius/go-dateparser"
+	"github.com/markusmobius/go-dateparser/date"
+)
+
+// libraryMaxLen bounds the text handed to go-dateparser, whose cost grows
+// with the input; a date typed alone is never that long.
+const libraryMaxLen = 100
+
+// parseWithLibrary asks go-dateparser to read text that the package's own
+// rules could not read, and keeps the answer only if it names a day
+// (go-dateparser reads "mars" or "2027" alone as a month or a year, filling
+// the rest from now). Only its relative and absolute parsers are used: the
+// timestamp parser would read plain numbers as dates, and the no-spaces
+// parser reads the real clock for two-digit years.
+func parseWithLibrary(text string, toks []token, langs langSet, now time.Time, loc *time.Location) (d Date, ok bool) {
+	if len(text) > libraryMaxLen || !utf8.ValidString(text) || !hasWord(toks) {
+		return Date{}, false
+	}
+	// go-dateparser is a port of a large Python library; a panic in it must
+	// not take a chat bot down, so it becomes "not a date".
+	defer func() {
+		if recover() != nil {
+			d, ok = Date{}, false
+		}
+	}()
+	var codes []string
+	if langs&langFR != 0 {
+		codes = append(codes, "fr")
+	}
+	if langs&langEN != 0 {
+		codes = append(codes, "en")
+	}
+	lp := &dps.Parser{ParserTypes: []dps.ParserType{dps.RelativeTime, dps.AbsoluteTime}}
+	now = now.In(loc)
+	res, err := lp.Parse(&dps.Configuration{
+		Languages:           codes,
+		CurrentTime:         now,
+		DefaultTimezone:     loc,
+		DateOrder:           dps.DMY,
+		PreferredDateSource: dps.Future,
+		ReturnTimeAsPeriod:  true,
+	}, text)
+	if err != nil || res.Time.IsZero() {
+		return Date{}, false
+	}
+	t := res.Time.In(loc)
+	if t.Before(now.AddDate(-10, 0, 0)) || t.After(now.AddDate(10, 0, 0)) {
+		return Date{}, false
+	}
+	switch {
+	case res.Period.IsTime():
+		return Date{Time: t.Truncate(time.Second), HasTime: true}, true
+	case res.Period == date.Day:
+		y, m, day := t.Date()
+		return Date{Time: time.Date(y, m, day, 0, 0, 0, 0, loc)}, true
+	}
+	return Date{}, false
+}
+
+// hasWord reports whether toks hold a word of three letters or more: text
+// without one ("42", "12 2026") is not handed to go-dateparser.
+func hasWord(toks []token) bool {
+	for _, t := range toks {
+		if t.kind == tokWord && len(t.text) >= 3 {
+			return true
+		}
+	}
+	return false
+}
