@@ -94,7 +94,8 @@ func (b *Bot) woke(res core.Result) {
 // to the actor, in the chat or directly). Fan-out goes to the outbox in the same
 // transaction. The same Key delivered again returns the first answer and changes
 // nothing. Refusals (bad input, missing rights) are answers, not errors: the error
-// is for a broken store or a canceled context, and then nothing was changed.
+// is for a broken store, a bug or a canceled context: then nothing was changed, and
+// the messages hold an apology the adapter may send.
 func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	var c *call
 	res, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
@@ -108,7 +109,12 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	if code == core.CodeInternal || ctx.Err() != nil && err != nil {
 		b.count(ev, core.CodeInternal)
 		b.log.ErrorContext(ctx, "handle event", "platform", ev.Platform, "key", ev.Key, "err", err)
-		return nil, fmt.Errorf("handle %s event: %w", ev.Platform, err)
+		lang := b.guessLang(ev)
+		if c != nil && c.lang != "" {
+			lang = c.lang
+		}
+		sorry := b.refusal(ev, lang, err)
+		return []Message{sorry}, fmt.Errorf("handle %s event: %w", ev.Platform, err)
 	}
 	if err != nil { // a refusal: answer it, remember the answer, change nothing else
 		lang := b.guessLang(ev)

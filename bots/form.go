@@ -176,6 +176,9 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 	if v == "-" && fl.Optional {
 		v = ""
 	}
+	if d.Data == nil {
+		d.Data = map[string]string{}
+	}
 	d.Data[fl.Name] = v
 	d.Step++
 	if d.Step < len(f.Fields) {

@@ -291,7 +291,10 @@ func cmdNextStep(c *call) error {
 			Command: "/nextstep " + p.ID() + " {text} " + c.text("form.nextstep.by", nil) + " {due}",
 		})
 	}
-	text, due := c.findDue(c.args)
+	text, due, err := c.findDue(c.args)
+	if err != nil {
+		return err
+	}
 	shared := !c.ev.Direct
 	if err := c.tx.SetNextStep(c.member, p, text, due, shared); err != nil {
 		return err

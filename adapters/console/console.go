@@ -164,7 +164,11 @@ func (c *Console) runLine(ctx context.Context, line, who string, direct bool) (s
 	}
 	out, err := c.cfg.Handler.Handle(ctx, ev)
 	if err != nil {
-		return who, direct, err
+		if ctx.Err() != nil {
+			return who, direct, nil
+		}
+		// One line failed (the apology is in out); the chat goes on.
+		fmt.Fprintf(c.cfg.Errs, "console: %v\n", err)
 	}
 	for _, m := range out {
 		if _, err := c.Send(ctx, m); err != nil {
