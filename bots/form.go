@@ -123,21 +123,31 @@ func (c *call) submitForm(token string, values map[string]string) error {
 		if v == "" && !fl.Optional {
 			return core.Errorf(core.CodeInvalid, "err.form_missing", "label", fl.Label)
 		}
-		if len(fl.Options) > 0 && v != "" && !validOption(fl, v) {
-			return core.Errorf(core.CodeInvalid, "err.form_option", "label", fl.Label, "value", v)
+		if len(fl.Options) > 0 && v != "" {
+			// A form typed into (a Discord modal has no menus) may hold a label or number.
+			picked, ok := pickOption(fl, v)
+			if !ok {
+				return core.Errorf(core.CodeInvalid, "err.form_option", "label", fl.Label, "value", v)
+			}
+			v = picked
 		}
 		cmd = strings.ReplaceAll(cmd, "{"+fl.Name+"}", v)
 	}
 	return c.command(strings.TrimSpace(cmd))
 }
 
-func validOption(fl Field, v string) bool {
+// pickOption returns the value of the option v names: its value or label (ignoring
+// case), else its number in the list.
+func pickOption(fl Field, v string) (string, bool) {
 	for _, o := range fl.Options {
-		if o.Value == v {
-			return true
+		if strings.EqualFold(v, o.Value) || strings.EqualFold(v, o.Label) {
+			return o.Value, true
 		}
 	}
-	return false
+	if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(fl.Options) {
+		return fl.Options[n-1].Value, true
+	}
+	return v, false
 }
 
 // clean makes a typed value safe to put in a command line: one line, trimmed.
@@ -159,19 +169,12 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 	fl := f.Fields[i]
 	v := clean(text)
 	if len(fl.Options) > 0 {
-		// Accept the option's number, label or value.
-		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(fl.Options) {
-			v = fl.Options[n-1].Value
-		}
-		for _, o := range fl.Options {
-			if strings.EqualFold(v, o.Label) {
-				v = o.Value
-			}
-		}
-		if !validOption(fl, v) {
+		picked, ok := pickOption(fl, v)
+		if !ok {
 			c.askField(f, i)
 			return nil
 		}
+		v = picked
 	}
 	if v == "-" && fl.Optional {
 		v = ""

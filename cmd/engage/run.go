@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/engage-org/engage/adapters/discord"
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/core"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -34,6 +35,17 @@ type adapterSet struct {
 // buildAdapters makes the adapters the configuration turns on.
 func buildAdapters(ctx context.Context, cfg Config, a *app) (*adapterSet, error) {
 	set := &adapterSet{senders: map[string]bots.Sender{}, routes: map[string]http.Handler{}}
+	if cfg.Discord.Token != "" {
+		d, err := newDiscord(cfg, a)
+		if err != nil {
+			return nil, err
+		}
+		set.services = append(set.services, d)
+		set.senders[bots.PlatformDiscord] = d
+		if cfg.Discord.Mode == discord.ModeHTTP {
+			set.routes[discord.Route] = d
+		}
+	}
 	return set, nil
 }
 

@@ -1,0 +1,99 @@
+package bots
+
+import (
+	"context"
+	"strings"
+
+	"github.com/engage-org/engage/core"
+)
+
+// What Suggest completes.
+const (
+	SuggestProject  = "project"  // project IDs (P1…)
+	SuggestPoll     = "poll"     // open polls (V1…)
+	SuggestCampaign = "campaign" // campaigns (C1…)
+)
+
+// MaxSuggestions bounds the suggestions Suggest returns (Discord shows 25).
+const MaxSuggestions = 25
+
+// Suggestion is one completion of an ID being typed: Value is what the command
+// takes ("P3"), Label what the person sees ("P3 · Shared garden").
+type Suggestion struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// Suggest completes an ID of kind that the person of ev is typing in ev's chat (or,
+// directly, in the community they were last active in): those whose ID starts with
+// prefix or whose title holds it, ignoring case and accents. It only reads: nothing
+// is recorded, and an unknown person, chat or kind gets no suggestion.
+func (b *Bot) Suggest(ctx context.Context, ev Event, kind, prefix string) ([]Suggestion, error) {
+	var out []Suggestion
+	err := b.engine.View(ctx, func(tx *core.Tx) error {
+		out = nil
+		comm, err := suggestCommunity(tx, ev)
+		if err != nil || comm == nil {
+			return err
+		}
+		switch kind {
+		case SuggestProject:
+			ps, err := tx.Projects(comm.ID, nil)
+			if err != nil {
+				return err
+			}
+			q := core.Fold(strings.TrimSpace(prefix))
+			for _, p := range ps {
+				if matches(q, p.ID(), p.Title) {
+					out = append(out, Suggestion{Value: p.ID(), Label: clip(p.ID()+" · "+p.Title, 100)})
+				}
+			}
+		}
+		return nil
+	})
+	if len(out) > MaxSuggestions {
+		out = out[:MaxSuggestions]
+	}
+	return out, err
+}
+
+// suggestCommunity is the community ev happens in, without writing anything.
+func suggestCommunity(tx *core.Tx, ev Event) (*core.Community, error) {
+	if !ev.Direct {
+		comm, err := tx.CommunityByChat(ev.Platform, ev.ChatID)
+		if core.ErrorCode(err) == core.CodeNotFound {
+			return nil, nil
+		}
+		return comm, err
+	}
+	p, err := tx.PersonByIdentity(ev.Platform, ev.UserID)
+	if core.ErrorCode(err) == core.CodeNotFound {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var best *core.Member
+	for _, cid := range p.Communities {
+		m, err := tx.Member(cid, p.ID)
+		if core.ErrorCode(err) == core.CodeNotFound {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if best == nil || m.LastActive.After(best.LastActive) {
+			best = m
+		}
+	}
+	if best == nil {
+		return nil, nil
+	}
+	return tx.Community(best.Community)
+}
+
+// matches reports whether the folded query q starts the ID or is in the title.
+func matches(q, id, title string) bool {
+	if q == "" {
+		return true
+	}
+	return strings.HasPrefix(core.Fold(id), q) || strings.Contains(core.Fold(title), q)
+}
