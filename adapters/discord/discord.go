@@ -175,7 +175,7 @@ func (a *Adapter) session(id, count int) *discordgo.Session {
 	s.ShouldReconnectOnError = false // runShard reconnects, with the context
 	s.StateEnabled = false
 	s.SyncEvents = true // events are handed to owned goroutines, never discordgo's
-	s.LogLevel = -1 // discordgo logs unstructured to stderr; runShard logs the lifecycle
+	s.LogLevel = -1     // discordgo logs unstructured to stderr; runShard logs the lifecycle
 	s.ShardID, s.ShardCount = id, count
 	s.Identify.Intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 	if a.cfg.MessageContent {
