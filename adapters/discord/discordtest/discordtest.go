@@ -175,6 +175,7 @@ type Server struct {
 	windows      map[string]*window         // channel → its rate-limit window
 	limited      int                        // 429s served
 	forced       map[string]int             // path prefix → 429s still to serve
+	noDMs        map[string]bool            // users who take no direct messages
 	identifies   []json.RawMessage
 	resumes      int
 	seq          int64
@@ -198,7 +199,7 @@ func New(tb testing.TB) *Server {
 		Deadline: 3 * time.Second, Limit: 5, Window: 500 * time.Millisecond,
 		msgs: map[string]*Message{}, channels: map[string][]*Message{}, dms: map[string]string{},
 		inters: map[string]*Interaction{}, commands: map[string]json.RawMessage{}, windows: map[string]*window{},
-		forced: map[string]int{}, connected: make(chan struct{}, 16),
+		forced: map[string]int{}, noDMs: map[string]bool{}, connected: make(chan struct{}, 16),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw/", s.gateway)
@@ -231,6 +232,14 @@ func (s *Server) Force(prefix string, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.forced[prefix] = n
+}
+
+// RefuseDMs makes messages to user's direct-message channel fail as on Discord
+// when a user does not take direct messages from the server's members (403, 50007).
+func (s *Server) RefuseDMs(user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noDMs[user] = true
 }
 
 // Identifies returns the IDENTIFY payloads received.
@@ -575,6 +584,12 @@ func (s *Server) route(r *http.Request, path string, body []byte, files []File) 
 		}
 		return 200, map[string]any{"id": id, "type": 1, "recipients": []map[string]string{{"id": p.RecipientID}}}
 	case len(seg) == 3 && seg[0] == "channels" && seg[2] == "messages" && r.Method == "POST":
+		s.mu.Lock()
+		refused := strings.HasPrefix(seg[1], "dm-") && s.noDMs[strings.TrimPrefix(seg[1], "dm-")]
+		s.mu.Unlock()
+		if refused {
+			return http.StatusForbidden, apiError(50007, "Cannot send messages to this user")
+		}
 		return s.limit(seg[1], func() (int, any) {
 			m := s.newMessage(seg[1], body, files)
 			return 200, map[string]any{"id": m.ID, "channel_id": m.ChannelID, "content": m.Content}
