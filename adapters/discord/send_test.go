@@ -22,7 +22,6 @@ func sender(t *testing.T, fake *discordtest.Server) *discord.Adapter {
 	return ad
 }
 
-
 // Ensure a burst of messages to one channel keeps within its rate limit: the
 // adapter waits for the bucket instead of collecting 429s.
 func TestSend_WithinLimits(t *testing.T) {

@@ -1,0 +1,340 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/engage-org/engage/adapters/console"
+	"github.com/engage-org/engage/adapters/discord/discordtest"
+	"github.com/engage-org/engage/bots"
+)
+
+var (
+	alice = discordtest.User{ID: "1001", Name: "alice"}
+	bob   = discordtest.User{ID: "1002", Name: "bob"}
+	here  = discordtest.Where{Guild: "900", Channel: "901"}
+)
+
+// syncBuffer is a buffer written by one goroutine and read by another.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// runEngage runs `engage run` with env until the end of the test.
+func runEngage(t *testing.T, env map[string]string) *syncBuffer {
+	t.Helper()
+	env["ENGAGE_STORE_PATH"] = filepath.Join(t.TempDir(), "engage.db")
+	if env["ENGAGE_HTTP_ADDR"] == "" {
+		env["ENGAGE_HTTP_ADDR"] = "127.0.0.1:0"
+	}
+	env["ENGAGE_COMMUNITY_LANG"] = "en"
+	stderr := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"run"}, strings.NewReader(""), io.Discard, stderr, func(k string) string { return env[k] })
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("engage run exited %d:\n%s", code, stderr)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("engage run did not stop")
+		}
+	})
+	return stderr
+}
+
+func answered(t *testing.T, fake *discordtest.Server, id string) *discordtest.Interaction {
+	t.Helper()
+	var in *discordtest.Interaction
+	fake.Eventually("a response to "+id, func() bool {
+		in = fake.Interaction(id)
+		return in != nil && len(in.Responses) > 0
+	})
+	if r := in.Responses[0]; r.After > 3*time.Second || r.Refused != 0 {
+		t.Fatalf("interaction %s answered after %v (refused %d)", id, r.After, r.Refused)
+	}
+	return in
+}
+
+func content(t *testing.T, r discordtest.Response) string {
+	t.Helper()
+	var d struct {
+		Content string `json:"content"`
+	}
+	_ = json.Unmarshal(r.Data, &d)
+	return d.Content
+}
+
+func waitMessage(t *testing.T, fake *discordtest.Server, channel, text string) *discordtest.Message {
+	t.Helper()
+	var found *discordtest.Message
+	fake.Eventually("a message with "+text, func() bool {
+		for _, m := range fake.Messages(channel) {
+			if strings.Contains(m.Text(), text) {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// Ensure `engage run` with ENGAGE_DISCORD_TOKEN and ENGAGE_DISCORD_API_URL runs
+// the Discord adapter end to end: commands registered, slash commands, buttons,
+// a modal, news to a follower's direct messages, a referent answering in direct
+// messages, and a duplicated interaction counted once.
+func TestRun_Discord(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	runEngage(t, map[string]string{
+		"ENGAGE_DISCORD_TOKEN": fake.Token, "ENGAGE_DISCORD_API_URL": fake.URL(), "ENGAGE_DISCORD_GUILD_ID": "900",
+	})
+	fake.WaitConnected()
+	if !strings.Contains(string(fake.Commands("900")), `"name_localizations":{"fr":"projet"}`) {
+		t.Fatalf("commands not registered with French names: %.300s", fake.Commands("900"))
+	}
+
+	in := answered(t, fake, fake.Command(alice, here, "community", discordtest.Sub("create", discordtest.S("name", "Garden Club"))))
+	if c := content(t, in.Responses[0]); !strings.Contains(c, "Garden Club") {
+		t.Fatalf("got %q", c)
+	}
+	in = answered(t, fake, fake.Command(alice, here, "project", discordtest.Sub("new", discordtest.S("title", "Garden"), discordtest.S("description", "beds for all"))))
+	if c := content(t, in.Responses[0]); c != "✅ Done." {
+		t.Fatalf("got %q", c)
+	}
+	card := waitMessage(t, fake, here.Channel, "New project P1: Garden")
+	in = answered(t, fake, fake.Click(bob, here, card.ID, card.Button("Follow").CustomID))
+	if c := content(t, in.Responses[0]); !strings.Contains(c, "You follow P1") {
+		t.Fatalf("got %q", c)
+	}
+	// The referent posts news through a modal; the follower gets it directly.
+	in = answered(t, fake, fake.Command(alice, here, "news", discordtest.S("id", "P1")))
+	if in.Modal == nil {
+		t.Fatalf("got response %d, want a modal", in.Responses[0].Type)
+	}
+	answered(t, fake, fake.Submit(alice, here, in.Modal.CustomID, map[string]string{"text": "First beds are in"}))
+	waitMessage(t, fake, here.Channel, "First beds are in")
+	fake.Eventually("bob's news", func() bool { return len(fake.DMs(bob.ID)) == 1 })
+	if got := fake.DMs(bob.ID)[0].Text(); !strings.Contains(got, "News from P1 Garden: First beds are in") {
+		t.Fatalf("got %q", got)
+	}
+	// The referent answers in direct messages (a form asked field by field).
+	dm := discordtest.Where{Channel: "dm-" + alice.ID}
+	fake.Write(alice, dm, "/nextstep P1")
+	fake.Eventually("the question", func() bool { return len(fake.DMs(alice.ID)) > 0 })
+	fake.Write(alice, dm, "Order the seeds")
+	fake.Eventually("the second question", func() bool { return len(fake.DMs(alice.ID)) > 1 })
+	fake.Write(alice, dm, "15/12")
+	fake.Eventually("the step saved", func() bool {
+		msgs := fake.DMs(alice.ID)
+		return len(msgs) > 2 && strings.Contains(msgs[len(msgs)-1].Text(), "Next step for P1 saved: Order the seeds")
+	})
+	share := fake.DMs(alice.ID)[2].Button("Post it")
+	if share == nil {
+		t.Fatalf("no button to post the step: %+v", fake.DMs(alice.ID)[2])
+	}
+	answered(t, fake, fake.Click(alice, dm, fake.DMs(alice.ID)[2].ID, share.CustomID))
+	waitMessage(t, fake, here.Channel, "Next step for P1 Garden: Order the seeds")
+
+	// A duplicated interaction counts once.
+	raw, id := fake.Payload(2, bob, here, map[string]any{"id": "1", "name": "like", "type": 1,
+		"options": []discordtest.Opt{discordtest.S("id", "P1")}}, "")
+	fake.Resend(raw)
+	answered(t, fake, id)
+	fake.Resend(raw)
+	fake.Eventually("the duplicate refused", func() bool { return len(fake.Interaction(id).Responses) == 2 })
+	in = answered(t, fake, fake.Command(alice, here, "project", discordtest.Sub("show", discordtest.S("id", "P1"))))
+	if c := content(t, in.Responses[0]); !strings.Contains(c, "1 follower · 1 like · 1 news") {
+		t.Fatalf("got %q", c)
+	}
+}
+
+// freeAddr returns a loopback address nobody listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// Ensure http mode serves the interactions endpoint on the service's listener:
+// signatures and timestamps checked, PING answered, commands answered.
+func TestRun_DiscordHTTP(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	addr := freeAddr(t)
+	runEngage(t, map[string]string{
+		"ENGAGE_DISCORD_TOKEN": fake.Token, "ENGAGE_DISCORD_API_URL": fake.URL(), "ENGAGE_DISCORD_MODE": "http",
+		"ENGAGE_DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "ENGAGE_DISCORD_APPLICATION_ID": fake.AppID, "ENGAGE_HTTP_ADDR": addr,
+	})
+	url := "http://" + addr + "/discord/interactions"
+	post := func(body []byte, key ed25519.PrivateKey, at time.Time) (int, string) {
+		stamp := strconv.FormatInt(at.Unix(), 10)
+		req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+		req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(key, append([]byte(stamp), body...))))
+		req.Header.Set("X-Signature-Timestamp", stamp)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, strings.TrimSpace(string(b))
+	}
+	ping := []byte(`{"id":"1","application_id":"` + fake.AppID + `","type":1,"token":"t","version":1}`)
+	fake.Eventually("the listener", func() bool { code, _ := post(ping, priv, time.Now()); return code == 200 })
+	if code, body := post(ping, priv, time.Now()); body != `{"type":1}` {
+		t.Fatalf("got %d %s", code, body)
+	}
+	_, other, _ := ed25519.GenerateKey(nil)
+	if code, _ := post(ping, other, time.Now()); code != 401 {
+		t.Fatalf("bad signature: got %d", code)
+	}
+	if code, _ := post(ping, priv, time.Now().Add(-6*time.Minute)); code != 401 {
+		t.Fatalf("stale timestamp: got %d", code)
+	}
+	raw, _ := fake.Payload(2, alice, here, map[string]any{"id": "1", "name": "engage", "type": 1,
+		"options": []discordtest.Opt{discordtest.S("command", "/community create Garden Club")}}, "")
+	if code, body := post(raw, priv, time.Now()); code != 200 || !strings.Contains(body, `"type":4`) || !strings.Contains(body, "Garden Club") {
+		t.Fatalf("got %d %s", code, body)
+	}
+	if len(fake.Identifies()) != 0 {
+		t.Fatal("http mode opened the gateway")
+	}
+	fake.Eventually("commands registered", func() bool { return fake.Commands("") != nil })
+}
+
+// Ensure one community spans a Discord channel and the console: what happens on
+// one shows on the other, and a count is one across both.
+func TestDiscordAndConsole(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	env := map[string]string{
+		"ENGAGE_STORE_PATH": filepath.Join(t.TempDir(), "engage.db"), "ENGAGE_COMMUNITY_LANG": "en",
+		"ENGAGE_DISCORD_TOKEN": fake.Token, "ENGAGE_DISCORD_API_URL": fake.URL(), "ENGAGE_DISCORD_GUILD_ID": "900",
+	}
+	cfg, err := LoadConfig("", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := openApp(cfg, time.Now, newLogger(LogConfig{Level: "error"}, io.Discard), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	ctx, cancel := context.WithCancel(context.Background())
+	set, err := buildAdapters(ctx, cfg, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	pr, pw := io.Pipe()
+	senders := set.senders
+	disp := bots.NewDispatcher(a.eng, senders, nil, nil)
+	con := console.New(console.Config{In: pr, Out: out, Handler: a.bot, Flush: disp.Flush, Now: a.eng.Now,
+		Advance: func(context.Context, time.Time) error { return nil }})
+	senders[bots.PlatformConsole] = con
+	var wg sync.WaitGroup
+	for _, s := range set.services {
+		wg.Go(func() { _ = s.Run(ctx) })
+	}
+	wg.Go(func() { _ = con.Run(ctx) })
+	t.Cleanup(func() { pw.Close(); cancel(); wg.Wait() })
+	fake.WaitConnected()
+	say := func(line string) {
+		t.Helper()
+		if _, err := io.WriteString(pw, line+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	printed := func(text string) {
+		t.Helper()
+		fake.Eventually("the console to print "+text, func() bool { return strings.Contains(out.String(), text) })
+	}
+	flush := func() {
+		t.Helper()
+		if err := disp.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	answered(t, fake, fake.Command(alice, here, "community", discordtest.Sub("create", discordtest.S("name", "Garden Club"))))
+	in := answered(t, fake, fake.Command(alice, here, "community", discordtest.Sub("invite")))
+	code := regexp.MustCompile(`join ([A-Z0-9]{6})`).FindStringSubmatch(content(t, in.Responses[0]))
+	if code == nil {
+		t.Fatalf("no code in %q", content(t, in.Responses[0]))
+	}
+	say("carol: /community join " + code[1])
+	printed("A console chat joined the community “Garden Club”")
+	waitMessage(t, fake, here.Channel, "A console chat joined")
+
+	answered(t, fake, fake.Command(alice, here, "project", discordtest.Sub("new", discordtest.S("title", "Garden"))))
+	flush()
+	printed("[group] 🌱 New project P1: Garden")
+	waitMessage(t, fake, here.Channel, "New project P1: Garden")
+
+	say("carol: /like P1")
+	printed("carol likes P1 Garden (1 like)")
+	in = answered(t, fake, fake.Command(bob, here, "like", discordtest.S("id", "P1")))
+	if c := content(t, in.Responses[0]); !strings.Contains(c, "bob likes P1 Garden (2 likes)") {
+		t.Fatalf("got %q, want the count across both platforms", c)
+	}
+
+	say("carol: /follow P1")
+	printed("You follow P1")
+	in = answered(t, fake, fake.Command(alice, here, "news", discordtest.S("id", "P1"), discordtest.S("text", "Seeds are in")))
+	flush()
+	printed("[dm carol] 📰 News from P1 Garden: Seeds are in")
+	printed("[group] 📰 P1 Garden — Seeds are in")
+	waitMessage(t, fake, here.Channel, "P1 Garden — Seeds are in")
+	say("carol: /project new Compost")
+	printed("[group] 🌱 New project P2: Compost")
+	card := waitMessage(t, fake, here.Channel, "New project P2: Compost")
+	answered(t, fake, fake.Click(bob, here, card.ID, card.Button("Follow").CustomID))
+	say("carol: /news P2 From the console")
+	fake.Eventually("bob's news from the console", func() bool {
+		for _, m := range fake.DMs(bob.ID) {
+			if strings.Contains(m.Text(), "News from P2 Compost: From the console") {
+				return true
+			}
+		}
+		return false
+	})
+}
