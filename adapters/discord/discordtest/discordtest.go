@@ -653,10 +653,15 @@ type payload struct {
 
 // newMessage stores a message posted in channel.
 func (s *Server) newMessage(channel string, body []byte, files []File) *Message {
-	var p payload
-	_ = json.Unmarshal(body, &p)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.addMessage(channel, body, files)
+}
+
+// addMessage is newMessage with s.mu held.
+func (s *Server) addMessage(channel string, body []byte, files []File) *Message {
+	var p payload
+	_ = json.Unmarshal(body, &p)
 	s.n++
 	m := &Message{ID: fmt.Sprintf("%d", 200000000000000000+s.n), ChannelID: channel, Files: files, Ephemeral: p.Flags&64 != 0}
 	applyPayload(m, p)
@@ -685,7 +690,8 @@ func applyEdit(m *Message, body []byte, files []File) {
 	m.Edits++
 }
 
-// callback takes an interaction's initial response.
+// callback takes an interaction's initial response. What it makes (the original
+// message, the modal, the choices) is recorded with the response, at once.
 func (s *Server) callback(id, token string, body []byte, files []File) (int, any) {
 	var p struct {
 		Type int             `json:"type"`
@@ -694,22 +700,49 @@ func (s *Server) callback(id, token string, body []byte, files []File) (int, any
 	if json.Unmarshal(body, &p) != nil {
 		return http.StatusBadRequest, apiError(50035, "Invalid Form Body")
 	}
+	var choices []Option
+	var md *Modal
+	switch p.Type {
+	case 8:
+		var d struct {
+			Choices []struct {
+				Name  string `json:"name"`
+				Value string `json:"value"`
+			} `json:"choices"`
+		}
+		if json.Unmarshal(p.Data, &d) != nil || d.Choices == nil {
+			return http.StatusBadRequest, apiError(50035, "Invalid Form Body: choices")
+		}
+		choices = []Option{}
+		for _, c := range d.Choices {
+			choices = append(choices, Option{Label: c.Name, Value: c.Value})
+		}
+	case 9:
+		var d struct {
+			CustomID   string `json:"custom_id"`
+			Title      string `json:"title"`
+			Components []Row  `json:"components"`
+		}
+		_ = json.Unmarshal(p.Data, &d)
+		md = &Modal{CustomID: d.CustomID, Title: d.Title}
+		for _, r := range d.Components {
+			md.Inputs = append(md.Inputs, r.Components...)
+		}
+	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	in := s.inters[id]
 	if in == nil || in.Token != token {
-		s.mu.Unlock()
 		return http.StatusNotFound, apiError(codeUnknownInteraction, "Unknown interaction")
 	}
 	resp := Response{Type: p.Type, Data: p.Data, After: time.Since(in.Sent)}
 	switch {
 	case resp.After > s.Deadline:
 		resp.Refused = codeUnknownInteraction
-	case len(in.Responses) > 0 && in.Responses[0].Refused == 0 || hasTaken(in):
+	case hasTaken(in):
 		resp.Refused = codeAlreadyAcked
 	}
 	in.Responses = append(in.Responses, resp)
-	channel := in.ChannelID
-	s.mu.Unlock()
 	switch resp.Refused {
 	case codeUnknownInteraction:
 		return http.StatusNotFound, apiError(codeUnknownInteraction, "Unknown interaction")
@@ -722,39 +755,11 @@ func (s *Server) callback(id, token string, body []byte, files []File) (int, any
 		if p.Type == 5 && len(data) == 0 {
 			data = []byte(`{"content":""}`)
 		}
-		m := s.newMessage(channel, data, files)
-		s.mu.Lock()
-		s.inters[id].Original = m
-		s.mu.Unlock()
+		in.Original = s.addMessage(in.ChannelID, data, files)
 	case 8:
-		var d struct {
-			Choices []struct {
-				Name  string `json:"name"`
-				Value string `json:"value"`
-			} `json:"choices"`
-		}
-		if json.Unmarshal(p.Data, &d) != nil || d.Choices == nil {
-			return http.StatusBadRequest, apiError(50035, "Invalid Form Body: choices")
-		}
-		s.mu.Lock()
-		for _, c := range d.Choices {
-			s.inters[id].Choices = append(s.inters[id].Choices, Option{Label: c.Name, Value: c.Value})
-		}
-		s.mu.Unlock()
+		in.Choices = choices
 	case 9:
-		var d struct {
-			CustomID   string `json:"custom_id"`
-			Title      string `json:"title"`
-			Components []Row  `json:"components"`
-		}
-		_ = json.Unmarshal(p.Data, &d)
-		md := &Modal{CustomID: d.CustomID, Title: d.Title}
-		for _, r := range d.Components {
-			md.Inputs = append(md.Inputs, r.Components...)
-		}
-		s.mu.Lock()
-		s.inters[id].Modal = md
-		s.mu.Unlock()
+		in.Modal = md
 	}
 	return http.StatusNoContent, nil
 }
@@ -780,14 +785,15 @@ func (s *Server) webhook(method string, seg []string, body []byte, files []File)
 			in = x
 		}
 	}
+	taken := in != nil && hasTaken(in)
 	s.mu.Unlock()
-	if in == nil || !hasTaken(in) {
+	if !taken {
 		return http.StatusNotFound, apiError(10015, "Unknown Webhook")
 	}
 	switch {
 	case len(seg) == 3 && method == "POST":
-		m := s.newMessage(in.ChannelID, body, files)
 		s.mu.Lock()
+		m := s.addMessage(in.ChannelID, body, files)
 		in.Followups = append(in.Followups, m)
 		s.mu.Unlock()
 		return 200, map[string]any{"id": m.ID, "channel_id": m.ChannelID}
