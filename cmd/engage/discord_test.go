@@ -46,8 +46,8 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// runEngage runs `engage run` with env until the end of the test.
-func runEngage(t *testing.T, env map[string]string) *syncBuffer {
+// serveEngage runs `engage run` with env until the end of the test.
+func serveEngage(t *testing.T, env map[string]string) *syncBuffer {
 	t.Helper()
 	env["ENGAGE_STORE_PATH"] = filepath.Join(t.TempDir(), "engage.db")
 	if env["ENGAGE_HTTP_ADDR"] == "" {
@@ -118,7 +118,7 @@ func waitMessage(t *testing.T, fake *discordtest.Server, channel, text string) *
 func TestRun_Discord(t *testing.T) {
 	t.Parallel()
 	fake := discordtest.New(t)
-	runEngage(t, map[string]string{
+	serveEngage(t, map[string]string{
 		"ENGAGE_DISCORD_TOKEN": fake.Token, "ENGAGE_DISCORD_API_URL": fake.URL(), "ENGAGE_DISCORD_GUILD_ID": "900",
 	})
 	fake.WaitConnected()
@@ -200,7 +200,7 @@ func TestRun_DiscordHTTP(t *testing.T) {
 	fake := discordtest.New(t)
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	addr := freeAddr(t)
-	runEngage(t, map[string]string{
+	serveEngage(t, map[string]string{
 		"ENGAGE_DISCORD_TOKEN": fake.Token, "ENGAGE_DISCORD_API_URL": fake.URL(), "ENGAGE_DISCORD_MODE": "http",
 		"ENGAGE_DISCORD_PUBLIC_KEY": hex.EncodeToString(pub), "ENGAGE_DISCORD_APPLICATION_ID": fake.AppID, "ENGAGE_HTTP_ADDR": addr,
 	})
