@@ -137,14 +137,19 @@ func (c *call) submitForm(token string, values map[string]string) error {
 }
 
 // pickOption returns the value of the option v names: its value or label (ignoring
-// case), else its number in the list.
+// case), else its number in the list — unless options are numbers themselves (a
+// score), where a number is only ever a value.
 func pickOption(fl Field, v string) (string, bool) {
+	numeric := false
 	for _, o := range fl.Options {
 		if strings.EqualFold(v, o.Value) || strings.EqualFold(v, o.Label) {
 			return o.Value, true
 		}
+		if _, err := strconv.Atoi(o.Value); err == nil {
+			numeric = true
+		}
 	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(fl.Options) {
+	if n, err := strconv.Atoi(v); err == nil && !numeric && n >= 1 && n <= len(fl.Options) {
 		return fl.Options[n-1].Value, true
 	}
 	return v, false

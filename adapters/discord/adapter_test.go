@@ -31,7 +31,7 @@ func texts(lang, key string) string {
 }
 
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	fake *discordtest.Server
 	env  *botstest.Env
 	ad   *discord.Adapter
@@ -50,7 +50,7 @@ func (s slow) Handle(ctx context.Context, ev bots.Event) ([]bots.Message, error)
 
 // start runs an adapter (gateway mode unless changed) on a fresh bot and fake
 // Discord, with the outbox dispatcher sending through it.
-func start(t *testing.T, fake *discordtest.Server, change func(*discord.Config, *botstest.Env)) *harness {
+func start(t testing.TB, fake *discordtest.Server, change func(*discord.Config, *botstest.Env)) *harness {
 	t.Helper()
 	if fake == nil {
 		fake = discordtest.New(t)

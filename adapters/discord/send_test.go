@@ -13,7 +13,7 @@ import (
 )
 
 // sender is an adapter that only sends (not started).
-func sender(t *testing.T, fake *discordtest.Server) *discord.Adapter {
+func sender(t testing.TB, fake *discordtest.Server) *discord.Adapter {
 	t.Helper()
 	ad, err := discord.New(discord.Config{Token: fake.Token, APIURL: fake.URL(), Handler: nobody{}, Texts: texts})
 	if err != nil {
@@ -153,4 +153,10 @@ type nobody struct{}
 func (nobody) Handle(context.Context, bots.Event) ([]bots.Message, error) { return nil, nil }
 func (nobody) Suggest(context.Context, bots.Event, string, string) ([]bots.Suggestion, error) {
 	return nil, nil
+}
+
+// testMessage is a tally-like message with a row of buttons.
+func testMessage(channel, text string) bots.Message {
+	return bots.Message{Platform: bots.PlatformDiscord, ChatID: channel, Text: text,
+		Buttons: [][]bots.Button{{{Label: "Nashville", Token: "TOKN"}, {Label: "Memphis", Token: "TOKM"}, {Label: "Knoxville", Token: "TOKK"}}}}
 }

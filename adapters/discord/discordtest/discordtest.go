@@ -164,6 +164,8 @@ type Server struct {
 	// Limit requests per Window; one more gets a 429.
 	Limit  int
 	Window time.Duration
+	// Shards and MaxConcurrency are what GET /gateway/bot recommends (1 and 1).
+	Shards, MaxConcurrency int
 
 	mu           sync.Mutex // guards the fields below
 	reqs         []Request
@@ -196,7 +198,7 @@ type window struct {
 func New(tb testing.TB) *Server {
 	s := &Server{
 		tb: tb, Token: "test-token", AppID: "100000000000000001", BotID: "100000000000000002",
-		Deadline: 3 * time.Second, Limit: 5, Window: 500 * time.Millisecond,
+		Deadline: 3 * time.Second, Limit: 5, Window: 500 * time.Millisecond, Shards: 1, MaxConcurrency: 1,
 		msgs: map[string]*Message{}, channels: map[string][]*Message{}, dms: map[string]string{},
 		inters: map[string]*Interaction{}, commands: map[string]json.RawMessage{}, windows: map[string]*window{},
 		forced: map[string]int{}, noDMs: map[string]bool{}, connected: make(chan struct{}, 16),
@@ -544,8 +546,11 @@ func (s *Server) route(r *http.Request, path string, body []byte, files []File) 
 	s.mu.Unlock()
 	switch {
 	case path == "/gateway/bot" && r.Method == "GET":
-		return 200, map[string]any{"url": "ws://" + s.srv.Listener.Addr().String() + "/gw/", "shards": 1,
-			"session_start_limit": map[string]int{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}}
+		s.mu.Lock()
+		shards, conc := s.Shards, s.MaxConcurrency
+		s.mu.Unlock()
+		return 200, map[string]any{"url": "ws://" + s.srv.Listener.Addr().String() + "/gw/", "shards": shards,
+			"session_start_limit": map[string]int{"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": conc}}
 	case path == "/gateway" && r.Method == "GET":
 		return 200, map[string]any{"url": "ws://" + s.srv.Listener.Addr().String() + "/gw/"}
 	case path == "/oauth2/applications/@me" && r.Method == "GET":
