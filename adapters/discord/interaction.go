@@ -188,7 +188,7 @@ func (a *Adapter) interact(in *incoming, respond responder) {
 	switch in.Type {
 	case discordgo.InteractionPing:
 		if err := respond(ctx, response{Type: discordgo.InteractionResponsePong}, nil); err != nil {
-			log.Warn("discord ping answer", "err", err)
+			log.Warn("discord ping answer", "err", redact(err, in.Token))
 		}
 		return
 	case discordgo.InteractionApplicationCommandAutocomplete:
@@ -237,7 +237,7 @@ func (a *Adapter) interact(in *incoming, respond responder) {
 		if f := formIn(r.out); f != nil && in.Type != discordgo.InteractionModalSubmit {
 			if data, ok := modal(f); ok {
 				if err := respond(ctx, response{Type: discordgo.InteractionResponseModal, Data: data}, nil); err != nil {
-					log.Warn("discord modal", "err", err)
+					log.Warn("discord modal", "err", redact(err, in.Token))
 				}
 				a.sendAway(ctx, log, without(r.out, f))
 				return
@@ -396,23 +396,23 @@ func (a *Adapter) answer(ctx context.Context, log *slog.Logger, in *incoming, ev
 		switch {
 		case len(here) > 0 && !here[0].ephemeral:
 			if _, err := a.rest.InteractionResponseEdit(in.Interaction, here[0].edit(), discordgo.WithContext(ctx)); err != nil {
-				log.Warn("discord edit original response", "err", err)
+				log.Warn("discord edit original response", "err", redact(err, in.Token))
 			}
 			here = here[1:]
 		case len(here) > 0:
 			if err := a.rest.InteractionResponseDelete(in.Interaction, discordgo.WithContext(ctx)); err != nil {
-				log.Warn("discord delete original response", "err", err)
+				log.Warn("discord delete original response", "err", redact(err, in.Token))
 			}
 		default:
 			done := piece{content: escape(a.done(in))}
 			if _, err := a.rest.InteractionResponseEdit(in.Interaction, done.edit(), discordgo.WithContext(ctx)); err != nil {
-				log.Warn("discord edit original response", "err", err)
+				log.Warn("discord edit original response", "err", redact(err, in.Token))
 			}
 		}
 	}
 	for _, p := range here {
 		if _, err := a.rest.FollowupMessageCreate(in.Interaction, true, p.params(), discordgo.WithContext(ctx)); err != nil {
-			log.Warn("discord follow-up", "err", err)
+			log.Warn("discord follow-up", "err", redact(err, in.Token))
 		}
 	}
 	a.sendAway(ctx, log, away)
@@ -429,7 +429,7 @@ func (a *Adapter) answerLate(ctx context.Context, log *slog.Logger, in *incoming
 	case codeUnknownInteraction:
 		log.Warn("discord interaction expired before its answer; sending it as messages")
 	default:
-		log.Warn("discord interaction response", "err", err)
+		log.Warn("discord interaction response", "err", redact(err, in.Token))
 	}
 	var msgs []bots.Message
 	for _, m := range r.out {
@@ -489,7 +489,7 @@ func (a *Adapter) autocomplete(ctx context.Context, in *incoming, respond respon
 	}
 	resp := response{Type: discordgo.InteractionApplicationCommandAutocompleteResult, Data: choicesData{Choices: choices}}
 	if err := respond(ctx, resp, nil); err != nil {
-		a.log.Warn("discord autocomplete answer", "err", err)
+		a.log.Warn("discord autocomplete answer", "err", redact(err, in.Token))
 	}
 }
 
@@ -504,3 +504,21 @@ func restCode(err error) int {
 
 // decodeJSON decodes raw into v.
 func decodeJSON(raw []byte, v any) error { return json.Unmarshal(raw, v) }
+
+// redacted is an error whose text hides a secret (an interaction's token, which
+// discordgo's errors may carry in a URL).
+type redacted struct {
+	err    error
+	secret string
+}
+
+func (r redacted) Error() string { return strings.ReplaceAll(r.err.Error(), r.secret, "…") }
+func (r redacted) Unwrap() error { return r.err }
+
+// redact hides secret in err's text, for logs.
+func redact(err error, secret string) error {
+	if err == nil || secret == "" {
+		return err
+	}
+	return redacted{err, secret}
+}

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -250,5 +251,18 @@ func TestCustomID(t *testing.T) {
 		if kind != tt.kind || tok != tt.tok || ok != tt.ok {
 			t.Errorf("parseCustomID(%q) = %c %q %v, want %c %q %v", tt.id, kind, tok, ok, tt.kind, tt.tok, tt.ok)
 		}
+	}
+}
+
+// Ensure logged errors do not show an interaction's token.
+func TestRedact(t *testing.T) {
+	err := &discordgo.RateLimitError{RateLimit: &discordgo.RateLimit{TooManyRequests: &discordgo.TooManyRequests{}, URL: "https://discord.com/api/v9/webhooks/1/SECRET-TOKEN"}}
+	got := redact(err, "SECRET-TOKEN")
+	if strings.Contains(got.Error(), "SECRET") {
+		t.Fatalf("got %q", got)
+	}
+	var rl *discordgo.RateLimitError
+	if !errors.As(got, &rl) {
+		t.Fatal("the cause is lost")
 	}
 }
