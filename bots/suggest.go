@@ -2,6 +2,7 @@ package bots
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/engage-org/engage/core"
@@ -96,4 +97,15 @@ func matches(q, id, title string) bool {
 		return true
 	}
 	return strings.HasPrefix(core.Fold(id), q) || strings.Contains(core.Fold(title), q)
+}
+
+// Commands returns the English names of the chat language's commands, sorted (for
+// platforms that register them, such as Discord's slash commands).
+func (b *Bot) Commands() []string {
+	names := make([]string, 0, len(b.cmds))
+	for n := range b.cmds {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
 }

@@ -56,7 +56,7 @@ func start(t testing.TB, fake *discordtest.Server, change func(*discord.Config, 
 		fake = discordtest.New(t)
 	}
 	env := botstest.NewEnv(t, botstest.Options{NoSync: true})
-	cfg := discord.Config{Token: fake.Token, APIURL: fake.URL(), GuildID: "900", Handler: env.Bot, Texts: texts}
+	cfg := discord.Config{Token: fake.Token, APIURL: fake.URL(), GuildID: "900", Handler: env.Bot, Commands: env.Bot.Commands(), Texts: texts}
 	if change != nil {
 		change(&cfg, env)
 	}

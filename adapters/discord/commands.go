@@ -27,6 +27,8 @@ const (
 	optID                    // an ID, completed as typed (suggest names what)
 	optUser                  // a member of the server
 	optChoice                // one of choices
+	optInt                   // a whole number
+	optBool                  // yes or no
 )
 
 // optSpec is one option of a slash command.
@@ -86,14 +88,41 @@ func field(key, value string) string {
 }
 
 var (
-	optProject = optSpec{name: "id", kind: optID, suggest: bots.SuggestProject, required: true, key: "discord.opt.project"}
-	stages     = []choiceSpec{{"idea", "stage.idea"}, {"support", "stage.support"}, {"accompaniment", "stage.accompaniment"},
+	optProject  = optSpec{name: "id", kind: optID, suggest: bots.SuggestProject, required: true, key: "discord.opt.project"}
+	optPoll     = optSpec{name: "id", kind: optID, suggest: bots.SuggestPoll, required: true, key: "discord.opt.poll"}
+	optCampaign = optSpec{name: "id", kind: optID, suggest: bots.SuggestCampaign, required: true, key: "discord.opt.campaign"}
+	methods     = choices("method", "single", "approval", "irv", "schulze", "borda", "score", "dot", "judgment", "date", "contest")
+	kinds       = choices("kind", "donation", "reward", "loan", "equity")
+	days        = choices("day", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+	stages      = []choiceSpec{{"idea", "stage.idea"}, {"support", "stage.support"}, {"accompaniment", "stage.accompaniment"},
 		{"fundraising", "stage.fundraising"}, {"funded", "stage.funded"}, {"running", "stage.running"}, {"done", "stage.done"}}
 	roles = []choiceSpec{{"member", "role.member"}, {"referent", "role.referent"}, {"facilitator", "role.facilitator"}, {"admin", "role.admin"}}
 	langs = []choiceSpec{{"fr", "discord.lang.fr"}, {"en", "discord.lang.en"}}
 )
 
 func opt(name string, required bool) optSpec { return optSpec{name: name, required: required} }
+
+// choices are values whose labels are the keys discord.GROUP.VALUE.
+func choices(group string, values ...string) []choiceSpec {
+	out := make([]choiceSpec, len(values))
+	for i, v := range values {
+		out[i] = choiceSpec{v, "discord." + group + "." + v}
+	}
+	return out
+}
+
+// yes is word when an optBool option is true.
+func yes(word, v string) string {
+	if v == "true" {
+		return word
+	}
+	return ""
+}
+
+// byID is a command taking a campaign or poll ID only.
+func byID(name string, id optSpec) cmdSpec {
+	return cmdSpec{name: name, opts: []optSpec{id}, line: func(v values) string { return join("/"+name, v["id"]) }}
+}
 
 func idOnly(name string) cmdSpec {
 	return cmdSpec{name: name, opts: []optSpec{optProject}, line: func(v values) string { return join("/"+name, v["id"]) }}
@@ -158,6 +187,78 @@ func slashCommands() []cmdSpec {
 			line: func(v values) string {
 				return join("/contact", v["id"], field("email", v["email"]), field("phone", v["phone"]), field("handle", v["handle"]), field("when", v["when"]))
 			}},
+		// Polls
+		{name: "poll", subs: []cmdSpec{
+			{name: "show", opts: []optSpec{optPoll}, line: func(v values) string { return join("/poll", v["id"]) }},
+			{name: "new", opts: []optSpec{{name: "method", kind: optChoice, required: true, choices: methods}, opt("question", true), opt("options", true), opt("settings", false)},
+				line: func(v values) string {
+					return join("/poll new", v["method"], v["question"], "|", v["options"], v["settings"])
+				}},
+			{name: "close", opts: []optSpec{optPoll}, line: func(v values) string { return join("/poll", v["id"], "close") }},
+		}},
+		{name: "polls", line: func(values) string { return "/polls" }},
+		{name: "vote", opts: []optSpec{optPoll, opt("choice", false)}, line: func(v values) string { return join("/vote", v["id"], v["choice"]) }},
+		// Campaigns
+		{name: "campaign", subs: []cmdSpec{
+			{name: "show", opts: []optSpec{optCampaign}, line: func(v values) string { return join("/campaign", v["id"]) }},
+			{name: "new", opts: []optSpec{{name: "kind", kind: optChoice, required: true, choices: kinds}, opt("title", true), opt("goal", true), opt("until", true), opt("settings", false)},
+				line: func(v values) string {
+					return join("/campaign new", v["kind"], v["title"], kw("goal", v["goal"]), kw("until", v["until"]), v["settings"])
+				}},
+			{name: "close", opts: []optSpec{optCampaign}, line: func(v values) string { return join("/campaign", v["id"], "close") }},
+			{name: "backers", opts: []optSpec{optCampaign}, line: func(v values) string { return join("/campaign", v["id"], "backers") }},
+			{name: "collector", opts: []optSpec{optCampaign, {name: "member", kind: optUser, required: true}, {name: "remove", kind: optBool}},
+				line: func(v values) string {
+					return join("/campaign", v["id"], "collector", v["member"], yes("remove", v["remove"]))
+				}},
+			{name: "hours", opts: []optSpec{optCampaign, {name: "member", kind: optUser, required: true}, {name: "hours", kind: optInt, required: true}},
+				line: func(v values) string { return join("/campaign", v["id"], "hours", v["member"], v["hours"]) }},
+		}},
+		{name: "campaigns", line: func(values) string { return "/campaigns" }},
+		{name: "reward", opts: []optSpec{optCampaign, opt("amount", true), opt("title", true), {name: "limit", kind: optInt}},
+			line: func(v values) string {
+				return join("/reward", v["id"], v["amount"], v["title"], kw("limit", v["limit"]))
+			}},
+		{name: "stretch", opts: []optSpec{optCampaign, opt("amount", true), opt("title", true)},
+			line: func(v values) string { return join("/stretch", v["id"], v["amount"], v["title"]) }},
+		{name: "pledge", opts: []optSpec{optCampaign, opt("amount", false), opt("reward", false), {name: "hours", kind: optInt}, {name: "public", kind: optBool}},
+			line: func(v values) string {
+				return join("/pledge", v["id"], v["amount"], kw("reward", v["reward"]), kw("hours", v["hours"]), yes("public", v["public"]))
+			}},
+		{name: "collect", opts: []optSpec{optCampaign, opt("amount", true), opt("from", false)},
+			line: func(v values) string { return join("/collect", v["id"], v["amount"], kw("from", v["from"])) }},
+		{name: "spend", opts: []optSpec{optCampaign, opt("amount", true), opt("purpose", true)},
+			line: func(v values) string { return join("/spend", v["id"], v["amount"], v["purpose"]) }},
+		byID("ledger", optCampaign),
+		byID("schedule", optCampaign),
+		{name: "allocate", opts: []optSpec{optCampaign, {name: "poll", kind: optID, suggest: bots.SuggestPoll, required: true}},
+			line: func(v values) string { return join("/allocate", v["id"], kw("by", v["poll"])) }},
+		// Facilitation
+		{name: "slot", subs: []cmdSpec{
+			{name: "set", opts: []optSpec{{name: "day", kind: optChoice, required: true, choices: days}, opt("time", true), opt("tz", false)},
+				line: func(v values) string { return join("/slot", v["day"], v["time"], v["tz"]) }},
+			{name: "move", opts: []optSpec{{name: "day", kind: optChoice, required: true, choices: days}, opt("time", false)},
+				line: func(v values) string { return join("/slot move", v["day"], v["time"]) }},
+		}},
+		{name: "backup", subs: []cmdSpec{
+			{name: "set", opts: []optSpec{{name: "member", kind: optUser, required: true}}, line: func(v values) string { return join("/backup", v["member"]) }},
+			{name: "none", line: func(values) string { return "/backup none" }},
+		}},
+		{name: "away", subs: []cmdSpec{
+			{name: "set", opts: []optSpec{opt("from", true), opt("to", true)}, line: func(v values) string { return join("/away", v["from"], v["to"]) }},
+			{name: "off", line: func(values) string { return "/away off" }},
+		}},
+		{name: "checkin", subs: []cmdSpec{
+			{name: "now", line: func(values) string { return "/checkin now" }},
+			{name: "answer", opts: []optSpec{optProject}, line: func(v values) string { return join("/checkin", v["id"]) }},
+		}},
+		{name: "meeting", subs: []cmdSpec{
+			{name: "show", line: func(values) string { return "/meeting" }},
+			{name: "new", opts: []optSpec{opt("date", true), opt("title", true)}, line: func(v values) string { return join("/meeting new", v["date"], v["title"]) }},
+			{name: "poll", opts: []optSpec{opt("dates", false)}, line: func(v values) string { return join("/meeting poll", v["dates"]) }},
+		}},
+		{name: "digest", line: func(values) string { return "/digest" }},
+		{name: "impact", opts: []optSpec{{name: "weeks", kind: optInt}}, line: func(v values) string { return join("/impact", kw("weeks", v["weeks"])) }},
 	}
 }
 
@@ -171,8 +272,15 @@ type catalog struct {
 	texts  Texts
 }
 
-func newCatalog(texts Texts) *catalog {
-	c := &catalog{specs: slashCommands(), byName: map[string]*cmdSpec{}, texts: texts}
+// newCatalog keeps the commands the bot knows (known; nil: all of them), and
+// /engage.
+func newCatalog(texts Texts, known []string) *catalog {
+	c := &catalog{byName: map[string]*cmdSpec{}, texts: texts}
+	for _, s := range slashCommands() {
+		if known == nil || s.name == "engage" || slices.Contains(known, s.name) {
+			c.specs = append(c.specs, s)
+		}
+	}
 	for i := range c.specs {
 		c.byName[c.specs[i].name] = &c.specs[i]
 	}
@@ -260,6 +368,12 @@ func (c *catalog) options(specs []optSpec) []*discordgo.ApplicationCommandOption
 			opt.Autocomplete = true
 		case optUser:
 			opt.Type = discordgo.ApplicationCommandOptionUser
+		case optInt:
+			opt.Type = discordgo.ApplicationCommandOptionInteger
+			lo := 0.0
+			opt.MinValue, opt.MaxValue = &lo, 1_000_000
+		case optBool:
+			opt.Type = discordgo.ApplicationCommandOptionBoolean
 		case optChoice:
 			for _, ch := range o.choices {
 				name := c.text("en", ch.key, 100)
@@ -384,4 +498,43 @@ func optionText(v any) string {
 		return ""
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// TextKeys lists the keys of every text the adapter asks Texts for: its own words,
+// the descriptions of commands, subcommands and options, the labels of choices,
+// and the names (discord.name.*) that French localises.
+func TextKeys() []string {
+	keys := []string{"discord.done", "discord.choose"}
+	seen := map[string]bool{}
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	var opts func(path string, specs []optSpec)
+	opts = func(path string, specs []optSpec) {
+		for _, o := range specs {
+			if o.key != "" {
+				add(o.key)
+			} else {
+				add("discord.opt." + o.name)
+			}
+			add("discord.name." + o.name)
+			for _, ch := range o.choices {
+				add(ch.key)
+			}
+		}
+	}
+	for _, s := range slashCommands() {
+		add("discord." + s.name)
+		add("discord.name." + s.name)
+		opts(s.name, s.opts)
+		for _, sub := range s.subs {
+			add("discord." + s.name + "." + sub.name)
+			add("discord.name." + sub.name)
+			opts(s.name+"."+sub.name, sub.opts)
+		}
+	}
+	return keys
 }

@@ -18,7 +18,7 @@ func cmdData(t *testing.T, raw string) discordgo.ApplicationCommandInteractionDa
 
 // Ensure a slash command with options becomes the line a person would type.
 func TestCatalog_Line(t *testing.T) {
-	c := newCatalog(nil)
+	c := newCatalog(nil, nil)
 	tests := []struct {
 		name, data, want string
 		mentions         map[string]string
@@ -42,6 +42,16 @@ func TestCatalog_Line(t *testing.T) {
 		{"UnknownSub", `{"name":"project","options":[{"name":"delete","type":1}]}`, "/project", nil},
 		{"BadName", `{"name":"a b"}`, "/?", nil},
 		{"UnknownOption", `{"name":"follow","options":[{"name":"id","type":3,"value":"P3"},{"name":"x","type":3,"value":"y"}]}`, "/follow P3", nil},
+		{"PollNew", `{"name":"poll","options":[{"name":"new","type":1,"options":[{"name":"method","type":3,"value":"judgment"},{"name":"question","type":3,"value":"Where?"},{"name":"options","type":3,"value":"Nashville | Memphis"},{"name":"settings","type":3,"value":"secret until 2026-12-20"}]}]}`, "/poll new judgment Where? | Nashville | Memphis secret until 2026-12-20", nil},
+		{"Vote", `{"name":"vote","options":[{"name":"id","type":3,"value":"V1"},{"name":"choice","type":3,"value":"Memphis=good, Nashville=excellent"}]}`, "/vote V1 Memphis=good, Nashville=excellent", nil},
+		{"CampaignNew", `{"name":"campaign","options":[{"name":"new","type":1,"options":[{"name":"kind","type":3,"value":"loan"},{"name":"title","type":3,"value":"Oven"},{"name":"goal","type":3,"value":"5 000 €"},{"name":"until","type":3,"value":"2027-03-31"},{"name":"settings","type":3,"value":"rate 0% term 24"}]}]}`, "/campaign new loan Oven goal 5 000 € until 2027-03-31 rate 0% term 24", nil},
+		{"Pledge", `{"name":"pledge","options":[{"name":"id","type":3,"value":"C1"},{"name":"amount","type":3,"value":"25,50"},{"name":"hours","type":4,"value":3},{"name":"public","type":5,"value":true}]}`, "/pledge C1 25,50 hours 3 public", nil},
+		{"PledgePrivate", `{"name":"pledge","options":[{"name":"id","type":3,"value":"C1"},{"name":"amount","type":3,"value":"cancel"},{"name":"public","type":5,"value":false}]}`, "/pledge C1 cancel", nil},
+		{"Collector", `{"name":"campaign","options":[{"name":"collector","type":1,"options":[{"name":"id","type":3,"value":"C1"},{"name":"member","type":6,"value":"77"}]}]}`, "/campaign C1 collector <@77>", map[string]string{"<@77>": "77"}},
+		{"Allocate", `{"name":"allocate","options":[{"name":"id","type":3,"value":"C1"},{"name":"poll","type":3,"value":"V2"}]}`, "/allocate C1 by V2", nil},
+		{"Slot", `{"name":"slot","options":[{"name":"set","type":1,"options":[{"name":"day","type":3,"value":"tuesday"},{"name":"time","type":3,"value":"18:00"},{"name":"tz","type":3,"value":"Europe/Paris"}]}]}`, "/slot tuesday 18:00 Europe/Paris", nil},
+		{"Impact", `{"name":"impact","options":[{"name":"weeks","type":4,"value":12}]}`, "/impact weeks 12", nil},
+		{"CheckinNow", `{"name":"checkin","options":[{"name":"now","type":1}]}`, "/checkin now", nil},
 		{"NumberValue", `{"name":"find","options":[{"name":"words","type":4,"value":2026}]}`, "/find 2026", nil},
 	}
 	for _, tt := range tests {
@@ -73,7 +83,7 @@ func TestCatalog_Commands(t *testing.T) {
 			return "pas un nom"
 		}
 		return ""
-	})
+	}, nil)
 	var check func(path string, opts []*discordgo.ApplicationCommandOption)
 	check = func(path string, opts []*discordgo.ApplicationCommandOption) {
 		if len(opts) > 25 {
@@ -128,5 +138,20 @@ func TestCatalog_Commands(t *testing.T) {
 	}
 	if canon(back) != canon(cmds) {
 		t.Fatal("commands read back from Discord's JSON compare different")
+	}
+}
+
+// Ensure only the commands the bot knows are registered (and /engage).
+func TestCatalog_Known(t *testing.T) {
+	c := newCatalog(nil, []string{"help", "project", "poll-not-here"})
+	var names []string
+	for _, cmd := range c.appCommands() {
+		names = append(names, cmd.Name)
+	}
+	if len(names) != 3 || names[0] != "engage" || names[1] != "help" || names[2] != "project" {
+		t.Fatalf("got %v", names)
+	}
+	if line, _ := c.line(cmdData(t, `{"name":"vote","options":[{"name":"id","type":3,"value":"V1"}]}`)); line != "/vote" {
+		t.Fatalf("got %q for a command the bot does not know", line)
 	}
 }

@@ -70,7 +70,11 @@ type Config struct {
 	ShardID, ShardCount int
 
 	Handler Handler
-	Texts   Texts
+	// Commands are the names of the chat language's commands the bot knows
+	// (bots.Bot.Commands); only those are registered. Nil registers every one the
+	// adapter has a slash command for.
+	Commands []string
+	Texts    Texts
 	// Lang is the language of the adapter's own words where the reader is not
 	// known (a select menu's placeholder): "fr" or "en" (default).
 	Lang string
@@ -151,7 +155,7 @@ func New(cfg Config) (*Adapter, error) {
 		cfg.Lang = "en"
 	}
 	a := &Adapter{
-		cfg: cfg, log: cfg.Log, cat: newCatalog(cfg.Texts), appID: cfg.ApplicationID,
+		cfg: cfg, log: cfg.Log, cat: newCatalog(cfg.Texts, cfg.Commands), appID: cfg.ApplicationID,
 		busy: make(chan struct{}, 64), dms: map[string]string{}, lanes: map[string]*lane{},
 	}
 	if cfg.Mode == ModeHTTP {

@@ -87,6 +87,8 @@ type canonOpt struct {
 	Required bool                        `json:"r,omitempty"`
 	Auto     bool                        `json:"a,omitempty"`
 	Max      int                         `json:"m,omitempty"`
+	MinValue *float64                    `json:"mn,omitempty"`
+	MaxValue float64                     `json:"mx,omitempty"`
 	Choices  []canonChoice               `json:"ch,omitempty"`
 	Options  []canonOpt                  `json:"o,omitempty"`
 }
@@ -140,7 +142,8 @@ func canonOpts(opts []*discordgo.ApplicationCommandOption) []canonOpt {
 		}
 		co := canonOpt{
 			Type: int(o.Type), Name: o.Name, NameLoc: o.NameLocalizations, Desc: o.Description, DescLoc: o.DescriptionLocalizations,
-			Required: o.Required, Auto: o.Autocomplete, Max: o.MaxLength, Options: canonOpts(o.Options),
+			Required: o.Required, Auto: o.Autocomplete, Max: o.MaxLength, MinValue: o.MinValue, MaxValue: o.MaxValue,
+			Options: canonOpts(o.Options),
 		}
 		for _, ch := range o.Choices {
 			if ch != nil {

@@ -14,7 +14,7 @@ func newDiscord(cfg Config, a *app) (*discord.Adapter, error) {
 	return discord.New(discord.Config{
 		Token: c.Token, ApplicationID: c.ApplicationID, PublicKey: c.PublicKey, Mode: c.Mode, APIURL: c.APIURL,
 		GuildID: c.GuildID, MessageContent: c.MessageContent, ShardID: c.ShardID, ShardCount: c.ShardCount,
-		Handler: a.bot, Lang: cfg.Community.Lang, Log: a.log.With("component", "discord"),
+		Handler: a.bot, Commands: a.bot.Commands(), Lang: cfg.Community.Lang, Log: a.log.With("component", "discord"),
 		Texts: func(lang, key string) string {
 			if !cat.Has(lang, key) {
 				return ""

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/engage-org/engage/adapters/console"
+	"github.com/engage-org/engage/adapters/discord"
 	"github.com/engage-org/engage/adapters/discord/discordtest"
 	"github.com/engage-org/engage/bots"
 )
@@ -337,4 +338,29 @@ func TestDiscordAndConsole(t *testing.T) {
 		}
 		return false
 	})
+}
+
+// Ensure every text the Discord adapter asks for exists in English and French,
+// and that French names are valid command names.
+func TestDiscordTexts(t *testing.T) {
+	cat, err := catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := regexp.MustCompile(`^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$`)
+	for _, key := range discord.TextKeys() {
+		for _, lang := range []string{"en", "fr"} {
+			if !cat.Has(lang, key) {
+				t.Errorf("%s has no text %s", lang, key)
+				continue
+			}
+			text := cat.Text(lang, key, nil)
+			switch {
+			case strings.HasPrefix(key, "discord.name.") && !name.MatchString(text):
+				t.Errorf("%s %s: %q is not a command name", lang, key, text)
+			case len([]rune(text)) > 100:
+				t.Errorf("%s %s: %d characters, Discord takes 100", lang, key, len([]rune(text)))
+			}
+		}
+	}
 }
