@@ -1,0 +1,98 @@
+package tally
+
+// countSchulze computes the pairwise preferences d, the strongest paths p
+// with winning-votes link strengths, and ranks options in tiers: first the
+// options nobody beats, then those beaten only by earlier tiers, and so on.
+func countSchulze(r *Result, p *profile) {
+	n := p.n
+	d := make([]int, n*n)
+	for g, c := range p.counts {
+		ranks := p.group(g)
+		for i, ri := range ranks {
+			if ri == unranked {
+				continue
+			}
+			row := d[i*n : (i+1)*n]
+			for j, rj := range ranks {
+				if ri < rj { // an unranked rj is the largest rank
+					row[j] += c
+				}
+			}
+		}
+	}
+	r.Pairwise = square(n, d)
+
+	// Widest paths, Floyd–Warshall style (Schulze 2011, §2.3).
+	s := make([]int, n*n)
+	for i := range n {
+		for j := range n {
+			if i != j && d[i*n+j] > d[j*n+i] {
+				s[i*n+j] = d[i*n+j]
+			}
+		}
+	}
+	for k := range n {
+		for i := range n {
+			if i == k {
+				continue
+			}
+			sik := s[i*n+k]
+			if sik == 0 {
+				continue
+			}
+			for j := range n {
+				if j == i || j == k {
+					continue
+				}
+				if w := min(sik, s[k*n+j]); w > s[i*n+j] {
+					s[i*n+j] = w
+				}
+			}
+		}
+	}
+	r.Strongest = square(n, s)
+
+	// Tiers by layers of the "beats" relation, a strict partial order.
+	placed := make([]bool, n)
+	for left := n; left > 0; {
+		var tier []int
+		for j := range n {
+			if placed[j] {
+				continue
+			}
+			beaten := false
+			for i := range n {
+				if !placed[i] && s[i*n+j] > s[j*n+i] {
+					beaten = true
+					break
+				}
+			}
+			if !beaten {
+				tier = append(tier, j)
+			}
+		}
+		if len(tier) == 0 {
+			// Unreachable: the relation is transitive, so some remaining
+			// option is unbeaten. Keep the count total rather than loop.
+			for j := range n {
+				if !placed[j] {
+					tier = append(tier, j)
+				}
+			}
+		}
+		for _, j := range tier {
+			placed[j] = true
+		}
+		left -= len(tier)
+		r.Ranking = append(r.Ranking, tier)
+	}
+}
+
+// square cuts a flat n×n matrix into rows.
+func square(n int, flat []int) [][]int {
+	m := make([][]int, n)
+	for i := range m {
+		m[i] = flat[i*n : (i+1)*n : (i+1)*n]
+	}
+	return m
+}
