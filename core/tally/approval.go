@@ -11,13 +11,16 @@ func checkApproval(b Ballot) *Error {
 	return nil
 }
 
-// countApproval ranks options by the number of ballots approving them.
-func countApproval(r *Result, n int, ballots []Ballot) {
-	r.Counts = make([]int, n)
-	for _, b := range ballots {
-		for i, v := range b.Values {
-			r.Counts[i] += v
-		}
+// approvalCounter ranks options by the number of ballots approving them.
+type approvalCounter struct{ counts []int }
+
+func (c *approvalCounter) add(b Ballot) {
+	for i, v := range b.Values {
+		c.counts[i] += v
 	}
-	r.Ranking = tiers(n, more(r.Counts))
+}
+
+func (c *approvalCounter) finish(r *Result) {
+	r.Counts = c.counts
+	r.Ranking = tiers(len(c.counts), more(c.counts))
 }

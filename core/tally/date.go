@@ -17,23 +17,22 @@ func checkDate(b Ballot) *Error {
 	return nil
 }
 
-// countDate ranks slots by yes answers; maybes only break ties between equal
-// yes counts, and equal yes and maybe counts tie.
-func countDate(r *Result, n int, ballots []Ballot) {
-	r.Counts = make([]int, n)
-	r.Maybes = make([]int, n)
-	for _, b := range ballots {
-		for i, v := range b.Values {
-			switch v {
-			case dateYes:
-				r.Counts[i]++
-			case dateMaybe:
-				r.Maybes[i]++
-			}
-		}
+// dateCounter ranks slots by yes answers; maybes only break ties between
+// equal yes counts, and equal yes and maybe counts tie.
+type dateCounter struct{ yes, maybe []int }
+
+func (c *dateCounter) add(b Ballot) {
+	for i, v := range b.Values {
+		// v is 0, 1 or 2: no branch to mispredict on random answers.
+		c.yes[i] += v >> 1  // dateYes
+		c.maybe[i] += v & 1 // dateMaybe
 	}
-	yes, maybe := more(r.Counts), more(r.Maybes)
-	r.Ranking = tiers(n, func(a, b int) int {
+}
+
+func (c *dateCounter) finish(r *Result) {
+	r.Counts, r.Maybes = c.yes, c.maybe
+	yes, maybe := more(c.yes), more(c.maybe)
+	r.Ranking = tiers(len(c.yes), func(a, b int) int {
 		if c := yes(a, b); c != 0 {
 			return c
 		}

@@ -14,10 +14,3 @@ func checkDot(b Ballot, s Settings) *Error {
 	}
 	return nil
 }
-
-// countDot ranks options by the dots they received. A member may leave dots
-// unspent.
-func countDot(r *Result, n int, ballots []Ballot) {
-	r.Totals = sums(n, ballots)
-	r.Ranking = tiers(n, more(r.Totals))
-}

@@ -5,11 +5,17 @@ import (
 	"slices"
 )
 
-// countIRV runs instant-runoff rounds until the options left all tie (one
+// irvCounter runs instant-runoff rounds until the options left all tie (one
 // option left is the simplest case). A ballot counts for its best-ranked
 // options still in the race, split equally when it ranks several of them
 // equal best; all options tied for the fewest votes are eliminated together.
-func countIRV(r *Result, p *profile) {
+// Rounds run over the aggregated ballots, each distinct ranking once.
+type irvCounter struct{ agg *aggregator }
+
+func (c *irvCounter) add(b Ballot) { c.agg.add(b) }
+
+func (c *irvCounter) finish(r *Result) {
+	p := c.agg.profile()
 	n := p.n
 	// Each distinct ranking as options in rank order (ranked options only),
 	// with their dense ranks, so a round walks a ballot from its current best.

@@ -10,33 +10,43 @@ func checkJudgment(b Ballot, s Settings) *Error {
 	return nil
 }
 
-// countJudgment ranks options by majority judgment (Balinski and Laraki,
+// judgmentCounter ranks options by majority judgment (Balinski and Laraki,
 // "Majority Judgment", MIT Press 2011): the majority grade is the lower
 // median; ties are broken by removing one median grade at a time from each
 // tied option's profile and comparing the new lower medians. Every option has
 // one grade per ballot, so all profiles have the same size.
-func countJudgment(r *Result, n int, ballots []Ballot, s Settings) {
+type judgmentCounter struct {
+	n, grades int
+	flat      []int // flat[i*grades+g]: ballots giving option i grade g
+	ballots   int
+}
+
+func newJudgmentCounter(n int, s Settings) *judgmentCounter {
+	return &judgmentCounter{n: n, grades: s.Grades, flat: make([]int, n*s.Grades)}
+}
+
+func (c *judgmentCounter) add(b Ballot) {
+	c.ballots++
+	for i, v := range b.Values {
+		c.flat[i*c.grades+v]++
+	}
+}
+
+func (c *judgmentCounter) finish(r *Result) {
+	n, total := c.n, c.ballots
 	r.Profiles = make([][]int, n)
-	flat := make([]int, n*s.Grades)
-	for i := range r.Profiles {
-		r.Profiles[i] = flat[i*s.Grades : (i+1)*s.Grades : (i+1)*s.Grades]
-	}
-	for _, b := range ballots {
-		for i, v := range b.Values {
-			r.Profiles[i][v]++
-		}
-	}
-	total := len(ballots)
-	// cum[i][g]: ballots giving option i grade g or worse, i.e. in the
+	r.Grades = make([]int, n)
+	// cum[i][g]: ballots giving option i grade g or worse, so that in the
 	// ascending sorted list of its grades, grade g fills positions
 	// cum[i][g-1] .. cum[i][g]-1.
 	cum := make([][]int, n)
-	r.Grades = make([]int, n)
-	for i, h := range r.Profiles {
+	for i := range n {
+		h := c.flat[i*c.grades : (i+1)*c.grades : (i+1)*c.grades]
+		r.Profiles[i] = h
 		cum[i] = make([]int, len(h))
 		acc := 0
-		for g, c := range h {
-			acc += c
+		for g, k := range h {
+			acc += k
 			cum[i][g] = acc
 		}
 		if total > 0 {

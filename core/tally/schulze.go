@@ -1,25 +1,38 @@
 package tally
 
-// countSchulze computes the pairwise preferences d, the strongest paths p
-// with winning-votes link strengths, and ranks options in tiers: first the
-// options nobody beats, then those beaten only by earlier tiers, and so on.
-func countSchulze(r *Result, p *profile) {
-	n := p.n
-	d := make([]int, n*n)
-	for g, c := range p.counts {
-		ranks := p.group(g)
-		for i, ri := range ranks {
-			if ri == unranked {
-				continue
+// schulzeCounter computes the pairwise preferences d ballot by ballot, then
+// the strongest paths p with winning-votes link strengths, and ranks options
+// in tiers: first the options nobody beats, then those beaten only by
+// earlier tiers, and so on.
+type schulzeCounter struct {
+	n  int
+	d  []int // d[i*n+j]: ballots ranking i above j
+	rk ranker
+}
+
+func newSchulzeCounter(n int) *schulzeCounter {
+	return &schulzeCounter{n: n, d: make([]int, n*n), rk: newRanker(n)}
+}
+
+func (c *schulzeCounter) add(b Ballot) {
+	dense, _ := c.rk.rank(b.Values)
+	for i, ri := range dense {
+		if ri == unranked {
+			continue
+		}
+		row := c.d[i*c.n : (i+1)*c.n]
+		for j, rj := range dense {
+			inc := 0
+			if ri < rj { // an unranked rj is the largest rank
+				inc = 1
 			}
-			row := d[i*n : (i+1)*n]
-			for j, rj := range ranks {
-				if ri < rj { // an unranked rj is the largest rank
-					row[j] += c
-				}
-			}
+			row[j] += inc
 		}
 	}
+}
+
+func (c *schulzeCounter) finish(r *Result) {
+	n, d := c.n, c.d
 	r.Pairwise = square(n, d)
 
 	// Widest paths, Floyd–Warshall style (Schulze 2011, §2.3).

@@ -10,20 +10,19 @@ func checkScore(b Ballot, s Settings) *Error {
 	return nil
 }
 
-// countScore ranks options by their total score. Every ballot scores every
-// option, so the total orders options as the mean would, and stays exact.
-func countScore(r *Result, n int, ballots []Ballot) {
-	r.Totals = sums(n, ballots)
-	r.Ranking = tiers(n, more(r.Totals))
+// sumCounter ranks options by their total: the sum of scores (score) or of
+// dots (dot). Every score ballot scores every option, so the total orders
+// options as the mean would, and stays exact. A dot voter may leave dots
+// unspent.
+type sumCounter struct{ totals []int }
+
+func (c *sumCounter) add(b Ballot) {
+	for i, v := range b.Values {
+		c.totals[i] += v
+	}
 }
 
-// sums adds up the ballots' values per option.
-func sums(n int, ballots []Ballot) []int {
-	t := make([]int, n)
-	for _, b := range ballots {
-		for i, v := range b.Values {
-			t[i] += v
-		}
-	}
-	return t
+func (c *sumCounter) finish(r *Result) {
+	r.Totals = c.totals
+	r.Ranking = tiers(len(c.totals), more(c.totals))
 }

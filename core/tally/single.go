@@ -31,11 +31,12 @@ func choice(b Ballot) int {
 	return -1
 }
 
-// countSingle counts plurality: most ballots wins.
-func countSingle(r *Result, n int, ballots []Ballot) {
-	r.Counts = make([]int, n)
-	for _, b := range ballots {
-		r.Counts[choice(b)]++
-	}
-	r.Ranking = tiers(n, more(r.Counts))
+// singleCounter counts plurality: most ballots wins.
+type singleCounter struct{ counts []int }
+
+func (c *singleCounter) add(b Ballot) { c.counts[choice(b)]++ }
+
+func (c *singleCounter) finish(r *Result) {
+	r.Counts = c.counts
+	r.Ranking = tiers(len(c.counts), more(c.counts))
 }

@@ -79,9 +79,13 @@
 //
 // No floating point decides a ranking: counts are integers and fractional
 // values (IRV split ballots, Borda half points, contest shares) are
-// [math/big.Rat], compared exactly. Count costs O(ballots × options) plus a
-// term in options only. Ranked ballots are first aggregated: identical
-// rankings (after removing rank gaps) are counted once with a multiplicity.
+// [math/big.Rat], compared exactly. Count makes one pass over the ballots,
+// checking and counting each, then works on per-option totals only: its cost
+// is linear in ballots, O(ballots × options), and for Schulze
+// O(ballots × ranked options × options). IRV first aggregates identical
+// rankings (after removing rank gaps) into one group with a count, radix
+// sorting packed rankings up to 15 options, and runs its rounds over the
+// groups.
 //
 // # Live tally
 //
@@ -235,45 +239,65 @@ func Validate(m Method, n int, b Ballot, s Settings) error {
 }
 
 // Count counts ballots for a poll counted by m with n options and settings s.
-// It validates the poll and every ballot first, as Validate does, and counts
-// nothing if one is malformed: it then returns an *[Error], whose Ballot field
-// is the index of the first malformed ballot (-1 for a problem with the poll).
+// It checks the poll and every ballot as Validate does and returns no result
+// if one is malformed: it then returns an *[Error], whose Ballot field is the
+// index of the first malformed ballot (-1 for a problem with the poll).
 // Count does not modify ballots. Its result does not depend on the order of
 // the ballots.
 func Count(m Method, n int, ballots []Ballot, s Settings) (Result, error) {
 	if err := checkPoll(m, n, s); err != nil {
 		return Result{}, err
 	}
+	// One pass: each ballot is checked and counted while its values are in
+	// the cache. A malformed ballot discards the partial count.
+	c := newCounter(m, n, s, len(ballots))
+	if c == nil {
+		return Result{}, newError(ProblemMethod, -1, "unknown method %q", m)
+	}
 	for i, b := range ballots {
 		if err := checkBallot(m, n, b, s); err != nil {
 			err.Ballot = i
 			return Result{}, err
 		}
+		c.add(b)
 	}
 	r := Result{Method: m, Ballots: len(ballots)}
+	c.finish(&r)
+	return r, nil
+}
+
+// counter accumulates one method's count, ballot by ballot, and writes the
+// result. add receives only valid ballots.
+type counter interface {
+	add(b Ballot)
+	finish(r *Result)
+}
+
+// newCounter returns the counter for a poll that passed checkPoll, or nil
+// for an unknown method; ballots is the number of ballots to come, for
+// preallocation.
+func newCounter(m Method, n int, s Settings, ballots int) counter {
 	switch m {
 	case Single:
-		countSingle(&r, n, ballots)
+		return &singleCounter{counts: make([]int, n)}
 	case Approval:
-		countApproval(&r, n, ballots)
+		return &approvalCounter{counts: make([]int, n)}
 	case IRV:
-		countIRV(&r, aggregate(n, ballots))
+		return &irvCounter{agg: newAggregator(n, ballots)}
 	case Schulze:
-		countSchulze(&r, aggregate(n, ballots))
+		return newSchulzeCounter(n)
 	case Borda:
-		countBorda(&r, aggregate(n, ballots))
-	case Score:
-		countScore(&r, n, ballots)
-	case Dot:
-		countDot(&r, n, ballots)
+		return newBordaCounter(n)
+	case Score, Dot:
+		return &sumCounter{totals: make([]int, n)}
 	case Judgment:
-		countJudgment(&r, n, ballots, s)
+		return newJudgmentCounter(n, s)
 	case Date:
-		countDate(&r, n, ballots)
+		return &dateCounter{yes: make([]int, n), maybe: make([]int, n)}
 	case Contest:
-		countContest(&r, n, ballots, s)
+		return &contestCounter{public: make([]int, n), jury: make([]int, n), weight: s.JuryWeight}
 	}
-	return r, nil
+	return nil
 }
 
 // checkPoll checks what does not depend on a ballot: the method, the number

@@ -786,3 +786,27 @@ func TestLive_RemoveNotAdded(t *testing.T) {
 		t.Errorf("counts changed (-want +got):\n%s ballots %d", diff, l.Ballots)
 	}
 }
+
+// Ensure the known limit of Schulze (like every Condorcet method, it fails
+// the participation criterion: Moulin 1988, "Condorcet's principle implies
+// the no show paradox", J. Econ. Theory 45) shows as documented: a ballot
+// ranking D first and A second turns the A–E duel into a tie, which removes
+// D's path to A, and A wins. Found by TestSchulze_BulletVoteKeepsWinner's
+// first version, which allowed any ranking after X.
+func TestSchulze_NoShowParadox(t *testing.T) {
+	b := ballots(t, "ABCDE",
+		1, "E",
+		1, "D>E",
+		2, "A=D",
+		1, "A>D",
+		2, "E>A",
+	)
+	before := mustCount(t, tally.Schulze, 5, b, tally.Settings{})
+	after := mustCount(t, tally.Schulze, 5, append(b, ballots(t, "ABCDE", 1, "D>A")...), tally.Settings{})
+	if want := [][]int{{3}, {4}, {0}, {1, 2}}; !cmp.Equal(before.Ranking, want) {
+		t.Errorf("before: got %v, want %v", before.Ranking, want)
+	}
+	if want := [][]int{{0}, {3}, {4}, {1, 2}}; !cmp.Equal(after.Ranking, want) {
+		t.Errorf("after: got %v, want %v", after.Ranking, want)
+	}
+}
