@@ -33,6 +33,7 @@ type Live struct {
 	Totals      []int
 	Profiles    [][]int
 
+	k        kind
 	n        int
 	settings Settings
 }
@@ -41,24 +42,25 @@ type Live struct {
 // options and settings s. It returns an *[Error] if the poll is invalid, as
 // Validate would.
 func NewLive(m Method, n int, s Settings) (*Live, error) {
-	if err := checkPoll(m, n, s); err != nil {
+	k, err := checkPoll(m, n, s)
+	if err != nil {
 		return nil, err
 	}
-	l := &Live{Method: m, n: n, settings: s}
-	switch m {
-	case Single, Approval, IRV, Schulze, Borda:
+	l := &Live{Method: m, k: k, n: n, settings: s}
+	switch k {
+	case kSingle, kApproval, kIRV, kSchulze, kBorda:
 		l.Counts = make([]int, n)
-	case Score, Dot:
+	case kScore, kDot:
 		l.Totals = make([]int, n)
-	case Judgment:
+	case kJudgment:
 		l.Profiles = make([][]int, n)
 		for i := range l.Profiles {
 			l.Profiles[i] = make([]int, s.Grades)
 		}
-	case Date:
+	case kDate:
 		l.Counts = make([]int, n)
 		l.Maybes = make([]int, n)
-	case Contest:
+	case kContest:
 		l.Counts = make([]int, n)
 		l.JuryCounts = make([]int, n)
 	}
@@ -67,7 +69,7 @@ func NewLive(m Method, n int, s Settings) (*Live, error) {
 
 // Add counts b. It returns an *[Error] and changes nothing if b is malformed.
 func (l *Live) Add(b Ballot) error {
-	if err := checkBallot(l.Method, l.n, b, l.settings); err != nil {
+	if err := checkBallot(l.k, l.n, b, l.settings); err != nil {
 		return err
 	}
 	l.apply(b, 1)
@@ -79,7 +81,7 @@ func (l *Live) Add(b Ballot) error {
 // negative (ProblemNotAdded). It cannot tell every ballot that was never
 // added: that is the caller's to know.
 func (l *Live) Remove(b Ballot) error {
-	if err := checkBallot(l.Method, l.n, b, l.settings); err != nil {
+	if err := checkBallot(l.k, l.n, b, l.settings); err != nil {
 		return err
 	}
 	if !l.removable(b) {
@@ -95,39 +97,39 @@ func (l *Live) removable(b Ballot) bool {
 	if l.Ballots == 0 {
 		return false
 	}
-	switch l.Method {
-	case Single, Approval:
+	switch l.k {
+	case kSingle, kApproval:
 		for i, v := range b.Values {
 			if l.Counts[i] < v {
 				return false
 			}
 		}
-	case IRV, Schulze, Borda:
+	case kIRV, kSchulze, kBorda:
 		best := bestRank(b)
 		for i, v := range b.Values {
 			if best > 0 && v == best && l.Counts[i] == 0 {
 				return false
 			}
 		}
-	case Dot:
+	case kDot:
 		for i, v := range b.Values {
 			if l.Totals[i] < v {
 				return false
 			}
 		}
-	case Judgment:
+	case kJudgment:
 		for i, v := range b.Values {
 			if l.Profiles[i][v] == 0 {
 				return false
 			}
 		}
-	case Date:
+	case kDate:
 		for i, v := range b.Values {
 			if (v == dateYes && l.Counts[i] == 0) || (v == dateMaybe && l.Maybes[i] == 0) {
 				return false
 			}
 		}
-	case Contest:
+	case kContest:
 		if b.Jury {
 			return l.JuryBallots > 0 && l.JuryCounts[choice(b)] > 0
 		}
@@ -139,12 +141,12 @@ func (l *Live) removable(b Ballot) bool {
 // apply adds (sign 1) or removes (sign -1) valid ballot b.
 func (l *Live) apply(b Ballot, sign int) {
 	l.Ballots += sign
-	switch l.Method {
-	case Single, Approval:
+	switch l.k {
+	case kSingle, kApproval:
 		for i, v := range b.Values {
 			l.Counts[i] += sign * v
 		}
-	case IRV, Schulze, Borda:
+	case kIRV, kSchulze, kBorda:
 		if best := bestRank(b); best > 0 {
 			for i, v := range b.Values {
 				if v == best {
@@ -152,24 +154,20 @@ func (l *Live) apply(b Ballot, sign int) {
 				}
 			}
 		}
-	case Score, Dot:
+	case kScore, kDot:
 		for i, v := range b.Values {
 			l.Totals[i] += sign * v
 		}
-	case Judgment:
+	case kJudgment:
 		for i, v := range b.Values {
 			l.Profiles[i][v] += sign
 		}
-	case Date:
+	case kDate:
 		for i, v := range b.Values {
-			switch v {
-			case dateYes:
-				l.Counts[i] += sign
-			case dateMaybe:
-				l.Maybes[i] += sign
-			}
+			l.Counts[i] += sign * (v >> 1) // dateYes
+			l.Maybes[i] += sign * (v & 1)  // dateMaybe
 		}
-	case Contest:
+	case kContest:
 		if b.Jury {
 			l.JuryBallots += sign
 			l.JuryCounts[choice(b)] += sign

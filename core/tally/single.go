@@ -2,23 +2,25 @@ package tally
 
 // checkSingle accepts exactly one 1 among 0s (single and contest ballots).
 func checkSingle(b Ballot) *Error {
-	chosen := -1
+	ones := 0
 	for i, v := range b.Values {
-		switch v {
-		case 0:
-		case 1:
-			if chosen >= 0 {
-				return newError(ProblemChoice, i, "options %d and %d both chosen", chosen, i)
-			}
-			chosen = i
-		default:
+		if v != 0 && v != 1 {
 			return newError(ProblemValue, i, "option %d: value %d, want 0 or 1", i, v)
 		}
+		ones += v
 	}
-	if chosen < 0 {
+	if ones == 1 {
+		return nil
+	}
+	if ones == 0 {
 		return newError(ProblemChoice, -1, "no option chosen")
 	}
-	return nil
+	first := choice(b)
+	for i := first + 1; ; i++ {
+		if b.Values[i] == 1 {
+			return newError(ProblemChoice, i, "options %d and %d both chosen", first, i)
+		}
+	}
 }
 
 // choice returns the option a valid single or contest ballot chooses.

@@ -124,6 +124,23 @@ func Methods() []Method {
 	return []Method{Single, Approval, IRV, Schulze, Borda, Score, Dot, Judgment, Date, Contest}
 }
 
+// kind is a Method resolved once per poll, for a cheap switch per ballot.
+// Its values follow the order of Methods().
+type kind uint8
+
+const (
+	kSingle kind = iota
+	kApproval
+	kIRV
+	kSchulze
+	kBorda
+	kScore
+	kDot
+	kJudgment
+	kDate
+	kContest
+)
+
 // Limits that keep every count within int64 and bounded work.
 const (
 	// MaxOptions is the most options a poll may have. Schulze's work grows
@@ -229,10 +246,11 @@ type Round struct {
 // the poll, the others for the ballot); Error.Ballot is -1. Rank gaps are
 // fine; a blank ranked or approval ballot is valid.
 func Validate(m Method, n int, b Ballot, s Settings) error {
-	if err := checkPoll(m, n, s); err != nil {
+	k, err := checkPoll(m, n, s)
+	if err != nil {
 		return err
 	}
-	if err := checkBallot(m, n, b, s); err != nil {
+	if err := checkBallot(k, n, b, s); err != nil {
 		return err
 	}
 	return nil
@@ -245,17 +263,15 @@ func Validate(m Method, n int, b Ballot, s Settings) error {
 // Count does not modify ballots. Its result does not depend on the order of
 // the ballots.
 func Count(m Method, n int, ballots []Ballot, s Settings) (Result, error) {
-	if err := checkPoll(m, n, s); err != nil {
-		return Result{}, err
+	k, perr := checkPoll(m, n, s)
+	if perr != nil {
+		return Result{}, perr
 	}
 	// One pass: each ballot is checked and counted while its values are in
 	// the cache. A malformed ballot discards the partial count.
-	c := newCounter(m, n, s, len(ballots))
-	if c == nil {
-		return Result{}, newError(ProblemMethod, -1, "unknown method %q", m)
-	}
+	c := newCounter(k, n, s, len(ballots))
 	for i, b := range ballots {
-		if err := checkBallot(m, n, b, s); err != nil {
+		if err := checkBallot(k, n, b, s); err != nil {
 			err.Ballot = i
 			return Result{}, err
 		}
@@ -273,85 +289,85 @@ type counter interface {
 	finish(r *Result)
 }
 
-// newCounter returns the counter for a poll that passed checkPoll, or nil
-// for an unknown method; ballots is the number of ballots to come, for
-// preallocation.
-func newCounter(m Method, n int, s Settings, ballots int) counter {
-	switch m {
-	case Single:
+// newCounter returns the counter for a poll that passed checkPoll; ballots
+// is the number of ballots to come, for preallocation.
+func newCounter(k kind, n int, s Settings, ballots int) counter {
+	switch k {
+	case kSingle:
 		return &singleCounter{counts: make([]int, n)}
-	case Approval:
+	case kApproval:
 		return &approvalCounter{counts: make([]int, n)}
-	case IRV:
+	case kIRV:
 		return &irvCounter{agg: newAggregator(n, ballots)}
-	case Schulze:
+	case kSchulze:
 		return newSchulzeCounter(n)
-	case Borda:
+	case kBorda:
 		return newBordaCounter(n)
-	case Score, Dot:
+	case kScore, kDot:
 		return &sumCounter{totals: make([]int, n)}
-	case Judgment:
+	case kJudgment:
 		return newJudgmentCounter(n, s)
-	case Date:
+	case kDate:
 		return &dateCounter{yes: make([]int, n), maybe: make([]int, n)}
-	case Contest:
+	default: // kContest
 		return &contestCounter{public: make([]int, n), jury: make([]int, n), weight: s.JuryWeight}
 	}
-	return nil
 }
 
 // checkPoll checks what does not depend on a ballot: the method, the number
-// of options and the settings the method reads.
-func checkPoll(m Method, n int, s Settings) *Error {
-	if !slices.Contains(Methods(), m) {
-		return newError(ProblemMethod, -1, "unknown method %q", m)
+// of options and the settings the method reads. It returns the method's kind.
+func checkPoll(m Method, n int, s Settings) (kind, *Error) {
+	i := slices.Index(Methods(), m)
+	if i < 0 {
+		return 0, newError(ProblemMethod, -1, "unknown method %q", m)
 	}
+	k := kind(i)
 	if n < 1 || n > MaxOptions {
-		return newError(ProblemOptions, -1, "%d options, want 1..%d", n, MaxOptions)
+		return k, newError(ProblemOptions, -1, "%d options, want 1..%d", n, MaxOptions)
 	}
-	switch m {
-	case Score:
+	switch k {
+	case kScore:
 		if s.ScaleMin >= s.ScaleMax || s.ScaleMin < -MaxSetting || s.ScaleMax > MaxSetting {
-			return newError(ProblemSettings, -1, "score scale %d..%d, want min < max within ±%d", s.ScaleMin, s.ScaleMax, MaxSetting)
+			return k, newError(ProblemSettings, -1, "score scale %d..%d, want min < max within ±%d", s.ScaleMin, s.ScaleMax, MaxSetting)
 		}
-	case Dot:
+	case kDot:
 		if s.Dots < 1 || s.Dots > MaxSetting {
-			return newError(ProblemSettings, -1, "%d dots, want 1..%d", s.Dots, MaxSetting)
+			return k, newError(ProblemSettings, -1, "%d dots, want 1..%d", s.Dots, MaxSetting)
 		}
-	case Judgment:
+	case kJudgment:
 		if s.Grades < 2 || s.Grades > MaxGrades {
-			return newError(ProblemSettings, -1, "%d grades, want 2..%d", s.Grades, MaxGrades)
+			return k, newError(ProblemSettings, -1, "%d grades, want 2..%d", s.Grades, MaxGrades)
 		}
-	case Contest:
+	case kContest:
 		if s.JuryWeight < 0 || s.JuryWeight > 100 {
-			return newError(ProblemSettings, -1, "jury weight %d%%, want 0..100", s.JuryWeight)
+			return k, newError(ProblemSettings, -1, "jury weight %d%%, want 0..100", s.JuryWeight)
 		}
 	}
-	return nil
+	return k, nil
 }
 
 // checkBallot checks one ballot against a poll that passed checkPoll.
-func checkBallot(m Method, n int, b Ballot, s Settings) *Error {
+func checkBallot(k kind, n int, b Ballot, s Settings) *Error {
 	if len(b.Values) != n {
 		return newError(ProblemLength, -1, "%d values for %d options", len(b.Values), n)
 	}
-	if b.Jury && m != Contest {
-		return newError(ProblemJury, -1, "a jury ballot in a %s poll", m)
+	if b.Jury && k != kContest {
+		return newError(ProblemJury, -1, "a jury ballot in a %s poll", Methods()[k])
 	}
-	switch m {
-	case Single, Contest:
+	switch k {
+	case kSingle, kContest:
 		return checkSingle(b)
-	case Approval:
+	case kApproval:
 		return checkApproval(b)
-	case IRV, Schulze, Borda:
+	case kIRV, kSchulze, kBorda:
 		return checkRanked(b)
-	case Score:
+	case kScore:
 		return checkScore(b, s)
-	case Dot:
+	case kDot:
 		return checkDot(b, s)
-	case Judgment:
+	case kJudgment:
 		return checkJudgment(b, s)
-	case Date:
+	case kDate:
 		return checkDate(b)
 	}
 	return nil
