@@ -168,3 +168,18 @@ func TestAdapter_BadToken(t *testing.T) {
 		t.Fatalf("got %v, want an error at once", err)
 	}
 }
+
+// Ensure a file answering an interaction rides with the response.
+func TestAdapter_AttachmentInResponse(t *testing.T) {
+	t.Parallel()
+	bot := &scripted{answer: func(ev bots.Event) []bots.Message {
+		return []bots.Message{{Platform: "discord", ChatID: ev.ChatID, UserID: ev.UserID, Text: "Next meeting",
+			Attachment: &bots.Attachment{Name: "meeting.ics", Type: "text/calendar", Data: []byte("BEGIN:VCALENDAR")}}}
+	}}
+	h := start(t, nil, func(c *discord.Config, _ *botstest.Env) { c.Handler = bot })
+	id := h.fake.Command(alice, here, "help")
+	in := h.answered(id)
+	if in.Responses[0].Type != 4 || in.Original == nil || len(in.Original.Files) != 1 || in.Original.Files[0].Name != "meeting.ics" {
+		t.Fatalf("got %+v", in.Original)
+	}
+}
