@@ -79,9 +79,10 @@ func CurrencyIn(text string) string {
 
 // ParseAmount reads an amount of currency as people type it: "25", "25.50",
 // "25,50", "1 000 €", "€25", "1 000,50", "1,000.50", "EUR 25", "25 EUR". Spaces,
-// no-break spaces and apostrophes group thousands; a single "." or "," is the
-// decimal mark unless exactly three digits follow it ("1,000" is a thousand); with
-// both, the last one is the decimal mark. ceiling is the largest amount accepted in
+// no-break spaces and apostrophes group thousands; a single "." or "," is always
+// the decimal mark ("1,000" is one with three decimals, refused for EUR rather than
+// guessed to be a thousand); with both, the last one is the decimal mark, and a mark
+// repeated ("1.000.000") groups thousands. ceiling is the largest amount accepted in
 // major units (0: only MaxMajor).
 //
 // Returns CodeInvalid with the message keys err.amount_bad (not an amount),
@@ -112,7 +113,7 @@ func ParseAmount(text, currency string, ceiling int64) (Money, error) {
 			neg, num = true, strings.TrimSpace(rest)
 		}
 	}
-	intPart, frac, ok := splitNumber(num, minor)
+	intPart, frac, ok := splitNumber(num)
 	if !ok {
 		return Money{}, bad()
 	}
@@ -120,7 +121,8 @@ func ParseAmount(text, currency string, ceiling int64) (Money, error) {
 		return Money{}, Errorf(CodeInvalid, "err.amount_negative", "text", shown)
 	}
 	if len(frac) > minor {
-		return Money{}, Errorf(CodeInvalid, "err.amount_decimals", "text", shown, "currency", currency, "decimals", minor)
+		return Money{}, Errorf(CodeInvalid, "err.amount_decimals", "text", shown, "currency", currency, "decimals", minor,
+			"thousands", len(frac) == 3 && !strings.ContainsAny(intPart, ".,"))
 	}
 	intPart = strings.TrimLeft(intPart, "0")
 	if len(intPart) > 13 {
@@ -229,9 +231,8 @@ func splitMark(text string) (num, mark string, err error) {
 var errNoAmount = Errorf(CodeInvalid, "err.amount_bad")
 
 // splitNumber reads digits with grouping and a decimal mark and returns the integer
-// digits and the decimal digits. minor is the currency's decimals: a single mark
-// followed by three digits is a decimal mark only for a currency with three.
-func splitNumber(s string, minor int) (intPart, frac string, ok bool) {
+// digits and the decimal digits.
+func splitNumber(s string) (intPart, frac string, ok bool) {
 	if s == "" {
 		return "", "", false
 	}
@@ -272,13 +273,7 @@ func splitNumber(s string, minor int) (intPart, frac string, ok bool) {
 			return "", "", false
 		}
 	case dot+comma == 1:
-		k := strings.IndexAny(s, ".,")
-		head, tail := s[:k], s[k+1:]
-		if len(tail) == 3 && minor != 3 && strings.Trim(head, "0") != "" && len(head) <= 3 && len(groups) == 1 {
-			dec = 0 // "1,000": a thousands separator
-		} else {
-			dec = s[k]
-		}
+		dec = s[strings.IndexAny(s, ".,")] // "1,000" is 1 with three decimals
 	}
 	if dec != 0 {
 		k := strings.LastIndexByte(s, dec)
