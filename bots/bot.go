@@ -225,6 +225,11 @@ func (c *call) run() error {
 			if c.member, err = c.tx.Touch(comm.ID, p.ID); err != nil {
 				return err
 			}
+			// A first contact added the community to the person's record: read it
+			// again, or a later write of c.person (/lang) would drop the membership.
+			if c.person, err = c.tx.Person(p.ID); err != nil {
+				return err
+			}
 		case core.ErrorCode(err) != core.CodeNotFound:
 			return err
 		}

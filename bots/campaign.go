@@ -497,11 +497,14 @@ func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 	if len(camp.Rewards) > 0 {
 		fl := Field{Name: "reward", Label: tr("form.pledge.reward", nil), Optional: true}
 		for i := range camp.Rewards {
-			r := &camp.Rewards[i]
-			fl.Options = append(fl.Options, Option{Label: r.ID() + " " + r.Title, Value: r.ID()})
+			if r := &camp.Rewards[i]; r.Left() != 0 {
+				fl.Options = append(fl.Options, Option{Label: r.ID() + " " + r.Title, Value: r.ID()})
+			}
 		}
-		f.Fields = append(f.Fields, fl)
-		f.Command += " reward {reward}"
+		if len(fl.Options) > 0 {
+			f.Fields = append(f.Fields, fl)
+			f.Command += " reward {reward}"
+		}
 	}
 	if camp.Kind == core.CampaignLoan && camp.HoursValue > 0 {
 		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", map[string]any{"Value": camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10"})

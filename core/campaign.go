@@ -926,9 +926,9 @@ func (c *Campaign) Repayment(p *Pledge, loc *time.Location) *Repayment {
 	hoursMoney := int64(p.Hours) * c.HoursValue
 	cash := p.Amount.Amount - hoursMoney
 	end := c.Deadline.In(loc)
-	first := AddMonths(time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, loc), 1)
+	start := time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, loc)
 	r := &Repayment{Cash: cash, Hours: p.Hours, HoursGiven: p.HoursGiven, HoursValue: c.HoursValue}
-	r.Schedule = Schedule(cash, c.Rate, c.Term, first)
+	r.Schedule = Schedule(cash, c.Rate, c.Term, start)
 	var owed int64
 	for _, in := range r.Schedule {
 		owed += in.Payment

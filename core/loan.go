@@ -119,12 +119,13 @@ func Annuity(principal int64, rate Rate, months int) int64 {
 }
 
 // Schedule returns the monthly schedule of a loan of principal minor units at rate
-// over months, the first instalment due on first and each next one a calendar month
-// later (the day kept, or the month's last day). Every payment is the rounded
+// over months that starts on start: instalment k falls due k calendar months after
+// start, on start's day of the month (or the month's last day: a loan that starts on
+// 31 January is repaid on 28 February, 31 March…). Every payment is the rounded
 // annuity but the last, which pays what remains: the principals add up to principal
 // exactly, and the payments to principal + interest exactly. Each month's interest
 // is the balance times rate ÷ 12, rounded to the minor unit (halves up).
-func Schedule(principal int64, rate Rate, months int, first time.Time) []Instalment {
+func Schedule(principal int64, rate Rate, months int, start time.Time) []Instalment {
 	if months <= 0 || principal <= 0 {
 		return nil
 	}
@@ -146,7 +147,7 @@ func Schedule(principal int64, rate Rate, months int, first time.Time) []Instalm
 		}
 		balance -= princ
 		out = append(out, Instalment{
-			N: k, Due: AddMonths(first, k-1), Payment: princ + interest,
+			N: k, Due: AddMonths(start, k), Payment: princ + interest,
 			Principal: princ, Interest: interest, Balance: balance,
 		})
 	}

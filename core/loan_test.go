@@ -47,9 +47,17 @@ func TestAnnuity_Published(t *testing.T) {
 			if got := core.Annuity(tt.principal, rate, tt.months); got != tt.want {
 				t.Fatalf("got %d, want %d", got, tt.want)
 			}
-			s := core.Schedule(tt.principal, rate, tt.months, time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC))
+			start := time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)
+			s := core.Schedule(tt.principal, rate, tt.months, start)
 			if len(s) != tt.months {
 				t.Fatalf("got %d instalments, want %d", len(s), tt.months)
+			}
+			// Due on the start's day, or the month's last day.
+			if d := s[0].Due; !d.Equal(time.Date(2027, 2, 28, 0, 0, 0, 0, time.UTC)) {
+				t.Fatalf("first due %s", d)
+			}
+			if d := s[1].Due; !d.Equal(time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC)) {
+				t.Fatalf("second due %s", d)
 			}
 			var paid, princ, interest int64
 			for i, in := range s {

@@ -88,6 +88,8 @@ type Options struct {
 	NoSync   bool   // skip fsync (faster tests)
 	MaxBatch int    // group commit size (0: default, 1: off)
 	Path     string // the bbolt file ("" for a temporary one)
+	// Tune, when set, adjusts the bot's configuration before the bot is built.
+	Tune func(*bots.Config)
 }
 
 // NewEnv wires an Env; everything is closed at the end of the test.
@@ -114,7 +116,11 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 	}
 	clock := bots.NewClock(Start)
 	eng := core.New(db, clock.Now)
-	b := bots.New(eng, cat, bots.Config{Lang: opt.Lang, TimeZone: "UTC"})
+	cfg := bots.Config{Lang: opt.Lang, TimeZone: "UTC"}
+	if opt.Tune != nil {
+		opt.Tune(&cfg)
+	}
+	b := bots.New(eng, cat, cfg)
 	rec := &Recorder{}
 	e := &Env{TB: tb, DB: db, Engine: eng, Bot: b, Clock: clock, Sent: rec, Platform: "test", Chat: "group"}
 	e.Dispatcher = bots.NewDispatcher(eng, map[string]bots.Sender{"test": rec, "other": rec}, nil, nil)
