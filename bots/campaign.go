@@ -387,19 +387,13 @@ func (b *Bot) campaignView(tx *core.Tx, comm *core.Community, camp *core.Campaig
 	for _, s := range camp.Stretch {
 		v.Stretch = append(v.Stretch, stretchView{Amount: s.Amount, Title: s.Title, Reached: s.Reached})
 	}
-	ps, err := tx.Pledges(camp)
-	if err != nil {
-		return v, err
-	}
-	for _, p := range ps {
-		if p.Public {
-			if name := personName(tx, p.Person); name != "" {
-				v.Names = append(v.Names, name)
-			}
+	for _, id := range camp.Public {
+		if len(v.Names) == maxListed {
+			break
 		}
-	}
-	if len(v.Names) > maxListed {
-		v.Names = v.Names[:maxListed]
+		if name := personName(tx, id); name != "" {
+			v.Names = append(v.Names, name)
+		}
 	}
 	return v, nil
 }

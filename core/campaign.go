@@ -128,6 +128,7 @@ type Campaign struct {
 	HoursPledged int            `json:"hours_pledged,omitempty"`
 	HoursGiven   int            `json:"hours_given,omitempty"`
 	Announced    []int          `json:"announced,omitempty"` // milestones announced
+	Public       []PersonID     `json:"public,omitempty"`    // backers who agreed to be named, in pledge order
 	Created      time.Time      `json:"created"`
 	CreatedBy    PersonID       `json:"created_by"`
 }
@@ -590,10 +591,22 @@ func (tx *Tx) Pledge(actor *Member, c *Campaign, in PledgeInput) (*PledgeResult,
 	if c.Pledged > before {
 		res.Milestone, res.Stretch = c.reached()
 	}
+	c.setPublic(p.Person, p.Public)
 	if err := tx.putJSON(bucketPledge, pledgeKey(c.Community, c.Num, p.Person), p); err != nil {
 		return nil, err
 	}
 	return res, tx.putCampaign(c)
+}
+
+// setPublic records whether person, a backer, agreed to be named.
+func (c *Campaign) setPublic(person PersonID, on bool) {
+	has := slices.Contains(c.Public, person)
+	switch {
+	case on && !has:
+		c.Public = append(c.Public, person)
+	case !on && has:
+		c.Public = slices.DeleteFunc(c.Public, func(p PersonID) bool { return p == person })
+	}
 }
 
 // reached marks the milestones and stretch goals the pledged total reached and
@@ -990,9 +1003,11 @@ func (tx *Tx) mergePledges(cid CommunityID, from, into PersonID) error {
 				return err
 			}
 			pf.Person = into
+			c.setPublic(from, false)
 			if pi != nil {
 				pf = c.mergeTwo(pf, pi)
 			}
+			c.setPublic(into, pf.Public)
 			if err := tx.putJSON(bucketPledge, pledgeKey(cid, c.Num, into), pf); err != nil {
 				return err
 			}
@@ -1042,6 +1057,7 @@ func (c *Campaign) mergeTwo(pf, pi *Pledge) *Pledge {
 
 // dropTotals takes p out of c's totals (the caller deletes or overwrites p).
 func (c *Campaign) dropTotals(p *Pledge) {
+	c.setPublic(p.Person, false)
 	c.Pledged -= p.Amount.Amount
 	c.Backers--
 	c.HoursPledged -= p.Hours
@@ -1108,6 +1124,8 @@ func (tx *Tx) forgetPledges(cid CommunityID, p PersonID) error {
 			changed = false // dropPledge saved c
 		case pl.Public:
 			pl.Public = false
+			c.setPublic(p, false)
+			changed = true
 			if err := tx.putJSON(bucketPledge, pledgeKey(cid, c.Num, p), pl); err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -143,6 +144,20 @@ func checkTotals(tb interface {
 	if c.Pledged != sum || c.Backers != len(ps) {
 		tb.Fatalf("got pledged %d, backers %d; pledges sum to %d over %d", c.Pledged, c.Backers, sum, len(ps))
 	}
+	var public []core.PersonID
+	for _, p := range ps {
+		if p.Public {
+			public = append(public, p.Person)
+		}
+	}
+	if len(public) != len(c.Public) {
+		tb.Fatalf("public backers %v, pledges say %v", c.Public, public)
+	}
+	for _, p := range public {
+		if !slices.Contains(c.Public, p) {
+			tb.Fatalf("public backers %v, pledges say %v", c.Public, public)
+		}
+	}
 	for _, r := range c.Rewards {
 		if r.Taken != taken[r.Num] {
 			tb.Fatalf("tier %s: taken %d, pledges %d", r.ID(), r.Taken, taken[r.Num])
@@ -165,12 +180,17 @@ func TestCampaign_TotalsProperty(t *testing.T) {
 				who := rapid.SampledFrom(w.members).Draw(rt, "who")
 				amount := rapid.Int64Range(1, 200_00).Draw(rt, "amount")
 				reward := rapid.IntRange(0, 3).Draw(rt, "reward") // 3: no such tier
+				var public *bool
+				if b := rapid.IntRange(0, 2).Draw(rt, "public"); b < 2 {
+					on := b == 1
+					public = &on
+				}
 				err := w.try(func(tx *core.Tx) error {
 					c, err := tx.Campaign(w.comm, "C1")
 					if err != nil {
 						return err
 					}
-					_, err = tx.Pledge(w.member(tx, who), c, core.PledgeInput{Amount: core.Money{Amount: amount, Currency: "EUR"}, Reward: reward})
+					_, err = tx.Pledge(w.member(tx, who), c, core.PledgeInput{Amount: core.Money{Amount: amount, Currency: "EUR"}, Reward: reward, Public: public})
 					return err
 				})
 				if err == nil {

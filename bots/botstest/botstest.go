@@ -90,6 +90,9 @@ type Options struct {
 	Path     string // the bbolt file ("" for a temporary one)
 	// Tune, when set, adjusts the bot's configuration before the bot is built.
 	Tune func(*bots.Config)
+	// RealTime runs the clock on the real time instead of stopping it at Start
+	// (benchmarks with a running dispatcher).
+	RealTime bool
 }
 
 // NewEnv wires an Env; everything is closed at the end of the test.
@@ -115,6 +118,9 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 		tb.Fatal(err)
 	}
 	clock := bots.NewClock(Start)
+	if opt.RealTime {
+		clock = bots.NewClock(time.Time{})
+	}
 	eng := core.New(db, clock.Now)
 	cfg := bots.Config{Lang: opt.Lang, TimeZone: "UTC"}
 	if opt.Tune != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -12,17 +11,15 @@ import (
 	"github.com/engage-org/engage/core"
 )
 
-func noEnv(string) string { return "" }
-
-// runMain runs engage with args and stdin, and returns what it printed; the test
-// fails unless it exits 0 with nothing on stderr.
-func runMain(t *testing.T, stdin string, args ...string) string {
+// engage runs the engage binary with args and stdin, and returns what it printed;
+// the test fails unless it exits 0 with nothing on stderr.
+func engage(t *testing.T, stdin string, args ...string) string {
 	t.Helper()
-	var out, errs bytes.Buffer
-	if code := Main(t.Context(), args, strings.NewReader(stdin), &out, &errs, noEnv); code != 0 || errs.Len() > 0 {
-		t.Fatalf("engage %s: exit %d, stderr %q", strings.Join(args, " "), code, errs.String())
+	out, stderr, code := runEngage(t, stdin, nil, args...)
+	if code != 0 || stderr != "" {
+		t.Fatalf("engage %s: exit %d, stderr %q", strings.Join(args, " "), code, stderr)
 	}
-	return out.String()
+	return out
 }
 
 // inOrder fails unless every want appears in out, in this order.
@@ -41,7 +38,7 @@ func inOrder(t *testing.T, out string, wants []string) {
 	}
 }
 
-// Ensure a whole reward campaign runs in the console from a script: a limited tier,
+// Ensure a whole reward campaign runs in the console (a subprocess) from a script: a limited tier,
 // pledges, a cancel, a sold-out tier, bad amounts, the deadline by :clock, the
 // settlement messages, and the ledger after collections and spending; then a loan
 // whose schedule is exported to the cent.
@@ -51,7 +48,8 @@ func TestConsole_Campaign(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(t.TempDir(), "engage.db")
-	out := runMain(t, string(script), "console", "--db", db, "--lang", "en", "--now", "2026-12-01T09:00")
+	out := engage(t, string(script), "console", "--db", db, "--lang", "en", "--now", "2026-12-01T09:00")
+	golden(t, "campaign.golden", out)
 	if strings.Contains(out, "[err.") || strings.Contains(out, "went wrong") || strings.Contains(out, "<no value>") {
 		t.Fatalf("a template failed:\n%s", out)
 	}
@@ -104,7 +102,7 @@ func TestConsole_Campaign(t *testing.T) {
 	}
 
 	var snap core.Snapshot
-	if err := json.Unmarshal([]byte(runMain(t, "", "export", "--db", db)), &snap); err != nil {
+	if err := json.Unmarshal([]byte(engage(t, "", "export", "--db", db)), &snap); err != nil {
 		t.Fatal(err)
 	}
 	c1, c2 := snap.Communities[0].Campaigns[0], snap.Communities[0].Campaigns[1]
@@ -118,7 +116,7 @@ func TestConsole_Campaign(t *testing.T) {
 		t.Fatalf("C2 schedules %+v", c2.Schedules)
 	}
 
-	pledges, err := csv.NewReader(strings.NewReader(runMain(t, "", "export", "--db", db, "--csv", "pledges"))).ReadAll()
+	pledges, err := csv.NewReader(strings.NewReader(engage(t, "", "export", "--db", db, "--csv", "pledges"))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +135,7 @@ func TestConsole_Campaign(t *testing.T) {
 			t.Errorf("row %d: got %q, want %q", i, pledges[i], want[i])
 		}
 	}
-	sched, err := csv.NewReader(strings.NewReader(runMain(t, "", "export", "--db", db, "--csv", "schedules"))).ReadAll()
+	sched, err := csv.NewReader(strings.NewReader(engage(t, "", "export", "--db", db, "--csv", "schedules"))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +166,8 @@ func TestConsole_CampaignFrench(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(t.TempDir(), "engage.db")
-	out := runMain(t, string(script), "console", "--db", db, "--lang", "fr", "--now", "2026-12-01T09:00")
+	out := engage(t, string(script), "console", "--db", db, "--lang", "fr", "--now", "2026-12-01T09:00")
+	golden(t, "campagne.golden", out)
 	if strings.Contains(out, "[err.") || strings.Contains(out, "<no value>") {
 		t.Fatalf("a template failed:\n%s", out)
 	}
