@@ -85,3 +85,50 @@ func TestAnnuity_Published(t *testing.T) {
 		})
 	}
 }
+
+// Ensure the rate parser never panics and what it accepts is within bounds and
+// reads back the same.
+func FuzzParseRate(f *testing.F) {
+	for _, s := range []string{"0%", "7.5%", "7,5 %", "2.25", "100%", "100.0001%", "-1%", "abc", "1e3", ".5", "3.14159"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := core.ParseRate(s)
+		if err != nil {
+			if core.ErrorCode(err) != core.CodeInvalid {
+				t.Fatalf("%q: code %s", s, core.ErrorCode(err))
+			}
+			return
+		}
+		if r < 0 || r > core.MaxRate {
+			t.Fatalf("%q: got %d", s, r)
+		}
+		if back, err := core.ParseRate(r.String()); err != nil || back != r {
+			t.Fatalf("%q → %d → %q → %d, %v", s, r, r.String(), back, err)
+		}
+	})
+}
+
+// Ensure any schedule adds up: principals to the principal, payments to principal
+// plus interest, balances down to zero.
+func FuzzSchedule(f *testing.F) {
+	f.Add(int64(200_000_00), int64(75_000), 180)
+	f.Add(int64(1), int64(0), 60)
+	f.Add(int64(999_999_999_99), int64(1_000_000), 600)
+	f.Fuzz(func(t *testing.T, principal, rate int64, months int) {
+		if principal <= 0 || principal > core.MaxMajor*100 || rate < 0 || rate > int64(core.MaxRate) || months <= 0 || months > core.MaxTerm {
+			return
+		}
+		s := core.Schedule(principal, core.Rate(rate), months, time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC))
+		var paid, princ, interest int64
+		for _, in := range s {
+			if in.Principal < 0 || in.Interest < 0 || in.Payment != in.Principal+in.Interest {
+				t.Fatalf("instalment %+v", in)
+			}
+			paid, princ, interest = paid+in.Payment, princ+in.Principal, interest+in.Interest
+		}
+		if len(s) != months || princ != principal || paid != principal+interest || s[len(s)-1].Balance != 0 {
+			t.Fatalf("%d at %d over %d: %d instalments, principal %d, paid %d", principal, rate, months, len(s), princ, paid)
+		}
+	})
+}
