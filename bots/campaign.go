@@ -22,8 +22,8 @@ const DefaultCampaignEditDelay = 3 * time.Second
 
 // Job kinds of campaigns.
 const (
-	jobCampaignRemind = "campaign.remind"
-	jobCampaignSettle = "campaign.settle"
+	jobCampaignRemind = "campaign-remind"
+	jobCampaignSettle = "campaign-settle"
 )
 
 // campaignRef names a campaign's progress message in every chat, for edits.
