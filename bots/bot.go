@@ -141,6 +141,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 			lang = c.lang
 		}
 		msg := b.refusal(ev, lang, err)
+		if c != nil && privateRefusals[c.cmd] && !ev.Direct { // "your pledge of -5 €" is no one else's business
+			msg.Direct, msg.Ephemeral = true, true
+		}
 		raw, _ := json.Marshal([]Message{msg})
 		if ev.Key != "" {
 			if raw, err = b.engine.Remember(ctx, ev.Key, raw); err != nil {

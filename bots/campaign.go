@@ -26,6 +26,10 @@ const (
 	jobCampaignSettle = "campaign-settle"
 )
 
+// privateRefusals are the commands whose refusals are answered to the actor alone,
+// like their answers: what a member tried to pledge is private too.
+var privateRefusals = map[string]bool{"pledge": true, "schedule": true}
+
 // campaignRef names a campaign's progress message in every chat, for edits.
 func campaignRef(c *core.Campaign) string {
 	return "campaign:" + string(c.Community) + ":" + c.ID()
