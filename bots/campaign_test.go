@@ -519,6 +519,7 @@ func TestCampaign_Loan(t *testing.T) {
 	if !strings.Contains(out[0].Text, "5 hours of volunteering (€75.00) given back to bob") {
 		t.Fatalf("got %q", out[0].Text)
 	}
+	e.Say("bob", "/pledge C2 1 500 hours 20") // changing the pledge keeps the hours given
 	out = e.Say("bob", "/schedule C2")
 	if len(out) != 1 || !out[0].Direct || !strings.Contains(out[0].Text, "60. 20 Dec 2031: €20.00") ||
 		!strings.Contains(out[0].Text, "Still owed to you: €1,425.00") || !strings.Contains(out[0].Text, "… (47 more instalments)") {

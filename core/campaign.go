@@ -518,7 +518,7 @@ func (tx *Tx) Pledge(actor *Member, c *Campaign, in PledgeInput) (*PledgeResult,
 		Reward: in.Reward, Hours: in.Hours, Status: PledgeLive, At: tx.now, Changed: tx.now,
 	}
 	if old != nil {
-		p.At, p.Public, p.Paid = old.At, old.Public, old.Paid
+		p.At, p.Public, p.Paid, p.HoursGiven = old.At, old.Public, old.Paid, old.HoursGiven
 	}
 	if in.Public != nil {
 		p.Public = *in.Public
