@@ -1,6 +1,7 @@
 package core
 
 import (
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -1137,4 +1138,91 @@ func (tx *Tx) forgetPledges(cid CommunityID, p PersonID) error {
 		}
 	}
 	return nil
+}
+
+// SplitByWeights splits amount minor units between shares in proportion to weights
+// (the largest remainder method): each gets the floor of its exact share, and the
+// minor units left go one each to the largest remainders, the earlier share first
+// on equal remainders. The parts add up to amount exactly; a zero weight gets
+// nothing; all weights zero (or none) give nothing to anyone.
+func SplitByWeights(amount int64, weights []int64) []int64 {
+	out := make([]int64, len(weights))
+	var total big.Int
+	for _, w := range weights {
+		if w > 0 {
+			total.Add(&total, big.NewInt(w))
+		}
+	}
+	if amount <= 0 || total.Sign() == 0 {
+		return out
+	}
+	rems := make([]*big.Int, len(weights))
+	left := amount
+	for i, w := range weights {
+		rems[i] = new(big.Int)
+		if w <= 0 {
+			continue
+		}
+		q, r := new(big.Int).QuoRem(new(big.Int).Mul(big.NewInt(amount), big.NewInt(w)), &total, new(big.Int))
+		out[i], rems[i] = q.Int64(), r
+		left -= out[i]
+	}
+	order := make([]int, len(weights))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return rems[b].Cmp(rems[a]) })
+	for _, i := range order {
+		if left == 0 {
+			break
+		}
+		if weights[i] > 0 {
+			out[i]++
+			left--
+		}
+	}
+	return out
+}
+
+// Allocate gives part of what c collected and has left to projects of c's
+// community: amounts maps project numbers to minor units (the caller computes them,
+// as /allocate C1 by V1 does from a poll's result with SplitByWeights). Each
+// becomes a ledger line. Organisers only; not on a failed campaign; not more than is
+// left (CodeConflict, "err.spend_over"); every project must exist.
+func (tx *Tx) Allocate(actor *Member, c *Campaign, amounts map[int]int64) ([]*LedgerLine, error) {
+	if err := tx.requireOrganiser(actor, c); err != nil {
+		return nil, err
+	}
+	if err := requireMoneyOpen(c); err != nil {
+		return nil, err
+	}
+	nums := make([]int, 0, len(amounts))
+	var sum int64
+	for n, a := range amounts {
+		if a < 0 {
+			return nil, Errorf(CodeInvalid, "err.amount_negative", "text", "")
+		}
+		if a == 0 {
+			continue
+		}
+		if _, err := tx.Project(c.Community, "P"+strconv.Itoa(n)); err != nil {
+			return nil, err
+		}
+		nums = append(nums, n)
+		sum += a
+	}
+	slices.Sort(nums)
+	if left := c.Collected - c.Spent - c.Allocated; sum > left {
+		return nil, Errorf(CodeConflict, "err.spend_over", "left", c.Money(left), "amount", c.Money(sum))
+	}
+	var out []*LedgerLine
+	for _, n := range nums {
+		l := &LedgerLine{Kind: LedgerAllocate, Amount: c.Money(amounts[n]), Project: n, By: actor.Person}
+		if err := tx.addLine(c, l); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	c.Allocated += sum
+	return out, tx.putCampaign(c)
 }

@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -275,5 +276,121 @@ func TestCampaign_LimitedTierConcurrent(t *testing.T) {
 	checkTotals(t, c, ps)
 	if r := c.Reward(1); r.Taken > 3 || int(ok.Load()) < 3 || int(ok.Load()+soldOut.Load()) != n {
 		t.Fatalf("taken %d, %d pledged, %d sold out", r.Taken, ok.Load(), soldOut.Load())
+	}
+}
+
+// Ensure a split adds up to the amount exactly and gives each weight its exact
+// share rounded down or up, never more than one minor unit away.
+func TestSplitByWeights_Property(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		amount := rapid.Int64Range(0, 1_000_000_000_000_00).Draw(rt, "amount")
+		weights := rapid.SliceOfN(rapid.Int64Range(0, 1_000_000), 0, 12).Draw(rt, "weights")
+		parts := core.SplitByWeights(amount, weights)
+		var sum, total int64
+		for _, w := range weights {
+			total += w
+		}
+		for i, p := range parts {
+			sum += p
+			if weights[i] == 0 && p != 0 {
+				rt.Fatalf("weight 0 got %d", p)
+			}
+			if total > 0 {
+				exact := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(amount), big.NewInt(weights[i])), big.NewInt(total))
+				lo := new(big.Rat).Sub(exact, big.NewRat(1, 1))
+				hi := new(big.Rat).Add(exact, big.NewRat(1, 1))
+				pr := new(big.Rat).SetInt64(p)
+				if pr.Cmp(lo) <= 0 || pr.Cmp(hi) >= 0 {
+					rt.Fatalf("part %d = %d, exact share %s", i, p, exact.FloatString(3))
+				}
+			}
+		}
+		if total > 0 && sum != amount || total == 0 && sum != 0 {
+			rt.Fatalf("parts %v add up to %d, amount %d", parts, sum, amount)
+		}
+	})
+}
+
+// Ensure a worked split: 100.00 between weights 1, 1, 1 gives 33.34, 33.33, 33.33.
+func TestSplitByWeights_Example(t *testing.T) {
+	if got := core.SplitByWeights(10000, []int64{1, 1, 1}); !slices.Equal(got, []int64{3334, 3333, 3333}) {
+		t.Fatalf("got %v", got)
+	}
+	if got := core.SplitByWeights(10000, []int64{5, 0, 3}); !slices.Equal(got, []int64{6250, 0, 3750}) {
+		t.Fatalf("got %v", got)
+	}
+}
+
+// Ensure allocating collected money to projects writes ledger lines, and refuses
+// more than is left, a failed campaign and members who do not organise it.
+func TestCampaign_Allocate(t *testing.T) {
+	w := newWorld(t, 2)
+	w.campaign(t)
+	w.update(t, func(tx *core.Tx) error {
+		admin := w.member(tx, w.admin)
+		for _, title := range []string{"Garden", "Repair"} {
+			if _, err := tx.CreateProject(admin, title, ""); err != nil {
+				return err
+			}
+		}
+		c, err := tx.Campaign(w.comm, "C1")
+		if err != nil {
+			return err
+		}
+		_, err = tx.Collect(admin, c, core.Major(100, "EUR"), "Le Zinc", "")
+		return err
+	})
+	allocate := func(who core.PersonID, amounts map[int]int64) error {
+		return w.try(func(tx *core.Tx) error {
+			c, err := tx.Campaign(w.comm, "C1")
+			if err != nil {
+				return err
+			}
+			_, err = tx.Allocate(w.member(tx, who), c, amounts)
+			return err
+		})
+	}
+	if err := allocate(w.members[0], map[int]int64{1: 100}); core.ErrorCode(err) != core.CodeForbidden {
+		t.Fatalf("a member allocated: %v", err)
+	}
+	if err := allocate(w.admin, map[int]int64{1: 6000, 2: 4001}); core.ErrorCode(err) != core.CodeConflict {
+		t.Fatalf("more than collected: %v", err)
+	}
+	if err := allocate(w.admin, map[int]int64{3: 10}); core.ErrorCode(err) != core.CodeNotFound {
+		t.Fatalf("no such project: %v", err)
+	}
+	parts := core.SplitByWeights(10000, []int64{3, 2})
+	if err := allocate(w.admin, map[int]int64{1: parts[0], 2: parts[1]}); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := w.get(t)
+	var lines []*core.LedgerLine
+	if err := w.eng.View(context.Background(), func(tx *core.Tx) error {
+		var err error
+		lines, err = tx.Ledger(c)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Allocated != 10000 || len(lines) != 3 || lines[1].Project != 1 || lines[1].Amount.Amount != 6000 || lines[2].Amount.Amount != 4000 {
+		t.Fatalf("allocated %d, lines %+v", c.Allocated, lines)
+	}
+	if err := allocate(w.admin, map[int]int64{1: 1}); core.ErrorCode(err) != core.CodeConflict {
+		t.Fatalf("nothing left: %v", err)
+	}
+	err := w.try(func(tx *core.Tx) error { // a failed campaign has nothing to give
+		admin := w.member(tx, w.admin)
+		c, err := tx.CreateCampaign(admin, core.CampaignSpec{Kind: core.CampaignDonation, Title: "Roof", Goal: core.Major(10, "EUR"), Deadline: t0.AddDate(0, 0, 9), AllOrNothing: true})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.CloseCampaign(admin, c); err != nil {
+			return err
+		}
+		_, err = tx.Allocate(admin, c, map[int]int64{1: 1})
+		return err
+	})
+	if key, _ := core.ErrorMessage(err); key != "err.campaign_failed" {
+		t.Fatalf("a failed campaign allocated: %v", err)
 	}
 }
