@@ -173,16 +173,16 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 	}
 	fl := f.Fields[i]
 	v := clean(text)
-	if len(fl.Options) > 0 {
+	if v == "-" && fl.Optional {
+		v = ""
+	}
+	if len(fl.Options) > 0 && v != "" {
 		picked, ok := pickOption(fl, v)
 		if !ok {
 			c.askField(f, i)
 			return nil
 		}
 		v = picked
-	}
-	if v == "-" && fl.Optional {
-		v = ""
 	}
 	if d.Data == nil {
 		d.Data = map[string]string{}
