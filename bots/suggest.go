@@ -49,6 +49,17 @@ func (b *Bot) Suggest(ctx context.Context, ev Event, kind, prefix string) ([]Sug
 					out = append(out, Suggestion{Value: p.ID(), Label: clip(p.ID()+" · "+p.Title, 100)})
 				}
 			}
+		case SuggestCampaign:
+			cs, err := tx.Campaigns(comm.ID)
+			if err != nil {
+				return err
+			}
+			q := core.Fold(strings.TrimSpace(prefix))
+			for _, camp := range cs {
+				if matches(q, camp.ID(), camp.Title) {
+					out = append(out, Suggestion{Value: camp.ID(), Label: clip(camp.ID()+" · "+camp.Title, 100)})
+				}
+			}
 		}
 		return nil
 	})

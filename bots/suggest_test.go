@@ -73,3 +73,15 @@ func TestBot_Suggest(t *testing.T) {
 		t.Fatal("suggesting recorded a member")
 	}
 }
+
+// Ensure campaigns are completed too.
+func TestBot_SuggestCampaigns(t *testing.T) {
+	e := botstest.NewEnv(t, botstest.Options{NoSync: true})
+	e.Say("alice", "/community create Garden Club lang en")
+	e.Say("alice", "/campaign new donation Oven goal 500 until 2026-12-20")
+	e.Say("alice", "/campaign new donation Roof goal 900 until 2026-12-24")
+	got, err := e.Bot.Suggest(t.Context(), e.Event("bob", ""), bots.SuggestCampaign, "ro")
+	if err != nil || len(got) != 1 || got[0].Value != "C2" || got[0].Label != "C2 · Roof" {
+		t.Fatalf("got %+v %v", got, err)
+	}
+}

@@ -364,3 +364,73 @@ func TestDiscordTexts(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a campaign runs on Discord: its card (an embed with amounts as buttons),
+// a pledge by button answered privately, a pledge of another amount through a
+// modal, the card edited in place, campaign IDs completed as typed.
+func TestRun_DiscordCampaign(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	serveEngage(t, map[string]string{
+		"ENGAGE_DISCORD_TOKEN": fake.Token, "ENGAGE_DISCORD_API_URL": fake.URL(), "ENGAGE_DISCORD_GUILD_ID": "900",
+	})
+	fake.WaitConnected()
+	carol := discordtest.User{ID: "1003", Name: "carol"}
+	answered(t, fake, fake.Command(alice, here, "community", discordtest.Sub("create", discordtest.S("name", "Garden Club"))))
+	until := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
+	in := answered(t, fake, fake.Command(alice, here, "campaign", discordtest.Sub("new", discordtest.S("kind", "reward"),
+		discordtest.S("title", "Oven"), discordtest.S("goal", "500 €"), discordtest.S("until", until))))
+	if in.Responses[0].Refused != 0 {
+		t.Fatalf("got %+v", in.Responses[0])
+	}
+	answered(t, fake, fake.Command(alice, here, "reward", discordtest.S("id", "C1"), discordtest.S("amount", "20"), discordtest.S("title", "Loaf")))
+	var card *discordtest.Message
+	fake.Eventually("the card with its reward", func() bool {
+		for _, m := range fake.Messages(here.Channel) {
+			if len(m.Embeds) == 1 && strings.Contains(m.Embeds[0].Title, "C1 Oven") && strings.Contains(m.Text(), "R1 Loaf") {
+				card = m
+				return true
+			}
+		}
+		return false
+	})
+	in = answered(t, fake, fake.Autocomplete(bob, here, "pledge", discordtest.Typing("id", "ov")))
+	if len(in.Choices) != 1 || in.Choices[0].Value != "C1" {
+		t.Fatalf("got %+v", in.Choices)
+	}
+
+	in = answered(t, fake, fake.Click(bob, here, card.ID, card.Button("25").CustomID))
+	var d struct {
+		Content string `json:"content"`
+		Flags   int    `json:"flags"`
+	}
+	_ = json.Unmarshal(in.Responses[0].Data, &d)
+	if !strings.Contains(d.Content, "You pledged to C1 Oven") || d.Flags != 64 {
+		t.Fatalf("got %+v, want a private thank-you", d)
+	}
+	in = answered(t, fake, fake.Click(carol, here, card.ID, card.Button("Another amount").CustomID))
+	if in.Modal == nil || len(in.Modal.Inputs) != 2 || in.Modal.Inputs[1].CustomID != "reward" || !strings.Contains(in.Modal.Inputs[1].Placeholder, "R1 Loaf") {
+		t.Fatalf("got modal %+v", in.Modal)
+	}
+	in = answered(t, fake, fake.Submit(carol, here, in.Modal.CustomID, map[string]string{"amount": "40", "reward": "1"}))
+	if c := content(t, in.Responses[0]); !strings.Contains(c, "reward R1 Loaf") {
+		t.Fatalf("got %q", c)
+	}
+	fake.Eventually("the card edited in place", func() bool {
+		for _, m := range fake.Messages(here.Channel) {
+			if m.ID == card.ID && m.Edits > 0 && strings.Contains(m.Text(), "2 backers") {
+				return true
+			}
+		}
+		return false
+	})
+	cards := 0
+	for _, m := range fake.Messages(here.Channel) {
+		if len(m.Embeds) == 1 && strings.Contains(m.Embeds[0].Title, "C1 Oven") {
+			cards++
+		}
+	}
+	if cards != 1 {
+		t.Fatalf("got %d cards, want one edited in place", cards)
+	}
+}
