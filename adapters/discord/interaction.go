@@ -230,8 +230,8 @@ func (a *Adapter) interact(in *incoming, respond responder) {
 		}
 		log.Debug("discord interaction deferred")
 	}
-	if r.err != nil {
-		log.Error("discord event", "err", r.err)
+	if r.err != nil { // the bot logged it; its apology is in r.out
+		log.Debug("discord event failed", "err", r.err)
 	}
 	if !deferred {
 		if f := formIn(r.out); f != nil && in.Type != discordgo.InteractionModalSubmit {

@@ -105,8 +105,8 @@ func (a *Adapter) message(ev bots.Event) {
 		return
 	}
 	out, err := a.cfg.Handler.Handle(ctx, ev)
-	if err != nil {
-		a.log.Error("discord event", "key", ev.Key, "err", err)
+	if err != nil { // the bot logged it; its apology is in out
+		a.log.Debug("discord event failed", "key", ev.Key, "err", err)
 	}
 	for _, m := range out {
 		if m.Form != nil {
