@@ -43,6 +43,13 @@ func commands() map[string]*command {
 		"needs":    {run: cmdNeeds, community: true},
 		"offer":    {run: cmdOffer, community: true},
 		"contact":  {run: cmdContact, community: true},
+		// Facilitation
+		"slot":    {run: cmdSlot, community: true},
+		"backup":  {run: cmdBackup, community: true},
+		"away":    {run: cmdAway, community: true},
+		"checkin": {run: cmdCheckin, community: true},
+		"meeting": {run: cmdMeeting, community: true},
+		"digest":  {run: cmdDigest, community: true},
 	}
 }
 

@@ -31,6 +31,11 @@ const (
 	bucketCode      = "code"      // one-time code → Code
 	bucketButton    = "button"    // button token → command
 	bucketDialog    = "dialog"    // person ID → Dialog
+	bucketFacil     = "facil"     // community ID → Facilitation (the weekly slot)
+	bucketAway      = "away"      // community ID/person ID → Away
+	bucketPrompt    = "prompt"    // community ID/sequence → Prompt (check-in questions asked)
+	bucketMeeting   = "meeting"   // community ID/number → Meeting
+	bucketFigures   = "figures"   // community ID/unix time → Figures (weekly impact record)
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -39,7 +44,7 @@ var Buckets = []string{
 	bucketSeq, bucketCommunity, bucketChat, bucketPerson, bucketIdent, bucketMember,
 	bucketProject, bucketNews, bucketContact, bucketSearch, bucketEvent, bucketOutbox,
 	bucketCoalesce, bucketMsgRef, bucketJob, bucketJobID, bucketCode, bucketButton,
-	bucketDialog,
+	bucketDialog, bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
 }
 
 // pad renders n zero-padded to 12 digits for keys.
