@@ -65,13 +65,22 @@ func ParseAnswer(text, lang string, now time.Time, loc *time.Location) Answer {
 		a.NoDue = true
 		return a
 	}
+	// The first date to come is the due date. A date already past before it ("we met
+	// yesterday; next we tidy the hall by Monday") is skipped, and left in the step
+	// when no date to come follows.
 	rest := text
-	if d, r, ok := when.Find(text, lang, now, loc); ok {
-		if d.End().Before(now) {
-			a.PastDue = true
-		} else {
-			a.Due, a.HasDue, rest = d, true, r
+	search := text
+	for range 3 {
+		d, r, ok := when.Find(search, lang, now, loc)
+		if !ok {
+			break
 		}
+		if !d.End().Before(now) {
+			a.Due, a.HasDue, rest = d, true, r
+			break
+		}
+		a.PastDue = true
+		search = r
 	}
 	if v, r, ok := cutPhrase(rest, sharedPhrases); ok {
 		a.Shared, rest = v, r
@@ -141,8 +150,45 @@ func splitWords(s string) []phraseWord {
 	return out
 }
 
+// foldWord lowercases w, strips the accents of French and English letters and
+// normalises apostrophes ("C’EST" → "c'est"). It is core.Fold made cheap for the
+// many short words of a reply.
 func foldWord(w string) string {
-	return strings.NewReplacer("’", "'", "ʼ", "'", "`", "'").Replace(core.Fold(w))
+	ascii := true
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 0x80 || c == '`' || ('A' <= c && c <= 'Z') {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return w
+	}
+	var b strings.Builder
+	b.Grow(len(w))
+	for _, r := range w {
+		switch {
+		case r == '’' || r == 'ʼ' || r == '`':
+			b.WriteByte('\'')
+		case r < 0x80:
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			if f, ok := accents[unicode.ToLower(r)]; ok {
+				b.WriteString(f)
+			} else {
+				b.WriteString(core.Fold(string(r)))
+			}
+		}
+	}
+	return b.String()
+}
+
+// accents maps the accented lower-case letters of French (and a few more) to their
+// plain form.
+var accents = map[rune]string{
+	'à': "a", 'â': "a", 'ä': "a", 'á': "a", 'ã': "a", 'å': "a", 'ç': "c", 'é': "e", 'è': "e", 'ê': "e",
+	'ë': "e", 'î': "i", 'ï': "i", 'í': "i", 'ì': "i", 'ô': "o", 'ö': "o", 'ó': "o", 'ò': "o", 'õ': "o",
+	'ù': "u", 'û': "u", 'ü': "u", 'ú': "u", 'ÿ': "y", 'ñ': "n", 'œ': "oe", 'æ': "ae",
 }
 
 // foldWords is s's words, folded, joined by single spaces.
@@ -274,6 +320,9 @@ var stepIntros = phrases{
 	"la prochaine etape sera": 1, "prochaine etape c'est": 1, "l'etape suivante": 1, "l'etape suivante c'est": 1,
 	"next step": 1, "the next step": 1, "next step is": 1, "the next step is": 1, "the next step will be": 1,
 	"our next step is": 1, "notre prochaine etape": 1, "notre prochaine etape est": 1,
+	"la prochaine etape c'est de": 1, "la prochaine etape est de": 1, "prochaine etape c'est de": 1,
+	"la prochaine etape sera de": 1, "the next step is to": 1, "next step is to": 1, "our next step is to": 1,
+	"c'est de": 1,
 }
 
 func set(words ...string) map[string]bool {
