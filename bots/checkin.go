@@ -656,7 +656,7 @@ func jobSlotEnd(b *Bot, tx *core.Tx, j *core.Job) error {
 			run = &f.Runs[i]
 		}
 	}
-	if run != nil && run.Host != "" {
+	if run != nil && run.Host != "" && len(run.Asked) > 0 {
 		data, err := summaryData(tx, comm, run)
 		if err != nil {
 			return err

@@ -45,6 +45,9 @@ func nextSlot(f *core.Facilitation, after time.Time) (time.Time, error) {
 		if day.Weekday() != f.Weekday {
 			continue
 		}
+		if k == 0 && d.Hour()*60+d.Minute() >= f.Hour*60+f.Minute {
+			continue // today's slot is past by the wall clock (also in a repeated hour)
+		}
 		cand := time.Date(day.Year(), day.Month(), day.Day(), f.Hour, f.Minute, 0, 0, loc)
 		if cand.After(after) {
 			want = cand
