@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -206,6 +207,11 @@ func (c *call) run() error {
 			c.comm = comm
 			if c.member, err = c.tx.Touch(comm.ID, p.ID); err != nil {
 				return err
+			}
+			if !slices.Contains(p.Communities, comm.ID) { // just joined: read it back
+				if c.person, err = c.tx.Person(p.ID); err != nil {
+					return err
+				}
 			}
 		case core.ErrorCode(err) != core.CodeNotFound:
 			return err

@@ -18,6 +18,9 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 var engageBin string
 
 func TestMain(m *testing.M) {
+	if os.Getenv("ENGAGE_CRASH_HELPER") == "1" {
+		os.Exit(crashHelper())
+	}
 	flag.Parse()
 	dir, err := os.MkdirTemp("", "engage-test")
 	if err != nil {
