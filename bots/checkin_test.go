@@ -552,3 +552,28 @@ func TestCheckin_ForgetAndLink(t *testing.T) {
 		t.Fatalf("admins not told: %q", botstest.Texts(e.Sent.Messages()))
 	}
 }
+
+// Ensure /impact shows the figures recorded each week, with a PNG chart, and refuses
+// a span it cannot show.
+func TestImpact(t *testing.T) {
+	e := facEnv(t)
+	advance(t, e, 9*time.Hour)
+	e.Say("rita", ">Dig the beds by next friday, it's posted")
+	advance(t, e, 3*7*24*time.Hour)
+	out := e.Say("fay", "/impact weeks 8")
+	if len(out) != 1 || out[0].Attachment == nil || out[0].Attachment.Type != "image/png" {
+		t.Fatalf("impact: %+v", out)
+	}
+	if png := out[0].Attachment.Data; len(png) < 1000 || string(png[1:4]) != "PNG" {
+		t.Fatalf("not a PNG: %d bytes", len(png))
+	}
+	if !strings.Contains(out[0].Text, "the figures of the last 8 weeks (3 weekly records since 7 Dec)") {
+		t.Errorf("impact text: %q", out[0].Text)
+	}
+	if out := e.Say("rita", "/impact"); !strings.HasPrefix(out[0].Text, "Only ") {
+		t.Errorf("a referent saw the figures: %q", out[0].Text)
+	}
+	if out := e.Say("fay", "/impact weeks 500"); !strings.Contains(out[0].Text, "from 1 to 104") {
+		t.Errorf("500 weeks: %q", out[0].Text)
+	}
+}

@@ -86,6 +86,7 @@ func TestPermissions(t *testing.T) {
 		{"/meeting new 2026-12-20 19:00 General meeting", staff},
 		{"/meeting poll", staff},
 		{"/digest", staff},
+		{"/impact", staff},
 	}
 	roles := []struct {
 		name string

@@ -50,6 +50,7 @@ func commands() map[string]*command {
 		"checkin": {run: cmdCheckin, community: true},
 		"meeting": {run: cmdMeeting, community: true},
 		"digest":  {run: cmdDigest, community: true},
+		"impact":  {run: cmdImpact, community: true},
 	}
 }
 
