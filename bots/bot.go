@@ -379,6 +379,12 @@ func dmPerson(b *Bot, tx *core.Tx, comm *core.Community, person core.PersonID, k
 	return enqueue(tx, m, "", time.Time{})
 }
 
+// Enqueue writes m to the outbox in tx, to be sent by the dispatcher (not before
+// notBefore; replacing an unsent message of the same coalescing key).
+func Enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error {
+	return enqueue(tx, m, coalesce, notBefore)
+}
+
 // enqueue writes m to the outbox.
 func enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error {
 	raw, err := json.Marshal(m)

@@ -197,3 +197,8 @@ func Texts(msgs []bots.Message) []string {
 	}
 	return out
 }
+
+// Enqueue writes m to the outbox in tx, as the bot does for fan-out.
+func Enqueue(tx *core.Tx, m bots.Message, coalesce string) error {
+	return bots.Enqueue(tx, m, coalesce, time.Time{})
+}
