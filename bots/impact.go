@@ -83,7 +83,7 @@ func cmdImpact(c *call) error {
 	c.out = append(c.out, Message{
 		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
 		Text:       c.text("impact", data),
-		Attachment: &Attachment{Name: "impact.png", Type: "image/png", Data: png},
+		Attachment: &Attachment{Name: "impact-chart.png", Type: "image/png", Data: png},
 	})
 	return nil
 }

@@ -9,11 +9,11 @@ import (
 
 // The kinds of jobs the facilitation part of the engine schedules; bots runs them.
 const (
-	JobSlot     = "checkin.slot"     // the weekly hour starts: pick referents, ask them, nudge the host
-	JobSlotEnd  = "checkin.end"      // the hour is over: a summary to the host, the weekly digest
-	JobRemind   = "checkin.remind"   // a referent has not answered after RemindAfter
-	JobEscalate = "checkin.escalate" // still no answer EscalateAfter later: the host is told
-	JobStepDue  = "nextstep.due"     // a next step's date passed: its referents are asked
+	JobSlot     = "checkin_slot"     // the weekly hour starts: pick referents, ask them, nudge the host
+	JobSlotEnd  = "checkin_end"      // the hour is over: a summary to the host, the weekly digest
+	JobRemind   = "checkin_remind"   // a referent has not answered after RemindAfter
+	JobEscalate = "checkin_escalate" // still no answer EscalateAfter later: the host is told
+	JobStepDue  = "nextstep_due"     // a next step's date passed: its referents are asked
 )
 
 // The cadence of the check-ins (J.-M. Cornu, "one hour a week to facilitate a

@@ -119,7 +119,7 @@ func band(measured bool, v, low, high int) Level {
 }
 
 // JobFigures records a community's figures once a week (Monday 00:00, its time).
-const JobFigures = "impact.week"
+const JobFigures = "impact_week"
 
 // Figures are a community's impact figures at one time (PRODUCT.md § 5): members,
 // active members and the participation rate, the check-in answer rate, next steps on

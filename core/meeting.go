@@ -8,7 +8,7 @@ import (
 
 // JobMeetingRemind is the job that reminds the community of a meeting (Ref is the
 // meeting's ID, Data the number of days before it).
-const JobMeetingRemind = "meeting.remind"
+const JobMeetingRemind = "meeting_remind"
 
 // MeetingReminders are the days before a meeting when the community is reminded.
 var MeetingReminders = []int{7, 1}

@@ -293,7 +293,7 @@ func TestConsole_Quarter(t *testing.T) {
 	}
 	// The figures over the quarter, recorded every Monday, with their chart.
 	if last := msgs[len(msgs)-1]; !strings.HasPrefix(last.text, "📈 Les Jardins du Quartier: the figures of the last 12 weeks (12 weekly records since 11 Jan)") ||
-		!strings.Contains(last.text, "• Check-in answers: 50% → 91% (21 of 23 in 12 weeks)") || !strings.Contains(last.text, "📎 impact.png (image/png,") {
+		!strings.Contains(last.text, "• Check-in answers: 50% → 91% (21 of 23 in 12 weeks)") || !strings.Contains(last.text, "📎 impact-chart.png (image/png,") {
 		t.Errorf("impact: %q", last.text)
 	}
 	// The meeting's reminders, 7 days and 1 day before, once each.
