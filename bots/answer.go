@@ -202,21 +202,38 @@ func foldWords(s string) string {
 }
 
 // phrases maps word sequences (folded, space-separated) to a value.
-type phrases map[string]int
+type phrases struct {
+	m     map[string]int
+	first map[string]bool // the first words of the phrases, to skip the other words fast
+	words int             // the longest phrase, in words
+}
+
+func newPhrases(m map[string]int) *phrases {
+	ps := &phrases{m: m, first: map[string]bool{}}
+	for k := range m {
+		w := strings.Fields(k)
+		ps.first[w[0]] = true
+		ps.words = max(ps.words, len(w))
+	}
+	return ps
+}
 
 // cutPhrase finds the leftmost, longest phrase of table in s and returns its value
 // and s without it.
-func cutPhrase(s string, table phrases) (int, string, bool) {
+func cutPhrase(s string, table *phrases) (int, string, bool) {
 	ws := splitWords(s)
 	for i := range ws {
+		if !table.first[ws[i].f] {
+			continue
+		}
 		best, val := -1, 0
 		seq := ""
-		for j := i; j < len(ws) && j-i < 8; j++ {
+		for j := i; j < len(ws) && j-i < table.words; j++ {
 			if j > i {
 				seq += " "
 			}
 			seq += ws[j].f
-			if v, ok := table[seq]; ok {
+			if v, ok := table.m[seq]; ok {
 				best, val = j, v
 			}
 		}
@@ -228,19 +245,19 @@ func cutPhrase(s string, table phrases) (int, string, bool) {
 }
 
 // cutPrefixPhrase removes a phrase of table that starts s.
-func cutPrefixPhrase(s string, table phrases) (int, string, bool) {
+func cutPrefixPhrase(s string, table *phrases) (int, string, bool) {
 	ws := splitWords(s)
-	if len(ws) == 0 || strings.TrimFunc(s[:ws[0].start], unicode.IsSpace) != "" {
+	if len(ws) == 0 || strings.TrimFunc(s[:ws[0].start], unicode.IsSpace) != "" || !table.first[ws[0].f] {
 		return 0, s, false
 	}
 	best, val := -1, 0
 	seq := ""
-	for j := 0; j < len(ws) && j < 8; j++ {
+	for j := 0; j < len(ws) && j < table.words; j++ {
 		if j > 0 {
 			seq += " "
 		}
 		seq += ws[j].f
-		if v, ok := table[seq]; ok {
+		if v, ok := table.m[seq]; ok {
 			best, val = j, v
 		}
 	}
@@ -281,7 +298,7 @@ var danglers = map[string]bool{"et": true, "and": true, "mais": true, "but": tru
 // anywhere in a reply. A bare "yes" or "not yet" counts only as a whole reply
 // (wholeYes, wholeNo): inside a step ("on n'a pas encore la salle") it is not about
 // sharing.
-var sharedPhrases = phrases{
+var sharedPhrases = newPhrases(map[string]int{
 	// French, posted
 	"c'est sur la liste": 1, "c'est dans la liste": 1, "deja sur la liste": 1, "c'est sur la mailing list": 1,
 	"c'est partage": 1, "c'est partagee": 1, "c'est publie": 1, "c'est poste": 1, "c'est annonce": 1,
@@ -306,16 +323,16 @@ var sharedPhrases = phrases{
 	"not yet shared": -1, "isn't posted": -1, "isn't shared": -1, "is not posted": -1, "is not shared": -1,
 	"hasn't been posted": -1, "hasn't been shared": -1, "haven't posted": -1, "haven't shared": -1,
 	"not posted yet": -1, "not shared yet": -1, "not yet announced": -1, "isn't on the list": -1,
-}
+})
 
 // noDuePhrases say there is no date; they count anywhere in a reply.
-var noDuePhrases = phrases{
+var noDuePhrases = newPhrases(map[string]int{
 	"pas de date": 1, "sans date": 1, "aucune date": 1, "pas encore de date": 1, "pas de date precise": 1,
 	"no date": 1, "no date yet": 1, "without a date": 1, "no deadline": 1, "pas de delai": 1, "pas d'echeance": 1,
-}
+})
 
 // stepIntros introduce the step ("la prochaine étape c'est…"), and are dropped.
-var stepIntros = phrases{
+var stepIntros = newPhrases(map[string]int{
 	"prochaine etape": 1, "la prochaine etape": 1, "la prochaine etape c'est": 1, "la prochaine etape est": 1,
 	"la prochaine etape sera": 1, "prochaine etape c'est": 1, "l'etape suivante": 1, "l'etape suivante c'est": 1,
 	"next step": 1, "the next step": 1, "next step is": 1, "the next step is": 1, "the next step will be": 1,
@@ -323,7 +340,7 @@ var stepIntros = phrases{
 	"la prochaine etape c'est de": 1, "la prochaine etape est de": 1, "prochaine etape c'est de": 1,
 	"la prochaine etape sera de": 1, "the next step is to": 1, "next step is to": 1, "our next step is to": 1,
 	"c'est de": 1,
-}
+})
 
 func set(words ...string) map[string]bool {
 	m := make(map[string]bool, len(words))

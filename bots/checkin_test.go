@@ -3,6 +3,7 @@ package bots_test
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -177,6 +178,13 @@ func TestCheckin_AskAgainOnce(t *testing.T) {
 	e.Say("rita", ">yes")
 	if ns := project(t, e, "P1").NextStep; ns.Text != "Water the seeds" || ns.Due != nil || !ns.Shared {
 		t.Fatalf("next step %+v", ns)
+	}
+	// A date only go-dateparser reads, as the whole answer to "by what date?".
+	e.Say("rita", ">/checkin P1")
+	e.Say("rita", ">Weed the beds")
+	out = e.Say("rita", ">in 1 week and 2 days")
+	if !strings.Contains(lastText(out), "by Thursday 10 December 2026: is it posted") {
+		t.Fatalf("go-dateparser date: %q", botstest.Texts(out))
 	}
 }
 
@@ -575,5 +583,29 @@ func TestImpact(t *testing.T) {
 	}
 	if out := e.Say("fay", "/impact weeks 500"); !strings.Contains(out[0].Text, "from 1 to 104") {
 		t.Errorf("500 weeks: %q", out[0].Text)
+	}
+}
+
+// BenchmarkWeeklySlot measures a week of facilitation in a community of 100 members
+// and 30 projects: the slot (choosing among the referents, asking, the nudge), the end
+// of the hour (summary, digest), reminders and escalations, the weekly figures.
+func BenchmarkWeeklySlot(b *testing.B) {
+	e := botstest.NewEnv(b, botstest.Options{NoSync: true})
+	e.Say("alice", "/community create Club tz Europe/Paris lang en")
+	for i := range 30 {
+		e.Say("ref"+strconv.Itoa(i), "/project new Project "+strconv.Itoa(i))
+	}
+	for i := range 70 {
+		e.Say("member"+strconv.Itoa(i), "hello")
+	}
+	e.Say("fay", "hello")
+	e.Say("alice", "/role @fay facilitator")
+	e.Say("fay", "/slot tuesday 18:00")
+	ctx := context.Background()
+	for b.Loop() {
+		if err := e.Scheduler.Advance(ctx, e.Clock.Now().Add(7*24*time.Hour), e.Clock, e.Dispatcher.Flush); err != nil {
+			b.Fatal(err)
+		}
+		e.Sent.Reset()
 	}
 }

@@ -102,7 +102,7 @@ func weekStart(t time.Time, loc *time.Location) time.Time {
 // slotView is what templates show of the slot.
 func (c *call) slotView(f *core.Facilitation) (map[string]any, error) {
 	data := map[string]any{"HasSlot": f.HasSlot(), "Zone": f.Zone, "Weekday": int(f.Weekday),
-		"Time": fmt.Sprintf("%d:%02d", f.Hour, f.Minute),
+		"Hour": f.Hour, "Minute": fmt.Sprintf("%02d", f.Minute),
 		// a day of the slot's weekday, for {{weekday .Day}} (7 January 2024 was a Sunday)
 		"Day": time.Date(2024, 1, 7+int(f.Weekday), 12, 0, 0, 0, time.UTC)}
 	if f.Facilitator != "" {
