@@ -242,6 +242,22 @@ func TestCheckin_AnswerStopsReminder(t *testing.T) {
 	}
 }
 
+// Ensure a referent who sets the next step with /nextstep instead of answering the
+// questions counts as having answered: no reminder.
+func TestCheckin_NextStepAnswers(t *testing.T) {
+	e := facEnv(t)
+	advance(t, e, 9*time.Hour)
+	e.Say("rita", "/nextstep P1 Dig the beds by 2026-12-20")
+	e.Sent.Reset()
+	advance(t, e, 5*24*time.Hour)
+	if has(e.Sent.Messages(), "A reminder") || has(e.Sent.Messages(), "has not answered") {
+		t.Fatalf("followed up: %q", botstest.Texts(e.Sent.Messages()))
+	}
+	if out := e.Say("fay", "/members"); !strings.Contains(out[0].Text, "Check-in answers: 100% (1 of 1") {
+		t.Errorf("answer rate: %q", out[0].Text)
+	}
+}
+
 // Ensure the meeting check: with no meeting dated, the nudge carries one button that
 // opens the date poll over the next three weeks' usual evening; with a meeting, the
 // nudge shows it, has no button, and a poll is refused.

@@ -576,13 +576,51 @@ func (tx *Tx) AnswerPrompt(pr *Prompt, num int) error {
 	return tx.putPrompt(pr)
 }
 
+// settle marks pr answered when every one of its projects got a new next step since
+// it was asked (the referent answered with /nextstep rather than in the dialog), and
+// reports whether pr is answered.
+func (tx *Tx) settle(pr *Prompt) (bool, error) {
+	if !pr.Answered.IsZero() {
+		return true, nil
+	}
+	var last time.Time
+	for _, num := range pr.Projects {
+		p, err := tx.Project(pr.Community, "P"+strconv.Itoa(num))
+		if ErrorCode(err) == CodeNotFound {
+			continue
+		} else if err != nil {
+			return false, err
+		}
+		if p.NextStep == nil || !p.NextStep.SetAt.After(pr.Asked) {
+			return false, nil
+		}
+		last = later(last, p.NextStep.SetAt)
+	}
+	if last.IsZero() {
+		return false, nil
+	}
+	pr.Answered, pr.Done = last, slices.Clone(pr.Projects)
+	return true, tx.putPrompt(pr)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
 // RemindPrompt returns the prompt ref of c when it still waits for an answer and
 // was not reminded yet, marks the reminder sent and schedules the escalation to the
-// host; nil when there is nothing to do.
+// host; nil when there is nothing to do. A referent who set the next steps by
+// /nextstep meanwhile has answered.
 func (tx *Tx) RemindPrompt(c CommunityID, ref string) (*Prompt, error) {
 	pr, err := tx.Prompt(c, ref)
-	if err != nil || !pr.Answered.IsZero() || !pr.Reminded.IsZero() || pr.Person == "" {
+	if err != nil || !pr.Reminded.IsZero() || pr.Person == "" {
 		return nil, ignoreNotFound(err)
+	}
+	if done, err := tx.settle(pr); err != nil || done {
+		return nil, err
 	}
 	pr.Reminded = tx.now
 	if err := tx.putPrompt(pr); err != nil {
@@ -598,8 +636,11 @@ func (tx *Tx) RemindPrompt(c CommunityID, ref string) (*Prompt, error) {
 // its reminder and the host was not told yet, and marks the host told; nil otherwise.
 func (tx *Tx) EscalatePrompt(c CommunityID, ref string) (*Prompt, error) {
 	pr, err := tx.Prompt(c, ref)
-	if err != nil || !pr.Answered.IsZero() || !pr.Escalated.IsZero() || pr.Person == "" {
+	if err != nil || !pr.Escalated.IsZero() || pr.Person == "" {
 		return nil, ignoreNotFound(err)
+	}
+	if done, err := tx.settle(pr); err != nil || done {
+		return nil, err
 	}
 	pr.Escalated = tx.now
 	return pr, tx.putPrompt(pr)
