@@ -219,7 +219,11 @@ func nudgeData(n *notifier, run *core.CheckinRun, at time.Time) (map[string]any,
 	}
 	var waiting []waitingView
 	for _, pr := range prs {
-		if pr.Answered.IsZero() && pr.Person != "" && pr.Run != run.Run.N {
+		answered, err := tx.AnsweredAt(pr)
+		if err != nil {
+			return nil, nil, err
+		}
+		if answered.IsZero() && pr.Person != "" && pr.Run != run.Run.N {
 			waiting = append(waiting, waitingView{Name: personName(tx, pr.Person), Asked: pr.Asked.In(loc), Reminded: !pr.Reminded.IsZero()})
 		}
 	}
@@ -697,11 +701,19 @@ func summaryData(tx *core.Tx, comm *core.Community, run *core.SlotRun) (map[stri
 		if pr.Run != run.N {
 			continue
 		}
-		v := answerView{Name: personName(tx, pr.Person), Answered: !pr.Answered.IsZero(), Remind: pr.Asked.Add(core.RemindAfter).In(loc)}
+		at, err := tx.AnsweredAt(pr)
+		if err != nil {
+			return nil, err
+		}
+		done := pr.Done
+		if pr.Answered.IsZero() && !at.IsZero() {
+			done = pr.Projects // answered with /nextstep
+		}
+		v := answerView{Name: personName(tx, pr.Person), Answered: !at.IsZero(), Remind: pr.Asked.Add(core.RemindAfter).In(loc)}
 		if v.Answered {
 			answered++
 		}
-		for _, num := range pr.Done {
+		for _, num := range done {
 			p, err := tx.Project(comm.ID, "P"+strconv.Itoa(num))
 			if err != nil || p.NextStep == nil {
 				continue

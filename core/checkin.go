@@ -583,24 +583,35 @@ func (tx *Tx) settle(pr *Prompt) (bool, error) {
 	if !pr.Answered.IsZero() {
 		return true, nil
 	}
+	at, err := tx.AnsweredAt(pr)
+	if err != nil || at.IsZero() {
+		return false, err
+	}
+	pr.Answered, pr.Done = at, slices.Clone(pr.Projects)
+	return true, tx.putPrompt(pr)
+}
+
+// AnsweredAt returns when pr was answered: in the dialog, or by new next steps set
+// for all its projects within PromptLife of the question (zero: not answered). It
+// changes nothing.
+func (tx *Tx) AnsweredAt(pr *Prompt) (time.Time, error) {
+	if !pr.Answered.IsZero() {
+		return pr.Answered, nil
+	}
 	var last time.Time
 	for _, num := range pr.Projects {
 		p, err := tx.Project(pr.Community, "P"+strconv.Itoa(num))
 		if ErrorCode(err) == CodeNotFound {
 			continue
 		} else if err != nil {
-			return false, err
+			return time.Time{}, err
 		}
-		if p.NextStep == nil || !p.NextStep.SetAt.After(pr.Asked) {
-			return false, nil
+		if p.NextStep == nil || !p.NextStep.SetAt.After(pr.Asked) || !p.NextStep.SetAt.Before(pr.Asked.Add(PromptLife)) {
+			return time.Time{}, nil
 		}
 		last = later(last, p.NextStep.SetAt)
 	}
-	if last.IsZero() {
-		return false, nil
-	}
-	pr.Answered, pr.Done = last, slices.Clone(pr.Projects)
-	return true, tx.putPrompt(pr)
+	return last, nil
 }
 
 func later(a, b time.Time) time.Time {

@@ -69,8 +69,12 @@ func (tx *Tx) Health(c CommunityID) (*Health, error) {
 		return nil, err
 	}
 	for _, pr := range prs {
+		answered, err := tx.AnsweredAt(pr)
+		if err != nil {
+			return nil, err
+		}
 		switch {
-		case !pr.Answered.IsZero():
+		case !answered.IsZero():
 			h.Asked++
 			h.Answered++
 		case tx.now.Sub(pr.Asked) >= RemindAfter: // a prompt counts once its referent had time to answer
