@@ -387,6 +387,23 @@ func TestSlot_Backup(t *testing.T) {
 	}
 }
 
+// Ensure /slot reads a day and a time as people type them, in the community's zone
+// unless one is given, and refuses what is not one.
+func TestSlot_Set(t *testing.T) {
+	e := facEnv(t)
+	for text, want := range map[string]string{
+		"/slot mardi 18h30":                     "every Tuesday at 18:30 (Europe/Paris)",
+		"/slot friday 9am America/Montreal":     "every Friday at 9:00 (America/Montreal)",
+		"/slot 18:00":                           "as a day and a time",
+		"/slot someday 18:00":                   "as a day and a time",
+		"/slot tuesday 18:00 Mars/Olympus_Mons": "is not a time zone I know",
+	} {
+		if out := e.Say("fay", text); !strings.Contains(out[0].Text, want) {
+			t.Errorf("%s: got %q, want %q", text, out[0].Text, want)
+		}
+	}
+}
+
 // Ensure /slot move moves this week's slot only, within its week.
 func TestSlot_Move(t *testing.T) {
 	e := facEnv(t)

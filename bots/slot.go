@@ -167,7 +167,7 @@ func cmdSlot(c *call) error {
 	}
 	spec := strings.Join(words, " ")
 	d, ok := when.Parse(spec, c.lang, c.tx.Now(), loc)
-	if !ok || !d.HasTime {
+	if !ok || !d.HasTime || len(words) < 2 { // a day and a time ("18:00" alone names no day)
 		return core.Errorf(core.CodeInvalid, "err.bad_slot_spec", "text", spec)
 	}
 	f, prev, err := c.tx.SetSlot(c.member, d.Time.Weekday(), d.Time.Hour(), d.Time.Minute(), zone)
