@@ -132,15 +132,6 @@ func tellAdmins(n *notifier, key string, data any, rows ...[]btn) error {
 	return nil
 }
 
-// personName is a person's display name, "" for a forgotten one.
-func personName(tx *core.Tx, id core.PersonID) string {
-	p, err := tx.Person(id)
-	if err != nil {
-		return ""
-	}
-	return p.Name
-}
-
 func projectLabels(ps []*core.Project) []string {
 	var out []string
 	for _, p := range ps {

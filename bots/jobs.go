@@ -13,7 +13,9 @@ type jobFunc func(b *Bot, tx *core.Tx, j *core.Job) error
 // jobFuncs is the typed table of job kinds.
 func jobFuncs() map[string]jobFunc {
 	return map[string]jobFunc{
-		core.JobSlot: jobSlot, core.JobSlotEnd: jobSlotEnd, core.JobRemind: jobRemind,
+		jobCampaignRemind: jobCampaignRemindFunc,
+		jobCampaignSettle: jobCampaignSettleFunc,
+		core.JobSlot:      jobSlot, core.JobSlotEnd: jobSlotEnd, core.JobRemind: jobRemind,
 		core.JobEscalate: jobEscalate, core.JobStepDue: jobStepDue,
 		core.JobMeetingRemind: jobMeetingRemind, core.JobFigures: jobFigures,
 	}

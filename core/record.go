@@ -31,6 +31,9 @@ const (
 	bucketCode      = "code"      // one-time code → Code
 	bucketButton    = "button"    // button token → command
 	bucketDialog    = "dialog"    // person ID → Dialog
+	bucketCampaign  = "campaign"  // community ID/number → Campaign
+	bucketPledge    = "pledge"    // community ID/campaign number/person ID → Pledge
+	bucketLedger    = "ledger"    // community ID/campaign number/sequence → LedgerLine
 	bucketFacil     = "facil"     // community ID → Facilitation (the weekly slot)
 	bucketAway      = "away"      // community ID/person ID → Away
 	bucketPrompt    = "prompt"    // community ID/sequence → Prompt (check-in questions asked)
@@ -44,7 +47,9 @@ var Buckets = []string{
 	bucketSeq, bucketCommunity, bucketChat, bucketPerson, bucketIdent, bucketMember,
 	bucketProject, bucketNews, bucketContact, bucketSearch, bucketEvent, bucketOutbox,
 	bucketCoalesce, bucketMsgRef, bucketJob, bucketJobID, bucketCode, bucketButton,
-	bucketDialog, bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
+	bucketDialog,
+	bucketCampaign, bucketPledge, bucketLedger,
+	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
 }
 
 // pad renders n zero-padded to 12 digits for keys.
