@@ -642,3 +642,21 @@ func BenchmarkWeeklySlot(b *testing.B) {
 		e.Sent.Reset()
 	}
 }
+
+// Ensure the digest shows the open campaigns' progress and /impact the money
+// pledged, collected and spent.
+func TestDigest_Campaigns(t *testing.T) {
+	e := facEnv(t)
+	e.Say("alice", "/campaign new donation Seeds goal 500 until 2026-12-31")
+	e.Say("bob", "/pledge C1 25")
+	e.Say("alice", "/collect C1 20 from bob")
+	e.Sent.Reset()
+	e.Say("fay", "/digest")
+	if g := group(e); len(g) != 1 || !strings.Contains(g[0].Text, "Campaigns:\n• C1 Seeds: €25.00 of €500.00 (5%), 1 backer, until 31 Dec") {
+		t.Fatalf("digest: %q", botstest.Texts(g))
+	}
+	out := e.Say("fay", "/impact")
+	if !strings.Contains(out[0].Text, "• Money: €25.00 pledged · €20.00 collected · €0.00 spent") {
+		t.Fatalf("impact: %q", out[0].Text)
+	}
+}

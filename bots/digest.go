@@ -16,7 +16,16 @@ type digest struct {
 	At        time.Time
 	Steps     []digestStep
 	News      []digestNews
+	Campaigns []digestCampaign
 	Meeting   *mView
+}
+
+type digestCampaign struct {
+	ID, Title     string
+	Pledged, Goal core.Money
+	Percent       int
+	Backers       int
+	Deadline      time.Time
 }
 
 type digestStep struct {
@@ -31,10 +40,12 @@ type digestNews struct {
 }
 
 // empty reports whether the digest has nothing to say.
-func (d *digest) empty() bool { return len(d.Steps) == 0 && len(d.News) == 0 && d.Meeting == nil }
+func (d *digest) empty() bool {
+	return len(d.Steps) == 0 && len(d.News) == 0 && len(d.Campaigns) == 0 && d.Meeting == nil
+}
 
 // digestData is the weekly digest of comm at now: every active project's next step
-// and its date, the week's news, and the next meeting.
+// and its date, the week's news, the open campaigns' progress, and the next meeting.
 func digestData(tx *core.Tx, comm *core.Community, now time.Time) (*digest, error) {
 	loc := comm.Location()
 	ps, err := tx.Projects(comm.ID, nil)
@@ -69,6 +80,19 @@ func digestData(tx *core.Tx, comm *core.Community, now time.Time) (*digest, erro
 		}
 	}
 	slices.SortStableFunc(dg.News, func(a, b digestNews) int { return a.At.Compare(b.At) })
+	cs, err := tx.Campaigns(comm.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, cp := range cs {
+		if cp.Ended(now) {
+			continue
+		}
+		dg.Campaigns = append(dg.Campaigns, digestCampaign{
+			ID: cp.ID(), Title: cp.Title, Pledged: cp.Money(cp.Pledged), Goal: cp.Goal,
+			Percent: cp.Percent(), Backers: cp.Backers, Deadline: cp.Deadline.In(loc),
+		})
+	}
 	next, _, err := tx.NextMeeting(comm.ID, now)
 	if err != nil {
 		return nil, err

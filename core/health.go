@@ -1,6 +1,10 @@
 package core
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+)
 
 // Rules of thumb from the facilitation method, shown to facilitators as health
 // signals: aim for about 100 members, of whom 10–20% take part; run 2–3 projects per
@@ -127,7 +131,8 @@ const JobFigures = "impact_week"
 
 // Figures are a community's impact figures at one time (PRODUCT.md § 5): members,
 // active members and the participation rate, the check-in answer rate, next steps on
-// time and overdue, projects per stage.
+// time and overdue, projects per stage, money pledged, collected and spent, and
+// volunteering hours pledged and given.
 type Figures struct {
 	At        time.Time     `json:"at"`
 	Members   int           `json:"members"`
@@ -140,6 +145,19 @@ type Figures struct {
 	Overdue   int           `json:"overdue"`
 	Undated   int           `json:"undated"` // next steps without a date
 	Stages    map[Stage]int `json:"stages"`
+	// Money is pledged, collected and spent over all campaigns, one entry a currency;
+	// HoursPledged and HoursGiven are the volunteering hours of zero-interest loans.
+	Money        []MoneyFigures `json:"money,omitempty"`
+	HoursPledged int            `json:"hours_pledged,omitempty"`
+	HoursGiven   int            `json:"hours_given,omitempty"`
+}
+
+// MoneyFigures are a community's campaign totals in one currency.
+type MoneyFigures struct {
+	Currency  string `json:"currency"`
+	Pledged   Money  `json:"pledged"`
+	Collected Money  `json:"collected"`
+	Spent     Money  `json:"spent"`
 }
 
 // Figures measures community c now.
@@ -156,6 +174,24 @@ func (tx *Tx) Figures(c CommunityID) (*Figures, error) {
 	if err != nil {
 		return nil, err
 	}
+	cs, err := tx.Campaigns(c)
+	if err != nil {
+		return nil, err
+	}
+	for _, cp := range cs {
+		i := slices.IndexFunc(f.Money, func(m MoneyFigures) bool { return m.Currency == cp.Goal.Currency })
+		if i < 0 {
+			cur := cp.Goal.Currency
+			f.Money = append(f.Money, MoneyFigures{Currency: cur, Pledged: Money{Currency: cur}, Collected: Money{Currency: cur}, Spent: Money{Currency: cur}})
+			i = len(f.Money) - 1
+		}
+		f.Money[i].Pledged.Amount += cp.Pledged
+		f.Money[i].Collected.Amount += cp.Collected
+		f.Money[i].Spent.Amount += cp.Spent
+		f.HoursPledged += cp.HoursPledged
+		f.HoursGiven += cp.HoursGiven
+	}
+	slices.SortFunc(f.Money, func(a, b MoneyFigures) int { return strings.Compare(a.Currency, b.Currency) })
 	for _, p := range ps {
 		f.Stages[p.Stage]++
 		if !p.Active() || p.NextStep == nil {
