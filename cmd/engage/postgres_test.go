@@ -211,7 +211,6 @@ func TestPostgres_Migrate(t *testing.T) {
 	}
 }
 
-
 // Ensure store names printed by engage hide passwords.
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
