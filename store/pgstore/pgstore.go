@@ -188,7 +188,7 @@ func (d *DB) View(ctx context.Context, fn func(core.StoreTx) error) error {
 	if err := fn(t); err != nil {
 		return err
 	}
-	return t.err
+	return storeErr(ctx, "view", t.err)
 }
 
 // Close waits for queued updates to commit, then closes the connections.
@@ -305,8 +305,9 @@ func (d *DB) run(batch []*request) (errs []error, commitSent bool, err error) {
 	defer ptx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after Commit it is a no-op
 	errs = make([]error, len(batch))
 	committed := layer{} // the writes of the batch's successful updates so far
+	read := layer{}
 	for i, r := range batch {
-		t := &txn{ctx: ctx, q: ptx, below: committed, writes: layer{}}
+		t := &txn{ctx: ctx, q: ptx, below: committed, writes: layer{}, read: read}
 		errs[i] = safeCall(r.fn, t)
 		if t.err != nil {
 			// A read failed: the transaction is void whatever fn made of it.

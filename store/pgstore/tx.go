@@ -58,6 +58,10 @@ type txn struct {
 	readOnly bool
 	writes   layer // this update's writes
 	below    layer // the batch's committed-so-far writes (nil in a view)
+	// read caches what the batch read from the database (nil: absent). The batch
+	// is one transaction on one snapshot, so a record read once reads the same
+	// until the batch itself writes it, which the layers above show first.
+	read layer
 	// err is the first database error: it voids the whole transaction (a
 	// serialization failure is retried by the writer), whatever fn does with it.
 	err error
@@ -92,9 +96,18 @@ func (t *txn) Get(bucket, key string) ([]byte, error) {
 		}
 		return bytes.Clone(v), nil
 	}
+	if v, ok := t.read[bucket][key]; ok {
+		if v == nil {
+			return nil, core.ErrNoKey
+		}
+		return bytes.Clone(v), nil
+	}
 	var v []byte
 	err := t.q.QueryRow(t.ctx, `SELECT value FROM engage_kv WHERE bucket = $1 AND key = $2`, bucket, []byte(key)).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
+		if t.read != nil {
+			t.read.set(bucket, key, nil)
+		}
 		return nil, core.ErrNoKey
 	}
 	if err != nil {
@@ -102,6 +115,9 @@ func (t *txn) Get(bucket, key string) ([]byte, error) {
 	}
 	if v == nil {
 		v = []byte{}
+	}
+	if t.read != nil {
+		t.read.set(bucket, key, bytes.Clone(v))
 	}
 	return v, nil
 }
