@@ -12,6 +12,7 @@ import (
 
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/store/pgstore"
 )
 
 // instanceSender records what every instance's dispatcher sent.
@@ -201,6 +202,9 @@ func TestTwoInstances_EventsAndOutbox(t *testing.T) {
 		t.Errorf("%d news posts in the group, want %d", posts, news)
 	}
 	t.Logf("sent %d messages: %d by instance 0, %d by instance 1", len(sent), byInstance[0], byInstance[1])
+	for i, a := range apps {
+		t.Logf("instance %d store: %+v", i, a.store.(*pgstore.DB).Stats())
+	}
 }
 
 // Ensure a scheduled job fires once when both instances' schedulers race for it.
