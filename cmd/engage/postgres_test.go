@@ -225,3 +225,39 @@ func TestRedact(t *testing.T) {
 		}
 	}
 }
+
+// Fuzz the store names of the command line: any input is either refused or read as
+// a bbolt file or a PostgreSQL DSN, and what engage prints of it never holds the
+// password of a URL.
+func FuzzStoreSpec(f *testing.F) {
+	for _, s := range []string{
+		"bolt:/tmp/x.db", "postgres:", "postgres:postgres://u:pw@h/db", "postgresql://u:pw@h:5432/db?sslmode=require",
+		"postgres:host=h password=pw dbname=d", "bolt:", "mysql:x", "", ":", "postgres://u:p@ss@h/db", "postgres://h/db",
+	} {
+		f.Add(s)
+	}
+	cfg := DefaultConfig()
+	cfg.Store.DSN = "postgres://env@h/db"
+	f.Fuzz(func(t *testing.T, s string) {
+		// A URL's password never shows in what engage prints of it.
+		if u, err := url.Parse(s); err == nil && u.User != nil && strings.Contains(s, "://") {
+			if pw, ok := u.User.Password(); ok && len(pw) >= 3 && strings.Contains(redact(s), ":"+pw+"@") {
+				t.Fatalf("redact(%q) = %q shows the password", s, redact(s))
+			}
+		}
+		sp, err := parseStoreSpec(s, cfg)
+		if err != nil {
+			return
+		}
+		if (sp.Driver != "bolt" && sp.Driver != "postgres") || sp.Target == "" {
+			t.Fatalf("%q read as %+v", s, sp)
+		}
+		u, err := url.Parse(sp.Target)
+		if err != nil || u.User == nil {
+			return
+		}
+		if pw, ok := u.User.Password(); ok && len(pw) >= 3 && strings.Contains(sp.String(), ":"+pw+"@") {
+			t.Fatalf("%q printed as %q shows the password", s, sp.String())
+		}
+	})
+}
