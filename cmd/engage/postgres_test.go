@@ -132,11 +132,20 @@ func TestPostgres_Copy(t *testing.T) {
 		t.Fatalf("copy: exit %d, %q %q", code, out, stderr)
 	}
 	want, _, _ := runEngage(t, "", nil, "export", "--db", src)
+	cfgFile := filepath.Join(dir, "engage.yaml")
+	if err := os.WriteFile(cfgFile, []byte("store:\n  driver: postgres\n  dsn: \""+dsn+"\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for name, args := range map[string][]string{
-		"--store": {"export", "--store", "postgres:" + dsn},
-		"env":     {"export"},
+		"--store":  {"export", "--store", "postgres:" + dsn},
+		"env":      {"export"},
+		"--config": {"export", "--config", cfgFile},
 	} {
-		got, stderr, code := runEngage(t, "", pgEnv(dsn), args...)
+		env := pgEnv(dsn)
+		if name == "--config" {
+			env = nil
+		}
+		got, stderr, code := runEngage(t, "", env, args...)
 		if code != 0 || got != want {
 			t.Errorf("export %s: exit %d %s\n%s", name, code, stderr, diffLines(want, got))
 		}

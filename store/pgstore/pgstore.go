@@ -255,7 +255,7 @@ func (d *DB) commit(batch []*request) {
 func (d *DB) runRetrying(batch []*request) ([]error, error) {
 	broken := 0 // attempts lost to a broken connection
 	for attempt := 0; ; attempt++ {
-		errs, committed, err := d.run(batch)
+		errs, commitSent, err := d.run(batch)
 		if err == nil {
 			d.count(func(s *Stats) { s.Batches++; s.Updates += int64(len(batch)) })
 			return errs, nil
@@ -264,12 +264,13 @@ func (d *DB) runRetrying(batch []*request) ([]error, error) {
 		switch {
 		case conflict(err):
 			retry = attempt < d.opt.MaxRetries
-		case !committed && connectionLost(err):
+		case !commitSent && connectionLost(err):
 			broken++
 			retry = broken <= 3
 		}
 		if !retry {
-			if committed {
+			if commitSent && !statementFailed(err) {
+				// The connection failed on COMMIT: it may have committed. Not run again.
 				return nil, storeErr(context.Background(), "commit (outcome unknown)", err)
 			}
 			return nil, storeErr(context.Background(), "write", err)
