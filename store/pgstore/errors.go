@@ -3,6 +3,7 @@ package pgstore
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/engage-org/engage/core"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -22,21 +23,26 @@ func conflict(err error) bool {
 }
 
 // statementFailed reports whether the server refused a statement for another reason
-// than a conflict: the transaction was rolled back, and running it again as it is
-// would fail again.
+// than a conflict or the connection ending: the transaction was rolled back, and
+// running it again as it is would fail again.
 func statementFailed(err error) bool {
 	var pe *pgconn.PgError
-	return errors.As(err, &pe) && !conflict(err)
+	return errors.As(err, &pe) && !conflict(err) && !connectionLost(err)
 }
 
 // connectionLost reports whether err is the connection failing rather than the
-// server refusing something (no PostgreSQL error, no canceled context).
+// server refusing a statement: a network error, or the server ending the session
+// (connection exceptions, class 08; shutdown or restart, 57P01-57P03; any FATAL).
+// A canceled or timed-out context is not.
 func connectionLost(err error) bool {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return false
 	}
-	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P0") || pe.Severity == "FATAL"
+	}
+	return true
 }
 
 // storeErr turns a driver error into the engine's error: the caller's own

@@ -179,7 +179,16 @@ func (d *DB) View(ctx context.Context, fn func(core.StoreTx) error) error {
 	if d.closed {
 		return ErrClosed
 	}
-	ptx, err := d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	var ptx pgx.Tx
+	var err error
+	// A connection the server dropped fails at BEGIN: the pool then has others or
+	// makes a new one.
+	for range d.maxBroken() {
+		ptx, err = d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+		if err == nil || !connectionLost(err) {
+			break
+		}
+	}
 	if err != nil {
 		return storeErr(ctx, "begin view", err)
 	}
@@ -266,7 +275,7 @@ func (d *DB) runRetrying(batch []*request) ([]error, error) {
 			retry = attempt < d.opt.MaxRetries
 		case !commitSent && connectionLost(err):
 			broken++
-			retry = broken <= 3
+			retry = broken < d.maxBroken()
 		}
 		if !retry {
 			if commitSent && !statementFailed(err) {
@@ -279,6 +288,10 @@ func (d *DB) runRetrying(batch []*request) ([]error, error) {
 		time.Sleep(backoff(attempt))
 	}
 }
+
+// maxBroken is how many attempts a transaction may lose to dropped connections:
+// every pooled connection may have been dropped at once (a server restart).
+func (d *DB) maxBroken() int { return int(d.pool.Config().MaxConns) + 2 }
 
 func (d *DB) count(fn func(*Stats)) {
 	d.statsMu.Lock()

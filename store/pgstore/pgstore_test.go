@@ -394,3 +394,77 @@ func TestClosed(t *testing.T) {
 		t.Fatalf("claim: got %v", err)
 	}
 }
+
+// Ensure updates and views go on after the server drops the store's connections (a
+// restart, a failover): a write transaction that never reached COMMIT is run again
+// on a new connection.
+func TestConnectionsDropped(t *testing.T) {
+	dsn := freshDSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Skip("the test DSN is not a URL")
+	}
+	q := u.Query()
+	q.Set("application_name", "engage-drop-test")
+	u.RawQuery = q.Encode()
+	db := open(t, u.String(), pgstore.Options{MaxConns: 4})
+	put := func(k string) error {
+		return db.Update(t.Context(), func(tx core.StoreTx) error { return tx.Put("project", k, []byte("v")) })
+	}
+	// Fill the pool with several connections.
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			err := db.View(context.Background(), func(tx core.StoreTx) error {
+				time.Sleep(10 * time.Millisecond) // hold the connection so others are made
+				_, err := tx.Get("project", "none")
+				return err
+			})
+			if !errors.Is(err, core.ErrNoKey) {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := put("a"); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(t.Context(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(t.Context(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'engage-drop-test'`).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("terminated %d connections: %v", n, err)
+	}
+	if v, ok := getKey(t, db, "a"); !ok || v != "v" {
+		t.Fatalf("view after the connections dropped: %q, %v", v, ok)
+	}
+	if _, err := conn.Exec(t.Context(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'engage-drop-test'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := put("b"); err != nil {
+		t.Fatalf("update after the connections dropped: %v", err)
+	}
+	if v, ok := getKey(t, db, "b"); !ok || v != "v" {
+		t.Fatalf("got %q, %v", v, ok)
+	}
+}
+
+func getKey(t *testing.T, db *pgstore.DB, k string) (string, bool) {
+	t.Helper()
+	var v []byte
+	err := db.View(t.Context(), func(tx core.StoreTx) error {
+		var err error
+		v, err = tx.Get("project", k)
+		return err
+	})
+	if errors.Is(err, core.ErrNoKey) {
+		return "", false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(v), true
+}
