@@ -301,3 +301,13 @@ func TestTwoInstances_LeaseTakeover(t *testing.T) {
 		t.Fatalf("after the lease: sent %d, want 3", n)
 	}
 }
+
+// Ensure the crash test holds on PostgreSQL: an instance killed at random moments
+// loses no acknowledged action and doubles none, and the batch it had claimed is
+// sent by the next instance once its lease ends.
+func TestCrashSafety_Postgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: several processes killed and restarted")
+	}
+	crashSafety(t, pgDSN(t))
+}
