@@ -8,11 +8,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Claim implements core.Claimer: in one short READ COMMITTED transaction it locks
-// the bucket's unleased records in key order with FOR UPDATE SKIP LOCKED (so two
-// instances claiming at once take different records, neither waiting), keeps those
-// keep accepts, and marks them claimed until the database's clock plus lease. The
-// lease uses the database's clock, the one clock all instances share.
+// Claim implements core.Claimer. In one short READ COMMITTED transaction it reads
+// the bucket's unleased records in key order, page by page, without locking them;
+// locks those keep accepts with FOR UPDATE SKIP LOCKED (so two claimers at once take
+// different records, neither waiting, and records keep refuses, such as another
+// platform's messages, stay free for their own claimers); checks each locked
+// record's latest value with keep again; and marks the taken ones claimed until the
+// database's clock plus lease (the one clock all instances share).
 func (d *DB) Claim(ctx context.Context, bucket string, lease time.Duration, limit int, keep func(key string, value []byte) bool) ([]core.KV, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -31,31 +33,35 @@ func (d *DB) Claim(ctx context.Context, bucket string, lease time.Duration, limi
 		out = out[:0]
 		lower := []byte{}
 		for len(out) < limit {
-			rows, err := tx.Query(ctx, `SELECT key, value FROM engage_kv
+			kvs, err := collect(ctx, tx, `SELECT key, value FROM engage_kv
 				WHERE bucket = $1 AND key >= $2 AND (claimed_until IS NULL OR claimed_until <= clock_timestamp())
-				ORDER BY key LIMIT $3 FOR UPDATE SKIP LOCKED`, bucket, lower, page)
+				ORDER BY key LIMIT $3`, bucket, lower, page)
 			if err != nil {
 				return err
 			}
-			n := 0
-			for rows.Next() {
-				var k, v []byte
-				if err := rows.Scan(&k, &v); err != nil {
-					rows.Close()
+			var wanted [][]byte
+			for _, kv := range kvs {
+				if keep(kv.Key, kv.Value) {
+					wanted = append(wanted, []byte(kv.Key))
+				}
+			}
+			if len(wanted) > 0 {
+				locked, err := collect(ctx, tx, `SELECT key, value FROM engage_kv
+					WHERE bucket = $1 AND key = ANY($2) AND (claimed_until IS NULL OR claimed_until <= clock_timestamp())
+					ORDER BY key LIMIT $3 FOR UPDATE SKIP LOCKED`, bucket, wanted, limit-len(out))
+				if err != nil {
 					return err
 				}
-				n++
-				lower = append(k, 0) // the smallest key after k
-				if len(out) < limit && keep(string(k), v) {
-					out = append(out, core.KV{Key: string(k), Value: v})
+				for _, kv := range locked {
+					if keep(kv.Key, kv.Value) { // the latest version, which may have changed
+						out = append(out, kv)
+					}
 				}
 			}
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			if n < page {
+			if len(kvs) < page {
 				break
 			}
+			lower = append([]byte(kvs[len(kvs)-1].Key), 0) // the smallest key after the page
 		}
 		if len(out) == 0 {
 			return nil
@@ -72,6 +78,27 @@ func (d *DB) Claim(ctx context.Context, bucket string, lease time.Duration, limi
 		return nil, storeErr(ctx, "claim "+bucket, err)
 	}
 	return out, nil
+}
+
+// collect runs a query of (key, value) rows and returns them.
+func collect(ctx context.Context, tx pgx.Tx, sql string, args ...any) ([]core.KV, error) {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []core.KV
+	for rows.Next() {
+		var k, v []byte
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		if v == nil {
+			v = []byte{}
+		}
+		out = append(out, core.KV{Key: string(k), Value: v})
+	}
+	return out, rows.Err()
 }
 
 // Release implements core.Claimer: the leases of keys end now.

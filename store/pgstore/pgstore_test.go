@@ -468,3 +468,57 @@ func getKey(t *testing.T, db *pgstore.DB, k string) (string, bool) {
 	}
 	return string(v), true
 }
+
+// Ensure a claim locks only the records it takes: a claimer of one platform's
+// messages does not hide another platform's from their own claimer meanwhile.
+func TestClaimLocksOnlyWhatItTakes(t *testing.T) {
+	dsn := freshDSN(t)
+	a, b := open(t, dsn, pgstore.Options{}), open(t, dsn, pgstore.Options{})
+	err := a.Update(t.Context(), func(tx core.StoreTx) error {
+		for i := range 10 {
+			v := "telegram"
+			if i%2 == 1 {
+				v = "slack"
+			}
+			if err := tx.Put("outbox", fmt.Sprintf("%02d", i), []byte(v)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked, done := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	var got []core.KV
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		var err error
+		got, err = a.Claim(context.Background(), "outbox", time.Hour, 10, func(k string, v []byte) bool {
+			if k == "00" && calls.Add(1) == 2 { // the second look, with the records locked
+				close(locked)
+				<-done
+			}
+			return string(v) == "telegram"
+		})
+		if err != nil {
+			t.Error(err)
+		}
+	})
+	select {
+	case <-locked:
+	case <-time.After(10 * time.Second):
+		close(done)
+		t.Fatal("the claim never looked again at a record it locked")
+	}
+	other, err := b.Claim(t.Context(), "outbox", time.Hour, 10, func(_ string, v []byte) bool { return string(v) == "slack" })
+	close(done)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(other) != 5 || len(got) != 5 {
+		t.Fatalf("slack claimer got %d, telegram claimer %d; want 5 and 5", len(other), len(got))
+	}
+}
