@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -24,6 +25,14 @@ type Config struct {
 	Log *slog.Logger
 	// Metrics, when set, counts events and errors.
 	Metrics Metrics
+	// PledgeCeiling is the largest single pledge, in major units of the campaign's
+	// currency (0: core.DefaultPledgeCeiling).
+	PledgeCeiling int64
+	// Currency is the ISO 4217 currency of campaigns whose goal names none ("": EUR).
+	Currency string
+	// CampaignEditDelay throttles the edits of a campaign's progress message: at most
+	// one per chat per delay, whatever the pledge rate (0: DefaultCampaignEditDelay).
+	CampaignEditDelay time.Duration
 }
 
 // Metrics is what the bot reports to a metrics system.
@@ -57,6 +66,16 @@ func New(engine *core.Engine, cat *prompts.Catalog, cfg Config) *Bot {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.PledgeCeiling <= 0 {
+		cfg.PledgeCeiling = core.DefaultPledgeCeiling
+	}
+	if !core.ValidCurrency(cfg.Currency) {
+		cfg.Currency = DefaultCurrency
+	}
+	cfg.Currency = strings.ToUpper(cfg.Currency)
+	if cfg.CampaignEditDelay <= 0 {
+		cfg.CampaignEditDelay = DefaultCampaignEditDelay
 	}
 	b := &Bot{engine: engine, cat: cat, cfg: cfg, log: cfg.Log}
 	b.cmds = commands()
@@ -122,6 +141,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 			lang = c.lang
 		}
 		msg := b.refusal(ev, lang, err)
+		if c != nil && privateRefusals[c.cmd] && !ev.Direct { // "your pledge of -5 €" is no one else's business
+			msg.Direct, msg.Ephemeral = true, true
+		}
 		raw, _ := json.Marshal([]Message{msg})
 		if ev.Key != "" {
 			if raw, err = b.engine.Remember(ctx, ev.Key, raw); err != nil {
@@ -206,6 +228,11 @@ func (c *call) run() error {
 			c.comm = comm
 			if c.member, err = c.tx.Touch(comm.ID, p.ID); err != nil {
 				return err
+			}
+			if !slices.Contains(p.Communities, comm.ID) { // just joined: read it back
+				if c.person, err = c.tx.Person(p.ID); err != nil {
+					return err
+				}
 			}
 		case core.ErrorCode(err) != core.CodeNotFound:
 			return err
@@ -371,6 +398,12 @@ func dmPerson(b *Bot, tx *core.Tx, comm *core.Community, person core.PersonID, k
 	}
 	m := Message{Platform: id.Platform, Direct: true, UserID: id.UserID, Text: b.cat.Text(lang, key, data), Buttons: rows, Name: p.Name}
 	return enqueue(tx, m, "", time.Time{})
+}
+
+// Enqueue writes m to the outbox in tx, to be sent by the dispatcher (not before
+// notBefore; replacing an unsent message of the same coalescing key).
+func Enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error {
+	return enqueue(tx, m, coalesce, notBefore)
 }
 
 // enqueue writes m to the outbox.

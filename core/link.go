@@ -72,6 +72,9 @@ func (tx *Tx) Link(p *Person, code string) (*Person, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p, err = tx.Person(p.ID); err != nil { // the caller's copy may be older
+		return nil, err
+	}
 	into, err := tx.Person(PersonID(c.Target))
 	if err != nil {
 		return nil, err
@@ -126,6 +129,9 @@ func (tx *Tx) merge(from, into *Person) error {
 			return err
 		}
 		if err := tx.replacePersonInProjects(cid, from.ID, into.ID); err != nil {
+			return err
+		}
+		if err := tx.mergePledges(cid, from.ID, into.ID); err != nil {
 			return err
 		}
 	}

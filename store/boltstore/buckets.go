@@ -12,9 +12,7 @@ func (d *DB) Buckets(ctx context.Context) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	if d.closed {
+	if d.isClosed() {
 		return nil, ErrClosed
 	}
 	var names []string
