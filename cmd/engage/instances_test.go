@@ -311,3 +311,201 @@ func TestCrashSafety_Postgres(t *testing.T) {
 	}
 	crashSafety(t, pgDSN(t))
 }
+
+// Ensure two instances under concurrent pledges never oversell a limited reward tier
+// nor count a pledge twice, and that the campaign's timed jobs (reminders, the
+// settlement at the deadline) fire once each when both instances' schedulers race
+// for them: every backer is thanked once, every chat post is sent once.
+func TestTwoInstances_PledgesAndSettlement(t *testing.T) {
+	clock := bots.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	apps := twoApps(t, clock)
+	rec := &instanceSender{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var running sync.WaitGroup
+	for i, a := range apps {
+		d := bots.NewDispatcher(a.eng, map[string]bots.Sender{"test": senderOf{rec, i}}, nil, nil)
+		d.Poll, d.Batch = 10*time.Millisecond, 5
+		a.bot.OnOutbox(d.Wake)
+		running.Go(func() { _ = d.Run(ctx) })
+	}
+	handle := func(a *app, ev bots.Event) []bots.Message {
+		out, err := a.bot.Handle(context.Background(), ev)
+		if err != nil {
+			t.Error(err)
+		}
+		return out
+	}
+	handle(apps[0], event("alice", "/community create Club lang en", "setup:1"))
+	handle(apps[1], event("alice", "/campaign new reward Oven goal 300 € until 2026-12-20", "setup:2"))
+	handle(apps[0], event("alice", "/reward C1 25 Mug limit 5", "setup:3"))
+
+	const tierPledgers, plainPledgers, limit = 30, 20, 5
+	var wg sync.WaitGroup
+	var mismatches atomic.Int32
+	for i := range tierPledgers + plainPledgers {
+		text := "/pledge C1 25 reward R1"
+		if i >= tierPledgers {
+			text = "/pledge C1 10"
+		}
+		ev := event(fmt.Sprintf("p%02d", i), text, fmt.Sprintf("pledge:%d", i))
+		wg.Go(func() {
+			var outs [2][]bots.Message
+			var both sync.WaitGroup
+			for k := range apps {
+				both.Go(func() { outs[k] = handle(apps[k], ev) })
+			}
+			both.Wait()
+			if fmt.Sprint(outs[0]) != fmt.Sprint(outs[1]) {
+				mismatches.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if n := mismatches.Load(); n > 0 {
+		t.Errorf("%d pledges answered differently by the two instances", n)
+	}
+	snapshot := func() core.CampaignSnapshot {
+		t.Helper()
+		var snap *core.Snapshot
+		if err := apps[1].eng.View(t.Context(), func(tx *core.Tx) error {
+			var err error
+			snap, err = tx.Snapshot()
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return snap.Communities[0].Campaigns[0]
+	}
+	c := snapshot()
+	if len(c.Rewards) != 1 || c.Rewards[0].Taken != limit {
+		t.Fatalf("rewards %+v: want R1 taken %d times", c.Rewards, limit)
+	}
+	var rows []core.PledgeRow
+	_ = apps[0].eng.View(t.Context(), func(tx *core.Tx) error {
+		var err error
+		rows, err = tx.PledgeRows()
+		return err
+	})
+	withTier := 0
+	for _, r := range rows {
+		if r.Reward != "" {
+			withTier++
+		}
+	}
+	if withTier != limit || len(rows) != limit+plainPledgers || c.Backers != limit+plainPledgers || c.Pledged != (limit*25+plainPledgers*10)*100 {
+		t.Fatalf("%d pledges (%d with the tier), %d backers, %d pledged; want %d (%d), %d, %d",
+			len(rows), withTier, c.Backers, c.Pledged, limit+plainPledgers, limit, limit+plainPledgers, (limit*25+plainPledgers*10)*100)
+	}
+
+	// Past the deadline, the two instances' schedulers race for the reminders and the
+	// settlement.
+	var jobs int
+	_ = apps[0].store.View(t.Context(), func(tx core.StoreTx) error {
+		return tx.Scan("job", "", false, func(string, []byte) error { jobs++; return nil })
+	})
+	if jobs < 2 {
+		t.Fatalf("%d jobs scheduled, want the reminders and the settlement", jobs)
+	}
+	// Each job at its time: the clock moves to the next due job, then six
+	// schedulers, three per instance, race for everything due.
+	var mu sync.Mutex
+	fired := map[string]int{}
+	for {
+		next, err := apps[0].bot.NextJob(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if next == nil {
+			break
+		}
+		clock.Set(next.Due)
+		for w := range 6 {
+			a := apps[w%2]
+			wg.Go(func() {
+				for {
+					j, err := a.bot.NextJob(context.Background())
+					if err != nil || j == nil || j.Due.After(clock.Now()) {
+						if err != nil {
+							t.Error(err)
+						}
+						return
+					}
+					ran, err := a.bot.Fire(context.Background(), j)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if ran {
+						mu.Lock()
+						fired[j.ID]++
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if t.Failed() {
+			t.FailNow()
+		}
+	}
+	if len(fired) < jobs {
+		t.Errorf("%d jobs fired, %d were scheduled", len(fired), jobs)
+	}
+	for id, n := range fired {
+		if n != 1 {
+			t.Errorf("job %s fired %d times", id, n)
+		}
+	}
+	drain(t, apps[0])
+	cancel()
+	running.Wait()
+
+	if c := snapshot(); c.Status != "succeeded" {
+		t.Errorf("campaign status %q, want succeeded", c.Status)
+	}
+	sent := rec.all()
+	if created := outboxCreated(t, apps[0]); len(sent) != created {
+		t.Errorf("sent %d messages, the outbox was given %d", len(sent), created)
+	}
+	owe, over, reminders := map[string]int{}, 0, 0
+	for _, s := range sent {
+		switch {
+		case s.m.Direct && strings.Contains(s.m.Text, "succeeded — thank you for your support"):
+			owe[s.m.UserID]++
+		case !s.m.Direct && strings.Contains(s.m.Text, "is over and succeeded"):
+			over++
+		case !s.m.Direct && strings.Contains(s.m.Text, "left for C1"):
+			reminders++
+		}
+	}
+	if len(owe) != limit+plainPledgers || over != 1 || reminders != 2 {
+		t.Errorf("%d backers thanked, %d results posted, %d reminders posted; want %d, 1, 2", len(owe), over, reminders, limit+plainPledgers)
+	}
+	for who, n := range owe {
+		if n != 1 {
+			t.Errorf("%s thanked %d times", who, n)
+		}
+	}
+}
+
+// drain waits until the outbox is empty (the running dispatchers sent it all).
+func drain(t *testing.T, a *app) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		_ = a.eng.View(t.Context(), func(tx *core.Tx) error {
+			var err error
+			n, _, err = tx.OutboxStats()
+			return err
+		})
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d messages still in the outbox", n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
