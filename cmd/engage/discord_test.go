@@ -434,3 +434,75 @@ func TestRun_DiscordCampaign(t *testing.T) {
 		t.Fatalf("got %d cards, want one edited in place", cards)
 	}
 }
+
+// Ensure a check-in runs on Discord: the facilitator starts it with a slash
+// command, the referent is asked by direct message and answers there in free
+// text, then with the buttons of the direct conversation; the shared step reaches
+// the community's channel.
+func TestRun_DiscordCheckin(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	serveEngage(t, map[string]string{
+		"ENGAGE_DISCORD_TOKEN": fake.Token, "ENGAGE_DISCORD_API_URL": fake.URL(), "ENGAGE_DISCORD_GUILD_ID": "900",
+	})
+	fake.WaitConnected()
+	rita := discordtest.User{ID: "1004", Name: "rita"}
+	answered(t, fake, fake.Command(alice, here, "community", discordtest.Sub("create", discordtest.S("name", "Garden Club"))))
+	answered(t, fake, fake.Command(rita, here, "project", discordtest.Sub("new", discordtest.S("title", "Garden"))))
+	answered(t, fake, fake.Command(rita, here, "project", discordtest.Sub("new", discordtest.S("title", "Compost"))))
+	in := answered(t, fake, fake.Command(alice, here, "checkin", discordtest.Sub("now")))
+	if c := content(t, in.Responses[0]); !strings.Contains(c, "Check-in started: asking rita") {
+		t.Fatalf("got %q", c)
+	}
+	dms := func() []*discordtest.Message { return fake.DMs(rita.ID) }
+	fake.Eventually("the first question in rita's direct messages", func() bool {
+		return len(dms()) > 0 && strings.Contains(dms()[len(dms())-1].Text(), "what is the next step?")
+	})
+	dm := discordtest.Where{Channel: fake.DMChannel(rita.ID)}
+	// All three answers at once, in free text.
+	fake.Write(rita, dm, "We build the compost bins by next friday, it's posted")
+	fake.Eventually("the answer saved", func() bool {
+		for _, m := range dms() {
+			if strings.Contains(m.Text(), "next step “We build the compost bins”") {
+				return true
+			}
+		}
+		return false
+	})
+	in = answered(t, fake, fake.Command(alice, here, "project", discordtest.Sub("show", discordtest.S("id", "P1"))))
+	if c := content(t, in.Responses[0]); !strings.Contains(c, "Next step: We build the compost bins") {
+		t.Fatalf("got %q", c)
+	}
+	// The second project, one question at a time, with the buttons.
+	fake.Eventually("the question about the second project", func() bool {
+		return strings.Contains(dms()[len(dms())-1].Text(), "P2 Compost: what is the next step?")
+	})
+	fake.Write(rita, dm, "Order the seeds")
+	var q *discordtest.Message
+	fake.Eventually("the date question with buttons", func() bool {
+		q = dms()[len(dms())-1]
+		return strings.Contains(q.Text(), "by what date?") && len(q.Buttons()) > 0
+	})
+	press := func(m *discordtest.Message, label string) *discordtest.Message {
+		t.Helper()
+		b := m.Button(label)
+		if b == nil {
+			t.Fatalf("no button %q in %q", label, m.Text())
+		}
+		in := answered(t, fake, fake.Click(rita, dm, m.ID, b.CustomID))
+		if in.Original == nil {
+			t.Fatalf("no answer to %q: %+v", label, in.Responses[0])
+		}
+		return in.Original
+	}
+	posted := press(q, "Next")
+	if !strings.Contains(posted.Text(), "is it posted for the community?") {
+		t.Fatalf("got %q", posted.Text())
+	}
+	saved := press(posted, "Not yet")
+	if !strings.Contains(saved.Text(), "next step “Order the seeds”") {
+		t.Fatalf("got %q", saved.Text())
+	}
+	press(saved, "Post it")
+	waitMessage(t, fake, here.Channel, "Next step for P2 Compost: Order the seeds")
+}
