@@ -48,8 +48,9 @@ func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
 		}
 		return fn(b, tx, j)
 	})
-	if err != nil && core.ErrorCode(err) != core.CodeInternal {
-		// A job refused by the rules (the poll was closed by hand meanwhile) is done.
+	if code := core.ErrorCode(err); err != nil && code != core.CodeInternal && code != core.CodeUnavailable && ctx.Err() == nil {
+		// A job refused by the rules (the poll was closed by hand meanwhile) is done;
+		// a store or platform that is down leaves it for the next try.
 		b.log.Info("job refused", "job", j.ID, "err", err)
 		_, err = b.engine.Update(ctx, func(tx *core.Tx) error { _, err := tx.TakeJob(j); return err })
 		return false, err
