@@ -30,8 +30,10 @@ func dialogFuncs() map[string]dialogFunc {
 // that across restarts and instances a job fires exactly once. It reports whether
 // this call ran it.
 func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
+	as := b.prepareJob(ctx, j) // the language model, if any, is asked before the transaction
 	var ran bool
 	res, err := b.engine.Update(ctx, func(tx *core.Tx) error {
+		defer b.bind(tx, as)()
 		ran = false
 		won, err := tx.TakeJob(j)
 		if err != nil || !won {

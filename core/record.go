@@ -34,6 +34,9 @@ const (
 	bucketCampaign  = "campaign"  // community ID/number → Campaign
 	bucketPledge    = "pledge"    // community ID/campaign number/person ID → Pledge
 	bucketLedger    = "ledger"    // community ID/campaign number/sequence → LedgerLine
+	bucketLLMUse    = "llmuse"    // community ID/month (2006-01) → language-model calls counted
+	bucketQuestion  = "question"  // community ID/campaign number/question number → Question
+	bucketFAQ       = "faq"       // community ID/campaign number/entry number → FAQEntry
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -44,6 +47,7 @@ var Buckets = []string{
 	bucketCoalesce, bucketMsgRef, bucketJob, bucketJobID, bucketCode, bucketButton,
 	bucketDialog,
 	bucketCampaign, bucketPledge, bucketLedger,
+	bucketLLMUse, bucketQuestion, bucketFAQ,
 }
 
 // pad renders n zero-padded to 12 digits for keys.

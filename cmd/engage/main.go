@@ -5,6 +5,7 @@
 //	engage run [--config FILE]
 //	engage export --db FILE [--csv pledges|schedules]
 //	engage backup --db FILE --out FILE | --url URL --out FILE
+//	engage prompts check
 //	engage version
 //
 // main is the only package that imports everything: it reads the configuration,
@@ -55,6 +56,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = runExport(ctx, args[1:], env)
 	case "backup":
 		err = runBackup(ctx, args[1:], env)
+	case "prompts":
+		err = runPrompts(ctx, args[1:], env)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "engage", version)
 	case "help", "--help", "-h":
