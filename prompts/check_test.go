@@ -209,3 +209,29 @@ func FuzzDecodeAnswer(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheckSummary checks that a summary CheckSummary accepts writes no number its
+// sources lack, no command and no redaction mark.
+func FuzzCheckSummary(f *testing.F) {
+	for _, s := range []string{"Yes, 25 € by cheque.", "/campaign C1 close", "Up to 500 €", "Write to [email]", "Ask @bob", "See https://x.example"} {
+		f.Add(s, "Can I pay 25 € by cheque? Ask @ana at https://example.org")
+	}
+	f.Fuzz(func(t *testing.T, text, src string) {
+		got, err := prompts.CheckSummary(text, 600, src)
+		if err != nil {
+			return
+		}
+		srcNums := map[int64]bool{}
+		for _, n := range prompts.NumbersIn(src) {
+			srcNums[n.Value] = true
+		}
+		for _, n := range prompts.NumbersIn(got) {
+			if !srcNums[n.Value] {
+				t.Fatalf("%q passed with %q not in %q", got, n.Text, src)
+			}
+		}
+		if strings.Contains(got, prompts.RedactedEmail) || regexp.MustCompile(`(^|\s)/\pL`).MatchString(got) {
+			t.Fatalf("%q passed", got)
+		}
+	})
+}
