@@ -15,6 +15,9 @@ func jobFuncs() map[string]jobFunc {
 	return map[string]jobFunc{
 		jobCampaignRemind: jobCampaignRemindFunc,
 		jobCampaignSettle: jobCampaignSettleFunc,
+		core.JobSlot:      jobSlot, core.JobSlotEnd: jobSlotEnd, core.JobRemind: jobRemind,
+		core.JobEscalate: jobEscalate, core.JobStepDue: jobStepDue,
+		core.JobMeetingRemind: jobMeetingRemind, core.JobFigures: jobFigures,
 	}
 }
 
@@ -23,7 +26,7 @@ type dialogFunc func(c *call, d *core.Dialog, text string) error
 
 // dialogFuncs is the typed table of dialog kinds.
 func dialogFuncs() map[string]dialogFunc {
-	return map[string]dialogFunc{dialogForm: formDialog}
+	return map[string]dialogFunc{dialogForm: formDialog, dialogCheckin: checkinDialog}
 }
 
 // Fire runs job j once: it takes the job in the same transaction as its effects, so
@@ -47,8 +50,9 @@ func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
 		}
 		return fn(b, tx, j)
 	})
-	if err != nil && core.ErrorCode(err) != core.CodeInternal {
-		// A job refused by the rules (the poll was closed by hand meanwhile) is done.
+	if code := core.ErrorCode(err); err != nil && code != core.CodeInternal && code != core.CodeUnavailable && ctx.Err() == nil {
+		// A job refused by the rules (the poll was closed by hand meanwhile) is done;
+		// a store or platform that is down leaves it for the next try.
 		b.log.Info("job refused", "job", j.ID, "err", err)
 		_, err = b.engine.Update(ctx, func(tx *core.Tx) error { _, err := tx.TakeJob(j); return err })
 		return false, err

@@ -71,5 +71,5 @@ func (tx *Tx) forgetInCommunity(c CommunityID, p PersonID) error {
 	if err := tx.forgetQuestions(c, p); err != nil {
 		return err
 	}
-	return nil
+	return tx.forgetCheckins(c, p)
 }

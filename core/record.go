@@ -37,6 +37,11 @@ const (
 	bucketLLMUse    = "llmuse"    // community ID/month (2006-01) → language-model calls counted
 	bucketQuestion  = "question"  // community ID/campaign number/question number → Question
 	bucketFAQ       = "faq"       // community ID/campaign number/entry number → FAQEntry
+	bucketFacil     = "facil"     // community ID → Facilitation (the weekly slot)
+	bucketAway      = "away"      // community ID/person ID → Away
+	bucketPrompt    = "prompt"    // community ID/sequence → Prompt (check-in questions asked)
+	bucketMeeting   = "meeting"   // community ID/number → Meeting
+	bucketFigures   = "figures"   // community ID/unix time → Figures (weekly impact record)
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -48,6 +53,7 @@ var Buckets = []string{
 	bucketDialog,
 	bucketCampaign, bucketPledge, bucketLedger,
 	bucketLLMUse, bucketQuestion, bucketFAQ,
+	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
 }
 
 // pad renders n zero-padded to 12 digits for keys.
