@@ -42,8 +42,9 @@ var errDryRun = errors.New("dry run")
 // modelCommands are the commands whose handling may consult the model.
 var modelCommands = map[string]bool{"answer": true, "digest": true, "checkin": true}
 
-// modelJobs are the job kinds whose handling may consult the model.
-var modelJobs = map[string]bool{}
+// modelJobs are the job kinds whose handling may consult the model: the weekly
+// slot (the nudge's opening) and its end (the digest's opening).
+var modelJobs = map[string]bool{core.JobSlot: true, core.JobSlotEnd: true}
 
 // assist is the model's part of one event or job: in the dry run, what to ask;
 // in the real run, what the model answered.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -410,5 +411,36 @@ func TestInstructions_Missing(t *testing.T) {
 	fsys["llm/fr/c.txt"] = &fstest.MapFile{Data: []byte("C")}
 	if _, err := prompts.LoadInstructionsFS(fsys); err == nil {
 		t.Error("a prompt without a schema was accepted")
+	}
+}
+
+// Ensure what is sent is logged at debug level only, redacted, and the API key
+// never.
+func TestModel_Logging(t *testing.T) {
+	f := newFakeLLM(t, func(w http.ResponseWriter, _ map[string]any) {
+		completion(w, `{"next_step":"","due_date":"","shared":"unknown","confidence":0.1}`, "stop")
+	})
+	for _, level := range []slog.Level{slog.LevelDebug, slog.LevelInfo} {
+		var buf bytes.Buffer
+		m, err := prompts.NewModel(prompts.ModelConfig{BaseURL: f.srv.URL + "/v1", Name: "m", APIKey: "test-key", Timeout: time.Second,
+			Log: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: level}))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := sampleCheckin
+		in.Reply = "write to ana@example.org or 06 12 34 56 78"
+		if _, err := m.ReadCheckin(t.Context(), "en", in); err != nil {
+			t.Fatal(err)
+		}
+		logged := buf.String()
+		if strings.Contains(logged, "test-key") || strings.Contains(logged, "ana@example.org") || strings.Contains(logged, "06 12 34 56 78") {
+			t.Errorf("%s: a secret or a contact detail was logged: %s", level, logged)
+		}
+		if level == slog.LevelDebug && !strings.Contains(logged, "llm request") {
+			t.Errorf("debug: the request was not logged: %s", logged)
+		}
+		if level == slog.LevelInfo && logged != "" {
+			t.Errorf("info: logged %s", logged)
+		}
 	}
 }
