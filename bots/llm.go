@@ -193,12 +193,21 @@ func (b *Bot) callModel(ctx context.Context, asks []modelAsk) map[string]modelAn
 	return out
 }
 
-// prepare runs ev in a dry run when it may consult the model, asks the model what
-// the run recorded, and returns the answers for the real run (nil when there is
-// nothing to ask: the event then runs as without a model).
+// prepare runs ev in a dry run when it may consult the model (a command or message
+// that may, concerning a community the model is on for), asks the model what the
+// run recorded, and returns the answers for the real run (nil when there is nothing
+// to ask: the event then runs as without a model).
 func (b *Bot) prepare(ctx context.Context, ev Event) *assist {
 	if b.model == nil || !b.mayAsk(ctx, ev) {
 		return nil
+	}
+	var inReach bool
+	if err := b.engine.View(ctx, func(tx *core.Tx) error {
+		var err error
+		inReach, err = tx.LLMInReach(ev.Platform, ev.ChatID, ev.UserID, ev.Direct)
+		return err
+	}); err != nil || !inReach {
+		return nil // no community the model is on for: no dry run
 	}
 	as := &assist{dry: true}
 	_, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
@@ -221,6 +230,14 @@ func (b *Bot) prepare(ctx context.Context, ev Event) *assist {
 func (b *Bot) prepareJob(ctx context.Context, j *core.Job) *assist {
 	fn := b.jobs[j.Kind]
 	if b.model == nil || !modelJobs[j.Kind] || fn == nil {
+		return nil
+	}
+	var on bool
+	if err := b.engine.View(ctx, func(tx *core.Tx) error {
+		c, err := tx.Community(j.Community)
+		on = err == nil && c.LLM
+		return nil
+	}); err != nil || !on {
 		return nil
 	}
 	as := &assist{dry: true}

@@ -61,3 +61,39 @@ func (tx *Tx) CountLLMCall(c *Community) (int, error) {
 	n++
 	return n, tx.kv.Put(bucketLLMUse, llmMonth(c, tx.now), []byte(strconv.Itoa(n)))
 }
+
+// LLMInReach reports whether something done by platform account userID in chat
+// (a direct conversation when direct) may concern a community whose language
+// model is on: the chat's community, or for a direct message any community of the
+// person. It only reads, so that a caller can skip the model's path cheaply.
+func (tx *Tx) LLMInReach(platform, chatID, userID string, direct bool) (bool, error) {
+	if !direct {
+		c, err := tx.CommunityByChat(platform, chatID)
+		if ErrorCode(err) == CodeNotFound {
+			return false, nil
+		}
+		return err == nil && c.LLM, err
+	}
+	raw, err := tx.kv.Get(bucketIdent, key(platform, userID))
+	if ok, err := found(err); err != nil || !ok {
+		return false, err
+	}
+	p, err := tx.Person(PersonID(raw))
+	if ErrorCode(err) == CodeNotFound {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	for _, cid := range p.Communities {
+		c, err := tx.Community(cid)
+		if ErrorCode(err) == CodeNotFound {
+			continue
+		} else if err != nil {
+			return false, err
+		}
+		if c.LLM {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -235,3 +235,21 @@ func FuzzCheckSummary(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRedact measures the redaction of a check-in reply with contact details.
+func BenchmarkRedact(b *testing.B) {
+	s := "on finit le prototype fin mars, écris-moi à rita.perso@example.org ou au 06 99 88 77 66, ou @rita, c'est sur la liste"
+	for b.Loop() {
+		prompts.Redact(s)
+	}
+}
+
+// BenchmarkCheckDraft measures the check of a drafted opening against its facts.
+func BenchmarkCheckDraft(b *testing.B) {
+	facts := []int64{3, 1, 2, 2026, 12, 15}
+	for b.Loop() {
+		if _, err := prompts.CheckDraft("Belle semaine au Club : 3 projets avancent, 1 étape est en retard, réunion le 15 décembre.", facts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
