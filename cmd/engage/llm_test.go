@@ -1,10 +1,12 @@
 package main
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/engage-org/engage/bots/botstest"
 	"github.com/engage-org/engage/prompts"
@@ -61,5 +63,31 @@ func TestConsole_LLMCheckin(t *testing.T) {
 	out, _, _ = runEngage(t, string(script), nil, "console", "--db", filepath.Join(t.TempDir(), "rules.db"), "--lang", "fr", "--now", "2026-12-01T09:00")
 	if strings.Contains(out, "boucler le prototype du four") || !strings.Contains(out, "pas de modèle configuré") {
 		t.Errorf("without a model:\n%s", out)
+	}
+}
+
+// Ensure the llm settings are checked when a base URL is set, and no model is made
+// without one.
+func TestOpenModel(t *testing.T) {
+	log := newLogger(LogConfig{Level: "error"}, io.Discard)
+	ok := LLMConfig{BaseURL: "http://127.0.0.1:11434/v1", Model: "m", Timeout: 8 * time.Second, MonthlyCalls: 10}
+	if m, err := openModel(ok, log); err != nil || m == nil {
+		t.Fatalf("got %v, %v", m, err)
+	}
+	if m, err := openModel(LLMConfig{Model: "m", Timeout: time.Second, MonthlyCalls: 1}, log); err != nil || m != nil {
+		t.Fatalf("without a base URL: got %v, %v", m, err)
+	}
+	for name, bad := range map[string]func(*LLMConfig){
+		"no model":     func(c *LLMConfig) { c.Model = "" },
+		"long timeout": func(c *LLMConfig) { c.Timeout = time.Minute },
+		"no timeout":   func(c *LLMConfig) { c.Timeout = 0 },
+		"no budget":    func(c *LLMConfig) { c.MonthlyCalls = 0 },
+		"not http":     func(c *LLMConfig) { c.BaseURL = "localhost:11434" },
+	} {
+		c := ok
+		bad(&c)
+		if _, err := openModel(c, log); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }
