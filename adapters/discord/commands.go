@@ -229,6 +229,14 @@ func slashCommands() []cmdSpec {
 			line: func(v values) string { return join("/collect", v["id"], v["amount"], kw("from", v["from"])) }},
 		{name: "spend", opts: []optSpec{optCampaign, opt("amount", true), opt("purpose", true)},
 			line: func(v values) string { return join("/spend", v["id"], v["amount"], v["purpose"]) }},
+		{name: "ask", opts: []optSpec{optCampaign, opt("question", false)}, line: func(v values) string { return join("/ask", v["id"], v["question"]) }},
+		{name: "answer", opts: []optSpec{optCampaign, opt("q", true), opt("text", true)},
+			line: func(v values) string { return join("/answer", v["id"], v["q"], v["text"]) }},
+		{name: "faq", subs: []cmdSpec{
+			{name: "show", opts: []optSpec{optCampaign}, line: func(v values) string { return join("/faq", v["id"]) }},
+			{name: "approve", opts: []optSpec{optCampaign, opt("q", true)}, line: func(v values) string { return join("/faq", v["id"], "approve", v["q"]) }},
+			{name: "discard", opts: []optSpec{optCampaign, opt("q", true)}, line: func(v values) string { return join("/faq", v["id"], "discard", v["q"]) }},
+		}},
 		byID("ledger", optCampaign),
 		byID("schedule", optCampaign),
 		{name: "allocate", opts: []optSpec{optCampaign, {name: "poll", kind: optID, suggest: bots.SuggestPoll, required: true}},
@@ -537,4 +545,14 @@ func TextKeys() []string {
 		}
 	}
 	return keys
+}
+
+// CommandNames lists the chat-language commands the adapter has a slash command
+// for (and engage); the others are reached through /engage.
+func CommandNames() []string {
+	var names []string
+	for _, s := range slashCommands() {
+		names = append(names, s.name)
+	}
+	return names
 }

@@ -506,3 +506,25 @@ func TestRun_DiscordCheckin(t *testing.T) {
 	press(saved, "Post it")
 	waitMessage(t, fake, here.Channel, "Next step for P2 Compost: Order the seeds")
 }
+
+// Ensure every command of the chat language is a slash command on Discord (but
+// /start, Telegram's first message): a command added without one is reached only
+// through /engage.
+func TestDiscordCoversCommands(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Store.Path = filepath.Join(t.TempDir(), "engage.db")
+	a, err := openApp(cfg, time.Now, newLogger(LogConfig{Level: "error"}, io.Discard), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	have := map[string]bool{"start": true}
+	for _, n := range discord.CommandNames() {
+		have[n] = true
+	}
+	for _, n := range a.bot.Commands() {
+		if !have[n] {
+			t.Errorf("/%s has no Discord slash command (adapters/discord/commands.go)", n)
+		}
+	}
+}
