@@ -12,7 +12,7 @@ type jobFunc func(b *Bot, tx *core.Tx, j *core.Job) error
 
 // jobFuncs is the typed table of job kinds.
 func jobFuncs() map[string]jobFunc {
-	return map[string]jobFunc{}
+	return map[string]jobFunc{core.JobPollClose: jobPollClose}
 }
 
 // dialogFunc handles a person's free-text reply within an open dialog.
@@ -20,7 +20,7 @@ type dialogFunc func(c *call, d *core.Dialog, text string) error
 
 // dialogFuncs is the typed table of dialog kinds.
 func dialogFuncs() map[string]dialogFunc {
-	return map[string]dialogFunc{dialogForm: formDialog}
+	return map[string]dialogFunc{dialogForm: formDialog, core.DialogBallot: ballotDialog}
 }
 
 // Fire runs job j once: it takes the job in the same transaction as its effects, so

@@ -31,6 +31,12 @@ const (
 	bucketCode      = "code"      // one-time code → Code
 	bucketButton    = "button"    // button token → command
 	bucketDialog    = "dialog"    // person ID → Dialog
+	// Polls and ballots (core/poll.go, core/ballot.go).
+	bucketPoll         = "poll"       // community ID/number → Poll (with its running tally)
+	bucketPollResult   = "pollresult" // community ID/number → tally.Result, once closed
+	bucketBallot       = "ballot"     // community ID/poll number/person ID → public ballot
+	bucketVoter        = "voter"      // community ID/poll number/person ID → "1" (secret poll)
+	bucketSecretBallot = "sballot"    // community ID/poll number/token → secret ballot
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -39,7 +45,7 @@ var Buckets = []string{
 	bucketSeq, bucketCommunity, bucketChat, bucketPerson, bucketIdent, bucketMember,
 	bucketProject, bucketNews, bucketContact, bucketSearch, bucketEvent, bucketOutbox,
 	bucketCoalesce, bucketMsgRef, bucketJob, bucketJobID, bucketCode, bucketButton,
-	bucketDialog,
+	bucketDialog, bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot,
 }
 
 // pad renders n zero-padded to 12 digits for keys.

@@ -244,7 +244,8 @@ func (c *Catalog) date(lang string, t time.Time, withTime bool) string {
 		"Weekday": day, "Day": t.Day(), "Month": c.month(lang, t.Month(), false), "Year": t.Year(),
 	})
 	if withTime {
-		s += c.Text(lang, "cal.time", map[string]any{"Hour": t.Hour(), "Minute": fmt.Sprintf("%02d", t.Minute())})
+		// Text trims what it renders: the space before the time is put back here.
+		s += " " + c.Text(lang, "cal.time", map[string]any{"Hour": t.Hour(), "Minute": fmt.Sprintf("%02d", t.Minute())})
 	}
 	return s
 }
