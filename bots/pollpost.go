@@ -281,9 +281,9 @@ type tierView struct {
 
 // resultOption is an option in a result, with the figures its method ranks by.
 type resultOption struct {
-	Label                          string
+	Label                           string
 	Count, Maybe, Total, Wins, Jury int
-	Points, Votes, Share, Grade    string
+	Points, Votes, Share, Grade     string
 }
 
 // result returns what the result message shows in lang.

@@ -589,4 +589,3 @@ func pct(part, whole int) string {
 	}
 	return ratString(big.NewRat(int64(part)*100, int64(whole)))
 }
-
