@@ -150,11 +150,11 @@ func pollShow(c *call, p *core.Poll) error {
 // cmdVote: /vote V1 CHOICE casts or changes a ballot; /vote V1 alone offers the
 // ballot (buttons, a form, or a ballot built step by step by direct message).
 func cmdVote(c *call) error {
+	c.private = true
 	id := c.word()
 	if id == "" {
 		return c.usage()
 	}
-	c.private = true
 	if rest, ok := cutWord(c.args, "step"); ok {
 		return voteStep(c, id, rest)
 	}
@@ -162,7 +162,10 @@ func cmdVote(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.secret = p.Settings.Secret
+	if c.secret = p.Settings.Secret; c.secret {
+		// Receipts, ballots and steps shown back are not kept with the event key.
+		c.tx.ForgetAnswer()
+	}
 	if !p.Open() {
 		return core.Errorf(core.CodeConflict, "err.poll_closed", "id", p.ID())
 	}
@@ -369,6 +372,9 @@ func ballotDialog(c *call, d *core.Dialog, text string) error {
 	}
 	bc := c.ballotContext(p)
 	text = strings.TrimSpace(text)
+	if d.Data == nil {
+		d.Data = map[string]string{}
+	}
 	if core.Ranked(p.Method) {
 		order := splitInts(d.Data["order"])
 		done := false

@@ -88,6 +88,7 @@ type Options struct {
 	NoSync        bool   // skip fsync (faster tests)
 	NoGroupCommit bool   // one transaction and fsync per update
 	Path          string // the bbolt file ("" for a temporary one)
+	BallotSecret  string // keys secret ballots ("": secret ballots are final)
 }
 
 // NewEnv wires an Env; everything is closed at the end of the test.
@@ -114,6 +115,11 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 	}
 	clock := bots.NewClock(Start)
 	eng := core.New(db, clock.Now)
+	if opt.BallotSecret != "" {
+		if err := eng.SetBallotSecret(opt.BallotSecret); err != nil {
+			tb.Fatal(err)
+		}
+	}
 	b := bots.New(eng, cat, bots.Config{Lang: opt.Lang, TimeZone: "UTC"})
 	rec := &Recorder{}
 	e := &Env{TB: tb, DB: db, Engine: eng, Bot: b, Clock: clock, Sent: rec, Platform: "test", Chat: "group"}
