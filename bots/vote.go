@@ -245,6 +245,13 @@ func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Pol
 // message.
 func voteAsk(c *call, p *core.Poll) error {
 	n := c.pollNotifier(c.comm)
+	if !c.tx.BallotsChangeable(p) {
+		if _, voted, err := c.tx.MyBallot(c.person.ID, p); err != nil {
+			return err
+		} else if voted {
+			return core.Errorf(core.CodeConflict, "err.vote_final", "id", p.ID())
+		}
+	}
 	if n.pressable(p) {
 		rows, err := n.voteRows(p, c.lang)
 		if err != nil {

@@ -559,3 +559,39 @@ func TestVote_LinkedIdentitiesSecret(t *testing.T) {
 		})
 	}
 }
+
+// Ensure an approval poll whose ballots cannot be changed (secret, no ballot
+// secret) offers the whole ballot, option by option, instead of one press per
+// option, and the ballot is then final.
+func TestVote_FinalApprovalBuiltWhole(t *testing.T) {
+	e := pollEnv(t, "en", botstest.Options{})
+	e.Say("alice", "/poll new approval Snacks? | Crisps | Fruit | Cake secret")
+	msg := e.Sent.Messages()[0]
+	if len(msg.Buttons) != 1 || !strings.Contains(msg.Buttons[0][0].Label, "Vote") {
+		t.Fatalf("buttons %+v", msg.Buttons)
+	}
+	step := one(t, e.Press("bob", msg, "Vote"))
+	if !strings.Contains(step.Text, "1/3 — Crisps") || len(step.Buttons) != 2 {
+		t.Fatalf("first step %+v", step)
+	}
+	step = one(t, e.Press("bob", step, "yes"))
+	step = one(t, e.Say("bob", ">no"))
+	r := one(t, e.Press("bob", step, "yes"))
+	if !strings.Contains(r.Text, "counted: Crisps, Cake.") || !strings.Contains(r.Text, "final") {
+		t.Fatalf("receipt %q", r.Text)
+	}
+	if m := one(t, e.Press("bob", msg, "Vote")); !strings.Contains(m.Text, "cannot be changed") || !m.Direct {
+		t.Fatalf("the Vote button again: %+v", m)
+	}
+	// A ballot started before the first one was cast is refused at its end.
+	e.Press("carol", msg, "Vote")
+	e.Say("carol", "/vote V1 Fruit")
+	e.Say("carol", ">yes")
+	e.Say("carol", ">yes")
+	if m := one(t, e.Say("carol", ">yes")); !strings.Contains(m.Text, "cannot be changed") {
+		t.Fatalf("a second secret ballot: %q", m.Text)
+	}
+	if got := pollShot(t, e, "V1").Ballots; got != 2 {
+		t.Fatalf("got %d ballots, want 2", got)
+	}
+}
