@@ -25,6 +25,14 @@ type Config struct {
 	Log *slog.Logger
 	// Metrics, when set, counts events and errors.
 	Metrics Metrics
+	// PledgeCeiling is the largest single pledge, in major units of the campaign's
+	// currency (0: core.DefaultPledgeCeiling).
+	PledgeCeiling int64
+	// Currency is the ISO 4217 currency of campaigns whose goal names none ("": EUR).
+	Currency string
+	// CampaignEditDelay throttles the edits of a campaign's progress message: at most
+	// one per chat per delay, whatever the pledge rate (0: DefaultCampaignEditDelay).
+	CampaignEditDelay time.Duration
 }
 
 // Metrics is what the bot reports to a metrics system.
@@ -58,6 +66,16 @@ func New(engine *core.Engine, cat *prompts.Catalog, cfg Config) *Bot {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.PledgeCeiling <= 0 {
+		cfg.PledgeCeiling = core.DefaultPledgeCeiling
+	}
+	if !core.ValidCurrency(cfg.Currency) {
+		cfg.Currency = DefaultCurrency
+	}
+	cfg.Currency = strings.ToUpper(cfg.Currency)
+	if cfg.CampaignEditDelay <= 0 {
+		cfg.CampaignEditDelay = DefaultCampaignEditDelay
 	}
 	b := &Bot{engine: engine, cat: cat, cfg: cfg, log: cfg.Log}
 	b.cmds = commands()
@@ -123,7 +141,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 			lang = c.lang
 		}
 		msg := b.refusal(ev, lang, err)
-		if c != nil && c.private && !ev.Direct { // a refused ballot is no one else's business
+		if c != nil && (c.private || privateRefusals[c.cmd]) && !ev.Direct { // a refused pledge or ballot is no one else's business
 			msg.Direct, msg.Ephemeral = true, true
 		}
 		raw, _ := json.Marshal([]Message{msg})

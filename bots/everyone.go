@@ -16,6 +16,8 @@ var helpSections = []struct {
 	{"help.section.community", []string{"community", "role", "members"}},
 	{"help.section.projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
 	{"help.section.polls", []string{"poll", "polls", "vote"}},
+	{"help.section.campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "ledger", "schedule"}},
+	{"help.section.facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact"}},
 }
 
 // cmdHelp: /help [command].
@@ -74,6 +76,7 @@ func cmdMe(c *call) error {
 	type membership struct {
 		Community, Role string
 		Follows         []string
+		Pledges         []map[string]any
 	}
 	var ms []membership
 	for _, cid := range c.person.Communities {
@@ -97,7 +100,11 @@ func cmdMe(c *call) error {
 				follows = append(follows, p.ID())
 			}
 		}
-		ms = append(ms, membership{Community: comm.Name, Role: string(m.Role), Follows: follows})
+		pledges, err := mePledges(c.tx, cid, c.person.ID)
+		if err != nil {
+			return err
+		}
+		ms = append(ms, membership{Community: comm.Name, Role: string(m.Role), Follows: follows, Pledges: pledges})
 	}
 	d, err := c.tx.Dialog(c.person.ID)
 	if err != nil {

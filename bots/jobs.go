@@ -12,7 +12,14 @@ type jobFunc func(b *Bot, tx *core.Tx, j *core.Job) error
 
 // jobFuncs is the typed table of job kinds.
 func jobFuncs() map[string]jobFunc {
-	return map[string]jobFunc{core.JobPollClose: jobPollClose}
+	return map[string]jobFunc{
+		core.JobPollClose: jobPollClose,
+		jobCampaignRemind: jobCampaignRemindFunc,
+		jobCampaignSettle: jobCampaignSettleFunc,
+		core.JobSlot:      jobSlot, core.JobSlotEnd: jobSlotEnd, core.JobRemind: jobRemind,
+		core.JobEscalate: jobEscalate, core.JobStepDue: jobStepDue,
+		core.JobMeetingRemind: jobMeetingRemind, core.JobFigures: jobFigures,
+	}
 }
 
 // dialogFunc handles a person's free-text reply within an open dialog.
@@ -20,7 +27,7 @@ type dialogFunc func(c *call, d *core.Dialog, text string) error
 
 // dialogFuncs is the typed table of dialog kinds.
 func dialogFuncs() map[string]dialogFunc {
-	return map[string]dialogFunc{dialogForm: formDialog, core.DialogBallot: ballotDialog}
+	return map[string]dialogFunc{dialogForm: formDialog, dialogCheckin: checkinDialog, core.DialogBallot: ballotDialog}
 }
 
 // Fire runs job j once: it takes the job in the same transaction as its effects, so
@@ -42,8 +49,9 @@ func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
 		}
 		return fn(b, tx, j)
 	})
-	if err != nil && core.ErrorCode(err) != core.CodeInternal {
-		// A job refused by the rules (the poll was closed by hand meanwhile) is done.
+	if code := core.ErrorCode(err); err != nil && code != core.CodeInternal && code != core.CodeUnavailable && ctx.Err() == nil {
+		// A job refused by the rules (the poll was closed by hand meanwhile) is done;
+		// a store or platform that is down leaves it for the next try.
 		b.log.Info("job refused", "job", j.ID, "err", err)
 		_, err = b.engine.Update(ctx, func(tx *core.Tx) error { _, err := tx.TakeJob(j); return err })
 		return false, err

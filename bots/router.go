@@ -47,6 +47,24 @@ func commands() map[string]*command {
 		"poll":  {run: cmdPoll, community: true},
 		"polls": {run: cmdPolls, community: true},
 		"vote":  {run: cmdVote, community: true},
+		// Campaigns
+		"campaign":  {run: cmdCampaign, community: true},
+		"campaigns": {run: cmdCampaigns, community: true},
+		"reward":    {run: cmdReward, community: true},
+		"stretch":   {run: cmdStretch, community: true},
+		"pledge":    {run: cmdPledge, community: true},
+		"collect":   {run: cmdCollect, community: true},
+		"spend":     {run: cmdSpend, community: true},
+		"ledger":    {run: cmdLedger, community: true},
+		"schedule":  {run: cmdSchedule, community: true},
+		// Facilitation
+		"slot":    {run: cmdSlot, community: true},
+		"backup":  {run: cmdBackup, community: true},
+		"away":    {run: cmdAway, community: true},
+		"checkin": {run: cmdCheckin, community: true},
+		"meeting": {run: cmdMeeting, community: true},
+		"digest":  {run: cmdDigest, community: true},
+		"impact":  {run: cmdImpact, community: true},
 	}
 }
 

@@ -56,14 +56,6 @@ func one(t *testing.T, out []bots.Message) bots.Message {
 	return out[0]
 }
 
-// advance moves the clock by d, fires what fell due and sends the outbox.
-func advance(t *testing.T, e *botstest.Env, d time.Duration) {
-	t.Helper()
-	if err := e.Scheduler.Advance(context.Background(), e.Clock.Now().Add(d), e.Clock, e.Dispatcher.Flush); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Ensure every method takes ballots typed as COMMANDS.md writes them and ranks its
 // options as expected once closed.
 func TestVote_Methods(t *testing.T) {

@@ -131,6 +131,12 @@ func (tx *Tx) merge(from, into *Person) error {
 		if err := tx.replacePersonInProjects(cid, from.ID, into.ID); err != nil {
 			return err
 		}
+		if err := tx.mergePledges(cid, from.ID, into.ID); err != nil {
+			return err
+		}
+		if err := tx.replacePersonInCheckins(cid, from.ID, into.ID); err != nil {
+			return err
+		}
 		if err := tx.mergeBallots(cid, from.ID, into.ID); err != nil {
 			return err
 		}

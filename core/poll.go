@@ -560,6 +560,31 @@ func (tx *Tx) PollOutcome(c CommunityID, id string) (*PollOutcome, error) {
 	return out, nil
 }
 
+// IntWeights returns Weights scaled to integers in the same proportions (by the
+// least common multiple of their denominators), for splitting money with
+// SplitByWeights. ok is false when the method has no weights or they do not fit
+// in int64.
+func (o *PollOutcome) IntWeights() (w []int64, ok bool) {
+	if o.Weights == nil {
+		return nil, false
+	}
+	lcm := big.NewInt(1)
+	for _, x := range o.Weights {
+		d := x.Denom()
+		g := new(big.Int).GCD(nil, nil, lcm, d)
+		lcm.Mul(lcm, new(big.Int).Quo(d, g))
+	}
+	w = make([]int64, len(o.Weights))
+	for i, x := range o.Weights {
+		n := new(big.Int).Mul(x.Num(), new(big.Int).Quo(lcm, x.Denom()))
+		if !n.IsInt64() {
+			return nil, false
+		}
+		w[i] = n.Int64()
+	}
+	return w, true
+}
+
 func cloneRats(v []*big.Rat) []*big.Rat {
 	out := make([]*big.Rat, len(v))
 	for i, x := range v {

@@ -232,6 +232,14 @@ func TestPollOutcome(t *testing.T) {
 	if out.Weights[0].Cmp(big.NewRat(7, 1)) != 0 || out.Weights[1].Cmp(big.NewRat(2, 1)) != 0 {
 		t.Fatalf("got weights %v, want [7 2]", out.Weights)
 	}
+	if w, ok := out.IntWeights(); !ok || !cmp.Equal(w, []int64{7, 2}) {
+		t.Fatalf("got integer weights %v, %v", w, ok)
+	}
+	// Borda points in halves scale to whole numbers in the same proportions.
+	half := &core.PollOutcome{Weights: []*big.Rat{big.NewRat(5, 2), big.NewRat(1, 3), big.NewRat(0, 1)}}
+	if w, ok := half.IntWeights(); !ok || !cmp.Equal(w, []int64{15, 2, 0}) {
+		t.Fatalf("got integer weights %v, %v, want [15 2 0]", w, ok)
+	}
 	openPoll(t, e, alice, core.PollSpec{Method: tally.Schulze, Question: "Q", Options: opts("A", "B")})
 	vote(t, e, bob, "V2", 2, 1)
 	closePoll("V2")
@@ -242,6 +250,9 @@ func TestPollOutcome(t *testing.T) {
 	})
 	if !cmp.Equal(out.Ranking, [][]int{{1}, {0}}) || out.Weights != nil {
 		t.Fatalf("got ranking %v weights %v, want [[1] [0]] and none", out.Ranking, out.Weights)
+	}
+	if _, ok := out.IntWeights(); ok {
+		t.Fatal("Schulze has integer weights")
 	}
 }
 

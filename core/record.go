@@ -31,6 +31,14 @@ const (
 	bucketCode      = "code"      // one-time code → Code
 	bucketButton    = "button"    // button token → command
 	bucketDialog    = "dialog"    // person ID → Dialog
+	bucketCampaign  = "campaign"  // community ID/number → Campaign
+	bucketPledge    = "pledge"    // community ID/campaign number/person ID → Pledge
+	bucketLedger    = "ledger"    // community ID/campaign number/sequence → LedgerLine
+	bucketFacil     = "facil"     // community ID → Facilitation (the weekly slot)
+	bucketAway      = "away"      // community ID/person ID → Away
+	bucketPrompt    = "prompt"    // community ID/sequence → Prompt (check-in questions asked)
+	bucketMeeting   = "meeting"   // community ID/number → Meeting
+	bucketFigures   = "figures"   // community ID/unix time → Figures (weekly impact record)
 	// Polls and ballots (core/poll.go, core/ballot.go).
 	bucketPoll         = "poll"       // community ID/number → Poll (with its running tally)
 	bucketPollResult   = "pollresult" // community ID/number → tally.Result, once closed
@@ -45,7 +53,10 @@ var Buckets = []string{
 	bucketSeq, bucketCommunity, bucketChat, bucketPerson, bucketIdent, bucketMember,
 	bucketProject, bucketNews, bucketContact, bucketSearch, bucketEvent, bucketOutbox,
 	bucketCoalesce, bucketMsgRef, bucketJob, bucketJobID, bucketCode, bucketButton,
-	bucketDialog, bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot,
+	bucketDialog,
+	bucketCampaign, bucketPledge, bucketLedger,
+	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
+	bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot,
 }
 
 // pad renders n zero-padded to 12 digits for keys.

@@ -89,6 +89,11 @@ type Options struct {
 	NoGroupCommit bool   // one transaction and fsync per update
 	Path          string // the bbolt file ("" for a temporary one)
 	BallotSecret  string // keys secret ballots ("": secret ballots are final)
+	// Tune, when set, adjusts the bot's configuration before the bot is built.
+	Tune func(*bots.Config)
+	// RealTime runs the clock on the real time instead of stopping it at Start
+	// (benchmarks with a running dispatcher).
+	RealTime bool
 }
 
 // NewEnv wires an Env; everything is closed at the end of the test.
@@ -114,13 +119,20 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 		tb.Fatal(err)
 	}
 	clock := bots.NewClock(Start)
+	if opt.RealTime {
+		clock = bots.NewClock(time.Time{})
+	}
 	eng := core.New(db, clock.Now)
 	if opt.BallotSecret != "" {
 		if err := eng.SetBallotSecret(opt.BallotSecret); err != nil {
 			tb.Fatal(err)
 		}
 	}
-	b := bots.New(eng, cat, bots.Config{Lang: opt.Lang, TimeZone: "UTC"})
+	cfg := bots.Config{Lang: opt.Lang, TimeZone: "UTC"}
+	if opt.Tune != nil {
+		opt.Tune(&cfg)
+	}
+	b := bots.New(eng, cat, cfg)
 	rec := &Recorder{}
 	e := &Env{TB: tb, DB: db, Engine: eng, Bot: b, Clock: clock, Sent: rec, Platform: "test", Chat: "group"}
 	e.Dispatcher = bots.NewDispatcher(eng, map[string]bots.Sender{"test": rec, "other": rec}, nil, nil)

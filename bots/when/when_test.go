@@ -65,6 +65,8 @@ func TestParse(t *testing.T) {
 		{"NoAccentAout", "15 aout", "fr", "dec", "2027-08-15", ""},
 		{"WeekdayFullDate", "mardi 3 mars 2027 à 17h", "fr", "dec", "2027-03-03 17:00", ""},
 		{"EnglishMonthDay", "January 3", "en", "dec", "2027-01-03", ""},
+		{"ByMonthDay", "by January 8th", "en", "dec", "2027-01-08", ""},
+		{"DiciMonthDay", "d'ici janvier 5", "fr", "dec", "2027-01-05", ""},
 		{"EnglishOrdinal", "Jan 3rd", "en", "dec", "2027-01-03", ""},
 		{"EnglishOfMonth", "3rd of January", "en", "dec", "2027-01-03", ""},
 		{"EnglishWithYear", "January 3rd, 2028", "en", "dec", "2028-01-03", ""},
@@ -344,5 +346,18 @@ func TestDate_End(t *testing.T) {
 	d := when.Date{Time: time.Date(2027, 3, 28, 0, 0, 0, 0, loc)}
 	if got, want := d.End().Sub(d.Time), 23*time.Hour-time.Nanosecond; got != want {
 		t.Errorf("length of 28 March 2027: got %v, want %v", got, want)
+	}
+}
+
+// Ensure a deadline written in the other language still reads: the demo's French
+// "30 jours" in an English console, "30 days" in a French community.
+func TestParse_OtherLanguage(t *testing.T) {
+	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
+	want := time.Date(2026, 12, 25, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct{ lang, text string }{{"en", "30 jours"}, {"fr", "30 days"}} {
+		d, ok := when.Parse(tt.text, tt.lang, now, time.UTC)
+		if !ok || !d.Time.Equal(want) {
+			t.Errorf("%s %q: got %v, %v; want %v", tt.lang, tt.text, d.Time, ok, want)
+		}
 	}
 }

@@ -17,8 +17,14 @@ import (
 func runExport(ctx context.Context, args []string, env Env) error {
 	fs := flagSet("export", env)
 	db := fs.String("db", "", "the bbolt database file (default: store.path)")
+	store := fs.String("store", "", "the store: bolt:FILE or postgres:DSN (default: store.driver and its settings)")
 	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
+	csvOf := fs.String("csv", "", "print a CSV instead of JSON: pledges or schedules")
 	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *csvOf != "" && *csvOf != "pledges" && *csvOf != "schedules" {
+		fmt.Fprintf(env.Stderr, "engage export: --csv takes pledges or schedules, not %q\n", *csvOf)
 		return errUsage
 	}
 	cfg, err := LoadConfig(configPath(*cfgFile, env.Getenv), env.Getenv)
@@ -27,6 +33,14 @@ func runExport(ctx context.Context, args []string, env Env) error {
 	}
 	if *db != "" {
 		cfg.Store.Driver, cfg.Store.Path = "bolt", *db
+	}
+	if *store != "" {
+		sp, err := parseStoreSpec(*store, cfg)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "engage export: --store", err)
+			return errUsage
+		}
+		sp.apply(&cfg)
 	}
 	if cfg.Store.Driver == "bolt" || cfg.Store.Driver == "" {
 		if _, err := os.Stat(cfg.Store.Path); err != nil {
@@ -38,6 +52,9 @@ func runExport(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer a.Close()
+	if *csvOf != "" {
+		return exportCSV(ctx, a.eng, *csvOf, env.Stdout)
+	}
 	var snap *core.Snapshot
 	if err := a.eng.View(ctx, func(tx *core.Tx) error {
 		snap, err = tx.Snapshot()
