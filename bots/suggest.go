@@ -49,6 +49,17 @@ func (b *Bot) Suggest(ctx context.Context, ev Event, kind, prefix string) ([]Sug
 					out = append(out, Suggestion{Value: p.ID(), Label: clip(p.ID()+" · "+p.Title, 100)})
 				}
 			}
+		case SuggestPoll:
+			ps, err := tx.Polls(comm.ID, true)
+			if err != nil {
+				return err
+			}
+			q := core.Fold(strings.TrimSpace(prefix))
+			for _, p := range ps {
+				if matches(q, p.ID(), p.Question) {
+					out = append(out, Suggestion{Value: p.ID(), Label: clip(p.ID()+" · "+p.Question, 100)})
+				}
+			}
 		case SuggestCampaign:
 			cs, err := tx.Campaigns(comm.ID)
 			if err != nil {

@@ -85,3 +85,16 @@ func TestBot_SuggestCampaigns(t *testing.T) {
 		t.Fatalf("got %+v %v", got, err)
 	}
 }
+
+// Ensure open polls are completed, and closed ones are not.
+func TestBot_SuggestPolls(t *testing.T) {
+	e := botstest.NewEnv(t, botstest.Options{NoSync: true})
+	e.Say("alice", "/community create Garden Club lang en")
+	e.Say("alice", "/poll new single Where to meet? | Nashville | Memphis")
+	e.Say("alice", "/poll new single When to meet? | Monday | Friday")
+	e.Say("alice", "/poll V1 close")
+	got, err := e.Bot.Suggest(t.Context(), e.Event("bob", ""), bots.SuggestPoll, "meet")
+	if err != nil || len(got) != 1 || got[0].Value != "V2" || got[0].Label != "V2 · When to meet?" {
+		t.Fatalf("got %+v %v", got, err)
+	}
+}

@@ -169,15 +169,30 @@ func clipText(s string, n int) string {
 	return strings.TrimSpace(s[:prefixLen(s, n-1)]) + "…"
 }
 
+// unit is one row to be: buttons, or a select menu of their tokens.
+type unit struct {
+	buttons []bots.Button
+	menu    bool
+}
+
+// packable reports whether units, all buttons, fit five rows of five buttons.
+func packable(units []unit) bool {
+	n := 0
+	for _, u := range units {
+		if u.menu {
+			return false
+		}
+		n += len(u.buttons)
+	}
+	return n <= maxRows*maxRowButtons
+}
+
 // components lays out rows of buttons within Discord's rules: at most five rows,
 // each of at most five buttons or one select menu of at most 25 options. A row of
-// more than five buttons becomes a select menu; rows beyond the fifth are merged
-// into select menus as room allows, and what still does not fit is left out.
+// more than five buttons becomes a select menu; more than five rows are packed five
+// buttons to a row when they fit, else the rows beyond the fifth are merged into
+// select menus as room allows, and what still does not fit is left out.
 func components(rows [][]bots.Button, choose string) []discordgo.MessageComponent {
-	type unit struct {
-		buttons []bots.Button
-		menu    bool
-	}
 	var units []unit
 	for _, row := range rows {
 		var valid []bots.Button
@@ -210,6 +225,20 @@ func components(rows [][]bots.Button, choose string) []discordgo.MessageComponen
 			n := min(len(toks), maxOptions)
 			units = append(units, unit{buttons: toks[:n], menu: true})
 			toks = toks[n:]
+		}
+	}
+	if len(units) > maxRows && packable(units) {
+		// Too many rows of few buttons (a poll's options, one a row): pack them five
+		// to a row, in order.
+		var all []bots.Button
+		for _, u := range units {
+			all = append(all, u.buttons...)
+		}
+		units = nil
+		for len(all) > 0 {
+			n := min(len(all), maxRowButtons)
+			units = append(units, unit{buttons: all[:n]})
+			all = all[n:]
 		}
 	}
 	if len(units) > maxRows {

@@ -95,7 +95,7 @@ func TestComponents_Layout(t *testing.T) {
 			rows = append(rows, row)
 		}
 		got := checkLayout(rt, components(rows, "Choose…"))
-		fits := nrows <= maxRows && total <= maxRows*maxRowButtons
+		fits := total <= maxRows*maxRowButtons
 		for _, row := range rows {
 			if len(row) > maxRowButtons {
 				fits = false
@@ -264,5 +264,21 @@ func TestRedact(t *testing.T) {
 	var rl *discordgo.RateLimitError
 	if !errors.As(got, &rl) {
 		t.Fatal("the cause is lost")
+	}
+}
+
+// Ensure a poll's eight options, one a row, become two rows of buttons.
+func TestComponents_Pack(t *testing.T) {
+	var rows [][]bots.Button
+	for i := range 8 {
+		rows = append(rows, []bots.Button{{Label: fmt.Sprintf("Option %d", i+1), Token: fmt.Sprintf("T%d", i)}})
+	}
+	comps := components(rows, "")
+	checkLayout(t, comps)
+	if len(comps) != 2 || len(comps[0].(discordgo.ActionsRow).Components) != 5 {
+		t.Fatalf("got %d rows", len(comps))
+	}
+	if b := comps[1].(discordgo.ActionsRow).Components[2].(discordgo.Button); b.Label != "Option 8" {
+		t.Fatalf("got %q last", b.Label)
 	}
 }

@@ -243,7 +243,8 @@ func TestRun_DiscordHTTP(t *testing.T) {
 }
 
 // Ensure one community spans a Discord channel and the console: what happens on
-// one shows on the other, and a count is one across both.
+// one shows on the other, and a count is one across both: likes, and one poll
+// whose tally is edited in place on both.
 func TestDiscordAndConsole(t *testing.T) {
 	t.Parallel()
 	fake := discordtest.New(t)
@@ -268,8 +269,13 @@ func TestDiscordAndConsole(t *testing.T) {
 	out := &syncBuffer{}
 	pr, pw := io.Pipe()
 	senders := set.senders
+	// One dispatcher sends to both platforms, as `engage run` does (the console's
+	// own flushing would race it: it is for the console alone).
 	disp := bots.NewDispatcher(a.eng, senders, nil, nil)
-	con := console.New(console.Config{In: pr, Out: out, Handler: a.bot, Flush: disp.Flush, Now: a.eng.Now,
+	disp.Poll = 50 * time.Millisecond
+	a.bot.OnOutbox(disp.Wake)
+	con := console.New(console.Config{In: pr, Out: out, Handler: a.bot, Now: a.eng.Now,
+		Flush:   func(context.Context) error { return nil },
 		Advance: func(context.Context, time.Time) error { return nil }})
 	senders[bots.PlatformConsole] = con
 	var wg sync.WaitGroup
@@ -277,6 +283,7 @@ func TestDiscordAndConsole(t *testing.T) {
 		wg.Go(func() { _ = s.Run(ctx) })
 	}
 	wg.Go(func() { _ = con.Run(ctx) })
+	wg.Go(func() { _ = disp.Run(ctx) })
 	t.Cleanup(func() { pw.Close(); cancel(); wg.Wait() })
 	fake.WaitConnected()
 	say := func(line string) {
@@ -288,12 +295,6 @@ func TestDiscordAndConsole(t *testing.T) {
 	printed := func(text string) {
 		t.Helper()
 		fake.Eventually("the console to print "+text, func() bool { return strings.Contains(out.String(), text) })
-	}
-	flush := func() {
-		t.Helper()
-		if err := disp.Flush(ctx); err != nil {
-			t.Fatal(err)
-		}
 	}
 
 	answered(t, fake, fake.Command(alice, here, "community", discordtest.Sub("create", discordtest.S("name", "Garden Club"))))
@@ -307,7 +308,6 @@ func TestDiscordAndConsole(t *testing.T) {
 	waitMessage(t, fake, here.Channel, "A console chat joined")
 
 	answered(t, fake, fake.Command(alice, here, "project", discordtest.Sub("new", discordtest.S("title", "Garden"))))
-	flush()
 	printed("[group] 🌱 New project P1: Garden")
 	waitMessage(t, fake, here.Channel, "New project P1: Garden")
 
@@ -321,7 +321,6 @@ func TestDiscordAndConsole(t *testing.T) {
 	say("carol: /follow P1")
 	printed("You follow P1")
 	in = answered(t, fake, fake.Command(alice, here, "news", discordtest.S("id", "P1"), discordtest.S("text", "Seeds are in")))
-	flush()
 	printed("[dm carol] 📰 News from P1 Garden: Seeds are in")
 	printed("[group] 📰 P1 Garden — Seeds are in")
 	waitMessage(t, fake, here.Channel, "P1 Garden — Seeds are in")
@@ -338,6 +337,25 @@ func TestDiscordAndConsole(t *testing.T) {
 		}
 		return false
 	})
+
+	// One poll, one tally, shown and edited on both.
+	answered(t, fake, fake.Command(alice, here, "poll", discordtest.Sub("new", discordtest.S("method", "single"),
+		discordtest.S("question", "Where to meet?"), discordtest.S("options", "Nashville | Memphis"))))
+	printed("[group] 🗳 V1 · Where to meet?")
+	card = pollCard(t, fake, here.Channel, "V1", nil)
+	say("carol [2]") // Memphis, on the console
+	printed("Your ballot in V1 is counted")
+	answered(t, fake, fake.Click(bob, here, card.ID, card.Button("Memphis").CustomID))
+	fake.Eventually("the tally edited on the console", func() bool { // a few seconds: ballots in a burst make one edit
+		return regexp.MustCompile(`\[group\] \(edit\) 🗳 V1 · Where to meet\?[^\[]*Memphis — 2 \(100%\)`).MatchString(out.String())
+	})
+	edited := pollCard(t, fake, here.Channel, "V1", func(m *discordtest.Message) bool { return m.Edits > 0 && strings.Contains(m.Text(), "2 ballots") })
+	if edited.ID != card.ID || !strings.Contains(edited.Text(), "Memphis — 2 (100%)") {
+		for _, m := range fake.Messages(here.Channel) {
+			t.Logf("%s edits=%d %q", m.ID, m.Edits, m.Text())
+		}
+		t.Fatalf("got %s %q, want %s", edited.ID, edited.Text(), card.ID)
+	}
 }
 
 // Ensure every text the Discord adapter asks for exists in English and French,
@@ -527,4 +545,84 @@ func TestDiscordCoversCommands(t *testing.T) {
 			t.Errorf("/%s has no Discord slash command (adapters/discord/commands.go)", n)
 		}
 	}
+}
+
+// pollCard waits for the poll message of id in channel and returns it.
+func pollCard(t *testing.T, fake *discordtest.Server, channel, id string, cond func(*discordtest.Message) bool) *discordtest.Message {
+	t.Helper()
+	var card *discordtest.Message
+	fake.Eventually("the poll message of "+id, func() bool {
+		for _, m := range fake.Messages(channel) {
+			if len(m.Embeds) == 1 && strings.HasPrefix(m.Embeds[0].Title, "🗳 "+id+" ") && (cond == nil || cond(m)) {
+				card = m
+				return true
+			}
+		}
+		return false
+	})
+	return card
+}
+
+// Ensure polls run on Discord: a slash command opens one, members press its
+// buttons, a duplicated press counts once, the tally message is edited in place,
+// a judgment ballot is submitted through a modal, poll IDs are completed as typed.
+func TestRun_DiscordPoll(t *testing.T) {
+	t.Parallel()
+	fake := discordtest.New(t)
+	serveEngage(t, map[string]string{
+		"ENGAGE_DISCORD_TOKEN": fake.Token, "ENGAGE_DISCORD_API_URL": fake.URL(), "ENGAGE_DISCORD_GUILD_ID": "900",
+	})
+	fake.WaitConnected()
+	carol := discordtest.User{ID: "1003", Name: "carol"}
+	answered(t, fake, fake.Command(alice, here, "community", discordtest.Sub("create", discordtest.S("name", "Garden Club"))))
+	in := answered(t, fake, fake.Command(alice, here, "poll", discordtest.Sub("new", discordtest.S("method", "single"),
+		discordtest.S("question", "Where to meet?"), discordtest.S("options", "Nashville | Memphis | Knoxville"))))
+	if c := content(t, in.Responses[0]); c != "✅ Done." {
+		t.Fatalf("got %q", c)
+	}
+	card := pollCard(t, fake, here.Channel, "V1", nil)
+	if len(card.Buttons()) != 3 || card.Button("Memphis") == nil {
+		t.Fatalf("got buttons %+v", card.Buttons())
+	}
+	raw, id := fake.Payload(3, bob, here, map[string]any{"custom_id": card.Button("Memphis").CustomID, "component_type": 2}, card.ID)
+	fake.Resend(raw)
+	in = answered(t, fake, id)
+	var d struct {
+		Content string `json:"content"`
+		Flags   int    `json:"flags"`
+	}
+	_ = json.Unmarshal(in.Responses[0].Data, &d)
+	if !strings.Contains(d.Content, "Your ballot in V1 is counted") || d.Flags != 64 {
+		t.Fatalf("got %+v, want a private receipt", d)
+	}
+	fake.Resend(raw) // delivered again
+	fake.Eventually("the duplicate refused", func() bool { return len(fake.Interaction(id).Responses) == 2 })
+	answered(t, fake, fake.Click(carol, here, card.ID, card.Button("Memphis").CustomID))
+	edited := pollCard(t, fake, here.Channel, "V1", func(m *discordtest.Message) bool { return m.Edits > 0 && strings.Contains(m.Text(), "2 ballots") })
+	if edited.ID != card.ID || !strings.Contains(edited.Text(), "Memphis — 2 (100%)") {
+		t.Fatalf("got %q", edited.Text())
+	}
+	in = answered(t, fake, fake.Autocomplete(bob, here, "vote", discordtest.Typing("id", "where")))
+	if len(in.Choices) != 1 || in.Choices[0].Value != "V1" {
+		t.Fatalf("got %+v", in.Choices)
+	}
+
+	// A judgment ballot, through a modal.
+	answered(t, fake, fake.Command(alice, here, "poll", discordtest.Sub("new", discordtest.S("method", "judgment"),
+		discordtest.S("question", "Which project first?"), discordtest.S("options", "Bakery | Compost"))))
+	card = pollCard(t, fake, here.Channel, "V2", nil)
+	vote := card.Button("Vote")
+	if vote == nil {
+		t.Fatalf("no Vote button in %+v", card.Buttons())
+	}
+	in = answered(t, fake, fake.Click(bob, here, card.ID, vote.CustomID))
+	if in.Modal == nil || len(in.Modal.Inputs) != 2 || !strings.Contains(in.Modal.Inputs[0].Placeholder, "excellent") {
+		t.Fatalf("got %+v, want a modal with a grade per option", in.Modal)
+	}
+	in = answered(t, fake, fake.Submit(bob, here, in.Modal.CustomID, map[string]string{
+		in.Modal.Inputs[0].CustomID: "Good", in.Modal.Inputs[1].CustomID: "excellent"}))
+	if c := content(t, in.Responses[0]); !strings.Contains(c, "Your ballot in V2 is counted") {
+		t.Fatalf("got %q", c)
+	}
+	pollCard(t, fake, here.Channel, "V2", func(m *discordtest.Message) bool { return m.Edits > 0 && strings.Contains(m.Text(), "1 ballot") })
 }
