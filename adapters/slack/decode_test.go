@@ -249,3 +249,18 @@ func TestRecent(t *testing.T) {
 		t.Fatal("a removed key was kept")
 	}
 }
+
+func TestClipRunes(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		n    int
+		want string
+	}{{"abc", 3, "abc"}, {"abcd", 3, "ab…"}, {"", 3, ""}, {"é", 1, "é"}, {"éé", 1, "…"}, {"ééé", 2, "é…"}} {
+		if got := clipRunes(c.s, c.n); got != c.want {
+			t.Fatalf("clipRunes(%q, %d) = %q, want %q", c.s, c.n, got, c.want)
+		}
+	}
+	if got := utf8.RuneCountInString(clipRunes(strings.Repeat("é", 100), 75)); got != 75 {
+		t.Fatalf("got %d characters, want 75", got)
+	}
+}

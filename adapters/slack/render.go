@@ -51,11 +51,21 @@ func escape(s string) string {
 
 // clipRunes cuts s to at most n characters, marking the cut with "…".
 func clipRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	end, count := 0, 0
+	for end < len(s) {
+		if count == n-1 {
+			mark := end
+			_, size := utf8.DecodeRuneInString(s[end:])
+			if end+size == len(s) {
+				return s // exactly n characters
+			}
+			return s[:mark] + "…"
+		}
+		_, size := utf8.DecodeRuneInString(s[end:])
+		end += size
+		count++
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	return s
 }
 
 // messageBlocks renders a message as Block Kit: its text in mrkdwn sections, its
@@ -63,7 +73,8 @@ func clipRunes(s string, n int) string {
 // plain fallback text for notifications.
 func messageBlocks(m bots.Message) ([]slackapi.Block, string) {
 	var blocks []slackapi.Block
-	for _, chunk := range splitText(escape(m.Text), maxSectionText) {
+	text := clipRunes(m.Text, maxBlocks*maxSectionText) // more could not be shown
+	for _, chunk := range splitText(escape(text), maxSectionText) {
 		blocks = append(blocks, slackapi.NewSectionBlock(slackapi.NewTextBlockObject(slackapi.MarkdownType, chunk, false, false), nil, nil))
 	}
 	used := map[string]int{}
@@ -108,7 +119,7 @@ func messageBlocks(m bots.Message) ([]slackapi.Block, string) {
 	if len(blocks) > maxBlocks {
 		blocks = blocks[:maxBlocks]
 	}
-	return blocks, clipRunes(escape(m.Text), maxFallback)
+	return blocks, clipRunes(escape(clipRunes(text, maxFallback)), maxFallback)
 }
 
 // menu renders buttons as a static select whose options carry the tokens.
@@ -127,22 +138,30 @@ func plain(s string) *slackapi.TextBlockObject {
 	return slackapi.NewTextBlockObject(slackapi.PlainTextType, s, true, false)
 }
 
-// splitText cuts s into pieces of at most n characters, at line ends where it can.
+// splitText cuts s into at most maxBlocks pieces of at most n characters, at
+// line ends where it can (what would go beyond is dropped: a message has at most
+// maxBlocks blocks anyway).
 func splitText(s string, n int) []string {
 	s = strings.TrimRight(s, "\n ")
 	var out []string
-	for s != "" {
-		if utf8.RuneCountInString(s) <= n {
+	for s != "" && len(out) < maxBlocks {
+		// end is the byte offset just after the n-th character.
+		end, count := 0, 0
+		for end < len(s) && count < n {
+			_, size := utf8.DecodeRuneInString(s[end:])
+			end += size
+			count++
+		}
+		if end == len(s) {
 			out = append(out, s)
 			break
 		}
-		r := []rune(s)
-		cut := n
-		if i := strings.LastIndex(string(r[:n]), "\n"); i > 0 {
-			cut = utf8.RuneCountInString(string(r[:n])[:i])
+		cut := end
+		if i := strings.LastIndexByte(s[:end], '\n'); i > 0 {
+			cut = i
 		}
-		out = append(out, strings.TrimRight(string(r[:cut]), "\n "))
-		s = strings.TrimLeft(string(r[cut:]), "\n")
+		out = append(out, strings.TrimRight(s[:cut], "\n "))
+		s = strings.TrimLeft(s[cut:], "\n")
 	}
 	return out
 }
