@@ -134,6 +134,9 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	if err := applyEnv(reflect.ValueOf(&cfg).Elem(), "ENGAGE", getenv); err != nil {
 		return cfg, err
 	}
+	if err := applySlackWorkspaceEnv(&cfg, getenv); err != nil {
+		return cfg, err
+	}
 	return cfg, nil
 }
 

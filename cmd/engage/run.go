@@ -34,6 +34,9 @@ type adapterSet struct {
 // buildAdapters makes the adapters the configuration turns on.
 func buildAdapters(ctx context.Context, cfg Config, a *app) (*adapterSet, error) {
 	set := &adapterSet{senders: map[string]bots.Sender{}, routes: map[string]http.Handler{}}
+	if err := addSlack(cfg, a, set); err != nil {
+		return nil, err
+	}
 	return set, nil
 }
 
