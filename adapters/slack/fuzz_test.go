@@ -209,5 +209,3 @@ func FuzzMessageBlocks(f *testing.F) {
 		}
 	})
 }
-
-

@@ -52,7 +52,7 @@ func newCrossPlatform(t *testing.T) *crossPlatform {
 	con := console.New(console.Config{
 		In: pr, Out: cp.out, Handler: a.bot, Now: a.eng.Now, Lang: "en",
 		Flush:   func(context.Context) error { disp.Wake(); return nil }, // the dispatcher sends for both platforms
-		Advance: func(context.Context, time.Time) error { return nil },  // the scheduler runs on its own
+		Advance: func(context.Context, time.Time) error { return nil },   // the scheduler runs on its own
 	})
 	set.senders[bots.PlatformConsole] = con
 	a.bot.OnOutbox(disp.Wake)
