@@ -29,6 +29,7 @@ type inbound struct {
 	team      string // the workspace's team ID, if Slack said
 	ev        bots.Event
 	trigger   string // trigger_id: a modal may be opened in answer, briefly
+	response  string // response_url: answers may go there when the app cannot post in the chat
 	challenge string // url_verification: echo this, nothing else
 	botUser   string // the app's bot user in this workspace, if the payload says
 }
@@ -135,8 +136,9 @@ type interaction struct {
 		Name     string `json:"name"`
 		TeamID   string `json:"team_id"`
 	} `json:"user"`
-	TriggerID string `json:"trigger_id"`
-	Channel   struct {
+	TriggerID   string `json:"trigger_id"`
+	ResponseURL string `json:"response_url"`
+	Channel     struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	} `json:"channel"`
@@ -216,7 +218,7 @@ func decodeInteraction(raw []byte) (inbound, error) {
 		ev.Direct = isDirect(ev.ChatID)
 		ev.Kind, ev.Action = bots.KindAction, token
 		ev.Key = "slack:action:" + ic.User.ID + ":" + a.ActionTS
-		in.trigger = ic.TriggerID
+		in.trigger, in.response = ic.TriggerID, ic.ResponseURL
 		ev.CanForm = in.trigger != ""
 	case "view_submission":
 		if ic.View.CallbackID != formCallback {
@@ -260,6 +262,7 @@ type slashCommand struct {
 	UserID      string `json:"user_id"`
 	UserName    string `json:"user_name"`
 	TriggerID   string `json:"trigger_id"`
+	ResponseURL string `json:"response_url"`
 }
 
 // decodeSlashJSON decodes a slash command delivered over Socket Mode.
@@ -280,6 +283,7 @@ func decodeSlashForm(v url.Values) (inbound, error) {
 		Command: v.Get("command"), Text: v.Get("text"), TeamID: v.Get("team_id"),
 		ChannelID: v.Get("channel_id"), ChannelName: v.Get("channel_name"),
 		UserID: v.Get("user_id"), UserName: v.Get("user_name"), TriggerID: v.Get("trigger_id"),
+		ResponseURL: v.Get("response_url"),
 	}
 	return sc.inbound()
 }
@@ -295,7 +299,7 @@ func (sc slashCommand) inbound() (inbound, error) {
 		return in, errors.New("slash command without a command")
 	}
 	text, mentions := readText(sc.Text)
-	in.team, in.trigger = sc.TeamID, sc.TriggerID
+	in.team, in.trigger, in.response = sc.TeamID, sc.TriggerID, sc.ResponseURL
 	in.ev = bots.Event{
 		Platform: bots.PlatformSlack, ChatID: sc.ChannelID, UserID: sc.UserID,
 		UserName: sc.UserName, Handle: sc.UserName,

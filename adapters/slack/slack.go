@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/core"
 	slackapi "github.com/slack-go/slack"
 )
 
@@ -437,7 +438,7 @@ func (a *Adapter) handle(ctx context.Context, j job) {
 			a.openForm(ctx, j.ws, j.in.trigger, ev, m)
 			continue
 		}
-		a.deliver(ctx, m)
+		a.deliver(ctx, m, j.in.response)
 	}
 }
 
@@ -502,11 +503,20 @@ func (a *Adapter) openForm(ctx context.Context, w *workspace, trigger string, ev
 }
 
 // deliver sends a direct answer, retrying a few times on a transient failure
-// (these answers are not in the outbox).
-func (a *Adapter) deliver(ctx context.Context, m bots.Message) {
+// (these answers are not in the outbox). When the app may not post in the chat
+// (a private channel it was not invited to), the answer goes to the interaction's
+// response URL instead, which Slack accepts for a while wherever it came from.
+func (a *Adapter) deliver(ctx context.Context, m bots.Message, responseURL string) {
 	for attempt := 0; ; attempt++ {
 		_, err := a.Send(ctx, m)
 		if err == nil {
+			return
+		}
+		code := core.ErrorCode(err)
+		if (code == core.CodeNotFound || code == core.CodeForbidden) && responseURL != "" && !m.Direct {
+			if err := a.respond(ctx, m, responseURL); err != nil {
+				a.log.Warn("slack answer not sent to the response url", "err", err)
+			}
 			return
 		}
 		wait, ok := bots.RetryAfter(err)
@@ -521,4 +531,20 @@ func (a *Adapter) deliver(ctx context.Context, m bots.Message) {
 			return
 		}
 	}
+}
+
+// respond posts an answer to an interaction's response URL.
+func (a *Adapter) respond(ctx context.Context, m bots.Message, responseURL string) error {
+	w, _, err := a.resolve(m.ChatID)
+	if err != nil {
+		return err
+	}
+	blocks, fallback := messageBlocks(m)
+	kind := slackapi.ResponseTypeInChannel
+	if m.Ephemeral {
+		kind = slackapi.ResponseTypeEphemeral
+	}
+	_, _, err = w.api.PostMessageContext(ctx, "", slackapi.MsgOptionResponseURL(responseURL, kind),
+		slackapi.MsgOptionText(fallback, false), slackapi.MsgOptionBlocks(blocks...))
+	return err
 }

@@ -164,3 +164,15 @@ func TestSocket_BadEnvelopeAcked(t *testing.T) {
 		t.Fatalf("got %d communities, want none", got)
 	}
 }
+
+// Ensure a command typed in a private channel the app was not invited to is
+// answered through the command's response URL.
+func TestSocket_AnswerThroughResponseURL(t *testing.T) {
+	h := newHarness(t, options{})
+	h.fake.Uninvited("G7")
+	h.fake.Slash("T1", "G7", "U1", "help")
+	m := h.fake.WaitMessage("the help through the response url", func(m slackfake.Message) bool { return m.Channel == "G7" })
+	if !m.ViaResponseURL || !strings.Contains(m.Text, "community create") {
+		t.Fatalf("got %+v, want the help posted through the response url", m)
+	}
+}

@@ -61,6 +61,8 @@ type Message struct {
 	Ephemeral bool
 	User      string // the addressee of an ephemeral message
 	Edits     int    // how many times chat.update replaced it
+	// ViaResponseURL: posted to an interaction's response URL, not with the Web API.
+	ViaResponseURL bool
 }
 
 // Button is a button or a menu option of a message.
@@ -107,6 +109,8 @@ type Server struct {
 	files    []*File
 	uploads  map[string]*File // by file ID, until completed
 	triggers map[string]trigger
+	replies  map[string]reply           // response URL ID → where it answers
+	closedTo map[string]bool            // private channels the app was not invited to
 	acks     map[string]json.RawMessage // envelope ID → ack payload ("null" for none)
 	socks    map[string]*sock           // app token → its connection
 	fails    map[string][]failure
@@ -121,6 +125,9 @@ type trigger struct {
 	at         time.Time
 	used       bool
 }
+
+// reply is where a response URL answers.
+type reply struct{ team, channel, user string }
 
 type failure struct {
 	status     int
@@ -145,12 +152,13 @@ func New(tb testing.TB, teams ...Team) *Server {
 	tb.Helper()
 	s := &Server{
 		tb: tb, teams: teams, users: map[string]User{}, uploads: map[string]*File{},
-		triggers: map[string]trigger{}, acks: map[string]json.RawMessage{}, socks: map[string]*sock{},
+		triggers: map[string]trigger{}, replies: map[string]reply{}, closedTo: map[string]bool{}, acks: map[string]json.RawMessage{}, socks: map[string]*sock{},
 		fails: map[string][]failure{}, changed: make(chan struct{}), closed: make(chan struct{}),
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.api)
 	mux.HandleFunc("/upload/{id}", s.upload)
+	mux.HandleFunc("/response/{id}", s.response)
 	mux.HandleFunc("/link", s.link)
 	s.srv = httptest.NewServer(mux)
 	s.URL = s.srv.URL
@@ -185,6 +193,16 @@ func (s *Server) Fail(method string, n, status, retryAfter int, slackErr string)
 	defer s.mu.Unlock()
 	for range n {
 		s.fails[method] = append(s.fails[method], failure{status: status, retryAfter: retryAfter, slackErr: slackErr})
+	}
+}
+
+// Uninvited makes channels private channels the app was not invited to: it
+// cannot post there (channel_not_found), as in Slack.
+func (s *Server) Uninvited(channels ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range channels {
+		s.closedTo[c] = true
 	}
 }
 
@@ -414,79 +432,83 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(f.status)
 			return
 		}
-		reply(w, map[string]any{"ok": false, "error": f.slackErr})
+		answer(w, map[string]any{"ok": false, "error": f.slackErr})
 		return
 	}
 	if method == "apps.connections.open" {
 		for _, t := range s.teams {
 			if t.AppToken != "" && c.Token == t.AppToken {
-				reply(w, map[string]any{"ok": true, "url": "ws://" + r.Host + "/link?app=" + url.QueryEscape(t.AppToken)})
+				answer(w, map[string]any{"ok": true, "url": "ws://" + r.Host + "/link?app=" + url.QueryEscape(t.AppToken)})
 				return
 			}
 		}
-		reply(w, map[string]any{"ok": false, "error": "invalid_auth"})
+		answer(w, map[string]any{"ok": false, "error": "invalid_auth"})
 		return
 	}
 	team, ok := s.teamOf(c.Token)
 	if !ok {
-		reply(w, map[string]any{"ok": false, "error": "invalid_auth"})
+		answer(w, map[string]any{"ok": false, "error": "invalid_auth"})
 		return
 	}
 	f := c.Form
+	if s.closedTo[f.Get("channel")] {
+		answer(w, map[string]any{"ok": false, "error": "channel_not_found"})
+		return
+	}
 	switch method {
 	case "auth.test":
-		reply(w, map[string]any{"ok": true, "team_id": team.ID, "user_id": team.BotUser, "team": team.ID, "user": "engage", "bot_id": "B" + team.ID})
+		answer(w, map[string]any{"ok": true, "team_id": team.ID, "user_id": team.BotUser, "team": team.ID, "user": "engage", "bot_id": "B" + team.ID})
 	case "users.info":
 		u, ok := s.users[f.Get("user")]
 		if !ok {
-			reply(w, map[string]any{"ok": false, "error": "user_not_found"})
+			answer(w, map[string]any{"ok": false, "error": "user_not_found"})
 			return
 		}
-		reply(w, map[string]any{"ok": true, "user": map[string]any{
+		answer(w, map[string]any{"ok": true, "user": map[string]any{
 			"id": u.ID, "name": u.Name, "real_name": u.DisplayName, "locale": u.Locale,
 			"profile": map[string]any{"display_name": u.DisplayName, "real_name": u.DisplayName},
 		}})
 	case "conversations.open":
 		users := f.Get("users")
 		if users == "" || strings.Contains(users, ",") {
-			reply(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+			answer(w, map[string]any{"ok": false, "error": "invalid_arguments"})
 			return
 		}
-		reply(w, map[string]any{"ok": true, "channel": map[string]any{"id": DM(users)}})
+		answer(w, map[string]any{"ok": true, "channel": map[string]any{"id": DM(users)}})
 	case "chat.postMessage":
 		ch := f.Get("channel")
 		if ch == "" || (f.Get("text") == "" && f.Get("blocks") == "") {
-			reply(w, map[string]any{"ok": false, "error": "no_text"})
+			answer(w, map[string]any{"ok": false, "error": "no_text"})
 			return
 		}
 		if !json.Valid([]byte(firstOf(f.Get("blocks"), "[]"))) {
-			reply(w, map[string]any{"ok": false, "error": "invalid_blocks"})
+			answer(w, map[string]any{"ok": false, "error": "invalid_blocks"})
 			return
 		}
 		m := &Message{Team: team.ID, Channel: ch, TS: s.ts(), Text: f.Get("text"), Blocks: json.RawMessage(firstOf(f.Get("blocks"), "[]"))}
 		s.msgs = append(s.msgs, m)
-		reply(w, map[string]any{"ok": true, "channel": ch, "ts": m.TS})
+		answer(w, map[string]any{"ok": true, "channel": ch, "ts": m.TS})
 	case "chat.postEphemeral":
 		m := &Message{Team: team.ID, Channel: f.Get("channel"), TS: s.ts(), Text: f.Get("text"),
 			Blocks: json.RawMessage(firstOf(f.Get("blocks"), "[]")), Ephemeral: true, User: f.Get("user")}
 		s.msgs = append(s.msgs, m)
-		reply(w, map[string]any{"ok": true, "message_ts": m.TS})
+		answer(w, map[string]any{"ok": true, "message_ts": m.TS})
 	case "chat.update":
 		for _, m := range s.msgs {
 			if m.Team == team.ID && m.Channel == f.Get("channel") && m.TS == f.Get("ts") && !m.Ephemeral {
 				m.Text, m.Blocks = f.Get("text"), json.RawMessage(firstOf(f.Get("blocks"), "[]"))
 				m.Edits++
-				reply(w, map[string]any{"ok": true, "channel": m.Channel, "ts": m.TS, "text": m.Text})
+				answer(w, map[string]any{"ok": true, "channel": m.Channel, "ts": m.TS, "text": m.Text})
 				return
 			}
 		}
-		reply(w, map[string]any{"ok": false, "error": "message_not_found"})
+		answer(w, map[string]any{"ok": false, "error": "message_not_found"})
 	case "views.open":
 		s.viewsOpen(w, team, c.JSON)
 	case "files.getUploadURLExternal":
 		id := s.nextID("F")
 		s.uploads[id] = &File{ID: id, Name: f.Get("filename")}
-		reply(w, map[string]any{"ok": true, "upload_url": "http://" + r.Host + "/upload/" + id, "file_id": id})
+		answer(w, map[string]any{"ok": true, "upload_url": "http://" + r.Host + "/upload/" + id, "file_id": id})
 	case "files.completeUploadExternal":
 		var files []struct {
 			ID string `json:"id"`
@@ -496,7 +518,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		for _, x := range files {
 			up, ok := s.uploads[x.ID]
 			if !ok {
-				reply(w, map[string]any{"ok": false, "error": "file_not_found"})
+				answer(w, map[string]any{"ok": false, "error": "file_not_found"})
 				return
 			}
 			up.Channel = f.Get("channel_id")
@@ -504,7 +526,7 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 			delete(s.uploads, x.ID)
 			done = append(done, map[string]any{"id": up.ID, "title": up.Name})
 		}
-		reply(w, map[string]any{"ok": true, "files": done})
+		answer(w, map[string]any{"ok": true, "files": done})
 	default:
 		w.WriteHeader(http.StatusNotFound)
 	}
@@ -517,16 +539,16 @@ func (s *Server) viewsOpen(w http.ResponseWriter, team Team, raw []byte) {
 		View      json.RawMessage `json:"view"`
 	}
 	if err := json.Unmarshal(raw, &req); err != nil {
-		reply(w, map[string]any{"ok": false, "error": "invalid_json"})
+		answer(w, map[string]any{"ok": false, "error": "invalid_json"})
 		return
 	}
 	tr, ok := s.triggers[req.TriggerID]
 	switch {
 	case !ok || tr.team != team.ID:
-		reply(w, map[string]any{"ok": false, "error": "invalid_trigger_id"})
+		answer(w, map[string]any{"ok": false, "error": "invalid_trigger_id"})
 		return
 	case tr.used || time.Since(tr.at) > 3*time.Second:
-		reply(w, map[string]any{"ok": false, "error": "expired_trigger_id"})
+		answer(w, map[string]any{"ok": false, "error": "expired_trigger_id"})
 		return
 	}
 	tr.used = true
@@ -559,7 +581,7 @@ func (s *Server) viewsOpen(w http.ResponseWriter, team Team, raw []byte) {
 		} `json:"blocks"`
 	}
 	if err := json.Unmarshal(req.View, &v); err != nil || v.Type != "modal" || v.Title == nil || len(v.Title.Text) == 0 || len([]rune(v.Title.Text)) > 24 {
-		reply(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+		answer(w, map[string]any{"ok": false, "error": "invalid_arguments"})
 		return
 	}
 	view := &View{ID: s.nextID("V"), Team: team.ID, User: tr.user, Trigger: req.TriggerID,
@@ -582,11 +604,11 @@ func (s *Server) viewsOpen(w http.ResponseWriter, team Team, raw []byte) {
 		view.Inputs = append(view.Inputs, in)
 	}
 	if len(view.Inputs) > 0 && view.Submit == "" {
-		reply(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+		answer(w, map[string]any{"ok": false, "error": "invalid_arguments"})
 		return
 	}
 	s.views = append(s.views, view)
-	reply(w, map[string]any{"ok": true, "view": map[string]any{"id": view.ID, "type": "modal", "callback_id": v.CallbackID}})
+	answer(w, map[string]any{"ok": true, "view": map[string]any{"id": view.ID, "type": "modal", "callback_id": v.CallbackID}})
 }
 
 // upload takes a file's bytes (the URL files.getUploadURLExternal gave).
@@ -607,6 +629,46 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 	up.Data = data
 	s.touch()
 	_, _ = fmt.Fprintf(w, "OK - %d", len(data))
+}
+
+// response takes an answer posted to a response URL: in the channel, or to its
+// user alone (response_type "ephemeral").
+func (s *Server) response(w http.ResponseWriter, r *http.Request) {
+	var msg struct {
+		Text         string          `json:"text"`
+		Blocks       json.RawMessage `json:"blocks"`
+		ResponseType string          `json:"response_type"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&msg); err != nil {
+		http.Error(w, "bad json", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	to, ok := s.replies[r.PathValue("id")]
+	if !ok {
+		http.Error(w, "unknown response url", http.StatusNotFound)
+		return
+	}
+	m := &Message{Team: to.team, Channel: to.channel, TS: s.ts(), Text: msg.Text, Blocks: msg.Blocks, ViaResponseURL: true}
+	if msg.ResponseType == "ephemeral" {
+		m.Ephemeral, m.User = true, to.user
+	}
+	if m.Blocks == nil {
+		m.Blocks = json.RawMessage("[]")
+	}
+	s.msgs = append(s.msgs, m)
+	s.touch()
+	answer(w, map[string]any{"ok": true})
+}
+
+// responseURL issues a response URL for an interaction.
+func (s *Server) responseURL(team, channel, user string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.nextID("r")
+	s.replies[id] = reply{team: team, channel: channel, user: user}
+	return s.URL + "/response/" + id
 }
 
 func (s *Server) ts() string {
@@ -635,7 +697,7 @@ func (s *Server) team(id string) Team {
 	return Team{}
 }
 
-func reply(w http.ResponseWriter, v any) {
+func answer(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(v)
 }
@@ -856,7 +918,7 @@ func (s *Server) Slash(team, channel, user, text string) Delivery {
 	return s.deliver(t, "slash_commands", map[string]any{
 		"command": "/engage", "text": text, "team_id": team, "channel_id": channel, "channel_name": name,
 		"user_id": user, "user_name": s.userName(user), "trigger_id": s.newTrigger(team, user),
-		"response_url": s.URL + "/response",
+		"response_url": s.responseURL(team, channel, user),
 	}, 0)
 }
 
@@ -917,11 +979,12 @@ func (s *Server) Press(user string, m Message, label string) Delivery {
 		}
 		return s.deliver(t, "interactive", map[string]any{
 			"type": "block_actions", "team": map[string]any{"id": t.ID}, "api_app_id": "A1",
-			"user":       map[string]any{"id": user, "username": s.userName(user), "name": s.userName(user), "team_id": t.ID},
-			"trigger_id": s.newTrigger(t.ID, user),
-			"channel":    map[string]any{"id": m.Channel},
-			"container":  map[string]any{"type": "message", "channel_id": m.Channel, "message_ts": m.TS, "is_ephemeral": m.Ephemeral},
-			"actions":    []any{action},
+			"user":         map[string]any{"id": user, "username": s.userName(user), "name": s.userName(user), "team_id": t.ID},
+			"trigger_id":   s.newTrigger(t.ID, user),
+			"response_url": s.responseURL(t.ID, m.Channel, user),
+			"channel":      map[string]any{"id": m.Channel},
+			"container":    map[string]any{"type": "message", "channel_id": m.Channel, "message_ts": m.TS, "is_ephemeral": m.Ephemeral},
+			"actions":      []any{action},
 		}, 0)
 	}
 	s.tb.Fatalf("slackfake: no button %q in %q (buttons: %v)", label, m.Text, Buttons(m.Blocks))
