@@ -378,6 +378,9 @@ var (
 // and are returned with their user IDs, so that /role <@U123> admin names the
 // member exactly.
 func readText(s string) (string, map[string]string) {
+	if !strings.ContainsAny(s, "<&") {
+		return strings.TrimSpace(s), nil
+	}
 	var mentions map[string]string
 	for _, m := range reMention.FindAllStringSubmatch(s, 32) {
 		if mentions == nil {
@@ -407,9 +410,11 @@ func readText(s string) (string, map[string]string) {
 		}
 		return m[2]
 	})
-	s = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s)
+	s = unescaper.Replace(s)
 	return strings.TrimSpace(s), mentions
 }
+
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 
 // stripBot removes the mentions of the app's bot user (or, when it is unknown, the
 // mention the text starts with) from a command typed after "@Engage".

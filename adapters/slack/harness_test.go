@@ -28,7 +28,7 @@ const secret = "8f742231b10e8888abcd99yyyzzz85a5"
 // harness is a real bot on a real bbolt file, its outbox sent through the Slack
 // adapter, the adapter talking to a fake Slack.
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	env  *botstest.Env
 	fake *slackfake.Server
 	ad   *slack.Adapter
@@ -40,7 +40,9 @@ type options struct {
 	workspaces bool // serve team2 too
 }
 
-func newHarness(t *testing.T, opt options) *harness {
+func newHarness(t *testing.T, opt options) *harness { return newHarnessTB(t, opt) }
+
+func newHarnessTB(t testing.TB, opt options) *harness {
 	t.Helper()
 	h := &harness{t: t, env: botstest.NewEnv(t, botstest.Options{NoSync: true})}
 	h.fake = slackfake.New(t, team1, team2)
@@ -92,14 +94,14 @@ func newHarness(t *testing.T, opt options) *harness {
 }
 
 // testLogger logs to the test output when -v is given with ENGAGE_TEST_LOG=1.
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	if os.Getenv("ENGAGE_TEST_LOG") == "" {
 		return nil
 	}
 	return slog.New(slog.NewTextHandler(tWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
-type tWriter struct{ t *testing.T }
+type tWriter struct{ t testing.TB }
 
 func (w tWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))

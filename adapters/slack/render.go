@@ -45,9 +45,9 @@ type formMetadata struct {
 // escape makes text safe for mrkdwn and the text field: Slack reads &, < and > as
 // markup (mentions, links, @channel), so people's text could otherwise ping a whole
 // channel or hide a link.
-func escape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
-}
+func escape(s string) string { return escaper.Replace(s) }
+
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // clipRunes cuts s to at most n characters, marking the cut with "…".
 func clipRunes(s string, n int) string {

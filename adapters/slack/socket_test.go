@@ -176,3 +176,18 @@ func TestSocket_AnswerThroughResponseURL(t *testing.T) {
 		t.Fatalf("got %+v, want the help posted through the response url", m)
 	}
 }
+
+// The time from a slash command to its answer in the channel, through Socket
+// Mode, the bot on bbolt and chat.postMessage (Slack's pace left out: at 300 posts
+// a minute the workspace's budget would be what is measured).
+func BenchmarkSocket_CommandToAnswer(b *testing.B) {
+	h := newHarnessTB(b, options{})
+	h.fake.Slash("T1", "C1", "U1", "community create Bench lang en")
+	h.fake.WaitText("C1", "Bench")
+	for b.Loop() {
+		h.ad.ResetLimits()
+		before := len(h.fake.Messages("C1"))
+		h.fake.Slash("T1", "C1", "U1", "projects")
+		h.fake.Wait("the answer", func() bool { return len(h.fake.Messages("C1")) > before })
+	}
+}
