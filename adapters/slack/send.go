@@ -118,6 +118,10 @@ func (a *Adapter) Send(ctx context.Context, m bots.Message) (string, error) {
 	return qualify(w, channel) + "/" + ts, nil
 }
 
+// Lanes is how many chats the outbox may send to at once: Send is safe for
+// concurrent use, and each channel keeps its own pace.
+func (a *Adapter) Lanes() int { return a.cfg.Workers }
+
 // update replaces the message id ("CHANNEL/TS") with opts.
 func (a *Adapter) update(ctx context.Context, id string, opts []slackapi.MsgOption) (string, error) {
 	i := strings.LastIndexByte(id, '/')

@@ -47,4 +47,16 @@ func TestWorkspaces_OneCommunityTwoWorkspaces(t *testing.T) {
 	if got := h.snapshot().Projects[0].Followers; got != 2 {
 		t.Fatalf("got %d followers, want 2", got)
 	}
+	// A form asked in the second workspace comes back to its channel there.
+	h.fake.Slash("T2", "C9", "U9", "project new Shed")
+	h.fake.WaitText("C9", "New project P2")
+	h.fake.Slash("T2", "C9", "U9", "news P2")
+	v := h.fake.WaitView(1)
+	if v.Team != "T2" {
+		t.Fatalf("got the modal opened in %s, want T2", v.Team)
+	}
+	h.fake.Submit(v, map[string]string{"text": "Roof is on"})
+	for _, ch := range []string{"C1", "C9"} {
+		h.fake.WaitText(ch, "Roof is on")
+	}
 }
