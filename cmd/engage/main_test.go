@@ -198,11 +198,11 @@ func TestConsole_Lines(t *testing.T) {
 		t.Fatalf("exit %d stderr %q", code, stderr)
 	}
 	for _, want := range []string{
-		"you is its admin",        // a first line without a name is "you"
+		"you is its admin",         // a first line without a name is "you"
 		"[dm bob] 🔔 You follow P1", // "/follow P1" came from bob, the last named
 		"[dm bob] ➡️ P1 Garden has a new next step: Dig, by Thursday 3 December 2026.",
-		"[dm bob] bob — language",  // bob> /me privately
-		"[dm bob] Projects:",       // and the next unnamed line stays private
+		"[dm bob] bob — language", // bob> /me privately
+		"[dm bob] Projects:",      // and the next unnamed line stays private
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
