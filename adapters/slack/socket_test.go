@@ -191,3 +191,13 @@ func BenchmarkSocket_CommandToAnswer(b *testing.B) {
 		h.fake.Wait("the answer", func() bool { return len(h.fake.Messages("C1")) > before })
 	}
 }
+
+// Ensure the adapter reconnects when Slack asks it to (a connection refresh), and
+// deliveries go on through the new connection.
+func TestSocket_Reconnect(t *testing.T) {
+	h := newHarness(t, options{})
+	n := h.fake.Disconnect(team1.AppToken)
+	h.fake.WaitReconnected(team1.AppToken, n)
+	h.fake.Slash("T1", "C1", "U1", "community create After Refresh lang en")
+	h.fake.WaitText("C1", "After Refresh")
+}

@@ -111,6 +111,7 @@ type Server struct {
 	triggers map[string]trigger
 	replies  map[string]reply           // response URL ID → where it answers
 	closedTo map[string]bool            // private channels the app was not invited to
+	conns    map[string]int             // app token → connections made
 	acks     map[string]json.RawMessage // envelope ID → ack payload ("null" for none)
 	socks    map[string]*sock           // app token → its connection
 	fails    map[string][]failure
@@ -152,7 +153,7 @@ func New(tb testing.TB, teams ...Team) *Server {
 	tb.Helper()
 	s := &Server{
 		tb: tb, teams: teams, users: map[string]User{}, uploads: map[string]*File{},
-		triggers: map[string]trigger{}, replies: map[string]reply{}, closedTo: map[string]bool{}, acks: map[string]json.RawMessage{}, socks: map[string]*sock{},
+		triggers: map[string]trigger{}, replies: map[string]reply{}, closedTo: map[string]bool{}, conns: map[string]int{}, acks: map[string]json.RawMessage{}, socks: map[string]*sock{},
 		fails: map[string][]failure{}, changed: make(chan struct{}), closed: make(chan struct{}),
 	}
 	mux := http.NewServeMux()
@@ -714,6 +715,7 @@ func (s *Server) link(w http.ResponseWriter, r *http.Request) {
 	sk := &sock{push: make(chan []byte, 64)}
 	s.mu.Lock()
 	s.socks[app] = sk
+	s.conns[app]++
 	s.touch()
 	s.mu.Unlock()
 	defer func() {
@@ -769,6 +771,29 @@ func (s *Server) link(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// Disconnect asks the app token's connection to go away, as Slack does before it
+// refreshes a connection; it returns the number of connections made so far, for
+// WaitReconnected.
+func (s *Server) Disconnect(appToken string) int {
+	s.tb.Helper()
+	s.WaitConnected(appToken)
+	s.mu.Lock()
+	sk, n := s.socks[appToken], s.conns[appToken]
+	s.mu.Unlock()
+	sk.push <- []byte(`{"type":"disconnect","reason":"refresh_requested","debug_info":{"host":"fake"}}`)
+	return n
+}
+
+// WaitReconnected waits until the app token has made more than n connections.
+func (s *Server) WaitReconnected(appToken string, n int) {
+	s.tb.Helper()
+	s.Wait("a new connection of "+appToken, func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.conns[appToken] > n && s.socks[appToken] != nil
+	})
 }
 
 // WaitConnected waits until the app token has a Socket Mode connection.
