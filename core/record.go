@@ -31,6 +31,9 @@ const (
 	bucketCode      = "code"      // one-time code → Code
 	bucketButton    = "button"    // button token → command
 	bucketDialog    = "dialog"    // person ID → Dialog
+	bucketCampaign  = "campaign"  // community ID/number → Campaign
+	bucketPledge    = "pledge"    // community ID/campaign number/person ID → Pledge
+	bucketLedger    = "ledger"    // community ID/campaign number/sequence → LedgerLine
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -40,6 +43,7 @@ var Buckets = []string{
 	bucketProject, bucketNews, bucketContact, bucketSearch, bucketEvent, bucketOutbox,
 	bucketCoalesce, bucketMsgRef, bucketJob, bucketJobID, bucketCode, bucketButton,
 	bucketDialog,
+	bucketCampaign, bucketPledge, bucketLedger,
 }
 
 // pad renders n zero-padded to 12 digits for keys.
