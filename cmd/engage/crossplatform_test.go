@@ -167,3 +167,32 @@ func TestCrossPlatform_SlackAndConsole(t *testing.T) {
 	}
 
 }
+
+// Ensure pledges made on Slack (through its modal) and on the console count in one
+// campaign total, and the campaign's card is updated in place on both platforms.
+func TestCrossPlatform_PledgesOneTotal(t *testing.T) {
+	cp := newCrossPlatform(t)
+	cp.link()
+	until := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
+	cp.say("alice: /campaign new donation Community oven goal 500 EUR until " + until)
+	cp.expect(`\[group\] 💶 C1 Community oven`)
+	card := cp.fake.WaitText("C1", "C1 Community oven")
+	cp.fake.Press("U2", card, "Another amount")
+	cp.fake.Submit(cp.fake.WaitView(1), map[string]string{"amount": "40"})
+	cp.fake.WaitMessage("bob's receipt", func(m slackfake.Message) bool { return m.Ephemeral && m.User == "U2" })
+	cp.say("carol: /pledge C1 60")
+	cp.expect(`\[dm carol\] Thank you! You pledged to C1`)
+	// Both cards end up showing the one total.
+	cp.expect(`\[group\] \(edit\) 💶 C1 Community oven[^\n]*\n[^\n]*€100\.00 of €500\.00 · 2 backers`)
+	cp.fake.Wait("the Slack card updated to the one total", func() bool {
+		for _, m := range cp.fake.Messages("C1") {
+			if m.TS == card.TS && m.Edits > 0 && strings.Contains(m.Text, "2 backers") {
+				return true
+			}
+		}
+		return false
+	})
+	if c := cp.snapshot().Campaigns[0]; c.Pledged != 10000 || c.Backers != 2 {
+		t.Fatalf("got campaign %+v, want 100.00 EUR from two backers", c)
+	}
+}

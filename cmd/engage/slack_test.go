@@ -300,3 +300,31 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// Ensure a pledge through Slack's modal works under `engage run`, and the
+// campaign's card is then updated in place with chat.update.
+func TestRun_SlackPledge(t *testing.T) {
+	f := slackFake(t, e2eTeam)
+	s := startService(t, socketEnv(f))
+	f.WaitConnected(e2eTeam.AppToken)
+	f.Slash("T1", "C1", "U1", "community create Garden Club")
+	f.WaitText("C1", "Garden Club")
+	f.Slash("T1", "C1", "U1", "campaign new donation Community oven goal 500 EUR until "+time.Now().AddDate(0, 2, 0).Format("2006-01-02"))
+	card := f.WaitText("C1", "C1 Community oven")
+	f.Press("U2", card, "Another amount")
+	v := f.WaitView(1)
+	f.Submit(v, map[string]string{"amount": "25,50"})
+	f.WaitMessage("bob's receipt", func(m slackfake.Message) bool { return m.Ephemeral && m.User == "U2" && strings.Contains(m.Text, "25.50") })
+	f.Wait("the card updated in place", func() bool {
+		for _, m := range f.Messages("C1") {
+			if m.TS == card.TS && m.Edits > 0 && strings.Contains(m.Text, "1 backer") {
+				return true
+			}
+		}
+		return false
+	})
+	snap := s.export()
+	if c := snap.Communities[0].Campaigns[0]; c.Pledged != 2550 || c.Backers != 1 {
+		t.Fatalf("got campaign %+v, want 25.50 EUR from one backer", c)
+	}
+}
