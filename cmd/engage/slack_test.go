@@ -314,7 +314,9 @@ func TestRun_SlackPledge(t *testing.T) {
 	f.Press("U2", card, "Another amount")
 	v := f.WaitView(1)
 	f.Submit(v, map[string]string{"amount": "25,50"})
-	f.WaitMessage("bob's receipt", func(m slackfake.Message) bool { return m.Ephemeral && m.User == "U2" && strings.Contains(m.Text, "25.50") })
+	f.WaitMessage("bob's receipt", func(m slackfake.Message) bool {
+		return m.Ephemeral && m.User == "U2" && strings.Contains(m.Text, "25.50")
+	})
 	f.Wait("the card updated in place", func() bool {
 		for _, m := range f.Messages("C1") {
 			if m.TS == card.TS && m.Edits > 0 && strings.Contains(m.Text, "1 backer") {
