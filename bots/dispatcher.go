@@ -17,6 +17,10 @@ import (
 // retry-after); nothing leaves the outbox unsent except a message the platform
 // refuses for good, which is logged. A crash between a send and its removal sends
 // that one message again on restart: delivery is at least once.
+//
+// Several instances sharing one store (pgstore) each run a dispatcher: each batch
+// is claimed for Lease before it is sent, so every message is sent by one instance.
+// Order is kept within a batch; two instances' batches may interleave in a chat.
 type Dispatcher struct {
 	engine  *core.Engine
 	senders map[string]Sender
@@ -33,6 +37,10 @@ type Dispatcher struct {
 	Batch int
 	// MaxAttempts drops a message that failed this many times (default 12).
 	MaxAttempts int
+	// Lease is how long a batch taken from a store shared by several instances is
+	// reserved to this dispatcher (default 2 min): another instance's dispatcher
+	// skips it meanwhile, and takes it over after, if this instance died.
+	Lease time.Duration
 }
 
 // DispatchMetrics is what the dispatcher reports.
@@ -46,7 +54,7 @@ func NewDispatcher(engine *core.Engine, senders map[string]Sender, log *slog.Log
 		log = slog.New(slog.DiscardHandler)
 	}
 	d := &Dispatcher{engine: engine, senders: senders, log: log, metrics: m, wakes: map[string]chan struct{}{},
-		Poll: 5 * time.Second, Batch: 50, MaxAttempts: 12}
+		Poll: 5 * time.Second, Batch: 50, MaxAttempts: 12, Lease: 2 * time.Minute}
 	for p := range senders {
 		d.wakes[p] = make(chan struct{}, 1)
 	}
@@ -117,22 +125,34 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 }
 
 // sendDue sends one batch of platform's due messages and returns how many it tried.
+// On a store shared by several instances the batch is claimed first, so that each
+// message is sent by one instance; what this one could not try is released.
 func (d *Dispatcher) sendDue(ctx context.Context, platform string) (int, error) {
-	var items []*core.OutboxItem
-	err := d.engine.View(ctx, func(tx *core.Tx) error {
-		var err error
-		items, err = tx.Outbox(platform, tx.Now(), d.Batch)
-		return err
-	})
+	items, err := d.engine.ClaimOutbox(ctx, platform, d.Batch, d.Lease)
 	if err != nil {
 		return 0, err
 	}
-	for _, it := range items {
+	for i, it := range items {
+		if err := ctx.Err(); err != nil {
+			d.release(ctx, items[i:])
+			return 0, err
+		}
 		if err := d.send(ctx, platform, it); err != nil {
+			d.release(ctx, items[i+1:])
 			return 0, err
 		}
 	}
 	return len(items), nil
+}
+
+// release gives back claimed messages this dispatcher will not send now, even as
+// ctx ends (shutting down).
+func (d *Dispatcher) release(ctx context.Context, items []*core.OutboxItem) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := d.engine.ReleaseOutbox(ctx, items); err != nil {
+		d.log.Warn("release outbox messages", "n", len(items), "err", err)
+	}
 }
 
 // send delivers one item and records the outcome.
