@@ -330,3 +330,38 @@ func TestRun_SlackPledge(t *testing.T) {
 		t.Fatalf("got campaign %+v, want 25.50 EUR from one backer", c)
 	}
 }
+
+// Ensure the facilitator's check-in works under `engage run`: the nudge comes by
+// direct message with its buttons, a press opens the date poll form as a modal, and
+// a referent answers the questions in free text by direct message.
+func TestRun_SlackCheckin(t *testing.T) {
+	f := slackFake(t, e2eTeam)
+	s := startService(t, socketEnv(f))
+	f.WaitConnected(e2eTeam.AppToken)
+	f.Slash("T1", "C1", "U1", "community create Garden Club")
+	f.WaitText("C1", "Garden Club")
+	f.Slash("T1", "C1", "U1", "project new Garden")
+	f.Press("U2", f.WaitText("C1", "New project P1"), "Like") // bob is a member from then on
+	f.WaitText("C1", "Bob likes P1")
+	f.Slash("T1", "C1", "U1", "role <@U2|bob> facilitator")
+	f.WaitText("C1", "facilitator")
+	f.Slash("T1", "C1", "U2", "slot monday 09:00")
+	f.WaitText("", "facilitation hour is every Monday")
+	f.Slash("T1", "C1", "U2", "checkin now")
+	nudge := f.WaitMessage("bob's nudge", func(m slackfake.Message) bool {
+		return m.Channel == slackfake.DM("U2") && strings.Contains(m.Text, "Check-in for Garden Club")
+	})
+	f.Press("U2", nudge, "Open a date poll")
+	f.Submit(f.WaitView(1), map[string]string{"slots": ""})
+	f.WaitText(slackfake.DM("U2"), "The date poll will offer")
+	f.WaitMessage("alice's question", func(m slackfake.Message) bool {
+		return m.Channel == slackfake.DM("U1") && strings.Contains(m.Text, "what is the next step?")
+	})
+	until := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
+	f.Direct("T1", "U1", "we build the shed by "+until+", it's posted", "EvAnswer", 0)
+	f.WaitText(slackfake.DM("U1"), "Noted as posted")
+	snap := s.export()
+	if ns := snap.Communities[0].Projects[0].NextStep; ns == nil || !strings.Contains(ns.Text, "shed") || !ns.Shared {
+		t.Fatalf("got next step %+v, want the shed, shared", ns)
+	}
+}
