@@ -42,6 +42,12 @@ const (
 	bucketPrompt    = "prompt"    // community ID/sequence → Prompt (check-in questions asked)
 	bucketMeeting   = "meeting"   // community ID/number → Meeting
 	bucketFigures   = "figures"   // community ID/unix time → Figures (weekly impact record)
+	// Polls and ballots (core/poll.go, core/ballot.go).
+	bucketPoll         = "poll"       // community ID/number → Poll (with its running tally)
+	bucketPollResult   = "pollresult" // community ID/number → tally.Result, once closed
+	bucketBallot       = "ballot"     // community ID/poll number/person ID → public ballot
+	bucketVoter        = "voter"      // community ID/poll number/person ID → "1" (secret poll)
+	bucketSecretBallot = "sballot"    // community ID/poll number/token → secret ballot
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -54,6 +60,7 @@ var Buckets = []string{
 	bucketCampaign, bucketPledge, bucketLedger,
 	bucketLLMUse, bucketQuestion, bucketFAQ,
 	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
+	bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot,
 }
 
 // pad renders n zero-padded to 12 digits for keys.
