@@ -36,7 +36,13 @@ func TestCheckin_WeeklyNudge(t *testing.T) {
 		t.Fatalf("got modal %+v, want the date poll form for bob", v)
 	}
 	h.fake.Submit(v, map[string]string{"slots": ""})
-	h.fake.WaitText(slackfake.DM("U2"), "The date poll will offer")
+	// The date poll opens in the community's channel, a row of yes / if need be /
+	// no per slot.
+	poll := h.fake.WaitText("C1", "When shall we hold the next general meeting?")
+	if got := len(slackfake.Buttons(poll.Blocks)); got != 9 {
+		t.Fatalf("got %d buttons on the date poll, want 3 slots × 3 answers", got)
+	}
+	h.fake.WaitText(slackfake.DM("U2"), "Date poll V1 is open")
 
 	// The referent was asked the three questions by direct message.
 	h.fake.WaitMessage("alice's check-in question", func(m slackfake.Message) bool {

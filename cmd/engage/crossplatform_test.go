@@ -196,3 +196,31 @@ func TestCrossPlatform_PledgesOneTotal(t *testing.T) {
 		t.Fatalf("got campaign %+v, want 100.00 EUR from two backers", c)
 	}
 }
+
+// Ensure ballots cast on Slack (a button) and on the console (a button there) count
+// in one tally, and the poll message is updated in place on both platforms.
+func TestCrossPlatform_BallotsOneTally(t *testing.T) {
+	cp := newCrossPlatform(t)
+	cp.link()
+	cp.say("alice: /poll new single Where do we meet? | Nashville | Knoxville")
+	cp.expect(`\[group\] 🗳 V1 · Where do we meet\?`)
+	poll := cp.fake.WaitText("C1", "V1 · Where do we meet?")
+	cp.fake.Press("U2", poll, "Knoxville")
+	cp.fake.WaitMessage("bob's receipt", func(m slackfake.Message) bool { return m.Ephemeral && m.User == "U2" })
+	cp.say("carol [2]") // Knoxville, on the console's poll message
+	cp.expect(`\[dm carol\] 🗳 Your ballot in V1 is counted: Knoxville`)
+	cp.expect(`\[group\] \(edit\) 🗳 V1 · Where do we meet\?(?s:.*?)2\. Knoxville — 2 \(100%\)(?s:.*?)2 ballots`)
+	cp.fake.Wait("the Slack poll message updated to the one tally", func() bool {
+		for _, m := range cp.fake.Messages("C1") {
+			if m.TS == poll.TS && m.Edits > 0 && strings.Contains(m.Text, "Knoxville — 2 (100%)") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, p := range cp.snapshot().Polls {
+		if p.ID == "V1" && p.Ballots != 2 {
+			t.Fatalf("got %d ballots, want 2", p.Ballots)
+		}
+	}
+}

@@ -353,7 +353,7 @@ func TestRun_SlackCheckin(t *testing.T) {
 	})
 	f.Press("U2", nudge, "Open a date poll")
 	f.Submit(f.WaitView(1), map[string]string{"slots": ""})
-	f.WaitText(slackfake.DM("U2"), "The date poll will offer")
+	f.WaitText("C1", "When shall we hold the next general meeting?")
 	f.WaitMessage("alice's question", func(m slackfake.Message) bool {
 		return m.Channel == slackfake.DM("U1") && strings.Contains(m.Text, "what is the next step?")
 	})
@@ -363,5 +363,49 @@ func TestRun_SlackCheckin(t *testing.T) {
 	snap := s.export()
 	if ns := snap.Communities[0].Projects[0].NextStep; ns == nil || !strings.Contains(ns.Text, "shed") || !ns.Shared {
 		t.Fatalf("got next step %+v, want the shed, shared", ns)
+	}
+}
+
+// Ensure a poll works under `engage run`: ballots from buttons and from a modal,
+// the poll message updated in place with chat.update, a retried event counted once.
+func TestRun_SlackPoll(t *testing.T) {
+	f := slackFake(t, e2eTeam)
+	s := startService(t, socketEnv(f))
+	f.WaitConnected(e2eTeam.AppToken)
+	f.Slash("T1", "C1", "U1", "community create Garden Club")
+	f.WaitText("C1", "Garden Club")
+	f.Slash("T1", "C1", "U1", "poll new single Where do we meet? | Nashville | Knoxville")
+	single := f.WaitText("C1", "V1 · Where do we meet?")
+	f.Press("U1", single, "Nashville")
+	f.Press("U2", single, "Nashville")
+	f.Mention("T1", "C1", "U3", "vote V1 Knoxville", "EvVote", 0)
+	f.Mention("T1", "C1", "U3", "vote V1 Knoxville", "EvVote", 1)
+	f.Slash("T1", "C1", "U1", "poll new score Best bed? | Roses | Tomatoes")
+	score := f.WaitText("C1", "V2 · Best bed?")
+	f.Press("U2", score, "Vote")
+	f.Submit(f.WaitView(1), map[string]string{"o1": "2", "o2": "5"})
+	for _, w := range []struct {
+		m    slackfake.Message
+		text string
+	}{{single, "3 ballots"}, {score, "1 ballot"}} {
+		f.Wait("the tally of "+w.text, func() bool {
+			for _, m := range f.Messages("C1") {
+				if m.TS == w.m.TS && m.Edits > 0 && strings.Contains(m.Text, w.text) {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	if n := len(f.Calls("chat.update")); n == 0 {
+		t.Fatal("no chat.update")
+	}
+	snap := s.export()
+	got := map[string]int{}
+	for _, p := range snap.Communities[0].Polls {
+		got[p.ID] = p.Ballots
+	}
+	if got["V1"] != 3 || got["V2"] != 1 {
+		t.Fatalf("got ballots %v, want V1 3 and V2 1", got)
 	}
 }
