@@ -113,7 +113,10 @@ func decodeEvent(raw []byte) (inbound, error) {
 		if in.botUser != "" && strings.Contains(e.Text, "<@"+in.botUser+">") {
 			ev.Text = asCommand(stripBot(text, in.botUser)) // "@Engage projects" in a DM
 		} else {
-			ev.Text = text // free text: the answer to a question asked by direct message
+			// Free text: the answer to a question asked by direct message, or a
+			// command without its slash ("projects"), which Slack would not let start
+			// a message.
+			ev.Text, ev.Bare = text, true
 		}
 		ev.Direct = true
 	default:
