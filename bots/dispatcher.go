@@ -1,8 +1,10 @@
 package bots
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -33,6 +35,18 @@ type Dispatcher struct {
 	Batch int
 	// MaxAttempts drops a message that failed this many times (default 12).
 	MaxAttempts int
+	// Notify, when set, tells a person in their community chat that a direct
+	// message waits for them to open a conversation with the bot (see
+	// NoDirectError); without it the message waits all the same.
+	Notify *Bot
+}
+
+// ParallelSender is a Sender that may be called concurrently for different chats.
+// The dispatcher then sends each chat's messages in order, one chat's after the
+// other, and up to Lanes chats at the same time.
+type ParallelSender interface {
+	Sender
+	Lanes() int
 }
 
 // DispatchMetrics is what the dispatcher reports.
@@ -127,21 +141,72 @@ func (d *Dispatcher) sendDue(ctx context.Context, platform string) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	for _, it := range items {
-		if err := d.send(ctx, platform, it); err != nil {
-			return 0, err
-		}
+	lanes := 1
+	if ps, ok := d.senders[platform].(ParallelSender); ok {
+		lanes = ps.Lanes()
 	}
-	return len(items), nil
+	if lanes <= 1 {
+		for _, it := range items {
+			if _, err := d.send(ctx, platform, it); err != nil {
+				return 0, err
+			}
+		}
+		return len(items), nil
+	}
+	return len(items), d.sendLanes(ctx, platform, items, lanes)
 }
 
-// send delivers one item and records the outcome.
-func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxItem) error {
+// sendLanes sends items grouped by chat: each chat's in order, stopping at the
+// first one put off, and up to lanes chats at once.
+func (d *Dispatcher) sendLanes(ctx context.Context, platform string, items []*core.OutboxItem, lanes int) error {
+	var chats [][]*core.OutboxItem
+	index := map[string]int{}
+	for _, it := range items {
+		var m Message
+		_ = json.Unmarshal(it.Payload, &m) // undecodable items get a lane of their own ("")
+		k := m.chatKey()
+		i, ok := index[k]
+		if !ok || k == "" {
+			i = len(chats)
+			index[k] = i
+			chats = append(chats, nil)
+		}
+		chats[i] = append(chats[i], it)
+	}
+	sem := make(chan struct{}, lanes)
+	var wg sync.WaitGroup
+	var mu sync.Mutex // guards first
+	var first error
+	for _, chat := range chats {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			for _, it := range chat {
+				sent, err := d.send(ctx, platform, it)
+				if err != nil {
+					mu.Lock()
+					first = cmp.Or(first, err)
+					mu.Unlock()
+					return
+				}
+				if !sent {
+					return // put off: the chat's later messages wait for it
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// send delivers one item and records the outcome; sent is false when the item
+// stays in the outbox for later.
+func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxItem) (sent bool, err error) {
 	var m Message
 	if err := json.Unmarshal(it.Payload, &m); err != nil {
 		d.log.Error("undecodable outbox item dropped", "seq", it.Seq, "err", err)
 		_, err := d.engine.Update(ctx, func(tx *core.Tx) error { return tx.OutboxSent(it.Seq) })
-		return err
+		return true, err
 	}
 	if m.Ref != "" && m.Edit {
 		err := d.engine.View(ctx, func(tx *core.Tx) error {
@@ -150,7 +215,7 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 			return err
 		})
 		if err != nil {
-			return err
+			return false, err
 		}
 	}
 	sender := d.senders[platform]
@@ -159,9 +224,18 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 		d.metrics.Sent(platform, sendErr)
 	}
 	if sendErr != nil && ctx.Err() != nil {
-		return ctx.Err() // shutting down: the item stays for the next start
+		return false, ctx.Err() // shutting down: the item stays for the next start
 	}
-	_, err := d.engine.Update(ctx, func(tx *core.Tx) error {
+	var noDirect *NoDirectError
+	_, err = d.engine.Update(ctx, func(tx *core.Tx) error {
+		if sendErr != nil && errors.As(sendErr, &noDirect) && m.UserID != "" && tx.Now().Sub(it.Created) < HoldFor {
+			first, err := tx.HoldOutbox(it.Seq, core.HoldKey(m.Platform, m.UserID), tx.Now().Add(HoldFor))
+			if err != nil || !first || d.Notify == nil {
+				return err
+			}
+			d.log.Info("direct message held until the person writes to the bot", "platform", platform, "seq", it.Seq)
+			return d.Notify.noDirect(tx, m, noDirect.StartURL)
+		}
 		if sendErr == nil {
 			if m.Ref != "" && msgID != "" {
 				if err := tx.SetMessageRef(m.Platform, m.chatKey(), m.Ref, msgID); err != nil {
@@ -171,7 +245,7 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 			return tx.OutboxSent(it.Seq)
 		}
 		code := core.ErrorCode(sendErr)
-		permanent := code == core.CodeInvalid || code == core.CodeForbidden || code == core.CodeNotFound
+		permanent := code == core.CodeInvalid || code == core.CodeForbidden || code == core.CodeNotFound || noDirect != nil
 		if permanent || it.Attempts+1 >= d.MaxAttempts {
 			d.log.Warn("message dropped", "platform", platform, "seq", it.Seq, "attempts", it.Attempts+1, "err", sendErr)
 			return tx.OutboxSent(it.Seq)
@@ -183,7 +257,7 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 		d.log.Warn("send failed, will retry", "platform", platform, "seq", it.Seq, "in", wait, "err", sendErr)
 		return tx.OutboxRetry(it.Seq, tx.Now().Add(wait), fmt.Sprint(code))
 	})
-	return err
+	return sendErr == nil, err
 }
 
 // backoff is the wait after the n-th failed attempt: 1 s doubling up to 10 min.

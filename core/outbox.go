@@ -18,6 +18,9 @@ type OutboxItem struct {
 	Attempts  int       `json:"attempts,omitempty"`
 	LastError string    `json:"last_error,omitempty"`
 	Created   time.Time `json:"created"`
+	// Hold is set while the message waits for its addressee to open a direct
+	// conversation (see HoldOutbox).
+	Hold string `json:"hold,omitempty"`
 }
 
 // Enqueue writes a message to the outbox for platform. When coalesce is not empty
@@ -111,6 +114,11 @@ func (tx *Tx) OutboxSent(seq uint64) error {
 	}
 	if it.Coalesce != "" {
 		if err := tx.kv.Delete(bucketCoalesce, it.Coalesce); err != nil {
+			return err
+		}
+	}
+	if it.Hold != "" {
+		if err := tx.kv.Delete(bucketHeld, key(it.Hold, pad(seq))); err != nil {
 			return err
 		}
 	}

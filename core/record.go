@@ -31,6 +31,7 @@ const (
 	bucketCode      = "code"      // one-time code → Code
 	bucketButton    = "button"    // button token → command
 	bucketDialog    = "dialog"    // person ID → Dialog
+	bucketHeld      = "held"      // hold (platform/user ID)/outbox sequence → "" (direct messages waiting)
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -39,7 +40,7 @@ var Buckets = []string{
 	bucketSeq, bucketCommunity, bucketChat, bucketPerson, bucketIdent, bucketMember,
 	bucketProject, bucketNews, bucketContact, bucketSearch, bucketEvent, bucketOutbox,
 	bucketCoalesce, bucketMsgRef, bucketJob, bucketJobID, bucketCode, bucketButton,
-	bucketDialog,
+	bucketDialog, bucketHeld,
 }
 
 // pad renders n zero-padded to 12 digits for keys.
