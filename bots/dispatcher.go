@@ -132,6 +132,13 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 
 // sendDue sends one batch of platform's due messages and returns how many it tried.
 func (d *Dispatcher) sendDue(ctx context.Context, platform string) (int, error) {
+	lanes := 1
+	if ps, ok := d.senders[platform].(ParallelSender); ok {
+		lanes = ps.Lanes()
+	}
+	if lanes > 1 {
+		return d.sendLanes(ctx, platform, lanes)
+	}
 	var items []*core.OutboxItem
 	err := d.engine.View(ctx, func(tx *core.Tx) error {
 		var err error
@@ -141,37 +148,59 @@ func (d *Dispatcher) sendDue(ctx context.Context, platform string) (int, error) 
 	if err != nil {
 		return 0, err
 	}
-	lanes := 1
-	if ps, ok := d.senders[platform].(ParallelSender); ok {
-		lanes = ps.Lanes()
-	}
-	if lanes <= 1 {
-		for _, it := range items {
-			if _, err := d.send(ctx, platform, it); err != nil {
-				return 0, err
-			}
+	for _, it := range items {
+		if _, err := d.send(ctx, platform, it); err != nil {
+			return 0, err
 		}
-		return len(items), nil
 	}
-	return len(items), d.sendLanes(ctx, platform, items, lanes)
+	return len(items), nil
 }
 
-// sendLanes sends items grouped by chat: each chat's in order, stopping at the
-// first one put off, and up to lanes chats at once.
-func (d *Dispatcher) sendLanes(ctx context.Context, platform string, items []*core.OutboxItem, lanes int) error {
+// maxScan bounds the outbox items sendLanes looks at in one pass.
+const maxScan = 10000
+
+// sendLanes sends one batch of platform's due messages grouped by chat: each
+// chat's in order, up to lanes chats at once. A chat's message waits for every
+// earlier one of the same chat, even one put off until later (a retry), so that a
+// chat never sees its messages out of order.
+func (d *Dispatcher) sendLanes(ctx context.Context, platform string, lanes int) (int, error) {
 	var chats [][]*core.OutboxItem
-	index := map[string]int{}
-	for _, it := range items {
-		var m Message
-		_ = json.Unmarshal(it.Payload, &m) // undecodable items get a lane of their own ("")
-		k := m.chatKey()
-		i, ok := index[k]
-		if !ok || k == "" {
-			i = len(chats)
-			index[k] = i
-			chats = append(chats, nil)
+	n := 0
+	err := d.engine.View(ctx, func(tx *core.Tx) error {
+		all, err := tx.Outbox(platform, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), maxScan)
+		if err != nil {
+			return err
 		}
-		chats[i] = append(chats[i], it)
+		index := map[string]int{}
+		later := map[string]bool{} // chats with a message put off
+		for _, it := range all {
+			var m Message
+			_ = json.Unmarshal(it.Payload, &m) // an undecodable item has a lane of its own ("")
+			k := m.chatKey()
+			if later[k] && k != "" {
+				continue
+			}
+			if it.NotBefore.After(tx.Now()) {
+				// A held direct message does not hold back the next ones: they are
+				// tried, and held too, and all go out together when released.
+				later[k] = it.Hold == ""
+				continue
+			}
+			i, ok := index[k]
+			if !ok || k == "" {
+				i = len(chats)
+				index[k] = i
+				chats = append(chats, nil)
+			}
+			chats[i] = append(chats[i], it)
+			if n++; n >= d.Batch {
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	sem := make(chan struct{}, lanes)
 	var wg sync.WaitGroup
@@ -196,7 +225,10 @@ func (d *Dispatcher) sendLanes(ctx context.Context, platform string, items []*co
 		})
 	}
 	wg.Wait()
-	return first
+	if first != nil {
+		return 0, first
+	}
+	return n, nil
 }
 
 // send delivers one item and records the outcome; sent is false when the item
