@@ -156,79 +156,128 @@ func (d *Dispatcher) sendDue(ctx context.Context, platform string) (int, error) 
 	return len(items), nil
 }
 
-// maxScan bounds the outbox items sendLanes looks at in one pass.
-const maxScan = 10000
+// Bounds of sendLanes.
+const (
+	maxScan    = 10000                 // outbox items looked at in one scan
+	laneBatch  = 20                    // messages one lane takes from one chat at a time
+	laneRescan = 50 * time.Millisecond // how often free lanes look for new messages
+)
 
-// sendLanes sends one batch of platform's due messages grouped by chat: each
-// chat's in order, up to lanes chats at once. A chat's message waits for every
-// earlier one of the same chat, even one put off until later (a retry), so that a
-// chat never sees its messages out of order.
+// sendLanes sends platform's due messages through up to lanes lanes, one chat a
+// lane: each chat's messages in order, different chats at once. A lane that ends
+// frees its place for the next chat with messages due, so that a chat that must
+// go slowly (a busy group) never holds the others back. A chat's message waits for
+// every earlier one of the same chat, even one put off until later (a retry), so
+// that a chat never sees its messages out of order. It returns how many messages
+// it tried, once none is left that can go now.
 func (d *Dispatcher) sendLanes(ctx context.Context, platform string, lanes int) (int, error) {
-	var chats [][]*core.OutboxItem
-	n := 0
+	type result struct {
+		chat string
+		n    int
+		err  error
+	}
+	results := make(chan result, lanes)
+	active := map[string]bool{} // chats with a lane running
+	total := 0
+	var first error
+	for {
+		if len(active) < lanes && first == nil && ctx.Err() == nil {
+			chats, err := d.dueByChat(ctx, platform, active, lanes-len(active))
+			if err != nil {
+				first = err
+			}
+			for _, c := range chats {
+				active[c.key] = true
+				go func() { // owned by this loop, which waits for every lane's result
+					n, err := d.sendChat(ctx, platform, c.items)
+					results <- result{chat: c.key, n: n, err: err}
+				}()
+			}
+		}
+		if len(active) == 0 {
+			return total, first
+		}
+		var rescan <-chan time.Time
+		var t *time.Timer
+		if len(active) < lanes {
+			t = time.NewTimer(laneRescan)
+			rescan = t.C
+		}
+		select {
+		case r := <-results:
+			delete(active, r.chat)
+			total += r.n
+			first = cmp.Or(first, r.err)
+		case <-rescan:
+		}
+		if t != nil {
+			t.Stop()
+		}
+	}
+}
+
+// laneChat is one chat's due messages, in order.
+type laneChat struct {
+	key   string
+	items []*core.OutboxItem
+}
+
+// dueByChat returns the due messages of up to max chats not in busy, in the order
+// their first message was written.
+func (d *Dispatcher) dueByChat(ctx context.Context, platform string, busy map[string]bool, max int) ([]laneChat, error) {
+	var chats []laneChat
 	err := d.engine.View(ctx, func(tx *core.Tx) error {
+		chats = nil
 		all, err := tx.Outbox(platform, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), maxScan)
 		if err != nil {
 			return err
 		}
 		index := map[string]int{}
-		later := map[string]bool{} // chats with a message put off
+		skip := map[string]bool{} // chats to leave for now
 		for _, it := range all {
 			var m Message
-			_ = json.Unmarshal(it.Payload, &m) // an undecodable item has a lane of its own ("")
-			k := m.chatKey()
-			if later[k] && k != "" {
+			k := "seq:" + fmt.Sprint(it.Seq) // an undecodable item is a chat of its own
+			if json.Unmarshal(it.Payload, &m) == nil {
+				k = m.chatKey()
+			}
+			if busy[k] || skip[k] {
 				continue
 			}
 			if it.NotBefore.After(tx.Now()) {
-				// A held direct message does not hold back the next ones: they are
-				// tried, and held too, and all go out together when released.
-				later[k] = it.Hold == ""
+				// A message put off holds back its chat's later ones; a held direct
+				// message does not: they are tried, held too, and all go out in
+				// order when released.
+				skip[k] = it.Hold == ""
 				continue
 			}
 			i, ok := index[k]
-			if !ok || k == "" {
+			if !ok {
+				if len(chats) == max {
+					continue
+				}
 				i = len(chats)
 				index[k] = i
-				chats = append(chats, nil)
+				chats = append(chats, laneChat{key: k})
 			}
-			chats[i] = append(chats[i], it)
-			if n++; n >= d.Batch {
-				break
+			if len(chats[i].items) < laneBatch {
+				chats[i].items = append(chats[i].items, it)
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return 0, err
+	return chats, err
+}
+
+// sendChat sends one chat's messages in order, stopping at the first one put off
+// (its later ones wait for it), and returns how many it tried.
+func (d *Dispatcher) sendChat(ctx context.Context, platform string, items []*core.OutboxItem) (int, error) {
+	for i, it := range items {
+		sent, err := d.send(ctx, platform, it)
+		if err != nil || !sent {
+			return i + 1, err
+		}
 	}
-	sem := make(chan struct{}, lanes)
-	var wg sync.WaitGroup
-	var mu sync.Mutex // guards first
-	var first error
-	for _, chat := range chats {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			for _, it := range chat {
-				sent, err := d.send(ctx, platform, it)
-				if err != nil {
-					mu.Lock()
-					first = cmp.Or(first, err)
-					mu.Unlock()
-					return
-				}
-				if !sent {
-					return // put off: the chat's later messages wait for it
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if first != nil {
-		return 0, first
-	}
-	return n, nil
+	return len(items), nil
 }
 
 // send delivers one item and records the outcome; sent is false when the item

@@ -34,8 +34,10 @@ type pacer struct {
 	mu      sync.Mutex // guards the fields below
 	global  window
 	chats   map[int64]*chatPace
-	changed chan struct{} // closed (and replaced) when a send finishes
+	changed chan struct{} // closed (and replaced) when a send is taken or finishes
 	swept   time.Time
+	waiting []*waiter // messages in acquire, first come first
+	queued  uint64    // waiters so far
 }
 
 // chatPace is the windows of one chat.
@@ -132,24 +134,37 @@ type ticket struct {
 }
 
 // acquire waits until a message to chat fits every limit, and counts it in.
+// Waiting messages go first come, first served, except that one whose chat must
+// wait (its gap, its group's minute) lets the next go: so every chat gets its
+// share, and no chat is held back by another's limit.
 func (p *pacer) acquire(ctx context.Context, chat int64) (ticket, error) {
+	p.mu.Lock()
+	p.queued++
+	me := &waiter{n: p.queued, chat: chat}
+	p.waiting = append(p.waiting, me)
+	p.mu.Unlock()
+	defer p.leave(me)
 	for {
 		p.mu.Lock()
 		now := p.now()
 		p.sweep(now)
 		c := p.chat(chat)
 		d := p.wait(now, c)
-		if d == 0 {
+		if d == 0 && !p.earlierReady(me, now) {
 			p.global.take()
 			c.gap.take()
 			c.group.take()
+			p.broadcast() // the next in line may go too
 			p.mu.Unlock()
 			return ticket{p: p, c: c}, nil
 		}
 		changed := p.changed
 		p.mu.Unlock()
-		if d < 0 {
+		switch {
+		case d < 0:
 			d = time.Second // a send in flight: its end wakes us sooner
+		case d == 0:
+			d = 50 * time.Millisecond // an earlier message goes first: its taking wakes us
 		}
 		t := time.NewTimer(d)
 		select {
@@ -161,6 +176,44 @@ func (p *pacer) acquire(ctx context.Context, chat int64) (ticket, error) {
 		}
 		t.Stop()
 	}
+}
+
+// waiter is a message waiting in acquire.
+type waiter struct {
+	n    uint64 // arrival order
+	chat int64
+}
+
+// earlierReady reports whether a message that came before me could go now.
+// Called with mu held.
+func (p *pacer) earlierReady(me *waiter, now time.Time) bool {
+	for _, w := range p.waiting {
+		if w == me {
+			return false
+		}
+		if p.wait(now, p.chat(w.chat)) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// leave takes w out of the line.
+func (p *pacer) leave(w *waiter) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, x := range p.waiting {
+		if x == w {
+			p.waiting = append(p.waiting[:i], p.waiting[i+1:]...)
+			break
+		}
+	}
+}
+
+// broadcast wakes every waiter. Called with mu held.
+func (p *pacer) broadcast() {
+	close(p.changed)
+	p.changed = make(chan struct{})
 }
 
 // wait returns how long until a message to c fits every limit: 0 now, -1 once a
@@ -189,8 +242,7 @@ func (t ticket) finish() {
 	p.global.finish(now)
 	t.c.gap.finish(now)
 	t.c.group.finish(now)
-	close(p.changed)
-	p.changed = make(chan struct{})
+	p.broadcast()
 }
 
 // block holds back every message to chat for d (Telegram's retry_after).

@@ -52,7 +52,7 @@ func (a *Adapter) Lanes() int {
 	if l.PerSecond <= 0 || l.ChatGap <= 0 {
 		return 32
 	}
-	return max(1, min(64, int(float64(l.PerSecond)*l.ChatGap.Seconds())))
+	return max(1, min(128, 2*int(float64(l.PerSecond)*l.ChatGap.Seconds())))
 }
 
 // target is the chat m goes to.

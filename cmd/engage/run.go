@@ -34,6 +34,9 @@ type adapterSet struct {
 // buildAdapters makes the adapters the configuration turns on.
 func buildAdapters(ctx context.Context, cfg Config, a *app) (*adapterSet, error) {
 	set := &adapterSet{senders: map[string]bots.Sender{}, routes: map[string]http.Handler{}}
+	if err := addTelegram(ctx, cfg, a, set); err != nil {
+		return nil, err
+	}
 	return set, nil
 }
 
@@ -66,6 +69,7 @@ func runService(ctx context.Context, args []string, env Env) error {
 		return errors.New("no adapter configured")
 	}
 	disp := bots.NewDispatcher(a.eng, set.senders, log.With("component", "outbox"), m)
+	disp.Notify = a.bot // direct messages waiting for someone to start the bot
 	a.bot.OnOutbox(disp.Wake)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)

@@ -1,0 +1,345 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/engage-org/engage/adapters/telegram/telegramtest"
+	"github.com/engage-org/engage/core"
+)
+
+// tgWait bounds how long an end-to-end test waits for the service to catch up.
+const tgWait = 60 * time.Second
+
+// tgService is `engage run` in this process, configured by the environment only.
+type tgService struct {
+	t    *testing.T
+	logs *tgBuffer
+	stop context.CancelFunc
+	code chan int
+}
+
+// tgStart runs `engage run` with env (plus a temporary store unless given) and
+// waits until it polls or set its webhook.
+func tgStart(t *testing.T, fake *telegramtest.Server, env map[string]string) *tgService {
+	t.Helper()
+	full := map[string]string{
+		"ENGAGE_TELEGRAM_TOKEN":   telegramtest.Token,
+		"ENGAGE_TELEGRAM_API_URL": fake.URL(),
+		"ENGAGE_HTTP_ADDR":        "127.0.0.1:0",
+		"ENGAGE_COMMUNITY_LANG":   "en",
+		"ENGAGE_LOG_LEVEL":        "info",
+	}
+	for k, v := range env {
+		full[k] = v
+	}
+	if full["ENGAGE_STORE_PATH"] == "" {
+		full["ENGAGE_STORE_PATH"] = filepath.Join(t.TempDir(), "engage.db")
+	}
+	s := &tgService{t: t, logs: &tgBuffer{}, code: make(chan int, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stop = cancel
+	go func() {
+		s.code <- Main(ctx, []string{"run"}, strings.NewReader(""), io.Discard, s.logs, func(k string) string { return full[k] })
+	}()
+	t.Cleanup(func() { s.Stop() })
+	fake.Wait(tgWait, "engage to start", func() bool {
+		u, _ := fake.Webhook()
+		return len(fake.Offsets()) > 0 || u != ""
+	})
+	return s
+}
+
+// Stop stops the service (SIGTERM) and returns its exit code.
+func (s *tgService) Stop() int {
+	s.stop()
+	select {
+	case c := <-s.code:
+		s.code <- c
+		return c
+	case <-time.After(tgWait):
+		s.t.Fatal("engage did not stop")
+		return -1
+	}
+}
+
+// Addr is the address the HTTP listener got.
+func (s *tgService) Addr() string {
+	s.t.Helper()
+	var addr string
+	deadline := time.Now().Add(tgWait)
+	for addr == "" && time.Now().Before(deadline) {
+		if m := regexp.MustCompile(`msg="http listening" addr=(\S+)`).FindStringSubmatch(s.logs.String()); m != nil {
+			addr = m[1]
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if addr == "" {
+		s.t.Fatalf("no listening address in the logs:\n%s", s.logs.String())
+	}
+	return addr
+}
+
+// tgExport runs `engage export` on db.
+func tgExport(t *testing.T, db string) *core.Snapshot {
+	t.Helper()
+	var out, errs bytes.Buffer
+	if code := Main(context.Background(), []string{"export", "--db", db}, nil, &out, &errs, func(string) string { return "" }); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errs.String())
+	}
+	snap := new(core.Snapshot)
+	if err := json.Unmarshal(out.Bytes(), snap); err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// tgSettle waits until every queued update was confirmed and fn holds.
+func tgSettle(t *testing.T, fake *telegramtest.Server, what string, fn func() bool) {
+	t.Helper()
+	fake.Wait(tgWait, "updates confirmed", func() bool { return fake.Pending() == 0 })
+	if fn != nil {
+		fake.Wait(tgWait, what, fn)
+	}
+}
+
+func tgUser(id int64, name string) telegramtest.User {
+	return telegramtest.User{ID: id, FirstName: name, Username: strings.ToLower(name), Lang: "en"}
+}
+
+// Ensure, through `engage run`'s wiring with only ENGAGE_TELEGRAM_TOKEN and
+// ENGAGE_TELEGRAM_API_URL set: a group creates a community and a project,
+// twenty members press its button and each gets a toast, one press delivered
+// again counts once, a member who never started the bot gets the start button
+// and their message once they start it, and the menus are registered in both
+// languages.
+func TestTelegramEndToEnd(t *testing.T) {
+	fake := telegramtest.New(t, telegramtest.TelegramLimits)
+	const group = -1001
+	fake.Group(group, "Garden club")
+	db := filepath.Join(t.TempDir(), "engage.db")
+	svc := tgStart(t, fake, map[string]string{"ENGAGE_STORE_PATH": db})
+	alice := tgUser(11, "Alice")
+	fake.Say(group, alice, "/community create Garden club")
+	fake.Say(group, alice, "/project new Seed library — swap seeds each spring")
+	var proj telegramtest.Msg
+	tgSettle(t, fake, "the project's message", func() bool {
+		var ok bool
+		proj, ok = fake.Last(group, "Seed library")
+		return ok && len(proj.Buttons()) > 0
+	})
+	var again []byte
+	for i := range 20 {
+		_, raw := fake.PressUpdate(tgUser(int64(100+i), fmt.Sprintf("Member%02d", i)), proj, proj.Buttons()[0].Data)
+		fake.Queue(raw)
+		if i == 7 {
+			again = raw
+		}
+	}
+	tgSettle(t, fake, "20 toasts", func() bool { return len(fake.Answers()) == 20 })
+	fake.Redeliver(again)
+	carol := tgUser(13, "Carol")
+	fake.Say(group, carol, "/me")
+	var notice telegramtest.Msg
+	tgSettle(t, fake, "the start button", func() bool {
+		var ok bool
+		notice, ok = fake.Last(group, "private message for you")
+		return ok
+	})
+	if b := notice.Buttons(); len(b) != 1 || b[0].URL != "https://t.me/"+telegramtest.BotName+"?start=dm" {
+		t.Fatalf("notice buttons %+v", b)
+	}
+	fake.Say(carol.ID, carol, "/start dm")
+	tgSettle(t, fake, "carol's held message", func() bool { _, ok := fake.Last(carol.ID, "language"); return ok })
+	for _, a := range fake.Answers() {
+		if !strings.Contains(a.Text, "You follow P1") {
+			t.Fatalf("toast %q", a.Text)
+		}
+	}
+	menus := fake.Commands()
+	if len(menus) != 3 || len(menus["fr"]) == 0 || menus["fr"][0].Description == menus["en"][0].Description {
+		t.Fatalf("menus %+v", menus)
+	}
+	if code := svc.Stop(); code != 0 {
+		t.Fatalf("engage run exited %d:\n%s", code, svc.logs.String())
+	}
+	if f := fake.Floods(); f != 0 {
+		t.Fatalf("%d calls refused with 429", f)
+	}
+	snap := tgExport(t, db)
+	if len(snap.Communities) != 1 || len(snap.Communities[0].Projects) != 1 {
+		t.Fatalf("export: %+v", snap)
+	}
+	if got := snap.Communities[0].Projects[0].Followers; got != 20 {
+		t.Fatalf("got %d followers, want 20", got)
+	}
+	if strings.Contains(svc.logs.String(), telegramtest.Token) {
+		t.Fatal("the token is in the logs")
+	}
+}
+
+// Ensure in webhook mode, through `engage run`'s wiring: the webhook is set with
+// its secret, a delivery with a missing or wrong secret is refused with 401 and
+// changes nothing, and a good one is handled.
+func TestTelegramWebhookEndToEnd(t *testing.T) {
+	fake := telegramtest.New(t, telegramtest.TelegramLimits)
+	const group = -1001
+	fake.Group(group, "Garden club")
+	db := filepath.Join(t.TempDir(), "engage.db")
+	svc := tgStart(t, fake, map[string]string{
+		"ENGAGE_STORE_PATH": db, "ENGAGE_TELEGRAM_MODE": "webhook",
+		"ENGAGE_TELEGRAM_WEBHOOK_URL": "https://engage.example.org/telegram/hook", "ENGAGE_TELEGRAM_WEBHOOK_SECRET": "Sh4red_secret",
+	})
+	if u, s := fake.Webhook(); u != "https://engage.example.org/telegram/hook" || s != "Sh4red_secret" {
+		t.Fatalf("webhook %q %q", u, s)
+	}
+	url := "http://" + svc.Addr() + "/telegram/hook"
+	_, raw := fake.MessageUpdate(group, tgUser(11, "Alice"), "/community create Garden club")
+	ctx := context.Background()
+	for _, sec := range []string{"", "wrong", "Sh4red_secre", "Sh4red_secret "} {
+		st, err := telegramtest.Post(ctx, url, raw, sec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st != http.StatusUnauthorized {
+			t.Fatalf("secret %q: status %d, want 401", sec, st)
+		}
+	}
+	if n := len(fake.Calls("sendMessage")); n != 0 {
+		t.Fatalf("refused deliveries sent %d messages", n)
+	}
+	if st, err := telegramtest.Post(ctx, url, raw, "Sh4red_secret"); err != nil || st != http.StatusOK {
+		t.Fatalf("good delivery: %d %v", st, err)
+	}
+	if _, ok := fake.Last(group, "is now the community"); !ok {
+		t.Fatal("the community was not created")
+	}
+	if code := svc.Stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if snap := tgExport(t, db); len(snap.Communities) != 1 {
+		t.Fatalf("got %d communities, want 1", len(snap.Communities))
+	}
+}
+
+// Ensure a refused webhook delivery changes nothing in the store.
+func TestTelegramWebhookRefusedChangesNothing(t *testing.T) {
+	fake := telegramtest.New(t, telegramtest.TelegramLimits)
+	db := filepath.Join(t.TempDir(), "engage.db")
+	svc := tgStart(t, fake, map[string]string{
+		"ENGAGE_STORE_PATH": db, "ENGAGE_TELEGRAM_MODE": "webhook",
+		"ENGAGE_TELEGRAM_WEBHOOK_URL": "https://engage.example.org/tg", "ENGAGE_TELEGRAM_WEBHOOK_SECRET": "Sh4red_secret",
+	})
+	url := "http://" + svc.Addr() + "/tg"
+	fake.Group(-1001, "Garden club")
+	_, raw := fake.MessageUpdate(-1001, tgUser(11, "Alice"), "/community create Garden club")
+	for _, sec := range []string{"", "nope"} {
+		if st, err := telegramtest.Post(context.Background(), url, raw, sec); err != nil || st != http.StatusUnauthorized {
+			t.Fatalf("secret %q: %d %v", sec, st, err)
+		}
+	}
+	svc.Stop()
+	if snap := tgExport(t, db); len(snap.Communities) != 0 {
+		t.Fatalf("a refused delivery created %d communities", len(snap.Communities))
+	}
+}
+
+// Ensure a fan-out of 600 messages to 60 chats (a group and 59 followers' private
+// chats: ten news of a project) is delivered in full under Telegram's real
+// limits, none exceeded.
+func TestTelegramFanOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends 600 messages at Telegram's pace (about 20 s)")
+	}
+	fake := telegramtest.New(t, telegramtest.TelegramLimits)
+	const group = -1001
+	fake.Group(group, "Garden club")
+	tgStart(t, fake, nil)
+	alice := tgUser(11, "Alice")
+	fake.Say(group, alice, "/community create Garden club")
+	fake.Say(group, alice, "/project new Seed library")
+	var proj telegramtest.Msg
+	tgSettle(t, fake, "the project", func() bool {
+		var ok bool
+		proj, ok = fake.Last(group, "Seed library")
+		return ok && len(proj.Buttons()) > 0
+	})
+	for i := range 59 {
+		u := tgUser(int64(200+i), fmt.Sprintf("Follower%02d", i))
+		fake.Start(u)
+		fake.Press(u, proj, "Follow")
+	}
+	tgSettle(t, fake, "59 follows", func() bool { return len(fake.Answers()) == 59 })
+	n0, _, _ := fake.Sent()
+	start := time.Now()
+	for i := range 10 {
+		fake.Say(group, alice, fmt.Sprintf("/news P1 Harvest note %d", i))
+	}
+	tgSettle(t, fake, "600 messages", func() bool { n, _, _ := fake.Sent(); return n-n0 == 600 })
+	took := time.Since(start)
+	news := 0
+	for _, id := range append([]int64{group}, func() []int64 {
+		var ids []int64
+		for i := range 59 {
+			ids = append(ids, int64(200+i))
+		}
+		return ids
+	}()...) {
+		news += countText(fake.Messages(id), "Harvest note")
+		if got := countText(fake.Messages(id), "Harvest note"); got != 10 {
+			t.Fatalf("chat %d got %d news, want 10", id, got)
+		}
+	}
+	if f := fake.Floods(); f != 0 {
+		t.Fatalf("%d messages refused with 429", f)
+	}
+	calls := fake.Calls("sendMessage")
+	var first, last time.Time
+	for _, c := range calls {
+		if c.Status == 200 && strings.Contains(c.Form.Get("text"), "Harvest note") {
+			if first.IsZero() {
+				first = c.At
+			}
+			last = c.At
+		}
+	}
+	t.Logf("600 messages to 60 chats in %v (%.1f/s; first to last %v; Telegram allows 30/s)", took, 600/took.Seconds(), last.Sub(first))
+}
+
+func countText(msgs []telegramtest.Msg, substr string) int {
+	n := 0
+	for _, m := range msgs {
+		if strings.Contains(m.Text, substr) {
+			n++
+		}
+	}
+	return n
+}
+
+// tgBuffer is a goroutine-safe writer for the service's logs.
+type tgBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *tgBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *tgBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
