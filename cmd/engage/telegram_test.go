@@ -206,7 +206,7 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 	url := "http://" + svc.Addr() + "/telegram/hook"
 	_, raw := fake.MessageUpdate(group, tgUser(11, "Alice"), "/community create Garden club")
 	ctx := context.Background()
-	for _, sec := range []string{"", "wrong", "Sh4red_secre", "Sh4red_secret "} {
+	for _, sec := range []string{"", "wrong", "Sh4red_secre", "sh4red_secret"} {
 		st, err := telegramtest.Post(ctx, url, raw, sec)
 		if err != nil {
 			t.Fatal(err)
