@@ -168,6 +168,7 @@ type Server struct {
 	floods    int         // 429 answered
 	nextQuery int
 	fail      func(method string, form url.Values) (status int, desc string, retryAfter int)
+	pollDelay time.Duration
 }
 
 // New starts a fake with limits; it is closed at the end of the test.
@@ -195,6 +196,21 @@ func (s *Server) FailWith(fn func(method string, form url.Values) (status int, d
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fail = fn
+}
+
+// SetPollDelay delays every getUpdates before it confirms anything, as a slow
+// network would: a client that goes away meanwhile confirms nothing.
+func (s *Server) SetPollDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pollDelay = d
+}
+
+// Confirmed returns the offset confirmed so far: updates below it are forgotten.
+func (s *Server) Confirmed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.confirmed
 }
 
 // Group makes a group chat the bot is a member of (id < 0).
@@ -598,6 +614,15 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, f form) {
 	timeout, _ := strconv.Atoi(f.values.Get("timeout"))
 	deadline := time.Now().Add(time.Duration(min(max(timeout, 0), 60)) * time.Second)
 	s.mu.Lock()
+	if d := s.pollDelay; d > 0 {
+		s.mu.Unlock()
+		select {
+		case <-r.Context().Done():
+			return
+		case <-time.After(d):
+		}
+		s.mu.Lock()
+	}
 	s.calls = append(s.calls, Call{Method: "getUpdates", Form: f.values, At: s.now(), Status: 200})
 	if s.hook.url != "" {
 		s.mu.Unlock()
