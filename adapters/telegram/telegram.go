@@ -54,7 +54,8 @@ type Config struct {
 	// come with every delivery.
 	WebhookURL    string
 	WebhookSecret string
-	// Workers bounds the updates handled at once (default 8).
+	// Workers bounds the updates handled at once (default 32): button presses
+	// of different people run together and share one commit of the store.
 	Workers int
 	Handler Handler
 	// Menus are the command menus to register at start, by language code ("" for
@@ -109,7 +110,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		cfg.APIURL = "https://api.telegram.org"
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = 8
+		cfg.Workers = 32
 	}
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = TelegramLimits
@@ -118,7 +119,10 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 		cfg.PollTimeout = 50 * time.Second
 	}
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{Timeout: cfg.PollTimeout + 20*time.Second}
+		// Answers, sends and polls run at once: keep a connection for each.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = 256
+		cfg.HTTPClient = &http.Client{Timeout: cfg.PollTimeout + 20*time.Second, Transport: tr}
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
