@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -213,6 +214,11 @@ func (c *call) run() error {
 			if c.member, err = c.tx.Touch(comm.ID, p.ID); err != nil {
 				return err
 			}
+			if !slices.Contains(p.Communities, comm.ID) { // just joined: read it back
+				if c.person, err = c.tx.Person(p.ID); err != nil {
+					return err
+				}
+			}
 		case core.ErrorCode(err) != core.CodeNotFound:
 			return err
 		}
@@ -379,6 +385,12 @@ func dmPerson(b *Bot, tx *core.Tx, comm *core.Community, person core.PersonID, k
 	}
 	m := Message{Platform: id.Platform, Direct: true, UserID: id.UserID, Text: b.cat.Text(lang, key, data), Buttons: rows, Name: p.Name}
 	return enqueue(tx, m, "", time.Time{})
+}
+
+// Enqueue writes m to the outbox in tx, to be sent by the dispatcher (not before
+// notBefore; replacing an unsent message of the same coalescing key).
+func Enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error {
+	return enqueue(tx, m, coalesce, notBefore)
 }
 
 // enqueue writes m to the outbox.

@@ -24,7 +24,7 @@ const (
 // operation and Err wraps a cause.
 type Error struct {
 	Code Code
-	Msg  string         // prompts key, e.g. "err.project_not_found"; safe to show
+	Msg  string         // prompts key, e.g. "err.no_project"; safe to show
 	Args map[string]any // template data for Msg
 	Op   string
 	Err  error

@@ -8,6 +8,10 @@ import "slices"
 // the community (news, next steps) stays, without their name. The person record
 // remains as an empty shell so that old references resolve to "a former member".
 func (tx *Tx) Forget(p *Person) error {
+	p, err := tx.Person(p.ID) // the caller's copy may be older
+	if err != nil {
+		return err
+	}
 	for _, id := range p.Identities {
 		if err := tx.kv.Delete(bucketIdent, key(id.Platform, id.UserID)); err != nil {
 			return err

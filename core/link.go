@@ -72,6 +72,9 @@ func (tx *Tx) Link(p *Person, code string) (*Person, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p, err = tx.Person(p.ID); err != nil { // the caller's copy may be older
+		return nil, err
+	}
 	into, err := tx.Person(PersonID(c.Target))
 	if err != nil {
 		return nil, err

@@ -84,10 +84,10 @@ var Start = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
 // Options tune NewEnv.
 type Options struct {
-	Lang     string // the bot's default language ("" for en)
-	NoSync   bool   // skip fsync (faster tests)
-	MaxBatch int    // group commit size (0: default, 1: off)
-	Path     string // the bbolt file ("" for a temporary one)
+	Lang          string // the bot's default language ("" for en)
+	NoSync        bool   // skip fsync (faster tests)
+	NoGroupCommit bool   // one transaction and fsync per update
+	Path          string // the bbolt file ("" for a temporary one)
 }
 
 // NewEnv wires an Env; everything is closed at the end of the test.
@@ -99,7 +99,7 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 	if opt.Path == "" {
 		opt.Path = filepath.Join(tb.TempDir(), "bolt.db")
 	}
-	db, err := boltstore.Open(opt.Path, boltstore.Options{NoSync: opt.NoSync, MaxBatch: opt.MaxBatch})
+	db, err := boltstore.Open(opt.Path, boltstore.Options{NoSync: opt.NoSync, NoGroupCommit: opt.NoGroupCommit})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -197,4 +197,9 @@ func Texts(msgs []bots.Message) []string {
 		out = append(out, m.Text)
 	}
 	return out
+}
+
+// Enqueue writes m to the outbox in tx, as the bot does for fan-out.
+func Enqueue(tx *core.Tx, m bots.Message, coalesce string) error {
+	return bots.Enqueue(tx, m, coalesce, time.Time{})
 }

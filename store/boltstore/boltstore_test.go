@@ -30,7 +30,7 @@ func TestConformance(t *testing.T) {
 
 // Ensure the suite also holds with group commit off.
 func TestConformanceNoGroupCommit(t *testing.T) {
-	storetest.Run(t, func(tb testing.TB) core.Store { return mustOpen(tb, boltstore.Options{MaxBatch: 1}) })
+	storetest.Run(t, func(tb testing.TB) core.Store { return mustOpen(tb, boltstore.Options{NoGroupCommit: true}) })
 }
 
 // Ensure a second open of a file in use times out instead of hanging.

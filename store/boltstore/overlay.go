@@ -10,29 +10,107 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// overlay is one update's view of the write transaction: reads see the update's
-// own writes over the committed state, and the writes reach bbolt only when the
-// update succeeds (apply). In a View it reads bbolt directly.
+// layer is a set of writes: bucket → key → value, where a nil value is a deletion.
+type layer struct {
+	writes map[string]map[string][]byte
+}
+
+func newLayer() *layer { return &layer{writes: map[string]map[string][]byte{}} }
+
+// get returns the layer's value for key and whether the layer has one (a nil value
+// with true is a deletion).
+func (l *layer) get(bucket, key string) ([]byte, bool) {
+	if l == nil {
+		return nil, false
+	}
+	v, ok := l.writes[bucket][key]
+	return v, ok
+}
+
+func (l *layer) set(bucket, key string, v []byte) {
+	m := l.writes[bucket]
+	if m == nil {
+		m = map[string][]byte{}
+		l.writes[bucket] = m
+	}
+	m[key] = v
+}
+
+// merge adds the writes of o on top of l's.
+func (l *layer) merge(o *layer) {
+	if o == nil {
+		return
+	}
+	for b, m := range o.writes {
+		for k, v := range m {
+			l.set(b, k, v)
+		}
+	}
+}
+
+// apply writes the layer to a bbolt write transaction.
+func (l *layer) apply(btx *bolt.Tx) error {
+	if l == nil {
+		return nil
+	}
+	for bucket, m := range l.writes {
+		b, err := btx.CreateBucketIfNotExists([]byte(bucket))
+		if err != nil {
+			return err
+		}
+		for k, v := range m {
+			if v == nil {
+				err = b.Delete([]byte(k))
+			} else {
+				err = b.Put([]byte(k), v)
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// overlay is one update's view: its own writes over the base layers (the batch
+// being committed, then the pending batch) over the committed state in btx. Its own
+// writes reach the pending batch only when the update succeeds. In a View it reads
+// btx directly.
 type overlay struct {
 	btx      *bolt.Tx
 	readOnly bool
-	writes   map[string]map[string][]byte // bucket → key → value; nil value: deleted
+	base     []*layer // lowest first; nil entries are skipped
+	own      *layer
 }
 
 var errReadOnly = errors.New("boltstore: write in a read-only transaction")
 
-// limits bbolt enforces; checked before apply so that apply cannot fail on them.
+// limits bbolt enforces; checked at Put so that a commit cannot fail on them.
 const (
 	maxKeySize   = 32768
 	maxValueSize = (1 << 31) - 2
 )
 
+// layered returns the value of key in the overlay's layers, top first, and whether
+// any layer has it.
+func (o *overlay) layered(bucket, key string) ([]byte, bool) {
+	if v, ok := o.own.get(bucket, key); ok {
+		return v, true
+	}
+	for i := len(o.base) - 1; i >= 0; i-- {
+		if v, ok := o.base[i].get(bucket, key); ok {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
 func (o *overlay) Get(bucket, key string) ([]byte, error) {
-	if w, ok := o.writes[bucket][key]; ok {
-		if w == nil {
+	if v, ok := o.layered(bucket, key); ok {
+		if v == nil {
 			return nil, core.ErrNoKey
 		}
-		return bytes.Clone(w), nil
+		return bytes.Clone(v), nil
 	}
 	b := o.btx.Bucket([]byte(bucket))
 	if b == nil {
@@ -54,7 +132,7 @@ func (o *overlay) Put(bucket, key string, value []byte) error {
 	}
 	v := make([]byte, len(value)) // never nil: nil marks a deletion
 	copy(v, value)
-	o.set(bucket, key, v)
+	o.write(bucket, key, v)
 	return nil
 }
 
@@ -62,28 +140,30 @@ func (o *overlay) Delete(bucket, key string) error {
 	if o.readOnly {
 		return errReadOnly
 	}
-	o.set(bucket, key, nil)
+	o.write(bucket, key, nil)
 	return nil
 }
 
-func (o *overlay) set(bucket, key string, v []byte) {
-	if o.writes == nil {
-		o.writes = map[string]map[string][]byte{}
+func (o *overlay) write(bucket, key string, v []byte) {
+	if o.own == nil {
+		o.own = newLayer()
 	}
-	m := o.writes[bucket]
-	if m == nil {
-		m = map[string][]byte{}
-		o.writes[bucket] = m
-	}
-	m[key] = v
+	o.own.set(bucket, key, v)
 }
 
-// Scan merges the bbolt cursor with the overlay's writes under prefix.
+// Scan merges the bbolt cursor with the layers' writes under prefix.
 func (o *overlay) Scan(bucket, prefix string, reverse bool, fn func(string, []byte) error) error {
-	var pending []string // overlay keys under prefix, in scan order
-	for k := range o.writes[bucket] {
-		if strings.HasPrefix(k, prefix) {
-			pending = append(pending, k)
+	var pending []string // layered keys under prefix, in scan order
+	seen := map[string]bool{}
+	for _, l := range append(slices.Clone(o.base), o.own) {
+		if l == nil {
+			continue
+		}
+		for k := range l.writes[bucket] {
+			if strings.HasPrefix(k, prefix) && !seen[k] {
+				seen[k] = true
+				pending = append(pending, k)
+			}
 		}
 	}
 	slices.Sort(pending)
@@ -97,12 +177,11 @@ func (o *overlay) Scan(bucket, prefix string, reverse bool, fn func(string, []by
 		return a < b
 	}
 	emitPending := func(k string) error {
-		if v := o.writes[bucket][k]; v != nil {
+		if v, _ := o.layered(bucket, k); v != nil {
 			return fn(k, v)
 		}
 		return nil
 	}
-	var err error
 	if b := o.btx.Bucket([]byte(bucket)); b != nil {
 		c := b.Cursor()
 		p := []byte(prefix)
@@ -110,25 +189,25 @@ func (o *overlay) Scan(bucket, prefix string, reverse bool, fn func(string, []by
 		for ; k != nil && bytes.HasPrefix(k, p); k, v = step(c, reverse) {
 			ks := string(k)
 			for len(pending) > 0 && before(pending[0], ks) {
-				if err = emitPending(pending[0]); err != nil {
+				if err := emitPending(pending[0]); err != nil {
 					return stopped(err)
 				}
 				pending = pending[1:]
 			}
 			if len(pending) > 0 && pending[0] == ks {
-				if err = emitPending(ks); err != nil {
+				if err := emitPending(ks); err != nil {
 					return stopped(err)
 				}
 				pending = pending[1:]
 				continue
 			}
-			if err = fn(ks, v); err != nil {
+			if err := fn(ks, v); err != nil {
 				return stopped(err)
 			}
 		}
 	}
 	for _, k := range pending {
-		if err = emitPending(k); err != nil {
+		if err := emitPending(k); err != nil {
 			return stopped(err)
 		}
 	}
@@ -172,27 +251,6 @@ func successor(prefix []byte) []byte {
 		if s[i] < 0xff {
 			s[i]++
 			return s[:i+1]
-		}
-	}
-	return nil
-}
-
-// apply writes the overlay to the bbolt transaction.
-func (o *overlay) apply() error {
-	for bucket, m := range o.writes {
-		b, err := o.btx.CreateBucketIfNotExists([]byte(bucket))
-		if err != nil {
-			return err
-		}
-		for k, v := range m {
-			if v == nil {
-				err = b.Delete([]byte(k))
-			} else {
-				err = b.Put([]byte(k), v)
-			}
-			if err != nil {
-				return err
-			}
 		}
 	}
 	return nil

@@ -35,6 +35,7 @@ func Run(t *testing.T, open Opener) {
 		{"RollbackOnError", testRollback},
 		{"ConcurrentIncrements", testConcurrentIncrements},
 		{"FailureIsolated", testFailureIsolated},
+		{"ConcurrentScansSeeEarlierUpdates", testConcurrentScans},
 		{"ViewIsReadOnly", testViewReadOnly},
 		{"EventIdempotent", testEventIdempotent},
 		{"EventIdempotentConcurrent", testEventIdempotentConcurrent},
@@ -331,6 +332,37 @@ func testFailureIsolated(t *testing.T, st core.Store) {
 			t.Errorf("update %d ran %d times", i, c)
 		}
 	}
+}
+
+// Ensure each update's scans see every update serialised before it, committed or
+// not yet: each appends a key numbered by how many it finds, so a scan that missed
+// one would reuse a number and the count would come out short.
+func testConcurrentScans(t *testing.T, st core.Store) {
+	const n = 96
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			err := st.Update(context.Background(), func(tx core.StoreTx) error {
+				count := 0
+				if err := tx.Scan("news", "list/", true, func(string, []byte) error { count++; return nil }); err != nil {
+					return err
+				}
+				return tx.Put("news", fmt.Sprintf("list/%04d", count), []byte("x"))
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	_ = st.View(t.Context(), func(tx core.StoreTx) error {
+		var keys []string
+		_ = tx.Scan("news", "list/", false, func(k string, _ []byte) error { keys = append(keys, k); return nil })
+		if len(keys) != n || keys[n-1] != fmt.Sprintf("list/%04d", n-1) {
+			t.Errorf("got %d keys ending %q, want %d", len(keys), keys[len(keys)-1], n)
+		}
+		return nil
+	})
 }
 
 // Ensure a View cannot write.

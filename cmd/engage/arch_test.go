@@ -1,0 +1,65 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/engage-org/engage"
+
+// Ensure no package imports against the direction of ARCHITECTURE.md: core imports
+// nothing of the project but core/tally; stores import core; bots imports core and
+// prompts; adapters import bots (and core for value types), never a store, prompts
+// or another adapter; only cmd/engage wires everything.
+func TestImportDirection(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	// allowed lists, per package prefix, the project packages it may import.
+	allowed := func(pkg, imp string) bool {
+		under := func(p, prefix string) bool { return p == prefix || strings.HasPrefix(p, prefix+"/") }
+		switch {
+		case pkg == "core/tally":
+			return false
+		case under(pkg, "core"):
+			return imp == "core/tally"
+		case pkg == "store/storetest":
+			return imp == "core"
+		case under(pkg, "store"):
+			return imp == "core"
+		case pkg == "bots/botstest":
+			return imp == "core" || imp == "prompts" || under(imp, "bots") || imp == "store/boltstore"
+		case pkg == "bots/when":
+			return false
+		case under(pkg, "bots"):
+			return imp == "core" || under(imp, "core") || imp == "prompts" || under(imp, "bots") && imp != "bots/botstest"
+		case under(pkg, "prompts"):
+			return imp == "core"
+		case under(pkg, "adapters"):
+			return imp == "bots" || imp == "core" || under(imp, pkg) // its own subpackages
+		case under(pkg, "cmd"):
+			return true
+		}
+		return false
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		pkg = strings.TrimPrefix(strings.TrimPrefix(pkg, module), "/")
+		for _, imp := range strings.Fields(imports) {
+			rel, ok := strings.CutPrefix(imp, module+"/")
+			if !ok {
+				// core and its subpackages use the standard library and golang.org/x only.
+				std := !strings.Contains(strings.Split(imp, "/")[0], ".")
+				if (pkg == "core" || strings.HasPrefix(pkg, "core/")) && !std && !strings.HasPrefix(imp, "golang.org/x/") {
+					t.Errorf("%s imports %s: core takes no SDK or driver", pkg, imp)
+				}
+				continue
+			}
+			if !allowed(pkg, rel) {
+				t.Errorf("%s imports %s: against the direction of ARCHITECTURE.md", pkg, rel)
+			}
+		}
+	}
+}
