@@ -2,10 +2,8 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -22,11 +20,7 @@ func TestTelegramKillAndRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the engage binary and runs it twice")
 	}
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	bin := filepath.Join(t.TempDir(), "engage")
-	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build engage: %v\n%s", err, out)
-	}
+	bin := engageBin // built by TestMain
 	fake := telegramtest.New(t, telegramtest.TelegramLimits)
 	db := filepath.Join(t.TempDir(), "engage.db")
 	var logs []*tgBuffer
@@ -164,5 +158,4 @@ func TestTelegramKillAndRestart(t *testing.T) {
 	}
 	t.Logf("killed with %d presses handled; %d handled updates came again and were recognised; %d messages sent twice (the outbox delivers at least once)",
 		len(handledAtKill), replayed, dups)
-	_ = os.Remove(bin)
 }
