@@ -112,3 +112,22 @@ func (b *Bot) noDirect(tx *core.Tx, m Message, startURL string) error {
 	}
 	return enqueue(tx, notice, "dmclosed:"+core.HoldKey(m.Platform, m.UserID), time.Time{})
 }
+
+// MoveChat records that a platform chat got a new ID (Telegram upgrades a group
+// to a supergroup under a new ID), so that its community follows it. Adapters
+// call it when the platform says so; it is idempotent.
+func (b *Bot) MoveChat(ctx context.Context, platform, from, to string) error {
+	var moved bool
+	_, err := b.engine.Update(ctx, func(tx *core.Tx) error {
+		var err error
+		moved, err = tx.MoveChat(platform, from, to)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("move chat: %w", err)
+	}
+	if moved {
+		b.log.Info("community chat moved", "platform", platform, "from", from, "to", to)
+	}
+	return nil
+}

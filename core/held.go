@@ -94,3 +94,33 @@ func (tx *Tx) PersonByAccount(platform, userID string) (*Person, error) {
 	}
 	return tx.Person(PersonID(raw))
 }
+
+// MoveChat records that a platform chat got a new ID (Telegram upgrades a group
+// to a supergroup under a new ID): the community of chat from now lives in chat
+// to. It reports whether it moved anything: not when from belongs to no community,
+// nor when to already belongs to one (the move was recorded before).
+func (tx *Tx) MoveChat(platform, from, to string) (bool, error) {
+	c, err := tx.CommunityByChat(platform, from)
+	if ErrorCode(err) == CodeNotFound {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if _, err := tx.CommunityByChat(platform, to); err == nil {
+		return false, nil
+	} else if ErrorCode(err) != CodeNotFound {
+		return false, err
+	}
+	for i, ch := range c.Chats {
+		if ch.Platform == platform && ch.ChatID == from {
+			c.Chats[i].ChatID = to
+		}
+	}
+	if err := tx.putCommunity(c); err != nil {
+		return false, err
+	}
+	if err := tx.kv.Delete(bucketChat, key(platform, from)); err != nil {
+		return false, err
+	}
+	return true, tx.kv.Put(bucketChat, key(platform, to), []byte(c.ID))
+}

@@ -21,14 +21,8 @@ type update struct {
 	Event *bots.Event
 	// Callback is the callback query to answer ("" if the update is no press).
 	Callback string
-}
-
-// chat is the ordering key of the update: its chat ("" when there is no event).
-func (u *update) chat() string {
-	if u.Event == nil {
-		return ""
-	}
-	return u.Event.ChatID
+	// MoveFrom and MoveTo are set when a group became a supergroup under a new ID.
+	MoveFrom, MoveTo string
 }
 
 // press reports whether the update is a button press.
@@ -66,6 +60,10 @@ func decodeUpdate(raw []byte, botName string) (update, error) {
 	up := update{ID: u.UpdateID}
 	key := "telegram:" + strconv.Itoa(u.UpdateID)
 	switch {
+	case u.Message != nil && u.Message.Chat != nil && u.Message.MigrateToChatID != 0:
+		up.MoveFrom, up.MoveTo = strconv.FormatInt(u.Message.Chat.ID, 10), strconv.FormatInt(u.Message.MigrateToChatID, 10)
+	case u.Message != nil && u.Message.Chat != nil && u.Message.MigrateFromChatID != 0:
+		up.MoveFrom, up.MoveTo = strconv.FormatInt(u.Message.MigrateFromChatID, 10), strconv.FormatInt(u.Message.Chat.ID, 10)
 	case u.Message != nil:
 		up.Event = messageEvent(u.Message, botName, key)
 	case u.CallbackQuery != nil:

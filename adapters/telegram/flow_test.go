@@ -184,3 +184,29 @@ func send(t *testing.T, r *rig, m bots.Message) (string, error) {
 }
 
 var _ = core.CodeInvalid
+
+// Ensure a community follows its group when Telegram upgrades it to a supergroup
+// under a new ID: commands in the new group work and posts go there, once.
+func TestGroupBecomesSupergroup(t *testing.T) {
+	r := newRig(t, rigOptions{fakeLimits: telegramtest.TelegramLimits.Scaled(100)})
+	alice := user(11, "Alice")
+	r.say(r.group, alice, "/community create Garden club lang en")
+	const super = -1009999
+	r.fake.Migrate(r.group, super, alice)
+	r.settle()
+	r.say(super, alice, "/project new Seed library")
+	if got := countContaining(r.fake.Messages(super), "Seed library"); got != 1 {
+		t.Fatalf("the new supergroup got %d project posts, want 1", got)
+	}
+	s := r.env.Snapshot()
+	if len(s.Communities) != 1 || len(s.Communities[0].Chats) != 1 || s.Communities[0].Chats[0].ChatID != "-1009999" {
+		t.Fatalf("community chats after the upgrade: %+v", s.Communities)
+	}
+	// A message already on its way to the old ID follows the group too.
+	if _, err := send(t, r, bots.Message{ChatID: "-1001234", Text: "late news"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.fake.Last(super, "late news"); !ok {
+		t.Fatal("a message to the old group was not redirected")
+	}
+}

@@ -151,9 +151,12 @@ func (a *Adapter) take(o *orderer, tr *tracker, raw []byte) {
 // job wraps an update for the orderer; after runs when it ended.
 func (a *Adapter) job(up update, after func(handled bool)) *job {
 	j := &job{press: up.press(), after: after, run: func(ctx context.Context) bool { return a.process(ctx, up) }}
-	if up.Event != nil {
+	switch {
+	case up.Event != nil:
 		j.chat, j.user = up.Event.ChatID, up.Event.UserID
-	} else {
+	case up.MoveFrom != "":
+		j.chat = up.MoveFrom
+	default:
 		j.chat = "update:" + strconv.Itoa(up.ID) // nothing to order it with
 	}
 	return j
@@ -169,6 +172,12 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 	// The update is handled to its end even if the service is asked to stop meanwhile.
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), handleTimeout)
 	defer cancel()
+	if up.MoveTo != "" {
+		if err := a.handler.MoveChat(hctx, bots.PlatformTelegram, up.MoveFrom, up.MoveTo); err != nil {
+			a.log.Error("group became a supergroup: its community could not follow", "from", up.MoveFrom, "to", up.MoveTo, "err", err)
+		}
+		return true
+	}
 	if up.Event == nil {
 		if up.Callback != "" {
 			a.answerCallback(hctx, up.Callback, "")

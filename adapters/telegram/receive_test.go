@@ -128,6 +128,10 @@ func (g *gate) Postpone(ctx context.Context, msgs ...bots.Message) error {
 	return g.bot.Postpone(ctx, msgs...)
 }
 
+func (g *gate) MoveChat(ctx context.Context, platform, from, to string) error {
+	return g.bot.MoveChat(ctx, platform, from, to)
+}
+
 // Ensure updates of one chat are handled in order while chats run in parallel,
 // and the offset never moves past an update that is not handled yet, even when
 // later ones (of other chats) are.

@@ -35,6 +35,7 @@ import (
 type Handler interface {
 	Handle(ctx context.Context, ev bots.Event) ([]bots.Message, error)
 	Postpone(ctx context.Context, msgs ...bots.Message) error
+	MoveChat(ctx context.Context, platform, from, to string) error
 }
 
 // Receiving modes.

@@ -129,11 +129,12 @@ type Command struct {
 }
 
 type chat struct {
-	id    int64
-	typ   string
-	title string
-	msgs  []*Msg
-	sends []time.Time // accepted messages, for the limits
+	id      int64
+	typ     string
+	title   string
+	movedTo int64 // a group upgraded to a supergroup
+	msgs    []*Msg
+	sends   []time.Time // accepted messages, for the limits
 }
 
 type queued struct {
@@ -218,6 +219,29 @@ func (s *Server) Group(id int64, title string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.chatLocked(id, "supergroup", title)
+}
+
+// Migrate upgrades group old to a supergroup with the ID new, as Telegram does:
+// messages to old are refused with migrate_to_chat_id, and the two service
+// messages (in the old group and in the new supergroup) are queued.
+func (s *Server) Migrate(old, new int64, by User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.chatLocked(old, "group", "")
+	o.movedTo = new
+	n := s.chatLocked(new, "supergroup", o.title)
+	for _, svc := range []struct {
+		c     *chat
+		field string
+		other int64
+	}{{o, "migrate_to_chat_id", new}, {n, "migrate_from_chat_id", old}} {
+		id := s.nextID
+		s.nextID++
+		raw, _ := json.Marshal(map[string]any{"update_id": id, "message": map[string]any{
+			"message_id": 100000 + id, "date": s.now().Unix(), "chat": s.chatJSON(svc.c), "from": by.json(), svc.field: svc.other,
+		}})
+		s.queueLocked(id, "message", raw)
+	}
 }
 
 // Start marks that u started the bot (pressed Start in its private chat): the
@@ -751,7 +775,18 @@ func (s *Server) target(v url.Values) (*chat, int, string) {
 	if c == nil {
 		return nil, 400, "Bad Request: chat not found"
 	}
+	if c.movedTo != 0 {
+		return c, 400, "Bad Request: group chat was upgraded to a supergroup chat"
+	}
 	return c, 200, ""
+}
+
+// moved is the parameters of an answer about a group that became a supergroup.
+func moved(c *chat) map[string]any {
+	if c == nil || c.movedTo == 0 {
+		return nil
+	}
+	return map[string]any{"migrate_to_chat_id": c.movedTo}
 }
 
 // limit checks the sending limits for one more message to c now; on success the
@@ -886,7 +921,7 @@ func (s *Server) send(method string, f form) (any, int, string, map[string]any) 
 	v := f.values
 	c, status, desc := s.target(v)
 	if status != 200 {
-		return nil, status, desc, nil
+		return nil, status, desc, moved(c)
 	}
 	m := &Msg{Chat: c.id}
 	switch method {
@@ -925,6 +960,9 @@ func (s *Server) edit(method string, f form) (any, int, string, map[string]any) 
 	c := s.chats[id]
 	if err != nil || c == nil {
 		return nil, 400, "Bad Request: chat not found", nil
+	}
+	if c.movedTo != 0 {
+		return nil, 400, "Bad Request: group chat was upgraded to a supergroup chat", moved(c)
 	}
 	n, _ := strconv.Atoi(v.Get("message_id"))
 	if n < 1 || n > len(c.msgs) {
