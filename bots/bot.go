@@ -25,6 +25,14 @@ type Config struct {
 	Log *slog.Logger
 	// Metrics, when set, counts events and errors.
 	Metrics Metrics
+	// PledgeCeiling is the largest single pledge, in major units of the campaign's
+	// currency (0: core.DefaultPledgeCeiling).
+	PledgeCeiling int64
+	// Currency is the ISO 4217 currency of campaigns whose goal names none ("": EUR).
+	Currency string
+	// CampaignEditDelay throttles the edits of a campaign's progress message: at most
+	// one per chat per delay, whatever the pledge rate (0: DefaultCampaignEditDelay).
+	CampaignEditDelay time.Duration
 }
 
 // Metrics is what the bot reports to a metrics system.
@@ -58,6 +66,16 @@ func New(engine *core.Engine, cat *prompts.Catalog, cfg Config) *Bot {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.PledgeCeiling <= 0 {
+		cfg.PledgeCeiling = core.DefaultPledgeCeiling
+	}
+	if !core.ValidCurrency(cfg.Currency) {
+		cfg.Currency = DefaultCurrency
+	}
+	cfg.Currency = strings.ToUpper(cfg.Currency)
+	if cfg.CampaignEditDelay <= 0 {
+		cfg.CampaignEditDelay = DefaultCampaignEditDelay
 	}
 	b := &Bot{engine: engine, cat: cat, cfg: cfg, log: cfg.Log}
 	b.cmds = commands()
@@ -123,6 +141,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 			lang = c.lang
 		}
 		msg := b.refusal(ev, lang, err)
+		if c != nil && privateRefusals[c.cmd] && !ev.Direct { // "your pledge of -5 €" is no one else's business
+			msg.Direct, msg.Ephemeral = true, true
+		}
 		raw, _ := json.Marshal([]Message{msg})
 		if ev.Key != "" {
 			if raw, err = b.engine.Remember(ctx, ev.Key, raw); err != nil {

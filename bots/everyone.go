@@ -15,6 +15,7 @@ var helpSections = []struct {
 	{"help.section.everyone", []string{"help", "lang", "me", "link", "forgetme", "find"}},
 	{"help.section.community", []string{"community", "role", "members"}},
 	{"help.section.projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
+	{"help.section.campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "ledger", "schedule"}},
 }
 
 // cmdHelp: /help [command].
@@ -73,6 +74,7 @@ func cmdMe(c *call) error {
 	type membership struct {
 		Community, Role string
 		Follows         []string
+		Pledges         []map[string]any
 	}
 	var ms []membership
 	for _, cid := range c.person.Communities {
@@ -96,7 +98,11 @@ func cmdMe(c *call) error {
 				follows = append(follows, p.ID())
 			}
 		}
-		ms = append(ms, membership{Community: comm.Name, Role: string(m.Role), Follows: follows})
+		pledges, err := mePledges(c.tx, cid, c.person.ID)
+		if err != nil {
+			return err
+		}
+		ms = append(ms, membership{Community: comm.Name, Role: string(m.Role), Follows: follows, Pledges: pledges})
 	}
 	d, err := c.tx.Dialog(c.person.ID)
 	if err != nil {

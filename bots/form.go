@@ -158,7 +158,10 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 	}
 	fl := f.Fields[i]
 	v := clean(text)
-	if len(fl.Options) > 0 {
+	if v == "-" && fl.Optional {
+		v = ""
+	}
+	if len(fl.Options) > 0 && v != "" {
 		// Accept the option's number, label or value.
 		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(fl.Options) {
 			v = fl.Options[n-1].Value
@@ -172,9 +175,6 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 			c.askField(f, i)
 			return nil
 		}
-	}
-	if v == "-" && fl.Optional {
-		v = ""
 	}
 	if d.Data == nil {
 		d.Data = map[string]string{}

@@ -12,7 +12,10 @@ type jobFunc func(b *Bot, tx *core.Tx, j *core.Job) error
 
 // jobFuncs is the typed table of job kinds.
 func jobFuncs() map[string]jobFunc {
-	return map[string]jobFunc{}
+	return map[string]jobFunc{
+		jobCampaignRemind: jobCampaignRemindFunc,
+		jobCampaignSettle: jobCampaignSettleFunc,
+	}
 }
 
 // dialogFunc handles a person's free-text reply within an open dialog.

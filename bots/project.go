@@ -1,6 +1,7 @@
 package bots
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -249,6 +250,19 @@ func cmdNews(c *call) error {
 			continue
 		}
 		if err := c.dm(f, "news.follower", data); err != nil {
+			return err
+		}
+	}
+	// Backers of the project's campaigns hear from it too (once, if they follow it).
+	backers, err := c.tx.BackersOf(c.comm.ID, p.Num)
+	if err != nil {
+		return err
+	}
+	for _, bk := range backers {
+		if bk == c.person.ID || slices.Contains(p.Followers, bk) {
+			continue
+		}
+		if err := c.dm(bk, "news.backer", data); err != nil {
 			return err
 		}
 	}

@@ -43,6 +43,16 @@ func commands() map[string]*command {
 		"needs":    {run: cmdNeeds, community: true},
 		"offer":    {run: cmdOffer, community: true},
 		"contact":  {run: cmdContact, community: true},
+		// Campaigns
+		"campaign":  {run: cmdCampaign, community: true},
+		"campaigns": {run: cmdCampaigns, community: true},
+		"reward":    {run: cmdReward, community: true},
+		"stretch":   {run: cmdStretch, community: true},
+		"pledge":    {run: cmdPledge, community: true},
+		"collect":   {run: cmdCollect, community: true},
+		"spend":     {run: cmdSpend, community: true},
+		"ledger":    {run: cmdLedger, community: true},
+		"schedule":  {run: cmdSchedule, community: true},
 	}
 }
 

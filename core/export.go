@@ -72,10 +72,31 @@ type PollSnapshot struct {
 }
 
 // CampaignSnapshot is one campaign in a Snapshot (filled by the campaigns part).
+// Amounts are integer minor units of Currency.
 type CampaignSnapshot struct {
-	ID     string `json:"id"`
-	Kind   string `json:"kind"`
-	Status string `json:"status"`
+	ID           string             `json:"id"`
+	Kind         string             `json:"kind"`
+	Status       string             `json:"status"`
+	Title        string             `json:"title"`
+	Currency     string             `json:"currency"`
+	Goal         int64              `json:"goal"`
+	Pledged      int64              `json:"pledged"`
+	Collected    int64              `json:"collected"`
+	Spent        int64              `json:"spent"`
+	Allocated    int64              `json:"allocated,omitempty"`
+	Backers      int                `json:"backers"`
+	Deadline     time.Time          `json:"deadline"`
+	AllOrNothing bool               `json:"all_or_nothing"`
+	Project      string             `json:"project,omitempty"`
+	Rewards      []RewardSnapshot   `json:"rewards,omitempty"`
+	Rate         string             `json:"rate,omitempty"` // loans: annual, in percent
+	Term         int                `json:"term,omitempty"` // loans: months
+	HoursValue   int64              `json:"hours_value,omitempty"`
+	HoursPledged int                `json:"hours_pledged,omitempty"`
+	HoursGiven   int                `json:"hours_given,omitempty"`
+	SharePrice   int64              `json:"share_price,omitempty"`
+	Schedules    []LenderSchedule   `json:"schedules,omitempty"` // loans: one per lender
+	Spending     []SpendingSnapshot `json:"spending"`
 }
 
 // Snapshot reads the whole state.
@@ -96,9 +117,13 @@ func (tx *Tx) Snapshot() (*Snapshot, error) {
 }
 
 func (tx *Tx) communitySnapshot(c *Community) (*CommunitySnapshot, error) {
+	camps, err := tx.campaignSnapshots(c)
+	if err != nil {
+		return nil, err
+	}
 	out := &CommunitySnapshot{
 		ID: c.ID, Name: c.Name, TimeZone: c.TimeZone, Language: c.Lang, Chats: c.Chats,
-		Members: []MemberSnapshot{}, Projects: []ProjectSnapshot{}, Polls: []PollSnapshot{}, Campaigns: []CampaignSnapshot{},
+		Members: []MemberSnapshot{}, Projects: []ProjectSnapshot{}, Polls: []PollSnapshot{}, Campaigns: camps,
 	}
 	ms, err := tx.Members(c.ID)
 	if err != nil {

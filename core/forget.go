@@ -65,5 +65,8 @@ func (tx *Tx) Forget(p *Person) error {
 // forgetInCommunity is where the other parts of the engine (ballots, pledges,
 // check-ins) drop what they keep about a person in community c.
 func (tx *Tx) forgetInCommunity(c CommunityID, p PersonID) error {
+	if err := tx.forgetPledges(c, p); err != nil {
+		return err
+	}
 	return nil
 }

@@ -131,6 +131,9 @@ func (tx *Tx) merge(from, into *Person) error {
 		if err := tx.replacePersonInProjects(cid, from.ID, into.ID); err != nil {
 			return err
 		}
+		if err := tx.mergePledges(cid, from.ID, into.ID); err != nil {
+			return err
+		}
 	}
 	if err := tx.kv.Delete(bucketDialog, string(from.ID)); err != nil {
 		return err

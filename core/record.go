@@ -31,6 +31,9 @@ const (
 	bucketCode      = "code"      // one-time code → Code
 	bucketButton    = "button"    // button token → command
 	bucketDialog    = "dialog"    // person ID → Dialog
+	bucketCampaign  = "campaign"  // community ID/number → Campaign
+	bucketPledge    = "pledge"    // community ID/campaign number/person ID → Pledge
+	bucketLedger    = "ledger"    // community ID/campaign number/sequence → LedgerLine
 	bucketHeld      = "held"      // hold (platform/user ID)/outbox sequence → "" (direct messages waiting)
 )
 
@@ -40,7 +43,9 @@ var Buckets = []string{
 	bucketSeq, bucketCommunity, bucketChat, bucketPerson, bucketIdent, bucketMember,
 	bucketProject, bucketNews, bucketContact, bucketSearch, bucketEvent, bucketOutbox,
 	bucketCoalesce, bucketMsgRef, bucketJob, bucketJobID, bucketCode, bucketButton,
-	bucketDialog, bucketHeld,
+	bucketDialog,
+	bucketCampaign, bucketPledge, bucketLedger,
+	bucketHeld,
 }
 
 // pad renders n zero-padded to 12 digits for keys.

@@ -194,6 +194,9 @@ func (c *Catalog) funcs(lang string) template.FuncMap {
 		"upper": strings.ToUpper,
 		"add":   func(a, b int) int { return a + b },
 		"zero":  func(t time.Time) bool { return t.IsZero() },
+		// money writes an amount with its currency as the language does:
+		// "1 854,02 €" / "€1,854.02".
+		"money": func(m any) string { return c.money(lang, m) },
 	}
 }
 

@@ -88,6 +88,11 @@ type Options struct {
 	NoSync        bool   // skip fsync (faster tests)
 	NoGroupCommit bool   // one transaction and fsync per update
 	Path          string // the bbolt file ("" for a temporary one)
+	// Tune, when set, adjusts the bot's configuration before the bot is built.
+	Tune func(*bots.Config)
+	// RealTime runs the clock on the real time instead of stopping it at Start
+	// (benchmarks with a running dispatcher).
+	RealTime bool
 }
 
 // NewEnv wires an Env; everything is closed at the end of the test.
@@ -113,8 +118,15 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 		tb.Fatal(err)
 	}
 	clock := bots.NewClock(Start)
+	if opt.RealTime {
+		clock = bots.NewClock(time.Time{})
+	}
 	eng := core.New(db, clock.Now)
-	b := bots.New(eng, cat, bots.Config{Lang: opt.Lang, TimeZone: "UTC"})
+	cfg := bots.Config{Lang: opt.Lang, TimeZone: "UTC"}
+	if opt.Tune != nil {
+		opt.Tune(&cfg)
+	}
+	b := bots.New(eng, cat, cfg)
 	rec := &Recorder{}
 	e := &Env{TB: tb, DB: db, Engine: eng, Bot: b, Clock: clock, Sent: rec, Platform: "test", Chat: "group"}
 	e.Dispatcher = bots.NewDispatcher(eng, map[string]bots.Sender{"test": rec, "other": rec}, nil, nil)

@@ -29,12 +29,11 @@ func parseWithLibrary(text string, toks []token, langs langSet, now time.Time, l
 			d, ok = Date{}, false
 		}
 	}()
-	var codes []string
-	if langs&langFR != 0 {
-		codes = append(codes, "fr")
-	}
-	if langs&langEN != 0 {
-		codes = append(codes, "en")
+	// The community's language first, then the other: a French community's
+	// "30 days" reads as well as an English one's "30 jours".
+	codes := []string{"fr", "en"}
+	if langs&langFR == 0 {
+		codes = []string{"en", "fr"}
 	}
 	lp := &dps.Parser{ParserTypes: []dps.ParserType{dps.RelativeTime, dps.AbsoluteTime}}
 	now = now.In(loc)

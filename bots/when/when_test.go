@@ -346,3 +346,16 @@ func TestDate_End(t *testing.T) {
 		t.Errorf("length of 28 March 2027: got %v, want %v", got, want)
 	}
 }
+
+// Ensure a deadline written in the other language still reads: the demo's French
+// "30 jours" in an English console, "30 days" in a French community.
+func TestParse_OtherLanguage(t *testing.T) {
+	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
+	want := time.Date(2026, 12, 25, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct{ lang, text string }{{"en", "30 jours"}, {"fr", "30 days"}} {
+		d, ok := when.Parse(tt.text, tt.lang, now, time.UTC)
+		if !ok || !d.Time.Equal(want) {
+			t.Errorf("%s %q: got %v, %v; want %v", tt.lang, tt.text, d.Time, ok, want)
+		}
+	}
+}

@@ -44,6 +44,12 @@ type app struct {
 // openApp opens the configured store and builds the engine and bot on it.
 func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics) (*app, error) {
 	a := &app{cfg: cfg, log: log}
+	if c := cfg.Community.Currency; c != "" && !core.ValidCurrency(c) {
+		return nil, fmt.Errorf("community.currency: %q is not an ISO 4217 currency engage knows", c)
+	}
+	if cfg.Community.PledgeCeiling < 0 || cfg.Community.PledgeCeiling > core.MaxMajor {
+		return nil, fmt.Errorf("community.pledge_ceiling: %d is out of range (1 to %d)", cfg.Community.PledgeCeiling, int64(core.MaxMajor))
+	}
 	switch cfg.Store.Driver {
 	case "", "bolt":
 		db, err := boltstore.Open(cfg.Store.Path, boltstore.Options{Timeout: time.Second})
@@ -62,6 +68,7 @@ func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics)
 	a.eng = core.New(a.store, now)
 	a.bot = bots.New(a.eng, cat, bots.Config{
 		Lang: cfg.Community.Lang, TimeZone: cfg.Community.TimeZone, Log: log.With("component", "bots"), Metrics: m,
+		PledgeCeiling: cfg.Community.PledgeCeiling, Currency: cfg.Community.Currency,
 	})
 	a.sched = bots.NewScheduler(a.bot)
 	return a, nil

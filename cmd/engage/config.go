@@ -51,6 +51,7 @@ type CommunityConfig struct {
 	Lang          string `yaml:"lang"`
 	TimeZone      string `yaml:"timezone"`
 	PledgeCeiling int64  `yaml:"pledge_ceiling"`
+	Currency      string `yaml:"currency"`
 }
 
 // TelegramConfig configures the Telegram adapter; it is on when Token is set.
@@ -108,7 +109,7 @@ func DefaultConfig() Config {
 		Store:     StoreConfig{Driver: "bolt", Path: "engage.db"},
 		HTTP:      HTTPConfig{Addr: "127.0.0.1:8080"},
 		Log:       LogConfig{Level: "info", Format: "text"},
-		Community: CommunityConfig{Lang: "fr", TimeZone: "UTC", PledgeCeiling: 1_000_000},
+		Community: CommunityConfig{Lang: "fr", TimeZone: "UTC", PledgeCeiling: 1_000_000, Currency: "EUR"},
 		Telegram:  TelegramConfig{Mode: "polling", APIURL: "https://api.telegram.org", Workers: 32},
 		Slack:     SlackConfig{Mode: "socket", APIURL: "https://slack.com/api/"},
 		Discord:   DiscordConfig{Mode: "gateway", APIURL: "https://discord.com/api/v9"},

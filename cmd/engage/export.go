@@ -18,7 +18,12 @@ func runExport(ctx context.Context, args []string, env Env) error {
 	fs := flagSet("export", env)
 	db := fs.String("db", "", "the bbolt database file (default: store.path)")
 	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
+	csvOf := fs.String("csv", "", "print a CSV instead of JSON: pledges or schedules")
 	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *csvOf != "" && *csvOf != "pledges" && *csvOf != "schedules" {
+		fmt.Fprintf(env.Stderr, "engage export: --csv takes pledges or schedules, not %q\n", *csvOf)
 		return errUsage
 	}
 	cfg, err := LoadConfig(configPath(*cfgFile, env.Getenv), env.Getenv)
@@ -38,6 +43,9 @@ func runExport(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer a.Close()
+	if *csvOf != "" {
+		return exportCSV(ctx, a.eng, *csvOf, env.Stdout)
+	}
 	var snap *core.Snapshot
 	if err := a.eng.View(ctx, func(tx *core.Tx) error {
 		snap, err = tx.Snapshot()

@@ -3,7 +3,7 @@
 //
 //	engage console [--db FILE] [--lang en|fr] [--now TIME] [--demo]
 //	engage run [--config FILE]
-//	engage export --db FILE
+//	engage export --db FILE [--csv pledges|schedules]
 //	engage backup --db FILE --out FILE | --url URL --out FILE
 //	engage version
 //

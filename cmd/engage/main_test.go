@@ -146,15 +146,19 @@ func TestConsole_PremiereSemaine(t *testing.T) {
 
 // Ensure the demo loads once, answers, and a second run does not load it again.
 func TestConsole_Demo(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} { // every line of the demo loads in both languages
+		db := filepath.Join(t.TempDir(), "demo-"+lang+".db")
+		out, stderr, code := runEngage(t, "alice: /projects\nalice: /campaigns\n", nil, "console", "--demo", "--db", db, "--lang", lang)
+		if code != 0 || stderr != "" {
+			t.Fatalf("exit %d, stderr %q", code, stderr)
+		}
+		if !strings.Contains(out, "P1 Jardin partagé") || !strings.Contains(out, "P2 Repair café") || !strings.Contains(out, "C1 Un bac de plus") {
+			t.Fatalf("%s: demo projects or campaign missing:\n%s", lang, out)
+		}
+	}
 	db := filepath.Join(t.TempDir(), "demo.db")
-	out, stderr, code := runEngage(t, "alice: /projects\n", nil, "console", "--demo", "--db", db, "--lang", "en")
-	if code != 0 || stderr != "" {
-		t.Fatalf("exit %d, stderr %q", code, stderr)
-	}
-	if !strings.Contains(out, "P1 Jardin partagé") || !strings.Contains(out, "P2 Repair café") {
-		t.Fatalf("demo projects missing:\n%s", out)
-	}
-	out, _, _ = runEngage(t, "alice: /projects\n", nil, "console", "--demo", "--db", db, "--lang", "en")
+	_, _, _ = runEngage(t, "", nil, "console", "--demo", "--db", db, "--lang", "en")
+	out, _, _ := runEngage(t, "alice: /projects\n", nil, "console", "--demo", "--db", db, "--lang", "en")
 	if strings.Contains(out, "P3") {
 		t.Fatalf("demo loaded twice:\n%s", out)
 	}

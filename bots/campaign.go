@@ -1,0 +1,1151 @@
+package bots
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/engage-org/engage/bots/when"
+	"github.com/engage-org/engage/core"
+)
+
+// DefaultCurrency is the currency of campaigns when neither the goal nor the
+// configuration names one.
+const DefaultCurrency = "EUR"
+
+// DefaultCampaignEditDelay is how long a campaign's progress message waits before
+// it is edited, gathering the pledges that arrive meanwhile into one edit.
+const DefaultCampaignEditDelay = 3 * time.Second
+
+// Job kinds of campaigns.
+const (
+	jobCampaignRemind = "campaign-remind"
+	jobCampaignSettle = "campaign-settle"
+)
+
+// privateRefusals are the commands whose refusals are answered to the actor alone,
+// like their answers: what a member tried to pledge is private too.
+var privateRefusals = map[string]bool{"pledge": true, "schedule": true}
+
+// campaignRef names a campaign's progress message in every chat, for edits.
+func campaignRef(c *core.Campaign) string {
+	return "campaign:" + string(c.Community) + ":" + c.ID()
+}
+
+func campaignJobID(c *core.Campaign, what string) string {
+	return "campaign/" + string(c.Community) + "/" + c.ID() + "/" + what
+}
+
+// isWord reports whether w is the keyword name or one of its French aliases.
+func (c *call) isWord(w, name string) bool {
+	f := core.Fold(w)
+	return f == name || c.b.aliases[f] == name
+}
+
+// keyword returns which of names w is ("" for none).
+func (c *call) keyword(w string, names ...string) string {
+	for _, n := range names {
+		if c.isWord(w, n) {
+			return n
+		}
+	}
+	return ""
+}
+
+// campaign reads a campaign ID argument of the community in context.
+func (c *call) campaign() (*core.Campaign, error) {
+	id := c.word()
+	if id == "" {
+		return nil, c.usage()
+	}
+	return c.tx.Campaign(c.comm.ID, id)
+}
+
+// amountPrefix reads the longest run of leading words (at most five) that is an
+// amount of currency, and returns it with the words after it. When none is, the
+// refusal says why the first word is not.
+func amountPrefix(words []string, currency string, ceiling int64) (core.Money, []string, error) {
+	var firstErr error
+	for k := min(len(words), 5); k >= 1; k-- {
+		m, err := core.ParseAmount(strings.Join(words[:k], " "), currency, ceiling)
+		if err == nil {
+			return m, words[k:], nil
+		}
+		firstErr = err
+	}
+	if firstErr == nil {
+		firstErr = core.Errorf(core.CodeInvalid, "err.amount_bad", "text", "")
+	}
+	return core.Money{}, nil, firstErr
+}
+
+// splitAt splits words at the first one that is a keyword of names: what comes
+// before, and the rest (starting with the keyword).
+func (c *call) splitAt(words []string, names ...string) (head, rest []string) {
+	for i, w := range words {
+		if c.keyword(w, names...) != "" {
+			return words[:i], words[i:]
+		}
+	}
+	return words, nil
+}
+
+// settings reads "KEY VALUE… KEY VALUE…" where each KEY is one of names; flags
+// (keys without a value) are listed in flags. It returns the value of each key.
+func (c *call) settings(words []string, names, flags []string) (map[string]string, error) {
+	out := map[string]string{}
+	all := append(slices.Clone(names), flags...)
+	for len(words) > 0 {
+		k := c.keyword(words[0], all...)
+		if k == "" {
+			return nil, c.usage()
+		}
+		val, rest := c.splitAt(words[1:], all...)
+		if slices.Contains(flags, k) {
+			if len(val) > 0 {
+				return nil, c.usage()
+			}
+			out[k] = "yes"
+		} else {
+			out[k] = strings.Join(val, " ")
+		}
+		words = rest
+	}
+	return out, nil
+}
+
+// cmdCampaign: /campaign new … · /campaign C1 · /campaign C1 close · /campaign C1
+// collector @member [remove] · /campaign C1 backers · /campaign C1 hours @lender H.
+func cmdCampaign(c *call) error {
+	if c.sub("new") {
+		return campaignNew(c)
+	}
+	camp, err := c.campaign()
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.sub("close"):
+		if strings.TrimSpace(c.args) != "" {
+			return c.usage()
+		}
+		ps, err := c.tx.CloseCampaign(c.member, camp)
+		if err != nil {
+			return err
+		}
+		if err := c.settled(camp, ps); err != nil {
+			return err
+		}
+		if c.ev.Direct {
+			c.reply("campaign.closed_by_you", map[string]any{"ID": camp.ID(), "Status": string(camp.Status)})
+		}
+		return nil
+	case c.sub("collector"):
+		tok := c.word()
+		remove := c.sub("remove", "cancel")
+		if tok == "" || strings.TrimSpace(c.args) != "" {
+			return c.usage()
+		}
+		target, person, err := c.mention(tok)
+		if err != nil {
+			return err
+		}
+		if err := c.tx.SetCollector(c.member, camp, target.Person, !remove); err != nil {
+			return err
+		}
+		data := map[string]any{"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Removed": remove}
+		c.reply("campaign.collector", data)
+		if !remove {
+			return c.dm(target.Person, "campaign.collector_you", data)
+		}
+		return nil
+	case c.sub("backers"):
+		return campaignBackers(c, camp)
+	case c.sub("hours"):
+		return campaignHours(c, camp)
+	case strings.TrimSpace(c.args) == "":
+		text, rows, err := c.b.campaignCard(c.tx, c.comm, camp, c.lang)
+		if err != nil {
+			return err
+		}
+		c.out = append(c.out, Message{
+			Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID,
+			Text: text, Buttons: rows, Name: c.ev.UserName,
+		})
+		return nil
+	}
+	return c.usage()
+}
+
+// campaignNew: /campaign new KIND TITLE goal AMOUNT [CUR] until DATE
+// [all-or-nothing|keep-it-all] [for P1] [rate R%] [term N] [hours-value V] [share P].
+func campaignNew(c *call) error {
+	words := strings.Fields(c.args)
+	if len(words) < 2 {
+		return c.usage()
+	}
+	kind, ok := core.ParseCampaignKind(words[0])
+	if !ok {
+		kind, ok = core.ParseCampaignKind(c.b.aliases[core.Fold(words[0])])
+	}
+	if !ok {
+		return core.Errorf(core.CodeInvalid, "err.bad_campaign_kind", "kind", words[0])
+	}
+	titleWords, rest := c.splitAt(words[1:], "goal")
+	if len(rest) == 0 {
+		return core.Errorf(core.CodeInvalid, "err.missing", "what", "goal")
+	}
+	keys := []string{"until", "for", "rate", "term", "hours-value", "share"}
+	flags := []string{"all-or-nothing", "keep-it-all"}
+	goalWords, rest := c.splitAt(rest[1:], append(keys, flags...)...)
+	set, err := c.settings(rest, keys, flags)
+	if err != nil {
+		return err
+	}
+	goalText := strings.Join(goalWords, " ")
+	if goalText == "" {
+		return core.Errorf(core.CodeInvalid, "err.missing", "what", "goal")
+	}
+	cur := core.CurrencyIn(goalText)
+	if cur == "" {
+		// A currency code alone after the amount ("goal 5000 CHF") is read too.
+		if n := len(goalWords); n > 1 && core.ValidCurrency(goalWords[n-1]) {
+			cur = strings.ToUpper(goalWords[n-1])
+		} else {
+			cur = c.b.cfg.Currency
+		}
+	}
+	goal, err := core.ParseAmount(goalText, cur, 0)
+	if err != nil {
+		return err
+	}
+	spec := core.CampaignSpec{
+		Kind: kind, Title: strings.Join(titleWords, " "), Goal: goal,
+		AllOrNothing: set["keep-it-all"] == "",
+	}
+	if set["all-or-nothing"] != "" && set["keep-it-all"] != "" {
+		return c.usage()
+	}
+	until, ok := set["until"]
+	if !ok || until == "" {
+		return core.Errorf(core.CodeInvalid, "err.missing", "what", "deadline")
+	}
+	d, ok := when.Parse(until, c.lang, c.tx.Now(), c.comm.Location())
+	if !ok {
+		return core.Errorf(core.CodeInvalid, "err.bad_date", "text", until)
+	}
+	spec.Deadline = d.End()
+	if id, ok := set["for"]; ok {
+		if spec.Project, err = c.tx.Project(c.comm.ID, id); err != nil {
+			return err
+		}
+	}
+	if v, ok := set["rate"]; ok {
+		if spec.Rate, err = core.ParseRate(v); err != nil {
+			return err
+		}
+		spec.HasRate = true
+	}
+	if v, ok := set["term"]; ok {
+		n, err := strconv.Atoi(strings.Fields(v + " x")[0])
+		if err != nil || n <= 0 {
+			return core.Errorf(core.CodeInvalid, "err.loan_term", "max", core.MaxTerm)
+		}
+		spec.Term, spec.HasRate = n, true
+	}
+	if v, ok := set["hours-value"]; ok {
+		m, err := core.ParseAmount(v, cur, 0)
+		if err != nil {
+			return err
+		}
+		spec.HoursValue, spec.HasRate = m.Amount, true
+	}
+	if v, ok := set["share"]; ok {
+		m, err := core.ParseAmount(v, cur, 0)
+		if err != nil {
+			return err
+		}
+		spec.SharePrice = m.Amount
+	}
+	camp, err := c.tx.CreateCampaign(c.member, spec)
+	if err != nil {
+		return err
+	}
+	if err := c.b.scheduleCampaign(c.tx, camp); err != nil {
+		return err
+	}
+	if c.ev.Direct {
+		c.reply("campaign.created_dm", map[string]any{"ID": camp.ID(), "Title": camp.Title})
+	}
+	return c.b.postCard(c.tx, c.comm, camp)
+}
+
+// scheduleCampaign schedules a new campaign's reminders (7 days and 48 hours before
+// its deadline, when still to come) and its settlement at the deadline.
+func (b *Bot) scheduleCampaign(tx *core.Tx, camp *core.Campaign) error {
+	for _, r := range []struct {
+		what  string
+		early time.Duration
+	}{{"7d", 7 * 24 * time.Hour}, {"48h", 48 * time.Hour}} {
+		due := camp.Deadline.Add(-r.early)
+		if !due.After(tx.Now()) {
+			continue
+		}
+		data, _ := json.Marshal(map[string]string{"which": r.what})
+		if err := tx.Schedule(core.Job{ID: campaignJobID(camp, "remind"+r.what), Due: due, Kind: jobCampaignRemind,
+			Community: camp.Community, Ref: camp.ID(), Data: data}); err != nil {
+			return err
+		}
+	}
+	return tx.Schedule(core.Job{ID: campaignJobID(camp, "settle"), Due: camp.Deadline, Kind: jobCampaignSettle,
+		Community: camp.Community, Ref: camp.ID()})
+}
+
+// rewardView is what templates show of a reward tier.
+type rewardView struct {
+	ID, Title        string
+	Min              core.Money
+	Limit, Left      int
+	Limited, SoldOut bool
+}
+
+// stretchView is what templates show of a stretch goal.
+type stretchView struct {
+	Amount  core.Money
+	Title   string
+	Reached bool
+}
+
+// campaignView is what templates show of a campaign.
+type campaignView struct {
+	ID, Title, Kind, Status      string
+	Project, ProjectTitle        string
+	Goal, Pledged                core.Money
+	Collected, Spent             core.Money
+	Percent, Backers             int
+	Bar                          string
+	Open                         bool
+	DaysLeft, HoursLeft          int
+	Deadline                     time.Time
+	AllOrNothing                 bool
+	Loan                         bool
+	Rate                         string
+	Term                         int
+	HoursValue, SharePrice       *core.Money
+	Rewards                      []rewardView
+	Stretch                      []stretchView
+	Names                        []string
+	HoursPledged, HoursGiven     int
+	Donation, Reward, Equity     bool
+	LimitedLeft, UnlimitedReward bool
+}
+
+// progressBar draws pct in ten cells.
+func progressBar(pct int) string {
+	n := min(max(pct/10, 0), 10)
+	return strings.Repeat("█", n) + strings.Repeat("░", 10-n)
+}
+
+// campaignView builds the view of camp at tx's time, in comm's time zone.
+func (b *Bot) campaignView(tx *core.Tx, comm *core.Community, camp *core.Campaign) (campaignView, error) {
+	now := tx.Now()
+	v := campaignView{
+		ID: camp.ID(), Title: camp.Title, Kind: string(camp.Kind), Status: string(camp.Status),
+		Goal: camp.Goal, Pledged: camp.Money(camp.Pledged), Collected: camp.Money(camp.Collected),
+		Spent: camp.Money(camp.Spent), Percent: camp.Percent(), Backers: camp.Backers,
+		Bar: progressBar(camp.Percent()), Open: !camp.Ended(now), Deadline: camp.Deadline.In(comm.Location()),
+		AllOrNothing: camp.AllOrNothing, Loan: camp.Kind == core.CampaignLoan, Term: camp.Term,
+		HoursPledged: camp.HoursPledged, HoursGiven: camp.HoursGiven,
+		Donation: camp.Kind == core.CampaignDonation, Reward: camp.Kind == core.CampaignReward, Equity: camp.Kind == core.CampaignEquity,
+	}
+	if v.Open {
+		left := camp.Deadline.Sub(now)
+		v.DaysLeft = int((left + 24*time.Hour - 1) / (24 * time.Hour))
+		if left < 24*time.Hour {
+			v.DaysLeft, v.HoursLeft = 0, max(int((left+time.Hour-1)/time.Hour), 1)
+		}
+	}
+	if v.Loan {
+		v.Rate = camp.Rate.String()
+		if camp.HoursValue > 0 {
+			m := camp.Money(camp.HoursValue)
+			v.HoursValue = &m
+		}
+	}
+	if camp.SharePrice > 0 {
+		m := camp.Money(camp.SharePrice)
+		v.SharePrice = &m
+	}
+	if camp.Project != 0 {
+		if p, err := tx.Project(comm.ID, "P"+strconv.Itoa(camp.Project)); err == nil {
+			v.Project, v.ProjectTitle = p.ID(), p.Title
+		}
+	}
+	for i := range camp.Rewards {
+		r := &camp.Rewards[i]
+		v.Rewards = append(v.Rewards, rewardView{ID: r.ID(), Title: r.Title, Min: r.Min, Limit: r.Limit, Left: r.Left(), Limited: r.Limit > 0, SoldOut: r.Limit > 0 && r.Left() == 0})
+	}
+	for _, s := range camp.Stretch {
+		v.Stretch = append(v.Stretch, stretchView{Amount: s.Amount, Title: s.Title, Reached: s.Reached})
+	}
+	for _, id := range camp.Public {
+		if len(v.Names) == maxListed {
+			break
+		}
+		if name := personName(tx, id); name != "" {
+			v.Names = append(v.Names, name)
+		}
+	}
+	return v, nil
+}
+
+func personName(tx *core.Tx, id core.PersonID) string {
+	if p, err := tx.Person(id); err == nil {
+		return p.Name
+	}
+	return ""
+}
+
+// presets are the amounts offered as buttons, in major units; equity campaigns
+// offer whole shares instead.
+var (
+	presets = []int64{10, 25, 50, 100}
+	shares  = []int64{1, 5, 10, 20}
+)
+
+// commandAmount writes m as a command argument ("25.50").
+func commandAmount(m core.Money) string { return m.Format(".", "") }
+
+// campaignCard renders camp's progress message in lang, with its buttons while it
+// is open: preset amounts (whole shares for equity), one per reward tier with units
+// left, and a custom amount that opens a form.
+func (b *Bot) campaignCard(tx *core.Tx, comm *core.Community, camp *core.Campaign, lang string) (string, [][]Button, error) {
+	v, err := b.campaignView(tx, comm, camp)
+	if err != nil {
+		return "", nil, err
+	}
+	text := b.cat.Text(lang, "campaign.card", v)
+	if !v.Open {
+		return text, nil, nil
+	}
+	tr := func(key string, data any) string { return b.cat.Text(lang, key, data) }
+	button := func(label, command string) (Button, error) {
+		tok, err := tx.ButtonToken(command)
+		return Button{Label: label, Token: tok}, err
+	}
+	var rows [][]Button
+	var row []Button
+	minor, _ := core.MinorUnits(camp.Goal.Currency)
+	for i, n := range presets {
+		m := core.Major(n, camp.Goal.Currency)
+		if minor == 0 {
+			m.Amount *= 100 // yen, won: ten yen is no preset
+		}
+		if camp.Kind == core.CampaignEquity {
+			m = camp.Money(shares[i] * camp.SharePrice)
+		}
+		if m.Amount > core.Major(b.cfg.PledgeCeiling, camp.Goal.Currency).Amount {
+			continue
+		}
+		btn, err := button(tr("campaign.button.amount", map[string]any{"Amount": m}), "/pledge "+camp.ID()+" "+commandAmount(m))
+		if err != nil {
+			return "", nil, err
+		}
+		row = append(row, btn)
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	for i := range camp.Rewards {
+		r := &camp.Rewards[i]
+		if r.Left() == 0 {
+			continue
+		}
+		btn, err := button(tr("campaign.button.reward", map[string]any{"ID": r.ID(), "Title": r.Title, "Min": r.Min}),
+			"/pledge "+camp.ID()+" "+commandAmount(r.Min)+" reward "+r.ID())
+		if err != nil {
+			return "", nil, err
+		}
+		rows = append(rows, []Button{btn})
+	}
+	raw, err := json.Marshal(b.pledgeForm(camp, lang))
+	if err != nil {
+		return "", nil, core.Internal("encode form", err)
+	}
+	tok, err := tx.ButtonToken(formPrefix + string(raw))
+	if err != nil {
+		return "", nil, err
+	}
+	rows = append(rows, []Button{{Label: tr("campaign.button.custom", nil), Token: tok}})
+	return text, rows, nil
+}
+
+// pledgeForm asks the amount of a pledge to camp, and the tier or the hours when
+// the campaign has them.
+func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
+	tr := func(key string, data any) string { return b.cat.Text(lang, key, data) }
+	f := Form{
+		Title:   tr("form.pledge", map[string]any{"ID": camp.ID(), "Title": camp.Title}),
+		Fields:  []Field{{Name: "amount", Label: tr("form.pledge.amount", map[string]any{"Currency": camp.Goal.Currency}), Placeholder: "25"}},
+		Command: "/pledge " + camp.ID() + " {amount}",
+	}
+	if len(camp.Rewards) > 0 {
+		fl := Field{Name: "reward", Label: tr("form.pledge.reward", nil), Optional: true}
+		for i := range camp.Rewards {
+			if r := &camp.Rewards[i]; r.Left() != 0 {
+				fl.Options = append(fl.Options, Option{Label: r.ID() + " " + r.Title, Value: r.ID()})
+			}
+		}
+		if len(fl.Options) > 0 {
+			f.Fields = append(f.Fields, fl)
+			f.Command += " reward {reward}"
+		}
+	}
+	if camp.Kind == core.CampaignLoan && camp.HoursValue > 0 {
+		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", map[string]any{"Value": camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10"})
+		f.Command += " hours {hours}"
+	}
+	return f
+}
+
+// postCard posts camp's progress message to every chat of comm, under its Ref.
+func (b *Bot) postCard(tx *core.Tx, comm *core.Community, camp *core.Campaign) error {
+	text, rows, err := b.campaignCard(tx, comm, camp, comm.Lang)
+	if err != nil {
+		return err
+	}
+	for _, ch := range comm.Chats {
+		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Buttons: rows, Ref: campaignRef(camp)}
+		if err := enqueue(tx, m, "", time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// editCard replaces camp's progress message in every chat of comm. Edits are
+// throttled: an edit waits CampaignEditDelay (later when now is set), and while it
+// waits, later edits of the same chat replace its text instead of queueing (the
+// outbox coalescing key), so a chat sees at most one edit per delay.
+func (b *Bot) editCard(tx *core.Tx, comm *core.Community, camp *core.Campaign, now bool) error {
+	text, rows, err := b.campaignCard(tx, comm, camp, comm.Lang)
+	if err != nil {
+		return err
+	}
+	at := tx.Now().Add(b.cfg.CampaignEditDelay)
+	if now {
+		at = tx.Now()
+	}
+	for _, ch := range comm.Chats {
+		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Buttons: rows, Ref: campaignRef(camp), Edit: true}
+		if err := enqueue(tx, m, "edit:"+campaignRef(camp)+"@"+ch.Platform+"/"+ch.ChatID, at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// broadcastTx posts key to every chat of comm through the outbox, in comm's language
+// (for jobs, which have no call).
+func (b *Bot) broadcastTx(tx *core.Tx, comm *core.Community, key string, data any) error {
+	text := b.cat.Text(comm.Lang, key, data)
+	for _, ch := range comm.Chats {
+		if err := enqueue(tx, Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text}, "", time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cmdCampaigns: /campaigns — the community's campaigns, open ones first.
+func cmdCampaigns(c *call) error {
+	cs, err := c.tx.Campaigns(c.comm.ID)
+	if err != nil {
+		return err
+	}
+	var open, ended []campaignView
+	for _, camp := range cs {
+		v, err := c.b.campaignView(c.tx, c.comm, camp)
+		if err != nil {
+			return err
+		}
+		if v.Open {
+			open = append(open, v)
+		} else {
+			ended = append(ended, v)
+		}
+	}
+	all := append(open, ended...)
+	more := 0
+	if len(all) > maxListed {
+		more, all = len(all)-maxListed, all[:maxListed]
+	}
+	c.reply("campaigns", map[string]any{"Campaigns": all, "More": more})
+	return nil
+}
+
+// cmdReward: /reward C1 AMOUNT TITLE [limit N].
+func cmdReward(c *call) error {
+	camp, err := c.campaign()
+	if err != nil {
+		return err
+	}
+	words := strings.Fields(c.args)
+	limit := 0
+	if n := len(words); n >= 2 && c.isWord(words[n-2], "limit") {
+		limit, err = strconv.Atoi(words[n-1])
+		if err != nil || limit <= 0 {
+			return core.Errorf(core.CodeInvalid, "err.reward_limit", "max", core.MaxRewardQty)
+		}
+		words = words[:n-2]
+	}
+	if len(words) < 2 {
+		return c.usage()
+	}
+	amount, rest, err := amountPrefix(words, camp.Goal.Currency, 0)
+	if err != nil {
+		return err
+	}
+	r, err := c.tx.AddReward(c.member, camp, amount, strings.Join(rest, " "), limit)
+	if err != nil {
+		return err
+	}
+	c.reply("reward.added", map[string]any{"ID": camp.ID(), "Reward": r.ID(), "Title": r.Title, "Min": r.Min, "Limit": r.Limit})
+	return c.b.editCard(c.tx, c.comm, camp, false)
+}
+
+// cmdStretch: /stretch C1 AMOUNT TITLE.
+func cmdStretch(c *call) error {
+	camp, err := c.campaign()
+	if err != nil {
+		return err
+	}
+	words := strings.Fields(c.args)
+	if len(words) < 2 {
+		return c.usage()
+	}
+	amount, rest, err := amountPrefix(words, camp.Goal.Currency, 0)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		return core.Errorf(core.CodeInvalid, "err.missing", "what", "title")
+	}
+	s, err := c.tx.AddStretch(c.member, camp, amount, strings.Join(rest, " "))
+	if err != nil {
+		return err
+	}
+	c.reply("stretch.added", map[string]any{"ID": camp.ID(), "Amount": s.Amount, "Title": s.Title})
+	return c.b.editCard(c.tx, c.comm, camp, false)
+}
+
+// cmdPledge: /pledge C1 AMOUNT [reward R1] [hours H] [public|private] · /pledge C1
+// cancel · /pledge C1 (asks the amount). Answered privately.
+func cmdPledge(c *call) error {
+	camp, err := c.campaign()
+	if err != nil {
+		return err
+	}
+	words := strings.Fields(c.args)
+	if len(words) == 1 && c.isWord(words[0], "cancel") {
+		old, err := c.tx.CancelPledge(c.member, camp)
+		if err != nil {
+			return err
+		}
+		c.replyPrivate("pledge.cancelled", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": old.Amount})
+		return c.b.editCard(c.tx, c.comm, camp, false)
+	}
+	if len(words) == 0 { // ask the amount
+		if camp.Ended(c.tx.Now()) {
+			return core.Errorf(core.CodeConflict, "err.campaign_closed", "id", camp.ID(), "status", string(camp.Status))
+		}
+		return c.askForm(c.b.pledgeForm(camp, c.lang))
+	}
+	amountWords, rest := c.splitAt(words, "reward", "hours", "public", "private")
+	if len(amountWords) == 0 {
+		return c.usage()
+	}
+	in := core.PledgeInput{Ceiling: c.b.cfg.PledgeCeiling}
+	if in.Amount, err = core.ParseAmount(strings.Join(amountWords, " "), camp.Goal.Currency, c.b.cfg.PledgeCeiling); err != nil {
+		return err
+	}
+	set, err := c.settings(rest, []string{"reward", "hours"}, []string{"public", "private"})
+	if err != nil {
+		return err
+	}
+	if v := set["reward"]; v != "" {
+		if in.Reward, err = core.ParseShortID('R', v); err != nil {
+			return err
+		}
+	}
+	if v := set["hours"]; v != "" {
+		if in.Hours, err = strconv.Atoi(v); err != nil {
+			return core.Errorf(core.CodeInvalid, "err.bad_hours", "max", core.MaxHours)
+		}
+	}
+	if set["public"] != "" || set["private"] != "" {
+		pub := set["public"] != ""
+		in.Public = &pub
+	}
+	res, err := c.tx.Pledge(c.member, camp, in)
+	if err != nil {
+		return err
+	}
+	data := pledgeView(c.tx, c.comm, camp, res.Pledge)
+	data["Changed"] = res.Previous != nil
+	data["RewardLeft"] = res.RewardLeft
+	c.replyPrivate("pledge.done", data)
+	if res.Milestone > 0 {
+		if err := c.broadcast(c.comm, "campaign.milestone", map[string]any{
+			"ID": camp.ID(), "Title": camp.Title, "Percent": res.Milestone, "Pledged": camp.Money(camp.Pledged),
+			"Goal": camp.Goal, "Backers": camp.Backers,
+		}, ""); err != nil {
+			return err
+		}
+	}
+	for _, s := range res.Stretch {
+		if err := c.broadcast(c.comm, "campaign.stretch", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": s.Amount, "Goal": s.Title}, ""); err != nil {
+			return err
+		}
+	}
+	return c.b.editCard(c.tx, c.comm, camp, false)
+}
+
+// pledgeView is what templates show of a member's pledge to camp.
+func pledgeView(tx *core.Tx, comm *core.Community, camp *core.Campaign, p *core.Pledge) map[string]any {
+	d := map[string]any{
+		"ID": camp.ID(), "Title": camp.Title, "Kind": string(camp.Kind), "Amount": p.Amount,
+		"Hours": p.Hours, "HoursGiven": p.HoursGiven, "Shares": p.Shares, "Public": p.Public,
+		"Paid": camp.Money(p.Paid), "HasPaid": p.Paid > 0, "Status": string(p.Status),
+	}
+	if r := camp.Reward(p.Reward); r != nil {
+		d["Reward"], d["RewardTitle"] = r.ID(), r.Title
+	}
+	if camp.SharePrice > 0 {
+		d["Price"] = camp.Money(camp.SharePrice)
+	}
+	if rp := camp.Repayment(p, comm.Location()); rp != nil {
+		d["Loan"] = true
+		d["Rate"], d["Term"] = camp.Rate.String(), camp.Term
+		d["Cash"] = camp.Money(rp.Cash)
+		d["Outstanding"] = camp.Money(rp.Outstanding)
+		if camp.HoursValue > 0 {
+			d["HoursValue"] = camp.Money(camp.HoursValue)
+			d["HoursMoney"] = camp.Money(int64(p.Hours) * camp.HoursValue)
+		}
+		if len(rp.Schedule) > 0 {
+			first := rp.Schedule[0]
+			last := rp.Schedule[len(rp.Schedule)-1]
+			var total, interest int64
+			for _, in := range rp.Schedule {
+				total += in.Payment
+				interest += in.Interest
+			}
+			d["Monthly"], d["First"], d["LastPay"] = camp.Money(first.Payment), first.Due, camp.Money(last.Payment)
+			d["LastDue"], d["Total"], d["Interest"] = last.Due, camp.Money(total), camp.Money(interest)
+			d["Months"] = len(rp.Schedule)
+		}
+	}
+	return d
+}
+
+// cmdCollect: /collect C1 AMOUNT [from WHO] — organisers and collectors.
+func cmdCollect(c *call) error {
+	camp, err := c.campaign()
+	if err != nil {
+		return err
+	}
+	words := strings.Fields(c.args)
+	amountWords, rest := c.splitAt(words, "from")
+	if len(amountWords) == 0 {
+		return c.usage()
+	}
+	amount, err := core.ParseAmount(strings.Join(amountWords, " "), camp.Goal.Currency, 0)
+	if err != nil {
+		return err
+	}
+	var from string
+	var fromPerson core.PersonID
+	if len(rest) > 0 {
+		from = strings.Join(rest[1:], " ")
+		if from == "" {
+			return c.usage()
+		}
+		if _, p, err := c.tx.FindMember(c.comm.ID, c.ev.Platform, c.ev.Mentions[from], from); err == nil {
+			fromPerson, from = p.ID, p.Name
+		} else if strings.HasPrefix(from, "@") || strings.HasPrefix(from, "<@") {
+			return err
+		}
+	}
+	l, err := c.tx.Collect(c.member, camp, amount, from, fromPerson)
+	if err != nil {
+		return err
+	}
+	c.reply("collect.done", map[string]any{
+		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "From": l.From,
+		"Collected": camp.Money(camp.Collected), "Pledged": camp.Money(camp.Pledged),
+	})
+	if fromPerson != "" && fromPerson != c.person.ID {
+		return c.dm(fromPerson, "collect.thanks", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount})
+	}
+	return nil
+}
+
+// cmdSpend: /spend C1 AMOUNT PURPOSE — organisers.
+func cmdSpend(c *call) error {
+	camp, err := c.campaign()
+	if err != nil {
+		return err
+	}
+	words := strings.Fields(c.args)
+	if len(words) < 2 {
+		return c.usage()
+	}
+	amount, rest, err := amountPrefix(words, camp.Goal.Currency, 0)
+	if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		return core.Errorf(core.CodeInvalid, "err.missing", "what", "purpose")
+	}
+	l, err := c.tx.Spend(c.member, camp, amount, strings.Join(rest, " "))
+	if err != nil {
+		return err
+	}
+	return c.broadcast(c.comm, "spend.post", map[string]any{
+		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "Purpose": l.Purpose,
+		"Left": camp.Money(camp.Collected - camp.Spent - camp.Allocated),
+	}, "")
+}
+
+// sourceView is one source of collected money in the ledger.
+type sourceView struct {
+	Name   string
+	Amount core.Money
+	Count  int
+}
+
+// cmdLedger: /ledger C1 — pledged, collected, spent, each spending line, and where
+// the collected money came from (backers not named unless they agreed).
+func cmdLedger(c *call) error {
+	camp, err := c.campaign()
+	if err != nil {
+		return err
+	}
+	if strings.TrimSpace(c.args) != "" {
+		return c.usage()
+	}
+	lines, err := c.tx.Ledger(camp)
+	if err != nil {
+		return err
+	}
+	ps, err := c.tx.Pledges(camp)
+	if err != nil {
+		return err
+	}
+	public, backed := map[core.PersonID]bool{}, map[core.PersonID]bool{}
+	for _, p := range ps {
+		public[p.Person], backed[p.Person] = p.Public, true
+	}
+	loc := c.comm.Location()
+	type spendView struct {
+		Amount  core.Money
+		Purpose string
+		At      time.Time
+	}
+	type allocView struct {
+		Amount  core.Money
+		Project string
+	}
+	var spends []spendView
+	var allocs []allocView
+	var sources []sourceView
+	var backers sourceView
+	add := func(name string, amount int64) {
+		for i := range sources {
+			if sources[i].Name == name {
+				sources[i].Amount.Amount += amount
+				sources[i].Count++
+				return
+			}
+		}
+		sources = append(sources, sourceView{Name: name, Amount: camp.Money(amount), Count: 1})
+	}
+	backers.Amount = camp.Money(0)
+	for _, l := range lines {
+		switch l.Kind {
+		case core.LedgerSpend:
+			spends = append(spends, spendView{Amount: l.Amount, Purpose: l.Purpose, At: l.At.In(loc)})
+		case core.LedgerAllocate:
+			allocs = append(allocs, allocView{Amount: l.Amount, Project: "P" + strconv.Itoa(l.Project)})
+		case core.LedgerCollect:
+			switch {
+			case backed[l.FromPerson] && !public[l.FromPerson]:
+				backers.Amount.Amount += l.Amount.Amount
+				backers.Count++
+			case l.FromPerson != "":
+				add(personName(c.tx, l.FromPerson), l.Amount.Amount)
+			case l.From != "":
+				add(l.From, l.Amount.Amount)
+			default:
+				add(personName(c.tx, l.By), l.Amount.Amount)
+			}
+		}
+	}
+	more := 0
+	if len(spends) > maxListed {
+		more, spends = len(spends)-maxListed, spends[len(spends)-maxListed:]
+	}
+	if len(sources) > maxListed {
+		sources = sources[:maxListed]
+	}
+	c.reply("ledger", map[string]any{
+		"ID": camp.ID(), "Title": camp.Title, "Pledged": camp.Money(camp.Pledged), "Collected": camp.Money(camp.Collected),
+		"Spent": camp.Money(camp.Spent), "Allocated": camp.Money(camp.Allocated), "HasAllocated": camp.Allocated > 0,
+		"Left": camp.Money(camp.Collected - camp.Spent - camp.Allocated), "Spends": spends, "More": more,
+		"Sources": sources, "Backers": backers, "Allocs": allocs, "Status": string(camp.Status),
+		"Hours": camp.HoursValue > 0, "HoursPledged": camp.HoursPledged, "HoursGiven": camp.HoursGiven,
+	})
+	return nil
+}
+
+// maxScheduleLines bounds the instalments /schedule lists before the last one.
+const maxScheduleLines = 12
+
+// cmdSchedule: /schedule C1 — the member's repayments (loans) or shares (equity),
+// privately.
+func cmdSchedule(c *call) error {
+	camp, err := c.campaign()
+	if err != nil {
+		return err
+	}
+	if camp.Kind != core.CampaignLoan && camp.Kind != core.CampaignEquity {
+		return core.Errorf(core.CodeConflict, "err.schedule_kind", "id", camp.ID())
+	}
+	p, err := c.tx.MyPledge(c.person.ID, camp)
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		return core.Errorf(core.CodeConflict, "err.no_pledge", "id", camp.ID())
+	}
+	data := pledgeView(c.tx, c.comm, camp, p)
+	if rp := camp.Repayment(p, c.comm.Location()); rp != nil {
+		lines := rp.Schedule
+		skipped := 0
+		if len(lines) > maxScheduleLines+1 {
+			skipped = len(lines) - maxScheduleLines - 1
+			lines = append(slices.Clone(lines[:maxScheduleLines]), lines[len(lines)-1])
+		}
+		type line struct {
+			N, Gap                       int // Gap: instalments left out before this one
+			Due                          time.Time
+			Payment, Principal, Interest core.Money
+		}
+		var ls []line
+		for i, in := range lines {
+			l := line{N: in.N, Due: in.Due, Payment: camp.Money(in.Payment), Principal: camp.Money(in.Principal), Interest: camp.Money(in.Interest)}
+			if i == len(lines)-1 {
+				l.Gap = skipped
+			}
+			ls = append(ls, l)
+		}
+		data["Lines"], data["Projected"] = ls, camp.Status == core.CampaignOpen
+	}
+	c.replyPrivate("schedule", data)
+	return nil
+}
+
+// campaignBackers: /campaign C1 backers — the pledges, for organisers, privately.
+func campaignBackers(c *call, camp *core.Campaign) error {
+	ps, err := c.tx.PledgesVisible(c.member, camp)
+	if err != nil {
+		return err
+	}
+	type backer struct {
+		Name         string
+		Amount, Paid core.Money
+		Reward       string
+		Hours        int
+		Status       string
+	}
+	var bs []backer
+	for _, p := range ps {
+		name := personName(c.tx, p.Person)
+		if name == "" {
+			name = c.text("member.former", nil)
+		}
+		b := backer{Name: name, Amount: p.Amount, Paid: camp.Money(p.Paid), Hours: p.Hours, Status: string(p.Status)}
+		if r := camp.Reward(p.Reward); r != nil {
+			b.Reward = r.ID()
+		}
+		bs = append(bs, b)
+	}
+	more := 0
+	if len(bs) > 100 {
+		more, bs = len(bs)-100, bs[:100]
+	}
+	c.replyPrivate("campaign.backers", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Backers": bs, "More": more})
+	return nil
+}
+
+// campaignHours: /campaign C1 hours @lender H — volunteering hours given back.
+func campaignHours(c *call, camp *core.Campaign) error {
+	tok := c.word()
+	hw := c.word()
+	if tok == "" || hw == "" || strings.TrimSpace(c.args) != "" {
+		return c.usage()
+	}
+	hours, err := strconv.Atoi(hw)
+	if err != nil {
+		return core.Errorf(core.CodeInvalid, "err.bad_hours", "max", core.MaxHours)
+	}
+	target, person, err := c.mention(tok)
+	if err != nil {
+		return err
+	}
+	p, err := c.tx.GiveHours(c.member, camp, target.Person, hours)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Hours": hours,
+		"Given": p.HoursGiven, "Pledged": p.Hours, "Value": camp.Money(int64(hours) * camp.HoursValue)}
+	c.reply("hours.given", data)
+	return c.dm(target.Person, "hours.given_you", data)
+}
+
+// settled tells everyone what the settlement of camp means (see settleMessages).
+func (c *call) settled(camp *core.Campaign, ps []*core.Pledge) error {
+	return c.b.settleMessages(c.tx, c.comm, camp, ps)
+}
+
+// settleMessages, once camp is settled: the progress message's last edit (no
+// buttons), the result in every chat, and to each backer what they owe and how
+// (succeeded) or that their pledge is released (failed), with thanks. The jobs
+// still waiting for camp are dropped.
+func (b *Bot) settleMessages(tx *core.Tx, comm *core.Community, camp *core.Campaign, ps []*core.Pledge) error {
+	for _, what := range []string{"remind7d", "remind48h", "settle"} {
+		if err := tx.Unschedule(campaignJobID(camp, what)); err != nil {
+			return err
+		}
+	}
+	if err := b.editCard(tx, comm, camp, true); err != nil {
+		return err
+	}
+	v, err := b.campaignView(tx, comm, camp)
+	if err != nil {
+		return err
+	}
+	key := "campaign.succeeded"
+	if camp.Status == core.CampaignFailed {
+		key = "campaign.failed"
+	}
+	if err := b.broadcastTx(tx, comm, key, v); err != nil {
+		return err
+	}
+	var collectors []string
+	for _, id := range camp.Collectors {
+		if n := personName(tx, id); n != "" {
+			collectors = append(collectors, n)
+		}
+	}
+	for _, p := range ps {
+		d := pledgeView(tx, comm, camp, p)
+		d["Collectors"] = collectors
+		dkey := "campaign.owe"
+		if p.Status == core.PledgeReleased {
+			dkey = "campaign.released"
+		}
+		if err := dmPerson(b, tx, comm, p.Person, dkey, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// jobCampaignSettleFunc settles a campaign at its deadline.
+func jobCampaignSettleFunc(b *Bot, tx *core.Tx, j *core.Job) error {
+	comm, err := tx.Community(j.Community)
+	if err != nil {
+		return err
+	}
+	camp, err := tx.Campaign(comm.ID, j.Ref)
+	if err != nil {
+		return err
+	}
+	ps, err := tx.SettleCampaign(camp)
+	if err != nil {
+		return err
+	}
+	return b.settleMessages(tx, comm, camp, ps)
+}
+
+// jobCampaignRemindFunc reminds the chats, and the followers of the linked project
+// who have not pledged, that the deadline is near.
+func jobCampaignRemindFunc(b *Bot, tx *core.Tx, j *core.Job) error {
+	comm, err := tx.Community(j.Community)
+	if err != nil {
+		return err
+	}
+	camp, err := tx.Campaign(comm.ID, j.Ref)
+	if err != nil {
+		return err
+	}
+	if camp.Ended(tx.Now()) {
+		return nil
+	}
+	var which struct {
+		Which string `json:"which"`
+	}
+	if len(j.Data) > 0 {
+		if err := json.Unmarshal(j.Data, &which); err != nil {
+			return core.Internal("decode reminder", err)
+		}
+	}
+	v, err := b.campaignView(tx, comm, camp)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"C": v, "Which": which.Which}
+	if err := b.broadcastTx(tx, comm, "campaign.reminder", data); err != nil {
+		return err
+	}
+	if camp.Project == 0 {
+		return nil
+	}
+	p, err := tx.Project(comm.ID, "P"+strconv.Itoa(camp.Project))
+	if core.ErrorCode(err) == core.CodeNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	for _, f := range p.Followers {
+		pl, err := tx.MyPledge(f, camp)
+		if err != nil {
+			return err
+		}
+		if pl != nil {
+			continue
+		}
+		if err := dmPerson(b, tx, comm, f, "campaign.reminder.follower", data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mePledges lists person's pledges in community cid for /me ("C1 25,00 €").
+func mePledges(tx *core.Tx, cid core.CommunityID, person core.PersonID) ([]map[string]any, error) {
+	ps, err := tx.PersonPledges(cid, person)
+	if err != nil {
+		return nil, err
+	}
+	var out []map[string]any
+	for _, p := range ps {
+		out = append(out, map[string]any{"ID": fmt.Sprintf("C%d", p.Campaign), "Amount": p.Amount, "Status": string(p.Status)})
+	}
+	return out, nil
+}

@@ -1,0 +1,44 @@
+package prompts
+
+import "github.com/engage-org/engage/core"
+
+// moneyMarks are the decimal mark and the thousands separator of each language.
+var moneyMarks = map[string][2]string{
+	"fr": {",", " "},
+	"en": {".", ","},
+}
+
+// currencySigns are the signs shown for the commonest currencies; others show
+// their ISO code.
+var currencySigns = map[string]string{
+	"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩", "ILS": "₪", "TRY": "₺",
+}
+
+// money renders m in lang through the "money.format" template, which places the
+// number and the sign (or code).
+// m is a core.Money or a *core.Money; anything else renders empty.
+func (c *Catalog) money(lang string, v any) string {
+	var m core.Money
+	switch x := v.(type) {
+	case core.Money:
+		m = x
+	case *core.Money:
+		if x == nil {
+			return ""
+		}
+		m = *x
+	default:
+		return ""
+	}
+	marks, ok := moneyMarks[lang]
+	if !ok {
+		marks = moneyMarks[DefaultLang]
+	}
+	sign, isSign := currencySigns[m.Currency]
+	if !isSign {
+		sign = m.Currency
+	}
+	return c.Text(lang, "money.format", map[string]any{
+		"Number": m.Format(marks[0], marks[1]), "Sign": sign, "IsSign": isSign,
+	})
+}
