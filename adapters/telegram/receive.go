@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -239,13 +240,19 @@ func (a *Adapter) answer(ctx context.Context, up update, out []bots.Message) {
 	}
 }
 
-// pickToast takes out of out the answer that becomes the toast of a press.
+// pickToast returns the toast of a press: the first answer meant for the presser
+// alone. When it fits a toast it is taken out of out; when it is longer its first
+// line is the toast, and the whole answer is still sent (privately).
 func pickToast(ev *bots.Event, out []bots.Message) (string, []bots.Message) {
 	for i, m := range out {
-		if m.Ephemeral && m.UserID == ev.UserID && len(m.Buttons) == 0 && m.Attachment == nil && m.Form == nil && m.Ref == "" &&
-			units(m.Text) <= maxToast {
+		if !m.Ephemeral || m.UserID != ev.UserID || m.Form != nil {
+			continue
+		}
+		if len(m.Buttons) == 0 && m.Attachment == nil && m.Ref == "" && units(m.Text) <= maxToast {
 			return m.Text, append(out[:i:i], out[i+1:]...)
 		}
+		first, _, _ := strings.Cut(strings.TrimSpace(m.Text), "\n")
+		return clipUnits(first, maxToast), out
 	}
 	return "", out
 }

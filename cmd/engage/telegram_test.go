@@ -343,3 +343,80 @@ func (s *tgBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// Ensure, through `engage run`, twenty members pressing a pledge button on a
+// campaign's progress message each get a toast and a receipt by private message,
+// the message is edited in place (throttled) rather than posted again, a press
+// delivered twice counts once, and "Another amount" asks the amount privately,
+// field by field, the answer typed in the private chat completing the pledge.
+func TestTelegramCampaignPledges(t *testing.T) {
+	fake := telegramtest.New(t, telegramtest.TelegramLimits)
+	const group = -1001
+	fake.Group(group, "Garden club")
+	db := filepath.Join(t.TempDir(), "engage.db")
+	svc := tgStart(t, fake, map[string]string{"ENGAGE_STORE_PATH": db})
+	alice := tgUser(11, "Alice")
+	fake.Say(group, alice, "/community create Garden club")
+	fake.Say(group, alice, "/campaign new donation Seeds goal 500 EUR until "+time.Now().AddDate(0, 6, 0).Format("2006-01-02"))
+	var card telegramtest.Msg
+	tgSettle(t, fake, "the campaign's card", func() bool {
+		var ok bool
+		card, ok = fake.Last(group, "Seeds")
+		return ok && len(card.Buttons()) > 1
+	})
+	preset := card.Buttons()[0]
+	var again []byte
+	members := make([]telegramtest.User, 20)
+	for i := range members {
+		members[i] = tgUser(int64(400+i), fmt.Sprintf("Backer%02d", i))
+		fake.Start(members[i])
+		_, raw := fake.PressUpdate(members[i], card, preset.Data)
+		fake.Queue(raw)
+		if i == 3 {
+			again = raw
+		}
+	}
+	tgSettle(t, fake, "20 toasts", func() bool { return len(fake.Answers()) == 20 })
+	fake.Redeliver(again)
+	tgSettle(t, fake, "the card showing 20 backers", func() bool {
+		m, ok := fake.Last(group, "Seeds")
+		return ok && m.ID == card.ID && strings.Contains(m.Text, "20 backers")
+	})
+	for _, a := range fake.Answers() {
+		if !strings.HasPrefix(a.Text, "Thank you! You pledged to C1 Seeds") {
+			t.Fatalf("toast %q", a.Text)
+		}
+	}
+	for _, m := range members {
+		if _, ok := fake.Last(m.ID, "No payment goes through me"); !ok {
+			t.Fatalf("%s got no receipt privately", m.FirstName)
+		}
+	}
+	if n := countText(fake.Messages(group), "Seeds"); n != 1 {
+		t.Fatalf("the card was posted %d times, want once and edited", n)
+	}
+	m, _ := fake.Last(group, "Seeds")
+	if m.Edits < 1 || m.Edits > 10 {
+		t.Fatalf("the card was edited %d times for 20 pledges: want in place, throttled", m.Edits)
+	}
+
+	// Another amount: asked privately, answered privately.
+	zoe := tgUser(500, "Zoe")
+	fake.Start(zoe)
+	fake.Press(zoe, card, "Another amount")
+	tgSettle(t, fake, "the amount asked privately", func() bool { _, ok := fake.Last(zoe.ID, "How much"); return ok })
+	fake.Say(zoe.ID, zoe, "42")
+	tgSettle(t, fake, "zoe's receipt", func() bool { _, ok := fake.Last(zoe.ID, "Thank you! You pledged"); return ok })
+
+	if code := svc.Stop(); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, svc.logs.String())
+	}
+	if f := fake.Floods(); f != 0 {
+		t.Fatalf("%d calls refused with 429", f)
+	}
+	snap := tgExport(t, db)
+	c := snap.Communities[0].Campaigns[0]
+	if c.Backers != 21 {
+		t.Fatalf("export: %d backers, want 21", c.Backers)
+	}
+}
