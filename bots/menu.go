@@ -2,6 +2,7 @@ package bots
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -41,6 +42,9 @@ func (b *Bot) menuText(lang, name string) string {
 		help := b.cat.Text(lang, "help."+name, nil)
 		if _, rest, ok := strings.Cut(help, " — "); ok {
 			d, _, _ = strings.Cut(rest, ";")
+			if r, size := utf8.DecodeRuneInString(d); size > 0 {
+				d = string(unicode.ToUpper(r)) + d[size:]
+			}
 		}
 	}
 	d = strings.Join(strings.Fields(d), " ")
