@@ -134,6 +134,10 @@ func cmdMembers(c *call) error {
 	for r, n := range st.ByRole {
 		byRole[string(r)] = n
 	}
-	c.reply("members", map[string]any{"S": st, "ByRole": byRole})
+	h, err := c.tx.Health(c.comm.ID)
+	if err != nil {
+		return err
+	}
+	c.reply("members", map[string]any{"S": st, "ByRole": byRole, "H": h})
 	return nil
 }

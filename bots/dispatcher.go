@@ -19,6 +19,10 @@ import (
 // retry-after); nothing leaves the outbox unsent except a message the platform
 // refuses for good, which is logged. A crash between a send and its removal sends
 // that one message again on restart: delivery is at least once.
+//
+// Several instances sharing one store (pgstore) each run a dispatcher: each batch
+// is claimed for Lease before it is sent, so every message is sent by one instance.
+// Order is kept within a batch; two instances' batches may interleave in a chat.
 type Dispatcher struct {
 	engine  *core.Engine
 	senders map[string]Sender
@@ -35,6 +39,10 @@ type Dispatcher struct {
 	Batch int
 	// MaxAttempts drops a message that failed this many times (default 12).
 	MaxAttempts int
+	// Lease is how long a batch taken from a store shared by several instances is
+	// reserved to this dispatcher (default 2 min): another instance's dispatcher
+	// skips it meanwhile, and takes it over after, if this instance died.
+	Lease time.Duration
 	// Notify, when set, tells a person in their community chat that a direct
 	// message waits for them to open a conversation with the bot (see
 	// NoDirectError); without it the message waits all the same.
@@ -42,8 +50,8 @@ type Dispatcher struct {
 }
 
 // ParallelSender is a Sender that may be called concurrently for different chats.
-// The dispatcher then sends each chat's messages in order, one chat's after the
-// other, and up to Lanes chats at the same time.
+// The dispatcher then sends each chat's messages in order, one after the other,
+// and up to Lanes chats at the same time.
 type ParallelSender interface {
 	Sender
 	Lanes() int
@@ -60,7 +68,7 @@ func NewDispatcher(engine *core.Engine, senders map[string]Sender, log *slog.Log
 		log = slog.New(slog.DiscardHandler)
 	}
 	d := &Dispatcher{engine: engine, senders: senders, log: log, metrics: m, wakes: map[string]chan struct{}{},
-		Poll: 5 * time.Second, Batch: 50, MaxAttempts: 12}
+		Poll: 5 * time.Second, Batch: 50, MaxAttempts: 12, Lease: 2 * time.Minute}
 	for p := range senders {
 		d.wakes[p] = make(chan struct{}, 1)
 	}
@@ -131,25 +139,23 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 }
 
 // sendDue sends one batch of platform's due messages and returns how many it tried.
+// On a store shared by several instances the batch is claimed first, so that each
+// message is sent by one instance; what this one could not try is released.
 func (d *Dispatcher) sendDue(ctx context.Context, platform string) (int, error) {
-	lanes := 1
-	if ps, ok := d.senders[platform].(ParallelSender); ok {
-		lanes = ps.Lanes()
+	if ps, ok := d.senders[platform].(ParallelSender); ok && ps.Lanes() > 1 {
+		return d.sendLanes(ctx, platform, ps.Lanes())
 	}
-	if lanes > 1 {
-		return d.sendLanes(ctx, platform, lanes)
-	}
-	var items []*core.OutboxItem
-	err := d.engine.View(ctx, func(tx *core.Tx) error {
-		var err error
-		items, err = tx.Outbox(platform, tx.Now(), d.Batch)
-		return err
-	})
+	items, err := d.engine.ClaimOutbox(ctx, platform, d.Batch, d.Lease)
 	if err != nil {
 		return 0, err
 	}
-	for _, it := range items {
+	for i, it := range items {
+		if err := ctx.Err(); err != nil {
+			d.release(ctx, items[i:])
+			return 0, err
+		}
 		if _, err := d.send(ctx, platform, it); err != nil {
+			d.release(ctx, items[i+1:])
 			return 0, err
 		}
 	}
@@ -166,10 +172,9 @@ const (
 // sendLanes sends platform's due messages through up to lanes lanes, one chat a
 // lane: each chat's messages in order, different chats at once. A lane that ends
 // frees its place for the next chat with messages due, so that a chat that must
-// go slowly (a busy group) never holds the others back. A chat's message waits for
-// every earlier one of the same chat, even one put off until later (a retry), so
-// that a chat never sees its messages out of order. It returns how many messages
-// it tried, once none is left that can go now.
+// go slowly (a busy group) never holds the others back. A chat with a message put
+// off (a retry) waits for it, so that it never sees its messages out of order. It
+// returns how many messages it tried, once none is left that can go now.
 func (d *Dispatcher) sendLanes(ctx context.Context, platform string, lanes int) (int, error) {
 	type result struct {
 		chat string
@@ -182,10 +187,8 @@ func (d *Dispatcher) sendLanes(ctx context.Context, platform string, lanes int) 
 	var first error
 	for {
 		if len(active) < lanes && first == nil && ctx.Err() == nil {
-			chats, err := d.dueByChat(ctx, platform, active, lanes-len(active))
-			if err != nil {
-				first = err
-			}
+			chats, err := d.claimChats(ctx, platform, active, lanes-len(active))
+			first = cmp.Or(first, err)
 			for _, c := range chats {
 				active[c.key] = true
 				go func() { // owned by this loop, which waits for every lane's result
@@ -222,62 +225,85 @@ type laneChat struct {
 	items []*core.OutboxItem
 }
 
-// dueByChat returns the due messages of up to max chats not in busy, in the order
-// their first message was written.
-func (d *Dispatcher) dueByChat(ctx context.Context, platform string, busy map[string]bool, max int) ([]laneChat, error) {
-	var chats []laneChat
+// chatOf is the chat an outbox item goes to (an undecodable one is a chat of its
+// own).
+func chatOf(it *core.OutboxItem) string {
+	var m Message
+	if json.Unmarshal(it.Payload, &m) != nil {
+		return "seq:" + fmt.Sprint(it.Seq)
+	}
+	return m.chatKey()
+}
+
+// claimChats claims the due messages of up to max chats that are not busy and
+// have no message put off, at most laneBatch a chat, in the order their first
+// message was written; what it claimed beyond that it releases.
+func (d *Dispatcher) claimChats(ctx context.Context, platform string, busy map[string]bool, max int) ([]laneChat, error) {
+	later := map[string]bool{} // chats with a message put off until later
 	err := d.engine.View(ctx, func(tx *core.Tx) error {
-		chats = nil
+		clear(later)
 		all, err := tx.Outbox(platform, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), maxScan)
-		if err != nil {
-			return err
-		}
-		index := map[string]int{}
-		skip := map[string]bool{} // chats to leave for now
 		for _, it := range all {
-			var m Message
-			k := "seq:" + fmt.Sprint(it.Seq) // an undecodable item is a chat of its own
-			if json.Unmarshal(it.Payload, &m) == nil {
-				k = m.chatKey()
-			}
-			if busy[k] || skip[k] {
-				continue
-			}
-			if it.NotBefore.After(tx.Now()) {
-				// A message put off holds back its chat's later ones; a held direct
-				// message does not: they are tried, held too, and all go out in
-				// order when released.
-				skip[k] = it.Hold == ""
-				continue
-			}
-			i, ok := index[k]
-			if !ok {
-				if len(chats) == max {
-					continue
-				}
-				i = len(chats)
-				index[k] = i
-				chats = append(chats, laneChat{key: k})
-			}
-			if len(chats[i].items) < laneBatch {
-				chats[i].items = append(chats[i].items, it)
+			// A held direct message does not hold back the next ones: they are
+			// tried, held too, and all go out in order when released.
+			if it.NotBefore.After(tx.Now()) && it.Hold == "" {
+				later[chatOf(it)] = true
 			}
 		}
-		return nil
+		return err
 	})
-	return chats, err
+	if err != nil {
+		return nil, err
+	}
+	items, err := d.engine.ClaimOutboxWhere(ctx, platform, max*laneBatch, d.Lease, func(it *core.OutboxItem) bool {
+		k := chatOf(it)
+		return !busy[k] && !later[k]
+	})
+	if err != nil {
+		return nil, err
+	}
+	var chats []laneChat
+	var extra []*core.OutboxItem
+	index := map[string]int{}
+	for _, it := range items {
+		k := chatOf(it)
+		i, ok := index[k]
+		if !ok && len(chats) < max {
+			i, ok = len(chats), true
+			index[k] = i
+			chats = append(chats, laneChat{key: k})
+		}
+		if !ok || len(chats[i].items) == laneBatch {
+			extra = append(extra, it)
+			continue
+		}
+		chats[i].items = append(chats[i].items, it)
+	}
+	d.release(ctx, extra)
+	return chats, nil
 }
 
 // sendChat sends one chat's messages in order, stopping at the first one put off
-// (its later ones wait for it), and returns how many it tried.
+// (its later ones wait for it, and are released), and returns how many it tried.
 func (d *Dispatcher) sendChat(ctx context.Context, platform string, items []*core.OutboxItem) (int, error) {
 	for i, it := range items {
 		sent, err := d.send(ctx, platform, it)
 		if err != nil || !sent {
+			d.release(ctx, items[i+1:])
 			return i + 1, err
 		}
 	}
 	return len(items), nil
+}
+
+// release gives back claimed messages this dispatcher will not send now, even as
+// ctx ends (shutting down).
+func (d *Dispatcher) release(ctx context.Context, items []*core.OutboxItem) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := d.engine.ReleaseOutbox(ctx, items); err != nil {
+		d.log.Warn("release outbox messages", "n", len(items), "err", err)
+	}
 }
 
 // send delivers one item and records the outcome; sent is false when the item

@@ -16,6 +16,7 @@ var helpSections = []struct {
 	{"help.section.community", []string{"community", "role", "members"}},
 	{"help.section.projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
 	{"help.section.campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "ledger", "schedule"}},
+	{"help.section.facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact"}},
 }
 
 // cmdHelp: /help [command].

@@ -15,6 +15,9 @@ func jobFuncs() map[string]jobFunc {
 	return map[string]jobFunc{
 		jobCampaignRemind: jobCampaignRemindFunc,
 		jobCampaignSettle: jobCampaignSettleFunc,
+		core.JobSlot:      jobSlot, core.JobSlotEnd: jobSlotEnd, core.JobRemind: jobRemind,
+		core.JobEscalate: jobEscalate, core.JobStepDue: jobStepDue,
+		core.JobMeetingRemind: jobMeetingRemind, core.JobFigures: jobFigures,
 	}
 }
 
@@ -23,7 +26,7 @@ type dialogFunc func(c *call, d *core.Dialog, text string) error
 
 // dialogFuncs is the typed table of dialog kinds.
 func dialogFuncs() map[string]dialogFunc {
-	return map[string]dialogFunc{dialogForm: formDialog}
+	return map[string]dialogFunc{dialogForm: formDialog, dialogCheckin: checkinDialog}
 }
 
 // Fire runs job j once: it takes the job in the same transaction as its effects, so

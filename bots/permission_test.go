@@ -75,6 +75,18 @@ func TestPermissions(t *testing.T) {
 		{"/offer P1 I have tools", everyone},
 		{"/contact P1", staff},
 		{"/contact P1 email=rita@example.org", staff},
+		{"/slot", everyone},
+		{"/slot tuesday 18:00", staff},
+		{"/slot move thursday 10:00", staff},
+		{"/backup @fay", staff},
+		{"/away 2026-12-10 2026-12-12", everyone},
+		{"/checkin now", staff},
+		{"/checkin P1", managers},
+		{"/meeting", everyone},
+		{"/meeting new 2026-12-20 19:00 General meeting", staff},
+		{"/meeting poll", staff},
+		{"/digest", staff},
+		{"/impact", staff},
 	}
 	roles := []struct {
 		name string

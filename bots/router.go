@@ -53,6 +53,14 @@ func commands() map[string]*command {
 		"spend":     {run: cmdSpend, community: true},
 		"ledger":    {run: cmdLedger, community: true},
 		"schedule":  {run: cmdSchedule, community: true},
+		// Facilitation
+		"slot":    {run: cmdSlot, community: true},
+		"backup":  {run: cmdBackup, community: true},
+		"away":    {run: cmdAway, community: true},
+		"checkin": {run: cmdCheckin, community: true},
+		"meeting": {run: cmdMeeting, community: true},
+		"digest":  {run: cmdDigest, community: true},
+		"impact":  {run: cmdImpact, community: true},
 	}
 }
 

@@ -68,5 +68,5 @@ func (tx *Tx) forgetInCommunity(c CommunityID, p PersonID) error {
 	if err := tx.forgetPledges(c, p); err != nil {
 		return err
 	}
-	return nil
+	return tx.forgetCheckins(c, p)
 }

@@ -14,7 +14,7 @@ import (
 func HoldKey(platform, userID string) string { return key(platform, userID) }
 
 // HoldOutbox parks the waiting message seq under hold (see HoldKey) until
-// ReleaseOutbox(hold), or until `until`, when it is tried again. A hold is not a
+// ReleaseHeld(hold), or until `until`, when it is tried again. A hold is not a
 // failed attempt. It reports whether seq is the only message held under hold, that
 // is, whether the person is yet to be told that a message waits for them.
 func (tx *Tx) HoldOutbox(seq uint64, hold string, until time.Time) (first bool, err error) {
@@ -50,9 +50,9 @@ func (tx *Tx) HoldOutbox(seq uint64, hold string, until time.Time) (first bool, 
 	return first, tx.kv.Put(bucketHeld, mine, []byte{1})
 }
 
-// ReleaseOutbox makes every message held under hold due now, and returns how many
+// ReleaseHeld makes every message held under hold due now, and returns how many
 // it released. It counts them in Enqueued, so the caller wakes the dispatcher.
-func (tx *Tx) ReleaseOutbox(hold string) (int, error) {
+func (tx *Tx) ReleaseHeld(hold string) (int, error) {
 	var seqs []string
 	err := tx.kv.Scan(bucketHeld, hold+"/", false, func(k string, _ []byte) error {
 		seqs = append(seqs, strings.TrimPrefix(k, hold+"/"))

@@ -57,10 +57,10 @@ func TestHoldAndRelease(t *testing.T) {
 	var n int
 	update(t, e, func(tx *core.Tx) error {
 		var err error
-		if n, err = tx.ReleaseOutbox(core.HoldKey("telegram", "4")); err != nil || n != 0 {
+		if n, err = tx.ReleaseHeld(core.HoldKey("telegram", "4")); err != nil || n != 0 {
 			t.Errorf("another account released %d", n)
 		}
-		n, err = tx.ReleaseOutbox(hold)
+		n, err = tx.ReleaseHeld(hold)
 		return err
 	})
 	if got := due(); n != 2 || len(got) != 3 {
@@ -81,7 +81,7 @@ func TestHoldAndRelease(t *testing.T) {
 		if err := tx.OutboxSent(2); err != nil {
 			return err
 		}
-		n, err := tx.ReleaseOutbox(hold)
+		n, err := tx.ReleaseHeld(hold)
 		if n != 0 {
 			t.Errorf("a sent message was released again (%d)", n)
 		}

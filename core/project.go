@@ -322,6 +322,9 @@ func (tx *Tx) SetNextStep(actor *Member, p *Project, text string, due time.Time,
 	if err := tx.putProject(p); err != nil {
 		return err
 	}
+	if err := tx.watchStepDue(p); err != nil {
+		return err
+	}
 	return tx.index(p.Community, "nextstep", p.ID(), p.Title+": "+text)
 }
 

@@ -34,6 +34,11 @@ const (
 	bucketCampaign  = "campaign"  // community ID/number → Campaign
 	bucketPledge    = "pledge"    // community ID/campaign number/person ID → Pledge
 	bucketLedger    = "ledger"    // community ID/campaign number/sequence → LedgerLine
+	bucketFacil     = "facil"     // community ID → Facilitation (the weekly slot)
+	bucketAway      = "away"      // community ID/person ID → Away
+	bucketPrompt    = "prompt"    // community ID/sequence → Prompt (check-in questions asked)
+	bucketMeeting   = "meeting"   // community ID/number → Meeting
+	bucketFigures   = "figures"   // community ID/unix time → Figures (weekly impact record)
 	bucketHeld      = "held"      // hold (platform/user ID)/outbox sequence → "" (direct messages waiting)
 )
 
@@ -45,6 +50,7 @@ var Buckets = []string{
 	bucketCoalesce, bucketMsgRef, bucketJob, bucketJobID, bucketCode, bucketButton,
 	bucketDialog,
 	bucketCampaign, bucketPledge, bucketLedger,
+	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
 	bucketHeld,
 }
 

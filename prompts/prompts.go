@@ -190,10 +190,12 @@ func (c *Catalog) funcs(lang string) template.FuncMap {
 		"short": func(t time.Time) string {
 			return fmt.Sprintf("%d %s", t.Day(), c.month(lang, t.Month(), true))
 		},
-		"join":  strings.Join,
-		"upper": strings.ToUpper,
-		"add":   func(a, b int) int { return a + b },
-		"zero":  func(t time.Time) bool { return t.IsZero() },
+		// weekday is the day's name: "mardi" / "Tuesday".
+		"weekday": func(t time.Time) string { return c.weekday(lang, t.Weekday()) },
+		"join":    strings.Join,
+		"upper":   strings.ToUpper,
+		"add":     func(a, b int) int { return a + b },
+		"zero":    func(t time.Time) bool { return t.IsZero() },
 		// money writes an amount with its currency as the language does:
 		// "1 854,02 €" / "€1,854.02".
 		"money": func(m any) string { return c.money(lang, m) },
@@ -234,20 +236,25 @@ func (c *Catalog) month(lang string, m time.Month, short bool) string {
 	return strings.TrimSpace(names[m-1])
 }
 
+// weekday returns the day's name from the "cal.days" key.
+func (c *Catalog) weekday(lang string, wd time.Weekday) string {
+	days := strings.Split(c.Text(lang, "cal.days", nil), ",")
+	if int(wd) < len(days) {
+		return strings.TrimSpace(days[wd])
+	}
+	return wd.String()
+}
+
 func (c *Catalog) date(lang string, t time.Time, withTime bool) string {
 	if t.IsZero() {
 		return ""
 	}
-	days := strings.Split(c.Text(lang, "cal.days", nil), ",")
-	day := t.Weekday().String()
-	if int(t.Weekday()) < len(days) {
-		day = strings.TrimSpace(days[t.Weekday()])
-	}
+	day := c.weekday(lang, t.Weekday())
 	s := c.Text(lang, "cal.date", map[string]any{
 		"Weekday": day, "Day": t.Day(), "Month": c.month(lang, t.Month(), false), "Year": t.Year(),
 	})
 	if withTime {
-		s += c.Text(lang, "cal.time", map[string]any{"Hour": t.Hour(), "Minute": fmt.Sprintf("%02d", t.Minute())})
+		s += " " + c.Text(lang, "cal.time", map[string]any{"Hour": t.Hour(), "Minute": fmt.Sprintf("%02d", t.Minute())})
 	}
 	return s
 }

@@ -708,6 +708,8 @@ func (p *parser) qualifiedMonth(i int, fn func(hit)) {
 		}
 		if y, e, ok := p.yearAt(j); ok {
 			fn(hit{end: e, t: p.monthPart(y, m, pt)})
+		} else if _, _, _, ok := p.dayNum(j); ok && pt == partFirst {
+			return // "by January 8th": "by" introduces "January 8th", read from the month on
 		}
 		for y := p.today.Year(); y <= p.today.Year()+1; y++ {
 			if t := p.monthPart(y, m, pt); !t.Before(p.today) {

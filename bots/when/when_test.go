@@ -65,6 +65,8 @@ func TestParse(t *testing.T) {
 		{"NoAccentAout", "15 aout", "fr", "dec", "2027-08-15", ""},
 		{"WeekdayFullDate", "mardi 3 mars 2027 à 17h", "fr", "dec", "2027-03-03 17:00", ""},
 		{"EnglishMonthDay", "January 3", "en", "dec", "2027-01-03", ""},
+		{"ByMonthDay", "by January 8th", "en", "dec", "2027-01-08", ""},
+		{"DiciMonthDay", "d'ici janvier 5", "fr", "dec", "2027-01-05", ""},
 		{"EnglishOrdinal", "Jan 3rd", "en", "dec", "2027-01-03", ""},
 		{"EnglishOfMonth", "3rd of January", "en", "dec", "2027-01-03", ""},
 		{"EnglishWithYear", "January 3rd, 2028", "en", "dec", "2028-01-03", ""},

@@ -57,6 +57,12 @@ func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics)
 			return nil, fmt.Errorf("%w (is another engage using %s?)", err, cfg.Store.Path)
 		}
 		a.store, a.bolt = db, db
+	case "postgres":
+		db, err := openPostgres(cfg.Store.DSN)
+		if err != nil {
+			return nil, err
+		}
+		a.store = db
 	default:
 		return nil, fmt.Errorf("store.driver %q is not supported", cfg.Store.Driver)
 	}

@@ -32,6 +32,9 @@ func crashHelper() int {
 	defer cancel()
 	cfg := DefaultConfig()
 	cfg.Store.Path = os.Getenv("CRASH_DB")
+	if dsn := os.Getenv("CRASH_DSN"); dsn != "" {
+		cfg.Store.Driver, cfg.Store.DSN = "postgres", dsn
+	}
 	cfg.Community.Lang = "en"
 	a, err := openApp(cfg, time.Now, newLogger(LogConfig{Level: "error"}, os.Stderr), nil)
 	if err != nil {
@@ -41,6 +44,7 @@ func crashHelper() int {
 	defer a.Close()
 	disp := bots.NewDispatcher(a.eng, map[string]bots.Sender{"crash": httpSender(os.Getenv("CRASH_URL"))}, nil, nil)
 	disp.Poll = 20 * time.Millisecond
+	disp.Lease = 300 * time.Millisecond // a killed instance's batch is taken over soon
 	a.bot.OnOutbox(disp.Wake)
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = disp.Run(ctx) })
@@ -99,6 +103,11 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: several processes killed and restarted")
 	}
+	crashSafety(t, "")
+}
+
+// crashSafety runs the crash test on bbolt, or on PostgreSQL when dsn is set.
+func crashSafety(t *testing.T, dsn string) {
 	var mu sync.Mutex
 	delivered := map[string]int{} // "to|text" → times
 	platform := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -130,7 +139,7 @@ func TestCrashSafety(t *testing.T) {
 	next, kills := 0, 0
 	for round := 0; next < len(events); round++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "ENGAGE_CRASH_HELPER=1", "CRASH_DB="+db, "CRASH_URL="+platform.URL)
+		cmd.Env = append(os.Environ(), "ENGAGE_CRASH_HELPER=1", "CRASH_DB="+db, "CRASH_URL="+platform.URL, "CRASH_DSN="+dsn)
 		stdin, _ := cmd.StdinPipe()
 		stdout, _ := cmd.StdoutPipe()
 		cmd.Stderr = os.Stderr
@@ -206,6 +215,9 @@ func TestCrashSafety(t *testing.T) {
 	}
 	cfg := DefaultConfig()
 	cfg.Store.Path = db
+	if dsn != "" {
+		cfg.Store.Driver, cfg.Store.DSN = "postgres", dsn
+	}
 	a, err := openApp(cfg, time.Now, newLogger(LogConfig{Level: "error"}, io.Discard), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 func runExport(ctx context.Context, args []string, env Env) error {
 	fs := flagSet("export", env)
 	db := fs.String("db", "", "the bbolt database file (default: store.path)")
+	store := fs.String("store", "", "the store: bolt:FILE or postgres:DSN (default: store.driver and its settings)")
 	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
 	csvOf := fs.String("csv", "", "print a CSV instead of JSON: pledges or schedules")
 	if err := fs.Parse(args); err != nil {
@@ -32,6 +33,14 @@ func runExport(ctx context.Context, args []string, env Env) error {
 	}
 	if *db != "" {
 		cfg.Store.Driver, cfg.Store.Path = "bolt", *db
+	}
+	if *store != "" {
+		sp, err := parseStoreSpec(*store, cfg)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "engage export: --store", err)
+			return errUsage
+		}
+		sp.apply(&cfg)
 	}
 	if cfg.Store.Driver == "bolt" || cfg.Store.Driver == "" {
 		if _, err := os.Stat(cfg.Store.Path); err != nil {

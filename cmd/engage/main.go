@@ -3,7 +3,9 @@
 //
 //	engage console [--db FILE] [--lang en|fr] [--now TIME] [--demo]
 //	engage run [--config FILE]
-//	engage export --db FILE [--csv pledges|schedules]
+//	engage export [--db FILE | --store bolt:FILE|postgres:DSN] [--csv pledges|schedules]
+//	engage migrate [--store postgres:DSN]
+//	engage copy --from bolt:FILE --to postgres:DSN
 //	engage backup --db FILE --out FILE | --url URL --out FILE
 //	engage version
 //
@@ -55,6 +57,10 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = runExport(ctx, args[1:], env)
 	case "backup":
 		err = runBackup(ctx, args[1:], env)
+	case "migrate":
+		err = runMigrate(ctx, args[1:], env)
+	case "copy":
+		err = runCopy(ctx, args[1:], env)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "engage", version)
 	case "help", "--help", "-h":

@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 		{"ScanOrderAndPrefix", testScan},
 		{"ScanSeesOwnWrites", testScanOverlay},
 		{"ScanStop", testScanStop},
+		{"ScanManyRecords", testScanMany},
 		{"RollbackOnError", testRollback},
 		{"ConcurrentIncrements", testConcurrentIncrements},
 		{"FailureIsolated", testFailureIsolated},
@@ -209,6 +210,128 @@ func testScanOverlay(t *testing.T, st core.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Ensure long scans (a store may read them in pages) keep byte order both ways,
+// including keys that differ only by a trailing NUL, merge the transaction's own
+// writes, stop where asked, and let the callback read the store between records.
+func testScanMany(t *testing.T, st core.Store) {
+	const n = 2500
+	var want []string
+	err := st.Update(t.Context(), func(tx core.StoreTx) error {
+		for _, k := range []string{"j/x", "k", "l/x"} {
+			if err := tx.Put("search", k, []byte("v"+k)); err != nil {
+				return err
+			}
+		}
+		for i := range n {
+			k := fmt.Sprintf("k/%04d", i)
+			var ks []string
+			switch {
+			case i < 300: // runs of keys that differ by trailing NULs
+				ks = []string{k, k + "\x00", k + "\x00\x00"}
+			case i%100 == 0: // the twin now, the key in the next transaction
+				ks = []string{k + "\x00"}
+			default:
+				ks = []string{k}
+			}
+			for _, k := range ks {
+				if err := tx.Put("search", k, []byte("v"+k)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		k := fmt.Sprintf("k/%04d", i)
+		switch {
+		case i < 300:
+			want = append(want, k, k+"\x00", k+"\x00\x00")
+		case i%100 == 0:
+			want = append(want, k, k+"\x00")
+		case i%7 == 3: // deleted below
+		default:
+			want = append(want, k)
+		}
+	}
+	err = st.Update(t.Context(), func(tx core.StoreTx) error {
+		for i := 300; i < n; i++ {
+			k := fmt.Sprintf("k/%04d", i)
+			var err error
+			switch {
+			case i%100 == 0:
+				err = tx.Put("search", k, []byte("v"+k))
+			case i%7 == 3:
+				err = tx.Delete("search", k)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		check := func(reverse bool) {
+			var got []string
+			err := tx.Scan("search", "k/", reverse, func(k string, v []byte) error {
+				if string(v) != "v"+k {
+					t.Errorf("value of %q: got %q", k, v)
+				}
+				if again, err := tx.Get("search", k); err != nil || string(again) != string(v) {
+					t.Errorf("get %q inside the scan: %q, %v", k, again, err)
+				}
+				got = append(got, k)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := slices.Clone(want)
+			if reverse {
+				slices.Reverse(w)
+			}
+			if !slices.Equal(got, w) {
+				t.Errorf("reverse=%v: got %d keys, want %d; first difference at %d", reverse, len(got), len(w), firstDiff(got, w))
+			}
+		}
+		check(false)
+		check(true)
+		for _, stop := range []int{1, 15, 16, 17, 1000} {
+			seen := 0
+			if err := tx.Scan("search", "k/", false, func(string, []byte) error {
+				seen++
+				if seen == stop {
+					return core.ErrStop
+				}
+				return nil
+			}); err != nil || seen != stop {
+				t.Errorf("stop at %d: saw %d, err %v", stop, seen, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Committed, the same scan from a fresh view.
+	_ = st.View(t.Context(), func(tx core.StoreTx) error {
+		var got []string
+		_ = tx.Scan("search", "k/", false, func(k string, _ []byte) error { got = append(got, k); return nil })
+		if !slices.Equal(got, want) {
+			t.Errorf("after commit: got %d keys, want %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+		}
+		return nil
+	})
+}
+
+func firstDiff(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
 }
 
 // Ensure returning ErrStop ends a scan without error.

@@ -1,0 +1,133 @@
+package bots
+
+import (
+	"slices"
+	"time"
+
+	"github.com/engage-org/engage/core"
+)
+
+// digestWeek is the span of news a digest covers.
+const digestWeek = 7 * 24 * time.Hour
+
+// digest is what the weekly digest shows.
+type digest struct {
+	Community string
+	At        time.Time
+	Steps     []digestStep
+	News      []digestNews
+	Campaigns []digestCampaign
+	Meeting   *mView
+}
+
+type digestCampaign struct {
+	ID, Title     string
+	Pledged, Goal core.Money
+	Percent       int
+	Backers       int
+	Deadline      time.Time
+}
+
+type digestStep struct {
+	ID, Title, Text string
+	Due             time.Time
+	Overdue         bool
+}
+
+type digestNews struct {
+	ID, Title, Text string
+	At              time.Time
+}
+
+// empty reports whether the digest has nothing to say.
+func (d *digest) empty() bool {
+	return len(d.Steps) == 0 && len(d.News) == 0 && len(d.Campaigns) == 0 && d.Meeting == nil
+}
+
+// digestData is the weekly digest of comm at now: every active project's next step
+// and its date, the week's news, the open campaigns' progress, and the next meeting.
+func digestData(tx *core.Tx, comm *core.Community, now time.Time) (*digest, error) {
+	loc := comm.Location()
+	ps, err := tx.Projects(comm.ID, nil)
+	if err != nil {
+		return nil, err
+	}
+	dg := &digest{Community: comm.Name, At: now.In(loc)}
+	for _, p := range ps {
+		if !p.Active() {
+			continue
+		}
+		v := digestStep{ID: p.ID(), Title: p.Title}
+		if ns := p.NextStep; ns != nil {
+			v.Text = ns.Text
+			if !ns.Due.IsZero() {
+				v.Due, v.Overdue = ns.Due.In(loc), ns.Due.Before(now)
+			}
+		}
+		dg.Steps = append(dg.Steps, v)
+		if p.LastNews.Before(now.Add(-digestWeek)) {
+			continue
+		}
+		ns, err := tx.NewsOf(p, 20)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range ns {
+			if n.At.Before(now.Add(-digestWeek)) {
+				break
+			}
+			dg.News = append(dg.News, digestNews{ID: p.ID(), Title: p.Title, Text: n.Text, At: n.At.In(loc)})
+		}
+	}
+	slices.SortStableFunc(dg.News, func(a, b digestNews) int { return a.At.Compare(b.At) })
+	cs, err := tx.Campaigns(comm.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, cp := range cs {
+		if cp.Ended(now) {
+			continue
+		}
+		dg.Campaigns = append(dg.Campaigns, digestCampaign{
+			ID: cp.ID(), Title: cp.Title, Pledged: cp.Money(cp.Pledged), Goal: cp.Goal,
+			Percent: cp.Percent(), Backers: cp.Backers, Deadline: cp.Deadline.In(loc),
+		})
+	}
+	next, _, err := tx.NextMeeting(comm.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	if next != nil {
+		v := meetingView(next, loc)
+		dg.Meeting = &v
+	}
+	return dg, nil
+}
+
+// postDigest posts the digest to every chat of n's community (split within each
+// platform's message size). A community with nothing to say gets none.
+func postDigest(n *notifier, now time.Time) error {
+	dg, err := digestData(n.tx, n.comm, now)
+	if err != nil || dg.empty() {
+		return err
+	}
+	return n.post("digest", dg, nil)
+}
+
+// cmdDigest: /digest — this week's digest, posted now (facilitators and admins).
+func cmdDigest(c *call) error {
+	if err := core.RequireFacilitation(c.member); err != nil {
+		return err
+	}
+	dg, err := digestData(c.tx, c.comm, c.tx.Now())
+	if err != nil {
+		return err
+	}
+	if err := c.notifier(c.comm).post("digest", dg, nil); err != nil {
+		return err
+	}
+	if c.ev.Direct {
+		c.reply("digest.posted", map[string]any{"Chats": len(c.comm.Chats)})
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+package bots
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/engage-org/engage/bots/when"
+	"github.com/engage-org/engage/core"
+)
+
+// The usual evening of a general meeting when the community has had none with a time
+// yet: the date poll then offers the next three Thursdays at 19:00.
+const (
+	defaultMeetingDay    = time.Thursday
+	defaultMeetingHour   = 19
+	pollSlots            = 3
+	maxPollSlots         = 10
+	pollNotice           = 24 * time.Hour // the first slot offered is at least this far ahead
+	meetingPollSeparator = "|"
+)
+
+// mView is what templates show of a meeting.
+type mView struct {
+	ID, Title string
+	At        time.Time
+	AllDay    bool
+}
+
+func meetingView(m *core.Meeting, loc *time.Location) mView {
+	return mView{ID: m.ID(), Title: m.Title, At: m.At.In(loc), AllDay: m.AllDay}
+}
+
+// meetingPollButton opens the form that launches the date poll of the next meeting.
+func meetingPollButton() btn {
+	return btn{key: "meeting.btn.poll", form: func(n *notifier, lang string) Form {
+		return Form{
+			Title: n.text(lang, "form.meeting_poll", nil),
+			Fields: []Field{{
+				Name: "slots", Label: n.text(lang, "form.meeting_poll.slots", nil),
+				Placeholder: n.text(lang, "form.meeting_poll.hint", nil), Optional: true,
+			}},
+			Command: "/meeting poll {slots}",
+		}
+	}}
+}
+
+// meetingICS is the calendar file of meeting m.
+func meetingICS(comm *core.Community, m *core.Meeting, now time.Time) *Attachment {
+	cal := ics.NewCalendarFor("Engage")
+	cal.SetMethod(ics.MethodPublish)
+	ev := cal.AddEvent(fmt.Sprintf("%s-%s@engage", comm.ID, m.ID()))
+	ev.SetDtStampTime(now)
+	ev.SetSummary(m.Title)
+	ev.SetDescription(comm.Name)
+	if m.AllDay {
+		d := m.At.In(comm.Location())
+		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+		ev.SetAllDayStartAt(day)
+		ev.SetAllDayEndAt(day.AddDate(0, 0, 1))
+	} else {
+		ev.SetStartAt(m.At)
+		ev.SetEndAt(m.At.Add(core.MeetingLength))
+	}
+	return &Attachment{Name: m.ID() + ".ics", Type: "text/calendar", Data: []byte(cal.Serialize())}
+}
+
+// cmdMeeting: /meeting new DATE TITLE · /meeting [M1] · /meeting poll [DATE | DATE …].
+func cmdMeeting(c *call) error {
+	loc := c.comm.Location()
+	switch {
+	case c.sub("new", "nouvelle"):
+		args := strings.TrimSpace(c.args)
+		if args == "" {
+			return c.usage()
+		}
+		d, title, ok := when.Find(args, c.lang, c.tx.Now(), loc)
+		if !ok {
+			return core.Errorf(core.CodeInvalid, "err.meeting_date", "text", args)
+		}
+		m, err := c.tx.CreateMeeting(c.member, d.Time, !d.HasTime, strings.Trim(title, " ,:;-–—"))
+		if err != nil {
+			return err
+		}
+		n := c.notifier(c.comm)
+		att := meetingICS(c.comm, m, c.tx.Now())
+		if err := n.post("meeting.new", map[string]any{"M": meetingView(m, loc), "By": c.person.Name}, att); err != nil {
+			return err
+		}
+		if c.ev.Direct {
+			c.reply("meeting.created", map[string]any{"M": meetingView(m, loc)})
+		}
+		return nil
+	case c.sub("poll"):
+		return meetingPoll(c)
+	}
+	var m *core.Meeting
+	if id := c.word(); id != "" {
+		var err error
+		if m, err = c.tx.Meeting(c.comm.ID, id); err != nil {
+			return err
+		}
+	} else {
+		next, _, err := c.tx.NextMeeting(c.comm.ID, c.tx.Now())
+		if err != nil {
+			return err
+		}
+		if next == nil {
+			var rows [][]Button
+			if c.member.Role.AtLeast(core.RoleFacilitator) {
+				rs, err := c.notifier(c.comm).rows(c.lang, [][]btn{{meetingPollButton()}})
+				if err != nil {
+					return err
+				}
+				rows = rs
+			}
+			c.reply("meeting.none", nil, rows...)
+			return nil
+		}
+		m = next
+	}
+	c.out = append(c.out, Message{
+		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
+		Text:       c.text("meeting.show", map[string]any{"M": meetingView(m, loc), "Past": m.End(loc).Before(c.tx.Now())}),
+		Attachment: meetingICS(c.comm, m, c.tx.Now()),
+	})
+	return nil
+}
+
+// meetingPoll: /meeting poll [DATE | DATE …] — a date poll for the next general
+// meeting, over the dates given or the next three weeks' usual evening; refused when
+// the next meeting already has a date.
+func meetingPoll(c *call) error {
+	if err := core.RequireFacilitation(c.member); err != nil {
+		return err
+	}
+	now := c.tx.Now()
+	loc := c.comm.Location()
+	next, last, err := c.tx.NextMeeting(c.comm.ID, now)
+	if err != nil {
+		return err
+	}
+	if next != nil {
+		return core.Errorf(core.CodeConflict, "err.meeting_dated", "id", next.ID(), "at", next.At.In(loc))
+	}
+	slots, err := pollDates(c, strings.TrimSpace(c.args), last, now, loc)
+	if err != nil {
+		return err
+	}
+	return openDatePoll(c, slots)
+}
+
+// pollDates reads the dates the facilitator picked ("DATE | DATE"), or offers the
+// next pollSlots weeks' usual evening: the weekday and time of the last meeting that
+// had one, else Thursday at 19:00.
+func pollDates(c *call, args string, last *core.Meeting, now time.Time, loc *time.Location) ([]time.Time, error) {
+	var out []time.Time
+	if args != "" {
+		for _, part := range strings.Split(args, meetingPollSeparator) {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			d, ok := when.Parse(part, c.lang, now, loc)
+			if !ok {
+				return nil, core.Errorf(core.CodeInvalid, "err.bad_date", "text", part)
+			}
+			if !d.End().After(now) {
+				return nil, core.Errorf(core.CodeInvalid, "err.date_past")
+			}
+			out = append(out, d.Time)
+		}
+		if len(out) < 2 || len(out) > maxPollSlots {
+			return nil, core.Errorf(core.CodeInvalid, "err.poll_slots", "min", 2, "max", maxPollSlots)
+		}
+		return out, nil
+	}
+	day, hour, minute := defaultMeetingDay, defaultMeetingHour, 0
+	if last != nil && !last.AllDay {
+		t := last.At.In(loc)
+		day, hour, minute = t.Weekday(), t.Hour(), t.Minute()
+	}
+	from := now.Add(pollNotice).In(loc)
+	for k := 0; len(out) < pollSlots; k++ {
+		d := time.Date(from.Year(), from.Month(), from.Day()+k, hour, minute, 0, 0, loc)
+		if d.Weekday() == day && d.After(from) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// openDatePoll offers slots as the date poll of the next meeting. Polls are not part
+// of this build yet: the facilitator is told which dates the poll will offer, and how
+// to date the meeting meanwhile.
+func openDatePoll(c *call, slots []time.Time) error {
+	loc := c.comm.Location()
+	var in []time.Time
+	for _, s := range slots {
+		in = append(in, s.In(loc))
+	}
+	c.reply("meeting.poll_pending", map[string]any{"Slots": in})
+	return nil
+}
+
+// jobMeetingRemind reminds the community of a meeting, with its calendar file.
+func jobMeetingRemind(b *Bot, tx *core.Tx, j *core.Job) error {
+	comm, err := tx.Community(j.Community)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	m, err := tx.Meeting(comm.ID, j.Ref)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	days, _ := strconv.Atoi(string(j.Data))
+	n := &notifier{b: b, tx: tx, comm: comm}
+	return n.post("meeting.remind", map[string]any{"M": meetingView(m, comm.Location()), "Days": days}, meetingICS(comm, m, tx.Now()))
+}
