@@ -135,7 +135,7 @@ func TestTelegramKillAndRestart(t *testing.T) {
 	if replayed == 0 {
 		t.Fatalf("no update handled before the kill came again (confirmed %d at the kill)", confirmedAtKill)
 	}
-	snap := tgExport(t, db)
+	snap := tgExport(t, map[string]string{"ENGAGE_STORE_PATH": db})
 	if len(snap.Communities) != groups {
 		t.Fatalf("got %d communities, want %d", len(snap.Communities), groups)
 	}

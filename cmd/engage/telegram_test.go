@@ -90,11 +90,11 @@ func (s *tgService) Addr() string {
 	return addr
 }
 
-// tgExport runs `engage export` on db.
-func tgExport(t *testing.T, db string) *core.Snapshot {
+// tgExport runs `engage export` on the store env names (ENGAGE_STORE_*).
+func tgExport(t *testing.T, env map[string]string) *core.Snapshot {
 	t.Helper()
 	var out, errs bytes.Buffer
-	if code := Main(context.Background(), []string{"export", "--db", db}, nil, &out, &errs, func(string) string { return "" }); code != 0 {
+	if code := Main(context.Background(), []string{"export"}, nil, &out, &errs, func(k string) string { return env[k] }); code != 0 {
 		t.Fatalf("export: exit %d: %s", code, errs.String())
 	}
 	snap := new(core.Snapshot)
@@ -102,6 +102,11 @@ func tgExport(t *testing.T, db string) *core.Snapshot {
 		t.Fatal(err)
 	}
 	return snap
+}
+
+// tgBolt is the environment of a fresh bbolt store.
+func tgBolt(t *testing.T) map[string]string {
+	return map[string]string{"ENGAGE_STORE_PATH": filepath.Join(t.TempDir(), "engage.db")}
 }
 
 // tgSettle waits until every queued update was confirmed and fn holds.
@@ -124,11 +129,17 @@ func tgUser(id int64, name string) telegramtest.User {
 // and their message once they start it, and the menus are registered in both
 // languages.
 func TestTelegramEndToEnd(t *testing.T) {
+	t.Run("bolt", func(t *testing.T) { telegramEndToEnd(t, tgBolt(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		telegramEndToEnd(t, map[string]string{"ENGAGE_STORE_DRIVER": "postgres", "ENGAGE_STORE_DSN": pgDSN(t)})
+	})
+}
+
+func telegramEndToEnd(t *testing.T, store map[string]string) {
 	fake := telegramtest.New(t, telegramtest.TelegramLimits)
 	const group = -1001
 	fake.Group(group, "Garden club")
-	db := filepath.Join(t.TempDir(), "engage.db")
-	svc := tgStart(t, fake, map[string]string{"ENGAGE_STORE_PATH": db})
+	svc := tgStart(t, fake, store)
 	alice := tgUser(11, "Alice")
 	fake.Say(group, alice, "/community create Garden club")
 	fake.Say(group, alice, "/project new Seed library — swap seeds each spring")
@@ -176,7 +187,7 @@ func TestTelegramEndToEnd(t *testing.T) {
 	if f := fake.Floods(); f != 0 {
 		t.Fatalf("%d calls refused with 429", f)
 	}
-	snap := tgExport(t, db)
+	snap := tgExport(t, store)
 	if len(snap.Communities) != 1 || len(snap.Communities[0].Projects) != 1 {
 		t.Fatalf("export: %+v", snap)
 	}
@@ -195,9 +206,9 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 	fake := telegramtest.New(t, telegramtest.TelegramLimits)
 	const group = -1001
 	fake.Group(group, "Garden club")
-	db := filepath.Join(t.TempDir(), "engage.db")
+	store := tgBolt(t)
 	svc := tgStart(t, fake, map[string]string{
-		"ENGAGE_STORE_PATH": db, "ENGAGE_TELEGRAM_MODE": "webhook",
+		"ENGAGE_STORE_PATH": store["ENGAGE_STORE_PATH"], "ENGAGE_TELEGRAM_MODE": "webhook",
 		"ENGAGE_TELEGRAM_WEBHOOK_URL": "https://engage.example.org/telegram/hook", "ENGAGE_TELEGRAM_WEBHOOK_SECRET": "Sh4red_secret",
 	})
 	if u, s := fake.Webhook(); u != "https://engage.example.org/telegram/hook" || s != "Sh4red_secret" {
@@ -227,7 +238,7 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 	if code := svc.Stop(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	if snap := tgExport(t, db); len(snap.Communities) != 1 {
+	if snap := tgExport(t, store); len(snap.Communities) != 1 {
 		t.Fatalf("got %d communities, want 1", len(snap.Communities))
 	}
 }
@@ -235,9 +246,9 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 // Ensure a refused webhook delivery changes nothing in the store.
 func TestTelegramWebhookRefusedChangesNothing(t *testing.T) {
 	fake := telegramtest.New(t, telegramtest.TelegramLimits)
-	db := filepath.Join(t.TempDir(), "engage.db")
+	store := tgBolt(t)
 	svc := tgStart(t, fake, map[string]string{
-		"ENGAGE_STORE_PATH": db, "ENGAGE_TELEGRAM_MODE": "webhook",
+		"ENGAGE_STORE_PATH": store["ENGAGE_STORE_PATH"], "ENGAGE_TELEGRAM_MODE": "webhook",
 		"ENGAGE_TELEGRAM_WEBHOOK_URL": "https://engage.example.org/tg", "ENGAGE_TELEGRAM_WEBHOOK_SECRET": "Sh4red_secret",
 	})
 	url := "http://" + svc.Addr() + "/tg"
@@ -249,7 +260,7 @@ func TestTelegramWebhookRefusedChangesNothing(t *testing.T) {
 		}
 	}
 	svc.Stop()
-	if snap := tgExport(t, db); len(snap.Communities) != 0 {
+	if snap := tgExport(t, store); len(snap.Communities) != 0 {
 		t.Fatalf("a refused delivery created %d communities", len(snap.Communities))
 	}
 }
@@ -353,8 +364,8 @@ func TestTelegramCampaignPledges(t *testing.T) {
 	fake := telegramtest.New(t, telegramtest.TelegramLimits)
 	const group = -1001
 	fake.Group(group, "Garden club")
-	db := filepath.Join(t.TempDir(), "engage.db")
-	svc := tgStart(t, fake, map[string]string{"ENGAGE_STORE_PATH": db})
+	store := tgBolt(t)
+	svc := tgStart(t, fake, store)
 	alice := tgUser(11, "Alice")
 	fake.Say(group, alice, "/community create Garden club")
 	fake.Say(group, alice, "/campaign new donation Seeds goal 500 EUR until "+time.Now().AddDate(0, 6, 0).Format("2006-01-02"))
@@ -414,7 +425,7 @@ func TestTelegramCampaignPledges(t *testing.T) {
 	if f := fake.Floods(); f != 0 {
 		t.Fatalf("%d calls refused with 429", f)
 	}
-	snap := tgExport(t, db)
+	snap := tgExport(t, store)
 	c := snap.Communities[0].Campaigns[0]
 	if c.Backers != 21 {
 		t.Fatalf("export: %d backers, want 21", c.Backers)
