@@ -431,3 +431,47 @@ func TestTelegramCampaignPledges(t *testing.T) {
 		t.Fatalf("export: %d backers, want 21", c.Backers)
 	}
 }
+
+// Ensure, through `engage run`, a referent who never started the bot is shown the
+// start button in the group when a check-in asks them, gets the question in the
+// private chat once they start it, and answers it there in free text, which sets
+// the project's next step.
+func TestTelegramCheckinByPrivateChat(t *testing.T) {
+	fake := telegramtest.New(t, telegramtest.TelegramLimits)
+	const group = -1001
+	fake.Group(group, "Garden club")
+	store := tgBolt(t)
+	svc := tgStart(t, fake, store)
+	alice, bob := tgUser(11, "Alice"), tgUser(12, "Bob")
+	fake.Start(alice) // the facilitator reads her nudge privately
+	fake.Say(group, alice, "/community create Garden club")
+	fake.Say(group, bob, "/project new Shared garden")
+	fake.Say(group, alice, "/checkin now")
+	var notice telegramtest.Msg
+	tgSettle(t, fake, "bob's start button", func() bool {
+		var ok bool
+		notice, ok = fake.Last(group, "private message for you")
+		return ok
+	})
+	if !strings.Contains(notice.Text, "@bob") || len(notice.Buttons()) != 1 || notice.Buttons()[0].URL == "" {
+		t.Fatalf("notice %+v", notice)
+	}
+	if len(fake.Messages(bob.ID)) != 0 {
+		t.Fatal("bob got a private message before starting the bot")
+	}
+	fake.Say(bob.ID, bob, "/start dm")
+	tgSettle(t, fake, "the check-in question", func() bool { _, ok := fake.Last(bob.ID, "what is the next step?"); return ok })
+	fake.Say(bob.ID, bob, "We build three planters by next friday, it's posted")
+	tgSettle(t, fake, "the answer taken", func() bool { return len(fake.Messages(bob.ID)) >= 3 })
+	if code := svc.Stop(); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, svc.logs.String())
+	}
+	p := tgExport(t, store).Communities[0].Projects[0]
+	if p.NextStep == nil || !strings.Contains(p.NextStep.Text, "planters") || p.NextStep.Due == nil {
+		var texts []string
+		for _, m := range fake.Messages(bob.ID) {
+			texts = append(texts, m.Text)
+		}
+		t.Fatalf("next step %+v after bob's answer; bob's chat: %q", p.NextStep, texts)
+	}
+}
