@@ -45,8 +45,9 @@ func (a *Adapter) Send(ctx context.Context, m bots.Message) (string, error) {
 	return a.sendText(ctx, chat, direct, m.Text, keyboard(m.Buttons))
 }
 
-// Lanes is how many chats the dispatcher may send to at once: as many as can each
-// take a message while the overall limit allows.
+// Lanes is how many chats the dispatcher may send to at once: twice as many as
+// can each take a message while the overall limit allows, so that a lane waiting
+// for its chat's gap leaves room for another chat.
 func (a *Adapter) Lanes() int {
 	l := a.limits
 	if l.PerSecond <= 0 || l.ChatGap <= 0 {
