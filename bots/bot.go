@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -33,6 +34,12 @@ type Config struct {
 	// CampaignEditDelay throttles the edits of a campaign's progress message: at most
 	// one per chat per delay, whatever the pledge rate (0: DefaultCampaignEditDelay).
 	CampaignEditDelay time.Duration
+	// Model is the optional language model (nil: none); each community's admins
+	// switch it on (/community llm on). See llm.go.
+	Model *prompts.Model
+	// ModelBudget is each community's monthly budget of model calls (0:
+	// DefaultModelBudget).
+	ModelBudget int
 }
 
 // Metrics is what the bot reports to a metrics system.
@@ -53,6 +60,9 @@ type Bot struct {
 	aliases map[string]string
 	jobs    map[string]jobFunc
 	dialogs map[string]dialogFunc
+	model   *prompts.Model
+	// assists maps a *core.Tx to the model's answers for its transaction (llm.go).
+	assists sync.Map
 
 	// wake functions run after a commit that wrote outbox items or jobs.
 	wakeOutbox atomic.Pointer[func()]
@@ -77,7 +87,10 @@ func New(engine *core.Engine, cat *prompts.Catalog, cfg Config) *Bot {
 	if cfg.CampaignEditDelay <= 0 {
 		cfg.CampaignEditDelay = DefaultCampaignEditDelay
 	}
-	b := &Bot{engine: engine, cat: cat, cfg: cfg, log: cfg.Log}
+	if cfg.ModelBudget <= 0 {
+		cfg.ModelBudget = DefaultModelBudget
+	}
+	b := &Bot{engine: engine, cat: cat, cfg: cfg, log: cfg.Log, model: cfg.Model}
 	b.cmds = commands()
 	b.aliases = cat.Aliases()
 	b.jobs = jobFuncs()
@@ -116,8 +129,10 @@ func (b *Bot) woke(res core.Result) {
 // is for a broken store, a bug or a canceled context: then nothing was changed, and
 // the messages hold an apology the adapter may send.
 func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
+	as := b.prepare(ctx, ev) // the language model, if any, is asked before the transaction
 	var c *call
 	res, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
+		defer b.bind(tx, as)()
 		c = &call{b: b, ev: ev, tx: tx, lang: b.guessLang(ev)}
 		if err := c.run(); err != nil {
 			return nil, err

@@ -103,6 +103,13 @@ func runCheckin(n *notifier, at time.Time, manual bool) (*core.CheckinRun, error
 		return nil, err
 	}
 	if run.Host != "" {
+		if _, _, lang, ok, err := n.recipient(run.Host); err != nil {
+			return nil, err
+		} else if ok {
+			if data["Intro"], err = n.b.draftOpening(n.tx, n.comm, "nudge", lang, nudgeFacts(data)); err != nil {
+				return nil, err
+			}
+		}
 		if err := n.dm(run.Host, "checkin.nudge", data, nil, rows...); err != nil {
 			return nil, err
 		}
@@ -429,6 +436,9 @@ func checkinDialog(c *call, d *core.Dialog, text string) error {
 	}
 	now := c.tx.Now()
 	a := ParseAnswer(text, c.lang, now, st.comm.Location())
+	if a, err = c.modelReading(st, d, text, a); err != nil { // the language model, if on, completes the rules' reading
+		return err
+	}
 	absorb := func() {
 		if a.HasDue && d.Data["due"] == "" && d.Data["nodue"] == "" {
 			d.Data["due"] = a.Due.End().Format(time.RFC3339Nano)

@@ -22,6 +22,8 @@ func cmdCommunity(c *call) error {
 		}
 		c.replyPrivate("community.invite", map[string]any{"Code": code, "Name": c.comm.Name})
 		return nil
+	case c.sub("llm"):
+		return communityLLM(c)
 	case c.sub("join"):
 		code := c.word()
 		if code == "" {

@@ -12,6 +12,8 @@ const digestWeek = 7 * 24 * time.Hour
 
 // digest is what the weekly digest shows.
 type digest struct {
+	// Intro is the opening a language model drafted ("" without one).
+	Intro     string
 	Community string
 	At        time.Time
 	Steps     []digestStep
@@ -111,6 +113,9 @@ func postDigest(n *notifier, now time.Time) error {
 	if err != nil || dg.empty() {
 		return err
 	}
+	if dg.Intro, err = n.b.draftOpening(n.tx, n.comm, "digest", n.comm.Lang, digestFacts(dg)); err != nil {
+		return err
+	}
 	return n.post("digest", dg, nil)
 }
 
@@ -121,6 +126,9 @@ func cmdDigest(c *call) error {
 	}
 	dg, err := digestData(c.tx, c.comm, c.tx.Now())
 	if err != nil {
+		return err
+	}
+	if dg.Intro, err = c.b.draftOpening(c.tx, c.comm, "digest", c.comm.Lang, digestFacts(dg)); err != nil {
 		return err
 	}
 	if err := c.notifier(c.comm).post("digest", dg, nil); err != nil {

@@ -349,7 +349,7 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 					return err
 				}
 			}
-			return tx.OutboxSent(it.Seq)
+			return tx.OutboxDelivered(it.Seq, it.Version)
 		}
 		code := core.ErrorCode(sendErr)
 		permanent := code == core.CodeInvalid || code == core.CodeForbidden || code == core.CodeNotFound || noDirect != nil

@@ -33,8 +33,10 @@ func dialogFuncs() map[string]dialogFunc {
 // that across restarts and instances a job fires exactly once. It reports whether
 // this call ran it.
 func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
+	as := b.prepareJob(ctx, j) // the language model, if any, is asked before the transaction
 	var ran bool
 	res, err := b.engine.Update(ctx, func(tx *core.Tx) error {
+		defer b.bind(tx, as)()
 		ran = false
 		won, err := tx.TakeJob(j)
 		if err != nil || !won {
@@ -48,11 +50,28 @@ func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
 		}
 		return fn(b, tx, j)
 	})
-	if err != nil && core.ErrorCode(err) != core.CodeInternal {
-		// A job refused by the rules (the poll was closed by hand meanwhile) is done.
+	if code := core.ErrorCode(err); err != nil && code != core.CodeInternal && code != core.CodeUnavailable && ctx.Err() == nil {
+		// A job refused by the rules (the poll was closed by hand meanwhile) is done;
+		// a store or platform that is down leaves it for the next try.
 		b.log.Info("job refused", "job", j.ID, "err", err)
 		_, err = b.engine.Update(ctx, func(tx *core.Tx) error { _, err := tx.TakeJob(j); return err })
 		return false, err
+	}
+	if err != nil && ctx.Err() == nil {
+		// A failing job must not hold back the jobs due after it: it is tried
+		// again later, with a growing delay, and dropped after maxJobAttempts.
+		b.log.Error("job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts+1, "err", err)
+		_, rerr := b.engine.Update(ctx, func(tx *core.Tx) error {
+			won, err := tx.TakeJob(j)
+			if err != nil || !won || j.Attempts+1 >= maxJobAttempts {
+				return err
+			}
+			again := *j
+			again.Attempts++
+			again.Due = tx.Now().Add(backoff(j.Attempts))
+			return tx.Schedule(again)
+		})
+		return false, rerr
 	}
 	if err != nil {
 		return false, err
@@ -60,6 +79,9 @@ func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
 	b.woke(res)
 	return ran, nil
 }
+
+// maxJobAttempts is how many times a failing job is tried before it is dropped.
+const maxJobAttempts = 8
 
 // NextJob returns the job due first, or nil.
 func (b *Bot) NextJob(ctx context.Context) (*core.Job, error) {

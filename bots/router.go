@@ -53,6 +53,10 @@ func commands() map[string]*command {
 		"spend":     {run: cmdSpend, community: true},
 		"ledger":    {run: cmdLedger, community: true},
 		"schedule":  {run: cmdSchedule, community: true},
+		// Campaign questions and answers
+		"ask":    {run: cmdAsk, community: true},
+		"answer": {run: cmdAnswer, community: true},
+		"faq":    {run: cmdFAQ, community: true},
 		// Facilitation
 		"slot":    {run: cmdSlot, community: true},
 		"backup":  {run: cmdBackup, community: true},

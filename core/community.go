@@ -31,6 +31,9 @@ type Community struct {
 	CreatedBy PersonID    `json:"created_by"`
 	// Counters holds the last short ID handed out per kind ("P", "V", "C", "M").
 	Counters map[string]int `json:"counters,omitempty"`
+	// LLM says an admin switched the optional language model on for this community
+	// (/community llm on); off, every flow takes its deterministic path.
+	LLM bool `json:"llm,omitempty"`
 }
 
 // Location returns the community's time zone (UTC if it cannot be loaded).

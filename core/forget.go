@@ -68,5 +68,8 @@ func (tx *Tx) forgetInCommunity(c CommunityID, p PersonID) error {
 	if err := tx.forgetPledges(c, p); err != nil {
 		return err
 	}
+	if err := tx.forgetQuestions(c, p); err != nil {
+		return err
+	}
 	return tx.forgetCheckins(c, p)
 }

@@ -16,6 +16,7 @@ type Job struct {
 	Community CommunityID     `json:"community,omitempty"`
 	Ref       string          `json:"ref,omitempty"`
 	Data      json.RawMessage `json:"data,omitempty"`
+	Attempts  int             `json:"attempts,omitempty"` // failed runs so far
 }
 
 func jobKey(due time.Time, id string) string {

@@ -134,6 +134,9 @@ func (tx *Tx) merge(from, into *Person) error {
 		if err := tx.mergePledges(cid, from.ID, into.ID); err != nil {
 			return err
 		}
+		if err := tx.mergeQuestions(cid, from.ID, into.ID); err != nil {
+			return err
+		}
 		if err := tx.replacePersonInCheckins(cid, from.ID, into.ID); err != nil {
 			return err
 		}

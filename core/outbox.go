@@ -18,6 +18,9 @@ type OutboxItem struct {
 	Attempts  int       `json:"attempts,omitempty"`
 	LastError string    `json:"last_error,omitempty"`
 	Created   time.Time `json:"created"`
+	// Version counts the payload's replacements by coalescing, so that a send of an
+	// older payload does not remove the newer one (see OutboxDelivered).
+	Version int `json:"version,omitempty"`
 	// Hold is set while the message waits for its addressee to open a direct
 	// conversation (see HoldOutbox).
 	Hold string `json:"hold,omitempty"`
@@ -26,7 +29,9 @@ type OutboxItem struct {
 // Enqueue writes a message to the outbox for platform. When coalesce is not empty
 // and an unsent message with the same coalescing key is waiting, that message's
 // payload is replaced instead (a tally edited ten times in a second is sent once,
-// with the last figures). notBefore delays sending (zero: now).
+// with the last figures). A coalescing key is for successive edits of one message:
+// a replaced payload may follow one already sent. notBefore delays sending (zero:
+// now).
 func (tx *Tx) Enqueue(platform string, payload []byte, coalesce string, notBefore time.Time) error {
 	if coalesce != "" {
 		raw, err := tx.kv.Get(bucketCoalesce, coalesce)
@@ -39,6 +44,7 @@ func (tx *Tx) Enqueue(platform string, payload []byte, coalesce string, notBefor
 				return err
 			} else if ok {
 				it.Payload = payload
+				it.Version++
 				tx.Enqueued++
 				return tx.putJSON(bucketOutbox, string(raw), it)
 			}
@@ -105,7 +111,23 @@ func (tx *Tx) NextOutboxDue() (time.Time, error) {
 	return next, err
 }
 
-// OutboxSent removes a sent message.
+// OutboxDelivered records that version of item seq was sent: the item is removed,
+// unless its payload was replaced meanwhile by a newer coalesced one, which then
+// stays to be sent in turn (a tally edited while its previous edit was in flight).
+func (tx *Tx) OutboxDelivered(seq uint64, version int) error {
+	it := new(OutboxItem)
+	err := tx.getJSON(bucketOutbox, pad(seq), it)
+	if ok, err := found(err); err != nil || !ok {
+		return err
+	}
+	if it.Version != version {
+		it.Attempts, it.LastError = 0, ""
+		return tx.putJSON(bucketOutbox, pad(seq), it)
+	}
+	return tx.OutboxSent(seq)
+}
+
+// OutboxSent removes a message (sent, or dropped for good).
 func (tx *Tx) OutboxSent(seq uint64) error {
 	it := new(OutboxItem)
 	err := tx.getJSON(bucketOutbox, pad(seq), it)

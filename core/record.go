@@ -34,6 +34,9 @@ const (
 	bucketCampaign  = "campaign"  // community ID/number → Campaign
 	bucketPledge    = "pledge"    // community ID/campaign number/person ID → Pledge
 	bucketLedger    = "ledger"    // community ID/campaign number/sequence → LedgerLine
+	bucketLLMUse    = "llmuse"    // community ID/month (2006-01) → language-model calls counted
+	bucketQuestion  = "question"  // community ID/campaign number/question number → Question
+	bucketFAQ       = "faq"       // community ID/campaign number/entry number → FAQEntry
 	bucketFacil     = "facil"     // community ID → Facilitation (the weekly slot)
 	bucketAway      = "away"      // community ID/person ID → Away
 	bucketPrompt    = "prompt"    // community ID/sequence → Prompt (check-in questions asked)
@@ -50,6 +53,7 @@ var Buckets = []string{
 	bucketCoalesce, bucketMsgRef, bucketJob, bucketJobID, bucketCode, bucketButton,
 	bucketDialog,
 	bucketCampaign, bucketPledge, bucketLedger,
+	bucketLLMUse, bucketQuestion, bucketFAQ,
 	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
 	bucketHeld,
 }

@@ -71,13 +71,41 @@ func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics)
 		a.store.Close()
 		return nil, err
 	}
+	model, err := openModel(cfg.LLM, log)
+	if err != nil {
+		a.store.Close()
+		return nil, err
+	}
 	a.eng = core.New(a.store, now)
 	a.bot = bots.New(a.eng, cat, bots.Config{
 		Lang: cfg.Community.Lang, TimeZone: cfg.Community.TimeZone, Log: log.With("component", "bots"), Metrics: m,
 		PledgeCeiling: cfg.Community.PledgeCeiling, Currency: cfg.Community.Currency,
+		Model: model, ModelBudget: cfg.LLM.MonthlyCalls,
 	})
 	a.sched = bots.NewScheduler(a.bot)
 	return a, nil
+}
+
+// openModel returns the configured language model, or nil when llm.base_url is
+// not set. The API key is never logged.
+func openModel(cfg LLMConfig, log *slog.Logger) (*prompts.Model, error) {
+	if strings.TrimSpace(cfg.BaseURL) == "" {
+		return nil, nil
+	}
+	if cfg.Timeout < time.Second || cfg.Timeout > 25*time.Second {
+		return nil, fmt.Errorf("llm.timeout: %s is out of range (1s to 25s: a person waits for the answer)", cfg.Timeout)
+	}
+	if cfg.MonthlyCalls < 1 {
+		return nil, fmt.Errorf("llm.monthly_calls: %d is out of range (at least 1)", cfg.MonthlyCalls)
+	}
+	m, err := prompts.NewModel(prompts.ModelConfig{
+		BaseURL: cfg.BaseURL, Name: cfg.Model, APIKey: cfg.APIKey, Timeout: cfg.Timeout, Log: log.With("component", "llm"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	log.Info("language model configured", "model", cfg.Model, "timeout", cfg.Timeout, "monthly_calls", cfg.MonthlyCalls)
+	return m, nil
 }
 
 // Close closes the store.

@@ -94,7 +94,8 @@ type DiscordConfig struct {
 	ShardCount     int    `yaml:"shard_count"`
 }
 
-// LLMConfig configures the optional language model; it is off unless BaseURL is set.
+// LLMConfig configures the optional language model; it is off unless BaseURL is set,
+// and then each community's admins switch it on (/community llm on).
 type LLMConfig struct {
 	BaseURL      string        `yaml:"base_url"`
 	Model        string        `yaml:"model"`
@@ -113,7 +114,7 @@ func DefaultConfig() Config {
 		Telegram:  TelegramConfig{Mode: "polling", APIURL: "https://api.telegram.org", Workers: 32},
 		Slack:     SlackConfig{Mode: "socket", APIURL: "https://slack.com/api/"},
 		Discord:   DiscordConfig{Mode: "gateway", APIURL: "https://discord.com/api/v9"},
-		LLM:       LLMConfig{Timeout: 20 * time.Second, MonthlyCalls: 1000},
+		LLM:       LLMConfig{Timeout: 8 * time.Second, MonthlyCalls: 1000},
 	}
 }
 

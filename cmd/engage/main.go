@@ -7,6 +7,7 @@
 //	engage migrate [--store postgres:DSN]
 //	engage copy --from bolt:FILE --to postgres:DSN
 //	engage backup --db FILE --out FILE | --url URL --out FILE
+//	engage prompts check
 //	engage version
 //
 // main is the only package that imports everything: it reads the configuration,
@@ -57,6 +58,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = runExport(ctx, args[1:], env)
 	case "backup":
 		err = runBackup(ctx, args[1:], env)
+	case "prompts":
+		err = runPrompts(ctx, args[1:], env)
 	case "migrate":
 		err = runMigrate(ctx, args[1:], env)
 	case "copy":

@@ -112,21 +112,21 @@ func BenchmarkCount(b *testing.B) {
 			b.Run("100k", func(b *testing.B) {
 				b.ReportAllocs()
 				k := 0
-				for b.Loop() {
+				measureCPU(b, func() {
 					part := ballots[k*tenth : (k+1)*tenth]
 					if _, err := tally.Count(m, benchOptions, part, s); err != nil {
 						b.Fatal(err)
 					}
 					k = (k + 1) % (all / tenth)
-				}
+				})
 			})
 			b.Run("1M", func(b *testing.B) {
 				b.ReportAllocs()
-				for b.Loop() {
+				measureCPU(b, func() {
 					if _, err := tally.Count(m, benchOptions, ballots, s); err != nil {
 						b.Fatal(err)
 					}
-				}
+				})
 			})
 		})
 	}
@@ -154,14 +154,28 @@ func BenchmarkLiveAdd(b *testing.B) {
 					}
 					b.ReportAllocs()
 					k := 0
-					for b.Loop() {
+					measureCPU(b, func() {
 						if err := l.Add(pool[k%len(pool)]); err != nil {
 							b.Fatal(err)
 						}
 						k++
-					}
+					})
 				})
 			}
 		})
+	}
+}
+
+// measureCPU runs op in a b.Loop and reports, beside the wall time, the
+// process CPU time per op as cpu-ns/op where the platform measures it.
+func measureCPU(b *testing.B, op func()) {
+	start, ok := cpuTime()
+	ops := 0
+	for b.Loop() {
+		op()
+		ops++
+	}
+	if end, _ := cpuTime(); ok && ops > 0 {
+		b.ReportMetric(float64(end-start)/float64(ops), "cpu-ns/op")
 	}
 }

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"EventIdempotent", testEventIdempotent},
 		{"EventIdempotentConcurrent", testEventIdempotentConcurrent},
 		{"OutboxOrderAndCoalesce", testOutbox},
+		{"OutboxEditInFlight", testOutboxEditInFlight},
 		{"JobTakenOnce", testJobTakenOnce},
 		{"CanceledContext", testCanceled},
 	}
@@ -650,5 +651,41 @@ func testCanceled(t *testing.T, st core.Store) {
 	err := st.Update(ctx, func(tx core.StoreTx) error { ran = true; return nil })
 	if err == nil || ran {
 		t.Fatalf("got err=%v ran=%v, want an error and no run", err, ran)
+	}
+}
+
+// Ensure a coalesced edit that arrives while the previous payload is being sent is
+// kept and sent next, not removed with the sent one.
+func testOutboxEditInFlight(t *testing.T, st core.Store) {
+	e := core.New(st, func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) })
+	enqueue := func(p string) {
+		if _, err := e.Update(t.Context(), func(tx *core.Tx) error { return tx.Enqueue("test", []byte(p), "poll:V1", time.Time{}) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := func() []*core.OutboxItem {
+		var items []*core.OutboxItem
+		_ = e.View(t.Context(), func(tx *core.Tx) error {
+			var err error
+			items, err = tx.Outbox("", tx.Now(), 10)
+			return err
+		})
+		return items
+	}
+	enqueue("tally 1")
+	sending := list()[0] // the dispatcher reads it and starts sending
+	enqueue("tally 2")   // meanwhile a newer edit replaces the payload
+	if _, err := e.Update(t.Context(), func(tx *core.Tx) error { return tx.OutboxDelivered(sending.Seq, sending.Version) }); err != nil {
+		t.Fatal(err)
+	}
+	items := list()
+	if len(items) != 1 || string(items[0].Payload) != "tally 2" {
+		t.Fatalf("after the first send: %d items", len(items))
+	}
+	if _, err := e.Update(t.Context(), func(tx *core.Tx) error { return tx.OutboxDelivered(items[0].Seq, items[0].Version) }); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(list()); n != 0 {
+		t.Fatalf("after the second send: %d items", n)
 	}
 }
