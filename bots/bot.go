@@ -156,11 +156,11 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 			lang = c.lang
 		}
 		msg := b.refusal(ev, lang, err)
-		if c != nil && privateRefusals[c.cmd] && !ev.Direct { // "your pledge of -5 €" is no one else's business
+		if c != nil && (c.private || privateRefusals[c.cmd]) && !ev.Direct { // a refused pledge or ballot is no one else's business
 			msg.Direct, msg.Ephemeral = true, true
 		}
 		raw, _ := json.Marshal([]Message{msg})
-		if ev.Key != "" {
+		if ev.Key != "" && (c == nil || !c.secret) {
 			if raw, err = b.engine.Remember(ctx, ev.Key, raw); err != nil {
 				b.count(ev, core.CodeInternal)
 				return nil, fmt.Errorf("remember refusal: %w", err)
@@ -228,6 +228,10 @@ type call struct {
 	cmd    string // the command name being run
 	args   string // what follows the command name
 	out    []Message
+	// private: a refusal is answered to the actor alone (a refused ballot).
+	// secret: a refusal is not kept with the event key either (it may name a
+	// secret ballot's choice).
+	private, secret bool
 }
 
 // run resolves who acts and where, then runs the command, button or dialog step.

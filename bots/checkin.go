@@ -233,6 +233,10 @@ func nudgeData(n *notifier, run *core.CheckinRun, at time.Time) (map[string]any,
 	var rows [][]btn
 	if next != nil {
 		data["Meeting"] = meetingView(next, loc)
+	} else if poll, err := openDatePollOf(tx, comm.ID); err != nil {
+		return nil, nil, err
+	} else if poll != nil {
+		data["DatePoll"] = poll.ID() // being decided: no second poll
 	} else {
 		rows = append(rows, []btn{meetingPollButton()})
 	}

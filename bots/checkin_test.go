@@ -273,18 +273,44 @@ func TestCheckin_MeetingCheck(t *testing.T) {
 	if !strings.Contains(lastText(out), "Which dates to offer?") {
 		t.Fatalf("form: %q", botstest.Texts(out))
 	}
+	e.Sent.Reset()
 	out = e.Say("fay", ">-")
 	want := []string{"Thursday 3 December 2026 at 19:00", "Thursday 10 December 2026 at 19:00", "Thursday 17 December 2026 at 19:00"}
 	for _, w := range want {
-		if !strings.Contains(lastText(out), w) {
-			t.Errorf("poll lacks %q: %q", w, lastText(out))
+		if !strings.Contains(lastText(out), w) || !strings.Contains(lastText(out), "V1") {
+			t.Errorf("answer lacks V1 and %q: %q", w, lastText(out))
 		}
 	}
-	// The facilitator's own dates.
-	out = e.Say("fay", "/meeting poll 2026-12-10 19:00 | 2026-12-11 18:30")
-	if !strings.Contains(lastText(out), "Thursday 10 December 2026 at 19:00") || !strings.Contains(lastText(out), "Friday 11 December 2026 at 18:30") {
-		t.Fatalf("picked dates: %q", botstest.Texts(out))
+	// The date poll itself is posted in the community chat, one row of buttons a slot.
+	posted := group(e)
+	if len(posted) != 1 || !strings.Contains(posted[0].Text, "V1") || len(posted[0].Buttons) != 3 {
+		t.Fatalf("date poll in the chat: %+v", posted)
 	}
+	for _, w := range want {
+		if !strings.Contains(posted[0].Text, w) {
+			t.Errorf("the poll lacks the slot %q: %q", w, posted[0].Text)
+		}
+	}
+	if exp := e.Snapshot().Communities[0].Polls; len(exp) != 1 || exp[0].Method != "date" || exp[0].Status != "open" {
+		t.Fatalf("polls: %+v", exp)
+	}
+	// While it is open, no second poll, and the nudge says so without a button.
+	out = e.Say("fay", "/meeting poll 2026-12-10 19:00 | 2026-12-11 18:30")
+	if !strings.Contains(lastText(out), "already open: V1") {
+		t.Fatalf("a second date poll: %q", botstest.Texts(out))
+	}
+	e.Sent.Reset()
+	e.Say("fay", "/checkin now")
+	if nudge := nudges(e, "fay"); len(nudge) == 0 || !strings.Contains(nudge[0].Text, "date poll V1 is open") || len(nudge[0].Buttons) != 0 {
+		t.Fatalf("nudge while the date poll is open: %+v", nudge)
+	}
+	// Closed, the facilitator's own dates open the next one.
+	e.Say("fay", "/poll V1 close")
+	out = e.Say("fay", "/meeting poll 2026-12-17 19:00 | 2026-12-18 18:30")
+	if len(group(e)) == 0 || !strings.Contains(group(e)[len(group(e))-1].Text, "Friday 18 December 2026 at 18:30") {
+		t.Fatalf("picked dates: %q / %+v", botstest.Texts(out), group(e))
+	}
+	e.Say("fay", "/poll V2 close")
 	// A meeting dated: no poll.
 	e.Sent.Reset()
 	e.Say("fay", "/meeting new 2027-01-14 19:00 General meeting")

@@ -15,6 +15,7 @@ var helpSections = []struct {
 	{"help.section.everyone", []string{"help", "lang", "me", "link", "forgetme", "find"}},
 	{"help.section.community", []string{"community", "role", "members"}},
 	{"help.section.projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
+	{"help.section.polls", []string{"poll", "polls", "vote"}},
 	{"help.section.campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "ledger", "schedule", "ask", "answer", "faq"}},
 	{"help.section.facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact"}},
 }

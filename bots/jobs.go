@@ -13,6 +13,7 @@ type jobFunc func(b *Bot, tx *core.Tx, j *core.Job) error
 // jobFuncs is the typed table of job kinds.
 func jobFuncs() map[string]jobFunc {
 	return map[string]jobFunc{
+		core.JobPollClose: jobPollClose,
 		jobCampaignRemind: jobCampaignRemindFunc,
 		jobCampaignSettle: jobCampaignSettleFunc,
 		core.JobSlot:      jobSlot, core.JobSlotEnd: jobSlotEnd, core.JobRemind: jobRemind,
@@ -26,7 +27,7 @@ type dialogFunc func(c *call, d *core.Dialog, text string) error
 
 // dialogFuncs is the typed table of dialog kinds.
 func dialogFuncs() map[string]dialogFunc {
-	return map[string]dialogFunc{dialogForm: formDialog, dialogCheckin: checkinDialog}
+	return map[string]dialogFunc{dialogForm: formDialog, dialogCheckin: checkinDialog, core.DialogBallot: ballotDialog}
 }
 
 // Fire runs job j once: it takes the job in the same transaction as its effects, so

@@ -2,6 +2,7 @@ package bots
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	ics "github.com/arran4/golang-ical"
 	"github.com/engage-org/engage/bots/when"
 	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/core/tally"
 )
 
 // The usual evening of a general meeting when the community has had none with a time
@@ -192,17 +194,57 @@ func pollDates(c *call, args string, last *core.Meeting, now time.Time, loc *tim
 	return out, nil
 }
 
-// openDatePoll offers slots as the date poll of the next meeting. Polls are not part
-// of this build yet: the facilitator is told which dates the poll will offer, and how
-// to date the meeting meanwhile.
+// openDatePoll opens the date poll of the next meeting over slots, in every chat of
+// the community. It closes half a day before the first slot (if that leaves time to
+// answer), and is refused while another date poll is open.
 func openDatePoll(c *call, slots []time.Time) error {
-	loc := c.comm.Location()
-	var in []time.Time
-	for _, s := range slots {
-		in = append(in, s.In(loc))
+	if open, err := openDatePollOf(c.tx, c.comm.ID); err != nil {
+		return err
+	} else if open != nil {
+		return core.Errorf(core.CodeConflict, "err.meeting_poll_open", "id", open.ID())
 	}
-	c.reply("meeting.poll_pending", map[string]any{"Slots": in})
+	loc := c.comm.Location()
+	spec := core.PollSpec{
+		Method:   tally.Date,
+		Question: c.b.cat.Text(c.comm.Lang, "meeting.poll_question", nil),
+	}
+	for _, s := range slots {
+		spec.Options = append(spec.Options, core.PollOption{
+			Label: c.b.cat.Text(c.comm.Lang, "meeting.poll_slot", map[string]any{"At": s.In(loc)}),
+			Slot:  s,
+		})
+	}
+	slices.SortFunc(spec.Options, func(a, b core.PollOption) int { return a.Slot.Compare(b.Slot) })
+	if until := spec.Options[0].Slot.Add(-12 * time.Hour); until.After(c.tx.Now().Add(time.Hour)) {
+		spec.Settings.Until = until
+	}
+	p, err := c.openPoll(spec)
+	if err != nil {
+		return err
+	}
+	if !c.ev.Direct {
+		return nil // the poll itself is the answer, in the chat
+	}
+	var in []time.Time
+	for _, o := range p.Options {
+		in = append(in, o.Slot.In(loc))
+	}
+	c.reply("meeting.poll_opened", map[string]any{"ID": p.ID(), "Slots": in, "Until": p.Settings.Until.In(loc), "HasUntil": !p.Settings.Until.IsZero()})
 	return nil
+}
+
+// openDatePollOf returns community c's open date poll, or nil.
+func openDatePollOf(tx *core.Tx, c core.CommunityID) (*core.Poll, error) {
+	polls, err := tx.Polls(c, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range polls {
+		if p.Method == tally.Date {
+			return p, nil
+		}
+	}
+	return nil, nil
 }
 
 // jobMeetingRemind reminds the community of a meeting, with its calendar file.

@@ -43,6 +43,10 @@ func commands() map[string]*command {
 		"needs":    {run: cmdNeeds, community: true},
 		"offer":    {run: cmdOffer, community: true},
 		"contact":  {run: cmdContact, community: true},
+		// Polls
+		"poll":  {run: cmdPoll, community: true},
+		"polls": {run: cmdPolls, community: true},
+		"vote":  {run: cmdVote, community: true},
 		// Campaigns
 		"campaign":  {run: cmdCampaign, community: true},
 		"campaigns": {run: cmdCampaigns, community: true},

@@ -18,6 +18,8 @@ import (
 type Engine struct {
 	store Store
 	now   func() time.Time
+	// ballotKey keys secret ballots (SetBallotSecret); nil: secret ballots are final.
+	ballotKey []byte
 }
 
 // New returns an engine on st whose clock is now (time.Now when nil).
@@ -40,6 +42,9 @@ func (e *Engine) Store() Store { return e.store }
 type Tx struct {
 	kv  StoreTx
 	now time.Time
+	// ballotKey is the engine's; forgetAnswer is set by ForgetAnswer.
+	ballotKey    []byte
+	forgetAnswer bool
 	// Enqueued counts outbox items written in this transaction, so the caller knows
 	// whether to wake the dispatcher after commit.
 	Enqueued int
@@ -90,13 +95,17 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 				return err
 			}
 		}
-		tx := &Tx{kv: kv, now: now}
+		tx := &Tx{kv: kv, now: now, ballotKey: e.ballotKey}
 		answer, err := fn(tx)
 		if err != nil {
 			return err
 		}
 		if key != "" {
-			if err := tx.putJSON(bucketEvent, key, eventRecord{At: now, Answer: answer}); err != nil {
+			kept := answer
+			if tx.forgetAnswer {
+				kept = nil
+			}
+			if err := tx.putJSON(bucketEvent, key, eventRecord{At: now, Answer: kept}); err != nil {
 				return err
 			}
 		}
@@ -123,7 +132,7 @@ func (e *Engine) View(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	now := e.now()
-	return e.store.View(ctx, func(kv StoreTx) error { return fn(&Tx{kv: kv, now: now}) })
+	return e.store.View(ctx, func(kv StoreTx) error { return fn(&Tx{kv: kv, now: now, ballotKey: e.ballotKey}) })
 }
 
 // Update runs fn in one read-write transaction without an event key (scheduler jobs,

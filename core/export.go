@@ -62,13 +62,23 @@ type NewsSnapshot struct {
 	At     time.Time `json:"at"`
 }
 
-// PollSnapshot is one poll in a Snapshot (filled by the votes part of the engine).
+// PollSnapshot is one poll in a Snapshot. Ranking is the result once closed, as
+// tiers of option labels, best first (a tier of two is a tie); it is empty while
+// the poll is open and when its quorum was not met.
 type PollSnapshot struct {
-	ID      string     `json:"id"`
-	Method  string     `json:"method"`
-	Status  string     `json:"status"`
-	Ballots int        `json:"ballots"`
-	Ranking [][]string `json:"ranking"`
+	ID        string     `json:"id"`
+	Method    string     `json:"method"`
+	Status    string     `json:"status"`
+	Ballots   int        `json:"ballots"`
+	Ranking   [][]string `json:"ranking"`
+	Question  string     `json:"question"`
+	Options   []string   `json:"options"`
+	Secret    bool       `json:"secret,omitempty"`
+	Hidden    bool       `json:"hidden,omitempty"`
+	Quorum    int        `json:"quorum,omitempty"`
+	QuorumMet *bool      `json:"quorum_met,omitempty"`
+	Until     *time.Time `json:"until,omitempty"`
+	Closed    *time.Time `json:"closed,omitempty"`
 }
 
 // CampaignSnapshot is one campaign in a Snapshot (filled by the campaigns part).
@@ -180,6 +190,9 @@ func (tx *Tx) communitySnapshot(c *Community) (*CommunitySnapshot, error) {
 			ps.News = append(ps.News, NewsSnapshot{Text: n.Text, Author: name(n.Author), At: n.At})
 		}
 		out.Projects = append(out.Projects, ps)
+	}
+	if out.Polls, err = tx.pollSnapshots(c.ID); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -71,5 +71,8 @@ func (tx *Tx) forgetInCommunity(c CommunityID, p PersonID) error {
 	if err := tx.forgetQuestions(c, p); err != nil {
 		return err
 	}
-	return tx.forgetCheckins(c, p)
+	if err := tx.forgetCheckins(c, p); err != nil {
+		return err
+	}
+	return tx.forgetBallots(c, p)
 }

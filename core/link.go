@@ -140,6 +140,9 @@ func (tx *Tx) merge(from, into *Person) error {
 		if err := tx.replacePersonInCheckins(cid, from.ID, into.ID); err != nil {
 			return err
 		}
+		if err := tx.mergeBallots(cid, from.ID, into.ID); err != nil {
+			return err
+		}
 	}
 	if err := tx.kv.Delete(bucketDialog, string(from.ID)); err != nil {
 		return err

@@ -16,10 +16,10 @@ import (
 
 // Limits on questions and FAQ entries.
 const (
-	MaxQuestionLen     = 500 // runes of a question
-	MaxFAQQuestionLen  = 300 // runes of an entry's question
-	MaxAnswersPer      = 10  // answers to one question
-	MaxOpenQuestionsBy = 10  // unanswered questions one member may have on one campaign
+	MaxCampaignQuestionLen = 500 // runes of a question to a campaign
+	MaxFAQQuestionLen      = 300 // runes of an entry's question
+	MaxAnswersPer          = 10  // answers to one question
+	MaxOpenQuestionsBy     = 10  // unanswered questions one member may have on one campaign
 )
 
 // Question is a member's question about a campaign, with the organisers' answers.
@@ -112,7 +112,7 @@ func (tx *Tx) Questions(c *Campaign) ([]*Question, error) {
 // CodeConflict ("err.too_many_questions") when actor already has
 // MaxOpenQuestionsBy unanswered questions on c.
 func (tx *Tx) AskQuestion(actor *Member, c *Campaign, text string) (*Question, error) {
-	text, err := checkText(text, MaxQuestionLen, "question")
+	text, err := checkText(text, MaxCampaignQuestionLen, "question")
 	if err != nil {
 		return nil, err
 	}

@@ -42,7 +42,14 @@ const (
 	bucketPrompt    = "prompt"    // community ID/sequence → Prompt (check-in questions asked)
 	bucketMeeting   = "meeting"   // community ID/number → Meeting
 	bucketFigures   = "figures"   // community ID/unix time → Figures (weekly impact record)
-	bucketHeld      = "held"      // hold (platform/user ID)/outbox sequence → "" (direct messages waiting)
+	// Polls and ballots (core/poll.go, core/ballot.go).
+	bucketPoll         = "poll"       // community ID/number → Poll (with its running tally)
+	bucketPollResult   = "pollresult" // community ID/number → tally.Result, once closed
+	bucketBallot       = "ballot"     // community ID/poll number/person ID → public ballot
+	bucketVoter        = "voter"      // community ID/poll number/person ID → "1" (secret poll)
+	bucketSecretBallot = "sballot"    // community ID/poll number/token → secret ballot
+	// Direct messages waiting for their addressee to open a conversation (core/held.go).
+	bucketHeld = "held" // hold (platform/user ID)/outbox sequence → "" (direct messages waiting)
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -55,6 +62,7 @@ var Buckets = []string{
 	bucketCampaign, bucketPledge, bucketLedger,
 	bucketLLMUse, bucketQuestion, bucketFAQ,
 	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
+	bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot,
 	bucketHeld,
 }
 

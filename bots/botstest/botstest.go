@@ -88,6 +88,7 @@ type Options struct {
 	NoSync        bool   // skip fsync (faster tests)
 	NoGroupCommit bool   // one transaction and fsync per update
 	Path          string // the bbolt file ("" for a temporary one)
+	BallotSecret  string // keys secret ballots ("": secret ballots are final)
 	// Tune, when set, adjusts the bot's configuration before the bot is built.
 	Tune func(*bots.Config)
 	// RealTime runs the clock on the real time instead of stopping it at Start
@@ -122,6 +123,11 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 		clock = bots.NewClock(time.Time{})
 	}
 	eng := core.New(db, clock.Now)
+	if opt.BallotSecret != "" {
+		if err := eng.SetBallotSecret(opt.BallotSecret); err != nil {
+			tb.Fatal(err)
+		}
+	}
 	cfg := bots.Config{Lang: opt.Lang, TimeZone: "UTC"}
 	if opt.Tune != nil {
 		opt.Tune(&cfg)

@@ -77,6 +77,12 @@ func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics)
 		return nil, err
 	}
 	a.eng = core.New(a.store, now)
+	if cfg.Votes.Secret != "" {
+		if a.eng.SetBallotSecret(cfg.Votes.Secret) != nil {
+			a.store.Close()
+			return nil, errors.New("votes.secret (ENGAGE_VOTES_SECRET) must be at least 16 characters long")
+		}
+	}
 	a.bot = bots.New(a.eng, cat, bots.Config{
 		Lang: cfg.Community.Lang, TimeZone: cfg.Community.TimeZone, Log: log.With("component", "bots"), Metrics: m,
 		PledgeCeiling: cfg.Community.PledgeCeiling, Currency: cfg.Community.Currency,

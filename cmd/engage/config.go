@@ -24,6 +24,15 @@ type Config struct {
 	Slack     SlackConfig     `yaml:"slack"`
 	Discord   DiscordConfig   `yaml:"discord"`
 	LLM       LLMConfig       `yaml:"llm"`
+	Votes     VotesConfig     `yaml:"votes"`
+}
+
+// VotesConfig configures polls.
+type VotesConfig struct {
+	// Secret keys secret ballots (ENGAGE_VOTES_SECRET, at least 16 characters): with
+	// it a member can change a secret ballot until close; without it a secret ballot
+	// is final. It must never be in the store, and must stay the same.
+	Secret string `yaml:"secret"`
 }
 
 // StoreConfig chooses the store.

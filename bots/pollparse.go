@@ -1,0 +1,493 @@
+package bots
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/engage-org/engage/bots/when"
+	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/core/tally"
+)
+
+// This file reads what members type for polls: `/poll new METHOD QUESTION |
+// OPTION | OPTION … [settings]` and the CHOICE of `/vote V1 CHOICE` (COMMANDS.md §
+// Polls). Both parsers are pure: they take the words of the language (aliases), the
+// clock and the zone as arguments, and refuse with core errors whose keys are
+// message templates.
+
+// pollContext is what reading a poll command needs besides the text.
+type pollContext struct {
+	lang    string
+	now     time.Time
+	loc     *time.Location
+	aliases map[string]string // French words → English ones
+	// mention reports whether a word names a member (@alice, <@U123>).
+	mention func(string) bool
+}
+
+// pollRequest is a parsed /poll new: the spec for core, and the jury as typed
+// (mentions the caller resolves to members).
+type pollRequest struct {
+	spec core.PollSpec
+	jury []string
+}
+
+// settingWords are the setting keywords (English; French through the aliases).
+var settingWords = map[string]bool{
+	"secret": true, "hidden": true, "until": true, "quorum": true, "jury": true,
+	"weight": true, "scale": true, "grades": true, "dots": true,
+}
+
+// settingWithValue are the settings that take a value.
+var settingWithValue = map[string]bool{
+	"until": true, "quorum": true, "jury": true, "weight": true, "scale": true, "grades": true, "dots": true,
+}
+
+// word returns the English name of a typed keyword ("" if w is none of words).
+func (pc *pollContext) keyword(w string, words map[string]bool) string {
+	f := core.Fold(w)
+	if words[f] {
+		return f
+	}
+	if a := pc.aliases[f]; words[a] {
+		return a
+	}
+	return ""
+}
+
+// parsePollNew reads `METHOD QUESTION | OPTION | OPTION … [settings]`. Settings
+// follow the last option, in its segment or in a segment of their own; the last
+// option ends at the first word from which everything reads as settings.
+func parsePollNew(args string, pc *pollContext) (*pollRequest, error) {
+	methodWord, rest := cut(args)
+	if methodWord == "" || !strings.Contains(rest, "|") {
+		return nil, errUsage
+	}
+	m, ok := core.ParseMethod(methodWord)
+	if !ok {
+		if a, ok2 := pc.aliases[core.Fold(methodWord)]; ok2 {
+			m, ok = core.ParseMethod(a)
+		}
+	}
+	if !ok {
+		return nil, core.Errorf(core.CodeInvalid, "err.poll_method", "method", methodWord)
+	}
+	parts := strings.Split(rest, "|")
+	req := &pollRequest{spec: core.PollSpec{Method: m, Question: strings.TrimSpace(parts[0])}}
+	opts := parts[1:]
+	last := strings.Fields(opts[len(opts)-1])
+	split := -1
+	for i := range last {
+		if pc.keyword(last[i], settingWords) == "" {
+			continue
+		}
+		if _, _, err := pc.settings(last[i:]); err == nil {
+			split = i
+			break
+		}
+	}
+	if split < 0 { // a setting typed wrong is refused rather than taken for a label
+		for i := range last {
+			if k := pc.keyword(last[i], settingWords); settingWithValue[k] && i+1 < len(last) {
+				if _, _, err := pc.settings(last[i:]); err != nil && err != errNotSetting {
+					return nil, err
+				}
+			}
+		}
+	}
+	if split >= 0 {
+		s, jury, _ := pc.settings(last[split:])
+		req.spec.Settings, req.jury = s, jury
+		if split == 0 {
+			opts = opts[:len(opts)-1]
+		} else {
+			opts[len(opts)-1] = strings.Join(last[:split], " ")
+		}
+	}
+	for _, o := range opts {
+		opt := core.PollOption{Label: strings.TrimSpace(o)}
+		if m == tally.Date && opt.Label != "" {
+			d, ok := when.Parse(opt.Label, pc.lang, pc.now, pc.loc)
+			if !ok {
+				return nil, core.Errorf(core.CodeInvalid, "err.poll_slot", "label", opt.Label)
+			}
+			opt.Slot, opt.AllDay = d.Time, !d.HasTime
+		}
+		req.spec.Options = append(req.spec.Options, opt)
+	}
+	return req, nil
+}
+
+// errUsage asks the caller to show the command's usage.
+var errUsage = core.Errorf(core.CodeInvalid, "err.usage")
+
+// errNotSetting: a word that is no setting.
+var errNotSetting = core.Errorf(core.CodeInvalid, "err.poll_setting")
+
+// settings reads words that must all be settings.
+func (pc *pollContext) settings(words []string) (core.PollSettings, []string, error) {
+	var s core.PollSettings
+	var jury []string
+	// upTo returns the index of the next keyword after i.
+	upTo := func(i int) int {
+		j := i
+		for j < len(words) && pc.keyword(words[j], settingWords) == "" {
+			j++
+		}
+		return j
+	}
+	for i := 0; i < len(words); {
+		k := pc.keyword(words[i], settingWords)
+		arg := ""
+		if i+1 < len(words) {
+			arg = words[i+1]
+		}
+		switch k {
+		case "secret":
+			s.Secret = true
+			i++
+		case "hidden":
+			s.Hidden = true
+			i++
+		case "until":
+			j := upTo(i + 1)
+			text := strings.Join(words[i+1:j], " ")
+			if text == "" {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.bad_date", "text", "")
+			}
+			d, ok := when.Parse(text, pc.lang, pc.now, pc.loc)
+			if !ok {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.bad_date", "text", text)
+			}
+			s.Until = d.Time
+			if !d.HasTime {
+				s.Until = d.End()
+			}
+			i = j
+		case "quorum":
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 1 || n > core.MaxPollQuorum {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_quorum", "max", core.MaxPollQuorum)
+			}
+			s.Quorum = n
+			i += 2
+		case "jury":
+			j := i + 1
+			for j < len(words) && pc.mention(words[j]) {
+				jury = append(jury, words[j])
+				j++
+			}
+			if j == i+1 {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_jury")
+			}
+			i = j
+		case "weight":
+			n, err := strconv.Atoi(strings.TrimSuffix(arg, "%"))
+			if err != nil || n < 0 || n > 100 {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_weight")
+			}
+			s.JuryWeight = n
+			i += 2
+		case "scale":
+			lo, hi, ok := parseScale(arg)
+			if !ok {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_scale_syntax", "text", arg, "limit", core.MaxPollScale)
+			}
+			s.ScaleMin, s.ScaleMax = lo, hi
+			i += 2
+		case "grades":
+			j := upTo(i + 1)
+			var grades []string
+			for _, g := range strings.Split(strings.Join(words[i+1:j], " "), ",") {
+				if g = strings.TrimSpace(g); g != "" {
+					grades = append(grades, g)
+				}
+			}
+			if len(grades) < 2 {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_grades", "min", 2, "max", 10)
+			}
+			s.Grades = grades
+			i = j
+		case "dots":
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 1 || n > core.MaxPollDots {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_dots", "max", core.MaxPollDots)
+			}
+			s.Dots = n
+			i += 2
+		default:
+			return s, nil, errNotSetting
+		}
+	}
+	return s, jury, nil
+}
+
+// parseScale reads "A-B" or "A..B" ("0-10", "-2..2", "1–5").
+func parseScale(s string) (int, int, bool) {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "–", "-"), "..", "~")
+	if i := strings.Index(s, "~"); i >= 0 {
+		return atoiPair(s[:i], s[i+1:])
+	}
+	// The dash that separates: the first one that is not a sign.
+	for i := 1; i < len(s); i++ {
+		if s[i] == '-' {
+			return atoiPair(s[:i], s[i+1:])
+		}
+	}
+	return 0, 0, false
+}
+
+func atoiPair(a, b string) (int, int, bool) {
+	x, err1 := strconv.Atoi(a)
+	y, err2 := strconv.Atoi(b)
+	if err1 != nil || err2 != nil || x < -core.MaxPollScale || y > core.MaxPollScale || x >= y {
+		return 0, 0, false
+	}
+	return x, y, true
+}
+
+// isMention reports whether w looks like a mention: @name, or a platform's
+// <@U123> form.
+func isMention(w string) bool {
+	return len(w) > 1 && (w[0] == '@' || strings.HasPrefix(w, "<@"))
+}
+
+// ballotContext is what reading a CHOICE needs: the poll, and the names each
+// option answers to (its label, and for a project its ID and title).
+type ballotContext struct {
+	poll  *core.Poll
+	names [][]string // per option, folded names
+}
+
+// norm folds s and drops spaces, dashes and underscores, to match grades and
+// answers however they are written ("very good", "Very-Good", "très bien").
+func norm(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '-' || r == '_' || r == '\'' || r == '’' {
+			return -1
+		}
+		return r
+	}, core.Fold(s))
+}
+
+// option returns the index of the option s names: a label, a project ID or title,
+// or the option's number ("2", "#2").
+func (bc *ballotContext) option(s string) (int, error) {
+	f := core.Fold(s)
+	if f == "" {
+		return 0, core.Errorf(core.CodeInvalid, "err.vote_option", "choice", s, "id", bc.poll.ID())
+	}
+	for i, names := range bc.names {
+		for _, n := range names {
+			if n == f {
+				return i, nil
+			}
+		}
+	}
+	if n, err := strconv.Atoi(strings.TrimPrefix(f, "#")); err == nil && n >= 1 && n <= len(bc.poll.Options) {
+		return n - 1, nil
+	}
+	return 0, core.Errorf(core.CodeInvalid, "err.vote_option", "choice", strings.TrimSpace(s), "id", bc.poll.ID())
+}
+
+// answers are the words of a date poll's answers, in both languages.
+var answers = map[string]int{
+	"yes": 2, "y": 2, "oui": 2, "o": 2, "ok": 2, "✅": 2,
+	"maybe": 1, "m": 1, "ifneedbe": 1, "peutetre": 1, "sibesoin": 1, "pe": 1, "🤔": 1,
+	"no": 0, "n": 0, "non": 0, "❌": 0,
+}
+
+// defaultGradeWords are the names the six default grades answer to, worst first,
+// in both languages.
+var defaultGradeWords = [][]string{
+	{"reject", "rejected", "arejeter", "rejeter", "rejet"},
+	{"poor", "insuffisant", "insuffisante"},
+	{"fair", "passable", "assezbien"},
+	{"good", "bien", "bon"},
+	{"verygood", "tresbien", "verybien"},
+	{"excellent", "excellente"},
+}
+
+// grade returns the index of the grade s names.
+func (bc *ballotContext) grade(s string) (int, bool) {
+	n := norm(s)
+	grades := bc.poll.Settings.Grades
+	if len(grades) == 0 {
+		for i, words := range defaultGradeWords {
+			for _, w := range words {
+				if n == w {
+					return i, true
+				}
+			}
+		}
+		return 0, false
+	}
+	for i, g := range grades {
+		if norm(g) == n {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// parseChoice reads the CHOICE of `/vote V1 CHOICE` as a whole ballot: one value
+// per option, as core/tally defines them for the poll's method.
+func parseChoice(bc *ballotContext, text string) ([]int, error) {
+	p := bc.poll
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, errUsage
+	}
+	values := make([]int, len(p.Options))
+	if p.Method == tally.Score {
+		for i := range values {
+			values[i] = p.Settings.ScaleMin
+		}
+	}
+	switch {
+	case p.Method == tally.Single || p.Method == tally.Contest:
+		if strings.ContainsAny(text, ",>") {
+			return nil, core.Errorf(core.CodeInvalid, "err.vote_one", "id", p.ID())
+		}
+		i, err := bc.option(text)
+		if err != nil {
+			return nil, err
+		}
+		values[i] = 1
+	case core.Ranked(p.Method):
+		if rest, ok := cutWord(text, "ranks"); ok {
+			return parseRanks(bc, rest)
+		}
+		if strings.Contains(text, ",") {
+			return nil, core.Errorf(core.CodeInvalid, "err.vote_ranking", "id", p.ID())
+		}
+		for rank, tier := range strings.Split(text, ">") {
+			for _, part := range strings.Split(tier, "=") {
+				if strings.TrimSpace(part) == "" {
+					return nil, core.Errorf(core.CodeInvalid, "err.vote_ranking", "id", p.ID())
+				}
+				i, err := bc.option(part)
+				if err != nil {
+					return nil, err
+				}
+				if values[i] != 0 {
+					return nil, core.Errorf(core.CodeInvalid, "err.vote_repeat", "choice", strings.TrimSpace(part))
+				}
+				values[i] = rank + 1
+			}
+		}
+	case p.Method == tally.Approval && !strings.Contains(text, "="):
+		if strings.Contains(text, ">") {
+			return nil, core.Errorf(core.CodeInvalid, "err.vote_pairs", "id", p.ID())
+		}
+		for _, part := range strings.Split(text, ",") {
+			i, err := bc.option(part)
+			if err != nil {
+				return nil, err
+			}
+			if values[i] != 0 {
+				return nil, core.Errorf(core.CodeInvalid, "err.vote_repeat", "choice", strings.TrimSpace(part))
+			}
+			values[i] = 1
+		}
+	default: // OPTION=VALUE pairs
+		seen := make([]bool, len(values))
+		sum := 0
+		for _, part := range strings.Split(text, ",") {
+			left, right, ok := strings.Cut(part, "=")
+			if !ok || strings.Contains(part, ">") {
+				return nil, core.Errorf(core.CodeInvalid, "err.vote_pairs", "id", p.ID())
+			}
+			i, err := bc.option(left)
+			if err != nil {
+				return nil, err
+			}
+			if seen[i] {
+				return nil, core.Errorf(core.CodeInvalid, "err.vote_repeat", "choice", strings.TrimSpace(left))
+			}
+			seen[i] = true
+			right = strings.TrimSpace(right)
+			if right == "" { // left blank in a form: unscored
+				continue
+			}
+			v, err := bc.value(right)
+			if err != nil {
+				return nil, err
+			}
+			values[i] = v
+			sum += v
+			if p.Method == tally.Dot && sum > p.Settings.Dots {
+				return nil, core.Errorf(core.CodeInvalid, "err.vote_dots", "id", p.ID(), "dots", p.Settings.Dots)
+			}
+		}
+	}
+	return values, nil
+}
+
+// value reads one OPTION=VALUE value for the poll's method.
+func (bc *ballotContext) value(s string) (int, error) {
+	p := bc.poll
+	switch p.Method {
+	case tally.Score, tally.Dot:
+		n, err := strconv.Atoi(strings.TrimPrefix(s, "+"))
+		if p.Method == tally.Score && (err != nil || n < p.Settings.ScaleMin || n > p.Settings.ScaleMax) {
+			return 0, core.Errorf(core.CodeInvalid, "err.vote_scale", "min", p.Settings.ScaleMin, "max", p.Settings.ScaleMax, "value", s)
+		}
+		if p.Method == tally.Dot && (err != nil || n < 0) {
+			return 0, core.Errorf(core.CodeInvalid, "err.vote_dots", "id", p.ID(), "dots", p.Settings.Dots)
+		}
+		return n, nil
+	case tally.Judgment:
+		g, ok := bc.grade(s)
+		if !ok {
+			return 0, core.Errorf(core.CodeInvalid, "err.vote_grade", "grade", s, "id", p.ID())
+		}
+		return g, nil
+	case tally.Approval:
+		a, ok := answers[norm(s)]
+		if !ok || a == 1 {
+			return 0, core.Errorf(core.CodeInvalid, "err.vote_answer", "answer", s)
+		}
+		return a / 2, nil
+	default: // date
+		a, ok := answers[norm(s)]
+		if !ok {
+			return 0, core.Errorf(core.CodeInvalid, "err.vote_answer", "answer", s)
+		}
+		return a, nil
+	}
+}
+
+// parseRanks reads the ranks a form gives, one per option in order, separated by
+// ";" (an empty one: unranked): "2;1;;3".
+func parseRanks(bc *ballotContext, s string) ([]int, error) {
+	p := bc.poll
+	parts := strings.Split(s, ";")
+	if len(parts) != len(p.Options) {
+		return nil, core.Errorf(core.CodeInvalid, "err.vote_ranking", "id", p.ID())
+	}
+	values := make([]int, len(parts))
+	for i, r := range parts {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			continue
+		}
+		n, err := strconv.Atoi(r)
+		if err != nil || n < 1 || n > 1000 {
+			return nil, core.Errorf(core.CodeInvalid, "err.vote_rank", "rank", r)
+		}
+		values[i] = n
+	}
+	return values, nil
+}
+
+// cutWord reports whether s starts with the word w (any case) and returns the rest.
+func cutWord(s, w string) (string, bool) {
+	first, rest := cut(s)
+	if strings.EqualFold(first, w) {
+		return rest, true
+	}
+	return s, false
+}

@@ -1,0 +1,122 @@
+package bots
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/core/tally"
+	"github.com/engage-org/engage/prompts"
+)
+
+// fuzzPollContext is a fixed clock, zone and vocabulary for the poll parsers.
+func fuzzPollContext(tb testing.TB, lang string) *pollContext {
+	tb.Helper()
+	cat, err := prompts.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	loc, _ := time.LoadLocation("Europe/Paris")
+	return &pollContext{
+		lang: lang, now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), loc: loc,
+		aliases: cat.Aliases(), mention: isMention,
+	}
+}
+
+// Ensure /poll new never panics, and what it reads is a well-formed request: a
+// known method, the options split on |, slots for a date poll, settings in range.
+func FuzzParsePollNew(f *testing.F) {
+	for _, s := range []string{
+		"single Lunch? | Pizza | Salad",
+		"irv Capital? | Memphis | Nashville | Chattanooga | Knoxville until 2026-12-20 secret",
+		"score Rate | A | B scale 0-10 quorum 3 hidden",
+		"judgment Best? | A | B | grades bad, ok, great",
+		"dot Budget | A | B dots 12",
+		"date Meet? | 2026-12-10 19:00 | vendredi prochain 18h | 14/12 until next friday",
+		"contest Prize | A | B jury @ana <@U12> weight 60%",
+		"jugement Qui ? | A | B cache jusqu'au fin décembre",
+		"single Vote until we drop | A | B",
+		"single Q | Paris hidden gems | Keep it secret",
+		"score Q | A | B scale -2..2", "single | |", "approval Q | A, B | C", "single Q|A|B quorum x",
+	} {
+		f.Add(s)
+	}
+	pc := fuzzPollContext(f, "fr")
+	f.Fuzz(func(t *testing.T, s string) {
+		req, err := parsePollNew(s, pc)
+		if err != nil {
+			if core.ErrorCode(err) != core.CodeInvalid {
+				t.Fatalf("%q: error %v, want an invalid-input refusal", s, err)
+			}
+			return
+		}
+		if _, ok := core.ParseMethod(string(req.spec.Method)); !ok {
+			t.Fatalf("%q: method %q", s, req.spec.Method)
+		}
+		if strings.Contains(req.spec.Question, "|") || len(req.spec.Options) > strings.Count(s, "|") {
+			t.Fatalf("%q: question %q, %d options", s, req.spec.Question, len(req.spec.Options))
+		}
+		for _, o := range req.spec.Options {
+			if strings.Contains(o.Label, "|") {
+				t.Fatalf("%q: option %q", s, o.Label)
+			}
+			if req.spec.Method == tally.Date && o.Label != "" && o.Slot.IsZero() {
+				t.Fatalf("%q: slot %q without a date", s, o.Label)
+			}
+		}
+		st := req.spec.Settings
+		if st.Quorum < 0 || st.Quorum > core.MaxPollQuorum || st.Dots < 0 || st.Dots > core.MaxPollDots ||
+			st.JuryWeight < 0 || st.JuryWeight > 100 || (st.ScaleMax != 0 || st.ScaleMin != 0) && st.ScaleMin >= st.ScaleMax {
+			t.Fatalf("%q: settings out of range %+v", s, st)
+		}
+		if !st.Until.IsZero() && st.Until.Sub(pc.now) > 11*365*24*time.Hour {
+			t.Fatalf("%q: deadline %v", s, st.Until)
+		}
+		for _, j := range req.jury {
+			if !isMention(j) {
+				t.Fatalf("%q: jury member %q is no mention", s, j)
+			}
+		}
+	})
+}
+
+// Ensure a CHOICE never panics under any method, and what it reads is a ballot the
+// method accepts, or a refusal for invalid input.
+func FuzzParseChoice(f *testing.F) {
+	for _, s := range []string{
+		"Nashville", "Nashville, Knoxville", "Nashville > Chattanooga = Knoxville", "Memphis=4, Nashville=3",
+		"1=yes, 2=maybe, 3=no", "Memphis=good, Nashville=très bien", "ranks 2;1;;3", "#2", "2 > 1 >", ">",
+		"=", ",", "Memphis=", "4=yes", "Memphis=-1", "Memphis=99999999999999999999", "P1", "Garden Club",
+	} {
+		for _, m := range tally.Methods() {
+			f.Add(string(m), s)
+		}
+	}
+	f.Fuzz(func(t *testing.T, method, s string) {
+		m, ok := core.ParseMethod(method)
+		if !ok {
+			return
+		}
+		p := &core.Poll{
+			Community: "c1", Num: 1, Method: m, Options: []core.PollOption{{Label: "Memphis"}, {Label: "Nashville"}, {Label: "Chattanooga"}, {Label: "P1", Project: 1}},
+			Settings: core.PollSettings{ScaleMin: -2, ScaleMax: 5, Dots: 8},
+		}
+		if m != tally.Score {
+			p.Settings.ScaleMin, p.Settings.ScaleMax = 0, 0
+		}
+		bc := &ballotContext{poll: p, names: [][]string{{"memphis"}, {"nashville"}, {"chattanooga"}, {"p1", "garden club", "p1 garden club"}}}
+		values, err := parseChoice(bc, s)
+		if err != nil {
+			if core.ErrorCode(err) != core.CodeInvalid {
+				t.Fatalf("%s %q: error %v, want an invalid-input refusal", m, s, err)
+			}
+			return
+		}
+		if err := tally.Validate(m, len(p.Options), tally.Ballot{Values: values}, p.TallySettings()); err != nil {
+			// Only a ballot tally accepts may come out of the parser (core would refuse
+			// it with a generic message instead of a precise one).
+			t.Fatalf("%s %q: parsed %v, which tally refuses: %v", m, s, values, err)
+		}
+	})
+}

@@ -1,0 +1,336 @@
+package bots
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/core/tally"
+)
+
+// pollNotifier shows a community's polls: the poll message in every linked chat
+// (posted, edited as ballots arrive, closed), the result with its chart, and the
+// calendar file of a date poll's chosen slot. It works with or without a call (the
+// deadline job has none).
+type pollNotifier struct {
+	b    *Bot
+	tx   *core.Tx
+	comm *core.Community
+}
+
+func (c *call) pollNotifier(comm *core.Community) *pollNotifier {
+	return &pollNotifier{b: c.b, tx: c.tx, comm: comm}
+}
+
+// pollView is what templates show of a poll.
+type pollView struct {
+	ID, Question, Method string
+	Options              []optionView
+	Ballots              int
+	Open, Hidden, Secret bool
+	Final                bool // secret ballots that cannot be changed
+	ShowCounts           bool // the tally is visible: open and not hidden, or closed
+	Until                time.Time
+	Quorum               int
+	Min, Max, Dots       int
+	JuryWeight           int
+	JuryBallots          int
+	Grades               []string
+}
+
+// optionView is one option in a pollView, with its running figures.
+type optionView struct {
+	N                         int
+	Label                     string
+	Count, Maybe, Jury, Total int
+	Grade                     string // judgment: the majority grade so far ("" before any ballot)
+	Pct                       string // share of ballots choosing it (single, approval, date yes)
+}
+
+// view returns what the poll message shows in lang.
+func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
+	s := p.Settings
+	v := pollView{
+		ID: p.ID(), Question: p.Question, Method: string(p.Method), Ballots: p.Ballots(),
+		Open: p.Open(), Hidden: s.Hidden, Secret: s.Secret, Final: !n.tx.BallotsChangeable(p),
+		Until: n.until(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: s.Dots,
+		JuryWeight: s.JuryWeight,
+	}
+	v.ShowCounts = !p.Open() || !s.Hidden
+	for g := range p.Grades() {
+		v.Grades = append(v.Grades, n.gradeName(p, g, lang))
+	}
+	l := p.Live
+	v.JuryBallots = l.JuryBallots
+	for i := range p.Options {
+		o := optionView{N: i + 1, Label: n.tx.OptionLabel(p, i)}
+		if l.Counts != nil {
+			o.Count = l.Counts[i]
+			o.Pct = pct(o.Count, l.Ballots)
+		}
+		if l.Maybes != nil {
+			o.Maybe = l.Maybes[i]
+		}
+		if l.JuryCounts != nil {
+			o.Jury = l.JuryCounts[i]
+		}
+		if l.Totals != nil {
+			o.Total = l.Totals[i]
+		}
+		if l.Profiles != nil && l.Ballots > 0 {
+			o.Grade = n.gradeName(p, lowerMedian(l.Profiles[i], l.Ballots), lang)
+		}
+		v.Options = append(v.Options, o)
+	}
+	return v
+}
+
+// lowerMedian returns the lower median grade of a grade profile of total ballots.
+func lowerMedian(profile []int, total int) int {
+	pos, acc := (total-1)/2, 0
+	for g, k := range profile {
+		acc += k
+		if acc > pos {
+			return g
+		}
+	}
+	return len(profile) - 1
+}
+
+// gradeName shows grade g of p in lang.
+func (n *pollNotifier) gradeName(p *core.Poll, g int, lang string) string {
+	if len(p.Settings.Grades) > 0 {
+		return p.Settings.Grades[g]
+	}
+	return n.b.cat.Text(lang, "grade."+core.DefaultGrades[g], nil)
+}
+
+// until returns p's deadline in the community's zone (zero when it has none).
+func (n *pollNotifier) until(p *core.Poll) time.Time {
+	if p.Settings.Until.IsZero() {
+		return time.Time{}
+	}
+	loc := time.UTC
+	if n.comm != nil {
+		loc = n.comm.Location()
+	}
+	return p.Settings.Until.In(loc)
+}
+
+// pressable reports whether a press on the poll message is a whole ballot or a
+// change of one: single and contest, and approval and date polls whose ballots can
+// be changed. The others are filled in a form or step by step.
+func (n *pollNotifier) pressable(p *core.Poll) bool {
+	switch p.Method {
+	case tally.Single, tally.Contest:
+		return true
+	case tally.Approval, tally.Date:
+		return n.tx.BallotsChangeable(p)
+	}
+	return false
+}
+
+// voteRows returns the buttons of an open poll in lang: one per option (single,
+// contest, approval), yes / maybe / no per slot (date), or one that opens the
+// ballot.
+func (n *pollNotifier) voteRows(p *core.Poll, lang string) ([][]Button, error) {
+	if !p.Open() {
+		return nil, nil
+	}
+	cmd := "/vote " + p.ID() + " "
+	var rows [][]Button
+	add := func(label, command string) error {
+		tok, err := n.tx.ButtonToken(command)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, []Button{{Label: clip(label, 80), Token: tok}})
+		return nil
+	}
+	if !n.pressable(p) {
+		return rows, add(n.b.cat.Text(lang, "button.vote", nil), "/vote "+p.ID())
+	}
+	for i := range p.Options {
+		label, num := n.tx.OptionLabel(p, i), strconv.Itoa(i+1)
+		switch p.Method {
+		case tally.Approval:
+			if err := add(label, cmd+"+"+num); err != nil {
+				return nil, err
+			}
+		case tally.Date:
+			var row []Button
+			for _, a := range answerKeys(p) {
+				tok, err := n.tx.ButtonToken(cmd + "+" + num + "=" + a)
+				if err != nil {
+					return nil, err
+				}
+				text := n.b.cat.Text(lang, "button.vote_answer", map[string]any{"Answer": a, "Label": label})
+				row = append(row, Button{Label: clip(text, 80), Token: tok})
+			}
+			rows = append(rows, row)
+		default:
+			if err := add(label, cmd+num); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return rows, nil
+}
+
+// message renders the poll message for the community's language.
+func (n *pollNotifier) message(p *core.Poll) (string, [][]Button, error) {
+	rows, err := n.voteRows(p, n.comm.Lang)
+	if err != nil {
+		return "", nil, err
+	}
+	return n.b.cat.Text(n.comm.Lang, "poll.message", n.view(p, n.comm.Lang)), rows, nil
+}
+
+// post sends the poll message to every chat of the community.
+func (n *pollNotifier) post(p *core.Poll) error {
+	text, rows, err := n.message(p)
+	if err != nil {
+		return err
+	}
+	for _, ch := range n.comm.Chats {
+		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Buttons: rows, Ref: p.Ref()}
+		if err := enqueue(n.tx, m, "", time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// coalesceKey names the pending edit of p's message in one chat.
+func coalesceKey(p *core.Poll, ch core.ChatRef) string {
+	return "poll/" + p.Ref() + "/" + ch.Platform + "/" + ch.ChatID
+}
+
+// refresh edits the poll message in every chat, pollEditDelay from now: ballots
+// cast meanwhile replace the pending edit, so a burst of ballots makes one edit.
+func (n *pollNotifier) refresh(p *core.Poll) error {
+	text, rows, err := n.message(p)
+	if err != nil {
+		return err
+	}
+	at := n.tx.Now().Add(pollEditDelay)
+	for _, ch := range n.comm.Chats {
+		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Buttons: rows, Ref: p.Ref(), Edit: true}
+		if err := enqueue(n.tx, m, coalesceKey(p, ch), at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// closed shows that p closed: its message loses its buttons, and the result, with
+// its chart, goes to every chat; a date poll with one chosen slot also gets its
+// calendar file.
+func (n *pollNotifier) closed(p *core.Poll, res *tally.Result) error {
+	lang := n.comm.Lang
+	text, _, err := n.message(p)
+	if err != nil {
+		return err
+	}
+	chart, err := n.chart(p, res, lang)
+	if err != nil {
+		return err
+	}
+	result := n.b.cat.Text(lang, "poll.result", n.result(p, res, lang))
+	ics, icsText, err := n.calendar(p, res, lang)
+	if err != nil {
+		return err
+	}
+	for _, ch := range n.comm.Chats {
+		edit := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Ref: p.Ref(), Edit: true}
+		if err := enqueue(n.tx, edit, coalesceKey(p, ch), time.Time{}); err != nil {
+			return err
+		}
+		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: result, Attachment: chart}
+		if err := enqueue(n.tx, m, "", time.Time{}); err != nil {
+			return err
+		}
+		if ics != nil {
+			m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: icsText, Attachment: ics}
+			if err := enqueue(n.tx, m, "", time.Time{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// resultView is what templates show of a closed poll's result.
+type resultView struct {
+	ID, Question, Method string
+	Ballots              int
+	QuorumMet            bool
+	Quorum               int
+	Tiers                []tierView
+	Rounds               int // irv
+	JuryWeight           int // contest
+	JuryBallots          int
+	Min, Max             int // score
+}
+
+// tierView is one place of a ranking: one option, or several tied.
+type tierView struct {
+	Place   int
+	Options []resultOption
+}
+
+// resultOption is an option in a result, with the figures its method ranks by.
+type resultOption struct {
+	Label                           string
+	Count, Maybe, Total, Wins, Jury int
+	Points, Votes, Share, Grade     string
+}
+
+// result returns what the result message shows in lang.
+func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resultView {
+	v := resultView{
+		ID: p.ID(), Question: p.Question, Method: string(p.Method), Ballots: res.Ballots,
+		QuorumMet: p.QuorumMet, Quorum: p.Settings.Quorum, Rounds: len(res.Rounds),
+		JuryWeight: p.Settings.JuryWeight, JuryBallots: res.JuryBallots,
+		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax,
+	}
+	irvVotes := lastVotes(res, len(p.Options))
+	place := 1
+	for _, tier := range res.Ranking {
+		t := tierView{Place: place}
+		for _, i := range tier {
+			o := resultOption{Label: n.tx.OptionLabel(p, i)}
+			if res.Counts != nil {
+				o.Count = res.Counts[i]
+			}
+			if res.Maybes != nil {
+				o.Maybe = res.Maybes[i]
+			}
+			if res.JuryCounts != nil {
+				o.Jury = res.JuryCounts[i]
+			}
+			if res.Totals != nil {
+				o.Total = res.Totals[i]
+			}
+			if res.Points != nil {
+				o.Points = ratString(res.Points[i])
+			}
+			if res.Shares != nil {
+				o.Share = ratString(res.Shares[i])
+			}
+			if res.Grades != nil {
+				o.Grade = n.gradeName(p, res.Grades[i], lang)
+			}
+			if irvVotes != nil {
+				o.Votes = ratString(irvVotes[i])
+			}
+			if res.Strongest != nil {
+				o.Wins = schulzeWins(res, i)
+			}
+			t.Options = append(t.Options, o)
+		}
+		v.Tiers = append(v.Tiers, t)
+		place += len(tier)
+	}
+	return v
+}

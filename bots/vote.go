@@ -1,0 +1,604 @@
+package bots
+
+import (
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/core/tally"
+)
+
+// pollEditDelay is how long the poll message waits before it is edited: the
+// ballots cast meanwhile make one edit (the outbox coalesces them).
+const pollEditDelay = 3 * time.Second
+
+// builderTTL is how long a ballot built step by step waits for the next step.
+const builderTTL = 24 * time.Hour
+
+// maxValueButtons is the most value buttons a step of a ballot offers; a wider
+// scale is typed.
+const maxValueButtons = 11
+
+// cmdPoll: /poll new METHOD QUESTION | OPTION | … [settings] · /poll V1 · /poll V1 close.
+func cmdPoll(c *call) error {
+	if c.sub("new") {
+		return pollNew(c)
+	}
+	id := c.word()
+	if id == "" {
+		return c.usage()
+	}
+	p, err := c.tx.Poll(c.comm.ID, id)
+	if err != nil {
+		return err
+	}
+	if c.sub("close") {
+		if strings.TrimSpace(c.args) != "" {
+			return c.usage()
+		}
+		res, err := c.tx.ClosePoll(c.member, p)
+		if err != nil {
+			return err
+		}
+		if err := c.pollNotifier(c.comm).closed(p, res); err != nil {
+			return err
+		}
+		if c.ev.Direct {
+			c.reply("poll.closed_done", map[string]any{"ID": p.ID()})
+		}
+		return nil
+	}
+	if strings.TrimSpace(c.args) != "" {
+		return c.usage()
+	}
+	return pollShow(c, p)
+}
+
+// cmdPolls: /polls — the open polls.
+func cmdPolls(c *call) error {
+	ps, err := c.tx.Polls(c.comm.ID, true)
+	if err != nil {
+		return err
+	}
+	more := 0
+	if len(ps) > maxListed {
+		more, ps = len(ps)-maxListed, ps[len(ps)-maxListed:]
+	}
+	var vs []pollView
+	n := c.pollNotifier(c.comm)
+	for _, p := range ps {
+		vs = append(vs, n.view(p, c.lang))
+	}
+	c.reply("polls", map[string]any{"Polls": vs, "More": more})
+	return nil
+}
+
+// pollNew opens a poll from `/poll new …`.
+func pollNew(c *call) error {
+	pc := &pollContext{
+		lang: c.lang, now: c.tx.Now(), loc: c.comm.Location(), aliases: c.b.aliases,
+		mention: func(w string) bool { return isMention(w) || c.ev.Mentions[w] != "" },
+	}
+	req, err := parsePollNew(c.args, pc)
+	if err == errUsage {
+		return c.usage()
+	} else if err != nil {
+		return err
+	}
+	for _, tok := range req.jury {
+		m, _, err := c.mention(tok)
+		if err != nil {
+			return err
+		}
+		req.spec.Settings.Jury = append(req.spec.Settings.Jury, m.Person)
+	}
+	_, err = c.openPoll(req.spec)
+	return err
+}
+
+// openPoll opens a poll in the community in context, as the actor, and posts it
+// with its buttons to every linked chat. Other commands open polls through it (a
+// meeting's date poll: Method tally.Date, one option per slot with Slot set).
+func (c *call) openPoll(spec core.PollSpec) (*core.Poll, error) {
+	if err := c.needCommunity(); err != nil {
+		return nil, err
+	}
+	p, err := c.tx.OpenPoll(c.member, spec)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.pollNotifier(c.comm).post(p); err != nil {
+		return nil, err
+	}
+	if c.ev.Direct {
+		c.reply("poll.opened", map[string]any{"ID": p.ID(), "Question": p.Question})
+	}
+	return p, nil
+}
+
+// pollShow answers /poll V1: the poll with its tally when visible and its buttons
+// while open; once closed, the result with its chart.
+func pollShow(c *call, p *core.Poll) error {
+	n := c.pollNotifier(c.comm)
+	if p.Open() {
+		rows, err := n.voteRows(p, c.lang)
+		if err != nil {
+			return err
+		}
+		c.reply("poll.message", n.view(p, c.lang), rows...)
+		return nil
+	}
+	res, err := c.tx.PollResult(p)
+	if err != nil {
+		return err
+	}
+	m := Message{
+		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
+		Text: c.text("poll.result", n.result(p, res, c.lang)),
+	}
+	if att, err := n.chart(p, res, c.lang); err != nil {
+		return err
+	} else if att != nil {
+		m.Attachment = att
+	}
+	c.out = append(c.out, m)
+	return nil
+}
+
+// cmdVote: /vote V1 CHOICE casts or changes a ballot; /vote V1 alone offers the
+// ballot (buttons, a form, or a ballot built step by step by direct message).
+func cmdVote(c *call) error {
+	c.private = true
+	id := c.word()
+	if id == "" {
+		return c.usage()
+	}
+	if rest, ok := cutWord(c.args, "step"); ok {
+		return voteStep(c, id, rest)
+	}
+	p, err := c.tx.Poll(c.comm.ID, id)
+	if err != nil {
+		return err
+	}
+	if c.secret = p.Settings.Secret; c.secret {
+		// Receipts, ballots and steps shown back are not kept with the event key.
+		c.tx.ForgetAnswer()
+	}
+	if !p.Open() {
+		return core.Errorf(core.CodeConflict, "err.poll_closed", "id", p.ID())
+	}
+	text := strings.TrimSpace(c.args)
+	if text == "" {
+		return voteAsk(c, p)
+	}
+	bc := c.ballotContext(p)
+	var values []int
+	if rest, ok := strings.CutPrefix(text, "+"); ok && (p.Method == tally.Approval || p.Method == tally.Date) {
+		values, err = c.patchBallot(bc, rest)
+	} else {
+		values, err = parseChoice(bc, text)
+	}
+	if err == errUsage {
+		return c.usage()
+	} else if err != nil {
+		return err
+	}
+	return c.castBallot(c.comm, c.member, p, values)
+}
+
+// patchBallot applies a button's change to the member's ballot: "+N" approves or
+// unapproves option N (approval), "+N=yes" answers for slot N (date).
+func (c *call) patchBallot(bc *ballotContext, s string) ([]int, error) {
+	p := bc.poll
+	current, voted, err := c.tx.MyBallot(c.person.ID, p)
+	if err != nil {
+		return nil, err
+	}
+	if voted && current == nil {
+		return nil, core.Errorf(core.CodeConflict, "err.vote_final", "id", p.ID())
+	}
+	values := make([]int, len(p.Options))
+	copy(values, current)
+	left, right, hasValue := strings.Cut(s, "=")
+	i, err := bc.option(left)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case p.Method == tally.Approval && !hasValue:
+		values[i] = 1 - values[i]
+	case hasValue:
+		v, err := bc.value(strings.TrimSpace(right))
+		if err != nil {
+			return nil, err
+		}
+		values[i] = v
+	default:
+		return nil, core.Errorf(core.CodeInvalid, "err.vote_pairs", "id", p.ID())
+	}
+	return values, nil
+}
+
+// castBallot records member's ballot, answers with a receipt (privately) and
+// schedules the poll message's edit.
+func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Poll, values []int) error {
+	rc, err := c.tx.Vote(member, p, values)
+	if err != nil {
+		return err
+	}
+	if p.Settings.Secret {
+		// The receipt shows the choice: it is not kept with the event key.
+		c.tx.ForgetAnswer()
+	}
+	n := c.pollNotifier(comm)
+	c.replyPrivate("vote.receipt", map[string]any{
+		"ID": p.ID(), "Question": p.Question, "Ballot": n.ballot(p, values, c.lang),
+		"Changed": rc.Changed, "Secret": rc.Secret, "Final": rc.Final, "Until": n.until(p),
+	})
+	return n.refresh(p)
+}
+
+// voteAsk offers the ballot of p: its buttons for a one-press ballot, otherwise a
+// form where the platform has them, else a ballot built step by step by direct
+// message.
+func voteAsk(c *call, p *core.Poll) error {
+	n := c.pollNotifier(c.comm)
+	if !c.tx.BallotsChangeable(p) {
+		if _, voted, err := c.tx.MyBallot(c.person.ID, p); err != nil {
+			return err
+		} else if voted {
+			return core.Errorf(core.CodeConflict, "err.vote_final", "id", p.ID())
+		}
+	}
+	if n.pressable(p) {
+		rows, err := n.voteRows(p, c.lang)
+		if err != nil {
+			return err
+		}
+		c.replyPrivate("poll.message", n.view(p, c.lang), rows...)
+		return nil
+	}
+	if c.ev.CanForm {
+		return c.askForm(c.ballotForm(p))
+	}
+	d := &core.Dialog{
+		Kind: core.DialogBallot, Community: p.Community, Ref: p.ID(),
+		Data: map[string]string{}, Expires: c.tx.Now().Add(builderTTL),
+	}
+	if !core.Ranked(p.Method) {
+		d.Data["vals"] = joinInts(defaultValues(p))
+	}
+	if err := c.tx.SetDialog(c.person.ID, d); err != nil {
+		return err
+	}
+	return c.builderStep(p, d)
+}
+
+// defaultValues is a ballot with nothing chosen: unscored, unrated, unranked, no.
+func defaultValues(p *core.Poll) []int {
+	v := make([]int, len(p.Options))
+	if p.Method == tally.Score {
+		for i := range v {
+			v[i] = p.Settings.ScaleMin
+		}
+	}
+	return v
+}
+
+// ballotForm is the form of a whole ballot: one field per option.
+func (c *call) ballotForm(p *core.Poll) Form {
+	f := Form{Title: clip(c.text("vote.form_title", map[string]any{"ID": p.ID(), "Question": p.Question}), 45)}
+	n := c.pollNotifier(c.comm)
+	var pairs []string
+	for i := range p.Options {
+		name := "o" + strconv.Itoa(i+1)
+		fl := Field{Name: name, Label: clip(strconv.Itoa(i+1)+". "+c.tx.OptionLabel(p, i), 45), Optional: true}
+		switch {
+		case core.Ranked(p.Method):
+			fl.Placeholder = c.text("vote.form_rank", nil)
+		case p.Method == tally.Score:
+			fl.Placeholder = c.text("vote.form_score", map[string]any{"Min": p.Settings.ScaleMin, "Max": p.Settings.ScaleMax})
+		case p.Method == tally.Dot:
+			fl.Placeholder = c.text("vote.form_dots", map[string]any{"Dots": p.Settings.Dots})
+		case p.Method == tally.Judgment:
+			fl.Optional = false
+			for g, name := range p.Grades() {
+				fl.Options = append(fl.Options, Option{Label: n.gradeName(p, g, c.lang), Value: name})
+			}
+		default: // approval, date
+			fl.Optional = false
+			for _, a := range answerKeys(p) {
+				fl.Options = append(fl.Options, Option{Label: c.text("answer."+a, nil), Value: a})
+			}
+		}
+		f.Fields = append(f.Fields, fl)
+		pairs = append(pairs, strconv.Itoa(i+1)+"={"+name+"}")
+	}
+	if core.Ranked(p.Method) {
+		var ranks []string
+		for _, fl := range f.Fields {
+			ranks = append(ranks, "{"+fl.Name+"}")
+		}
+		f.Command = "/vote " + p.ID() + " ranks " + strings.Join(ranks, ";")
+	} else {
+		f.Command = "/vote " + p.ID() + " " + strings.Join(pairs, ", ")
+	}
+	return f
+}
+
+// answerKeys are the answers of an approval or date ballot, best first.
+func answerKeys(p *core.Poll) []string {
+	if p.Method == tally.Date {
+		return []string{"yes", "maybe", "no"}
+	}
+	return []string{"yes", "no"}
+}
+
+// voteStep: /vote V1 step VALUE — the next step of a ballot built by direct message
+// (what its buttons run).
+func voteStep(c *call, id, arg string) error {
+	d, err := c.tx.Dialog(c.person.ID)
+	if err != nil {
+		return err
+	}
+	if d == nil || d.Kind != core.DialogBallot || !strings.EqualFold(d.Ref, strings.TrimSpace(id)) {
+		return core.Errorf(core.CodeConflict, "err.vote_no_builder", "id", strings.ToUpper(id))
+	}
+	return ballotDialog(c, d, arg)
+}
+
+// ballotDialog takes one step of a ballot built by direct message: a value for the
+// option being asked, or the next choice of a ranking ("done" ends it, "again"
+// starts over).
+func ballotDialog(c *call, d *core.Dialog, text string) error {
+	comm, err := c.tx.Community(d.Community)
+	if err != nil {
+		return err
+	}
+	member, err := c.tx.Member(d.Community, c.person.ID)
+	if err != nil {
+		return err
+	}
+	p, err := c.tx.Poll(d.Community, d.Ref)
+	if err != nil {
+		return err
+	}
+	c.private = true
+	if p.Settings.Secret {
+		c.secret = true
+		c.tx.ForgetAnswer() // the steps show the choices made so far
+	}
+	if !p.Open() {
+		if err := c.tx.EndDialog(c.person.ID); err != nil {
+			return err
+		}
+		c.reply("err.poll_closed", map[string]any{"id": p.ID()})
+		return nil
+	}
+	bc := c.ballotContext(p)
+	text = strings.TrimSpace(text)
+	if d.Data == nil {
+		d.Data = map[string]string{}
+	}
+	if core.Ranked(p.Method) {
+		order := splitInts(d.Data["order"])
+		done := false
+		switch w := norm(text); {
+		case w == "done" || c.b.aliases[w] == "done" || w == "fini" || w == "termine":
+			done = len(order) > 0
+			if !done {
+				return core.Errorf(core.CodeInvalid, "err.vote_ranking", "id", p.ID())
+			}
+		case w == "again" || w == "restart" || w == "recommencer":
+			order = nil
+		default:
+			i, err := bc.option(text)
+			if err != nil {
+				return err
+			}
+			for _, o := range order {
+				if o == i {
+					return core.Errorf(core.CodeInvalid, "err.vote_repeat", "choice", c.tx.OptionLabel(p, i))
+				}
+			}
+			order = append(order, i)
+		}
+		if done || len(order) >= len(p.Options)-1 {
+			values := make([]int, len(p.Options))
+			for k, i := range order {
+				values[i] = k + 1
+			}
+			if err := c.tx.EndDialog(c.person.ID); err != nil {
+				return err
+			}
+			return c.castBallot(comm, member, p, values)
+		}
+		d.Data["order"] = joinInts(order)
+	} else {
+		vals := splitInts(d.Data["vals"])
+		if len(vals) != len(p.Options) || d.Step >= len(vals) {
+			return c.tx.EndDialog(c.person.ID)
+		}
+		v, err := bc.value(text)
+		if err != nil {
+			return err
+		}
+		if p.Method == tally.Dot {
+			sum := v
+			for k := range d.Step {
+				sum += vals[k]
+			}
+			if sum > p.Settings.Dots {
+				return core.Errorf(core.CodeInvalid, "err.vote_dots", "id", p.ID(), "dots", p.Settings.Dots)
+			}
+		}
+		vals[d.Step] = v
+		d.Step++
+		if d.Step >= len(vals) {
+			if err := c.tx.EndDialog(c.person.ID); err != nil {
+				return err
+			}
+			return c.castBallot(comm, member, p, vals)
+		}
+		d.Data["vals"] = joinInts(vals)
+	}
+	if err := c.tx.SetDialog(c.person.ID, d); err != nil {
+		return err
+	}
+	return c.builderStep(p, d)
+}
+
+// builderStep asks the next step of a ballot built by direct message.
+func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
+	n := c.pollNotifier(nil)
+	cmd := "/vote " + p.ID() + " step "
+	var pairs []string
+	data := map[string]any{"ID": p.ID(), "Question": p.Question, "Method": string(p.Method), "Steps": len(p.Options)}
+	key := "vote.step"
+	if core.Ranked(p.Method) {
+		key = "vote.step_rank"
+		order := splitInts(d.Data["order"])
+		var sofar []string
+		picked := map[int]bool{}
+		for _, i := range order {
+			sofar = append(sofar, c.tx.OptionLabel(p, i))
+			picked[i] = true
+		}
+		for i := range p.Options {
+			if !picked[i] {
+				pairs = append(pairs, c.tx.OptionLabel(p, i), cmd+strconv.Itoa(i+1))
+			}
+		}
+		if len(order) > 0 {
+			pairs = append(pairs, c.text("button.vote_done", nil), cmd+"done", c.text("button.vote_again", nil), cmd+"again")
+		}
+		data["SoFar"], data["Rank"] = sofar, len(order)+1
+	} else {
+		vals := splitInts(d.Data["vals"])
+		i := d.Step
+		data["Step"], data["Label"] = i+1, c.tx.OptionLabel(p, i)
+		s := p.Settings
+		switch p.Method {
+		case tally.Score:
+			data["Min"], data["Max"] = s.ScaleMin, s.ScaleMax
+			if s.ScaleMax-s.ScaleMin < maxValueButtons {
+				for v := s.ScaleMin; v <= s.ScaleMax; v++ {
+					pairs = append(pairs, strconv.Itoa(v), cmd+strconv.Itoa(v))
+				}
+			}
+		case tally.Dot:
+			left := s.Dots
+			for k := range i {
+				left -= vals[k]
+			}
+			data["Left"] = left
+			if left < maxValueButtons {
+				for v := 0; v <= left; v++ {
+					pairs = append(pairs, strconv.Itoa(v), cmd+strconv.Itoa(v))
+				}
+			}
+		case tally.Judgment:
+			for g, name := range p.Grades() {
+				pairs = append(pairs, n.gradeName(p, g, c.lang), cmd+name)
+			}
+		default:
+			for _, a := range answerKeys(p) {
+				pairs = append(pairs, c.text("answer."+a, nil), cmd+a)
+			}
+		}
+	}
+	var rows [][]Button
+	for k := 0; k < len(pairs); k += 2 {
+		row, err := c.buttons(pairs[k], pairs[k+1])
+		if err != nil {
+			return err
+		}
+		rows = append(rows, row)
+	}
+	c.out = append(c.out, Message{
+		Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
+		Text: c.text(key, data), Buttons: rows,
+	})
+	return nil
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ",")
+}
+
+func splitInts(s string) []int {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]int, 0, len(parts))
+	for _, p := range parts {
+		n, _ := strconv.Atoi(p)
+		out = append(out, n)
+	}
+	return out
+}
+
+// ballotContext returns what reading a CHOICE for p needs: each option's names.
+func (c *call) ballotContext(p *core.Poll) *ballotContext {
+	return newBallotContext(c.tx, p)
+}
+
+func newBallotContext(tx *core.Tx, p *core.Poll) *ballotContext {
+	bc := &ballotContext{poll: p, names: make([][]string, len(p.Options))}
+	for i, o := range p.Options {
+		names := []string{core.Fold(o.Label)}
+		if o.Project > 0 {
+			if pr, err := tx.Project(p.Community, o.Label); err == nil {
+				names = append(names, core.Fold(pr.Title), core.Fold(pr.ID()+" "+pr.Title))
+			}
+		}
+		bc.names[i] = names
+	}
+	return bc
+}
+
+// jobPollClose closes a poll at its deadline and posts its result.
+func jobPollClose(b *Bot, tx *core.Tx, j *core.Job) error {
+	comm, err := tx.Community(j.Community)
+	if err != nil {
+		return err
+	}
+	p, err := tx.Poll(comm.ID, j.Ref)
+	if err != nil {
+		return err
+	}
+	if !p.Open() {
+		return nil
+	}
+	res, err := tx.ClosePoll(nil, p)
+	if err != nil {
+		return err
+	}
+	return (&pollNotifier{b: b, tx: tx, comm: comm}).closed(p, res)
+}
+
+// ratString shows an exact value with at most one decimal ("12", "12.5").
+func ratString(r *big.Rat) string {
+	if r == nil {
+		return "0"
+	}
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	return r.FloatString(1)
+}
+
+// pct shows a percentage with one decimal at most.
+func pct(part, whole int) string {
+	if whole == 0 {
+		return "0"
+	}
+	return ratString(big.NewRat(int64(part)*100, int64(whole)))
+}
