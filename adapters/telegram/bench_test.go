@@ -20,9 +20,9 @@ import (
 
 // BenchmarkButtonPresses compares, on the same fake Bot API in the same run, the
 // presses per second of Engage (getUpdates → adapter → bots → core → bbolt with
-// fsync → answerCallbackQuery) with those of a bare tgbotapi echo bot that only
-// answers each press. Each press is a new member following a project (a vote
-// button once polls exist), in one group.
+// fsync → answerCallbackQuery, the tally edited through the outbox) with those of
+// a bare tgbotapi echo bot that only answers each press. Each press is a new
+// member's ballot on a single-choice poll in one group.
 func BenchmarkButtonPresses(b *testing.B) {
 	const presses = 2000
 	var engage, echo time.Duration
@@ -62,24 +62,16 @@ func pressEngage(b *testing.B, presses int) time.Duration {
 	fake.Group(group, "Club")
 	alice := user(11, "Alice")
 	fake.Say(group, alice, "/community create Club lang en")
-	// Presses spread over several projects, as ballots over a poll's options: no
-	// record grows with every press.
-	const projects = 20
-	var buttons []telegramtest.Msg
-	for p := range projects {
-		fake.Say(group, alice, fmt.Sprintf("/project new Garden %d", p))
-		var m telegramtest.Msg
-		fake.Wait(testWait, "project", func() bool {
-			var ok bool
-			m, ok = fake.Last(group, fmt.Sprintf("Garden %d", p))
-			return ok && len(m.Buttons()) > 0
-		})
-		buttons = append(buttons, m)
-	}
+	fake.Say(group, alice, "/poll new single Where do we meet? | Library | Café | Park | Garden")
+	var poll telegramtest.Msg
+	fake.Wait(testWait, "poll", func() bool {
+		var ok bool
+		poll, ok = fake.Last(group, "Where do we meet?")
+		return ok && len(poll.Buttons()) == 4
+	})
 	raws := make([][]byte, presses)
 	for i := range raws {
-		m := buttons[i%projects]
-		_, raws[i] = fake.PressUpdate(user(int64(10000+i), fmt.Sprintf("M%d", i)), m, m.Buttons()[0].Data)
+		_, raws[i] = fake.PressUpdate(user(int64(10000+i), fmt.Sprintf("M%d", i)), poll, poll.Buttons()[i%4].Data)
 	}
 	start := time.Now()
 	for _, raw := range raws {

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,6 +35,16 @@ var errNoID = errors.New("telegram update without update_id")
 // peekID reads only the update_id of raw, so that an update this adapter cannot
 // decode can still be confirmed and skipped.
 func peekID(raw []byte) (int, error) {
+	// Telegram writes the update_id first: read it without decoding the update.
+	if rest, ok := bytes.CutPrefix(raw, []byte(`{"update_id":`)); ok {
+		n, i := 0, 0
+		for ; i < len(rest) && i < 10 && rest[i] >= '0' && rest[i] <= '9'; i++ {
+			n = n*10 + int(rest[i]-'0')
+		}
+		if i > 0 && i < len(rest) && (rest[i] == ',' || rest[i] == '}') && n > 0 && rest[0] != '0' {
+			return n, nil
+		}
+	}
 	var v struct {
 		UpdateID int `json:"update_id"`
 	}
@@ -56,6 +67,9 @@ func decodeUpdate(raw []byte, botName string) (update, error) {
 	}
 	if u.UpdateID <= 0 {
 		return update{}, errNoID
+	}
+	if id, err := peekID(raw); err != nil || id != u.UpdateID {
+		return update{}, fmt.Errorf("decode update: ambiguous update_id")
 	}
 	up := update{ID: u.UpdateID}
 	key := "telegram:" + strconv.Itoa(u.UpdateID)

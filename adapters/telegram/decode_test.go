@@ -24,7 +24,7 @@ var updateSeeds = []string{
 	`{"update_id":17,"message":{"message_id":6,"date":1,"chat":{"id":-1001,"type":"group"},"from":{"id":9,"is_bot":false,"first_name":"C"},"text":"/help@OtherBot"}}`,
 	`{"update_id":18,"message":{"message_id":7,"date":1,"chat":{"id":-1001,"type":"group"},"from":{"id":9,"is_bot":false,"first_name":"C"},"text":"x","entities":[{"type":"text_mention","offset":5,"length":-3,"user":{"id":3}}]}}`,
 	`{"update_id":19,"edited_message":{"message_id":7,"date":1,"chat":{"id":1,"type":"private"},"text":"x"}}`,
-	`{"update_id":0}`, `{}`, `[]`, `null`, `{"update_id":"1"}`,
+	`{"update_id":0}`, `{}`, `[]`, `null`, `{"update_id":"1"}`, `{"update_id":5,"update_id":7}`, `{"update_id":012}`,
 }
 
 // Ensure the update decoder never panics, and what it lets through is a
@@ -169,7 +169,7 @@ func TestDecodeUpdate(t *testing.T) {
 			}
 		})
 	}
-	for _, raw := range []string{`{"update_id":0}`, `[]`, `{"update_id":"1"}`} {
+	for _, raw := range []string{`{"update_id":0}`, `[]`, `{"update_id":"1"}`, `{"update_id":5,"update_id":7}`} {
 		if _, err := decodeUpdate([]byte(raw), botName); err == nil {
 			t.Fatalf("%s accepted", raw)
 		}

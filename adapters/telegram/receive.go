@@ -76,8 +76,10 @@ func (a *Adapter) poll(ctx context.Context, o *orderer) error {
 	return nil
 }
 
-// pollPause waits, while updates are being handled, until none is, or one ended
-// at least pollGap after the last poll, or pollIdle passed.
+// pollPause waits, while updates are being handled, until none is, or half the
+// window is free again at least pollGap after the last poll, or pollIdle passed:
+// every poll returns the updates still being handled, so polling at each one's
+// end would mostly fetch them again.
 func pollPause(ctx context.Context, tr *tracker, last time.Time) error {
 	for {
 		n, changed := tr.busy()
@@ -97,8 +99,8 @@ func pollPause(ctx context.Context, tr *tracker, last time.Time) error {
 					return err
 				}
 			}
-			if n, _ := tr.busy(); n < pollWindow {
-				return nil
+			if n, _ := tr.busy(); n <= pollWindow/2 {
+				return nil // room for half a window of new updates
 			}
 		case <-t.C:
 			return nil

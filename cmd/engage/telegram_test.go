@@ -475,3 +475,106 @@ func TestTelegramCheckinByPrivateChat(t *testing.T) {
 		t.Fatalf("next step %+v after bob's answer; bob's chat: %q", p.NextStep, texts)
 	}
 }
+
+// Ensure, through `engage run`, by long polling and by webhook: a group opens a
+// single-choice poll, twenty members press its buttons, each press is answered
+// with a toast (the ballot receipt), the tally is edited in place (throttled, one
+// message), and a press delivered twice counts once. By webhook the second
+// delivery reaches the bot, which answers it with the first answer again ("is
+// counted", not "is changed"); by polling the offset already passed it.
+func TestTelegramPoll(t *testing.T) {
+	t.Run("polling", func(t *testing.T) { telegramPoll(t, false) })
+	t.Run("webhook", func(t *testing.T) { telegramPoll(t, true) })
+}
+
+func telegramPoll(t *testing.T, webhook bool) {
+	fake := telegramtest.New(t, telegramtest.TelegramLimits)
+	const group = -1001
+	fake.Group(group, "Garden club")
+	store := tgBolt(t)
+	env := map[string]string{"ENGAGE_STORE_PATH": store["ENGAGE_STORE_PATH"]}
+	if webhook {
+		env["ENGAGE_TELEGRAM_MODE"] = "webhook"
+		env["ENGAGE_TELEGRAM_WEBHOOK_URL"] = "https://engage.example.org/tg"
+		env["ENGAGE_TELEGRAM_WEBHOOK_SECRET"] = "Sh4red_secret"
+	}
+	svc := tgStart(t, fake, env)
+	deliver := func(raws ...[]byte) {
+		t.Helper()
+		if !webhook {
+			for _, raw := range raws {
+				fake.Queue(raw)
+			}
+			return
+		}
+		url := "http://" + svc.Addr() + "/tg"
+		var wg sync.WaitGroup
+		for _, raw := range raws { // as Telegram does, several at once
+			wg.Go(func() {
+				if st, err := telegramtest.Post(context.Background(), url, raw, "Sh4red_secret"); err != nil || st != http.StatusOK {
+					t.Errorf("delivery: %d %v", st, err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	alice := tgUser(11, "Alice")
+	_, create := fake.MessageUpdate(group, alice, "/community create Garden club")
+	deliver(create)
+	tgSettle(t, fake, "the community", func() bool { _, ok := fake.Last(group, "is now the community"); return ok })
+	_, open := fake.MessageUpdate(group, alice, "/poll new single Where do we meet? | Library | Café | Park")
+	deliver(open)
+	var poll telegramtest.Msg
+	tgSettle(t, fake, "the poll with its buttons", func() bool {
+		var ok bool
+		poll, ok = fake.Last(group, "Where do we meet?")
+		return ok && len(poll.Buttons()) == 3
+	})
+	var presses [][]byte
+	for i := range 20 {
+		_, raw := fake.PressUpdate(tgUser(int64(600+i), fmt.Sprintf("Voter%02d", i)), poll, poll.Buttons()[i%3].Data)
+		presses = append(presses, raw)
+	}
+	deliver(presses...)
+	tgSettle(t, fake, "20 toasts", func() bool { return len(fake.Answers()) == 20 })
+	want := 20
+	if webhook {
+		deliver(presses[5])
+		want = 21
+	} else {
+		fake.Redeliver(presses[5])
+	}
+	tgSettle(t, fake, "the tally showing 20 ballots", func() bool {
+		m, ok := fake.Last(group, "Where do we meet?")
+		return ok && m.ID == poll.ID && strings.Contains(m.Text, "20 ballots") && len(fake.Answers()) == want
+	})
+	for _, a := range fake.Answers() {
+		if !strings.Contains(a.Text, "Your ballot in V1 is counted") {
+			t.Fatalf("toast %q", a.Text)
+		}
+	}
+	if n := countText(fake.Messages(group), "Where do we meet?"); n != 1 {
+		t.Fatalf("the poll was posted %d times, want once, edited in place", n)
+	}
+	m, _ := fake.Last(group, "Where do we meet?")
+	for _, want := range []string{"Library — 7", "Café — 7", "Park — 6"} {
+		if !strings.Contains(m.Text, want) {
+			t.Fatalf("tally %q lacks %q", m.Text, want)
+		}
+	}
+	if m.Edits < 1 || m.Edits > 10 {
+		t.Fatalf("the tally was edited %d times for 20 ballots: want in place, throttled", m.Edits)
+	}
+	if len(m.Buttons()) != 3 {
+		t.Fatalf("the edited tally lost its buttons: %+v", m.Keyboard)
+	}
+	if code := svc.Stop(); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, svc.logs.String())
+	}
+	if f := fake.Floods(); f != 0 {
+		t.Fatalf("%d calls refused with 429", f)
+	}
+	if p := tgExport(t, store).Communities[0].Polls[0]; p.Ballots != 20 {
+		t.Fatalf("export: %d ballots, want 20", p.Ballots)
+	}
+}
