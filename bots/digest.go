@@ -19,7 +19,14 @@ type digest struct {
 	Steps     []digestStep
 	News      []digestNews
 	Campaigns []digestCampaign
+	Polls     []digestPoll
 	Meeting   *mView
+}
+
+type digestPoll struct {
+	ID, Question string
+	Ballots      int
+	Until        time.Time
 }
 
 type digestCampaign struct {
@@ -43,11 +50,12 @@ type digestNews struct {
 
 // empty reports whether the digest has nothing to say.
 func (d *digest) empty() bool {
-	return len(d.Steps) == 0 && len(d.News) == 0 && len(d.Campaigns) == 0 && d.Meeting == nil
+	return len(d.Steps) == 0 && len(d.News) == 0 && len(d.Campaigns) == 0 && len(d.Polls) == 0 && d.Meeting == nil
 }
 
 // digestData is the weekly digest of comm at now: every active project's next step
-// and its date, the week's news, the open campaigns' progress, and the next meeting.
+// and its date, the week's news, the open polls, the open campaigns' progress, and
+// the next meeting.
 func digestData(tx *core.Tx, comm *core.Community, now time.Time) (*digest, error) {
 	loc := comm.Location()
 	ps, err := tx.Projects(comm.ID, nil)
@@ -94,6 +102,17 @@ func digestData(tx *core.Tx, comm *core.Community, now time.Time) (*digest, erro
 			ID: cp.ID(), Title: cp.Title, Pledged: cp.Money(cp.Pledged), Goal: cp.Goal,
 			Percent: cp.Percent(), Backers: cp.Backers, Deadline: cp.Deadline.In(loc),
 		})
+	}
+	polls, err := tx.Polls(comm.ID, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range polls {
+		v := digestPoll{ID: p.ID(), Question: p.Question, Ballots: p.Ballots()}
+		if !p.Settings.Until.IsZero() {
+			v.Until = p.Settings.Until.In(loc)
+		}
+		dg.Polls = append(dg.Polls, v)
 	}
 	next, _, err := tx.NextMeeting(comm.ID, now)
 	if err != nil {

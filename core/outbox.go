@@ -174,3 +174,26 @@ func (tx *Tx) MessageRef(platform, chatID, ref string) (string, error) {
 	}
 	return string(raw), nil
 }
+
+// OutboxDueNow makes every message delayed to a later time (a throttled edit) due
+// now, and returns how many. The console uses it at the end of its input, so that
+// the last edits show.
+func (tx *Tx) OutboxDueNow() (int, error) {
+	var late []*OutboxItem
+	err := scanJSON(tx, bucketOutbox, "", false, func(_ string, it *OutboxItem) error {
+		if it.NotBefore.After(tx.now) && it.Attempts == 0 {
+			late = append(late, it)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, it := range late {
+		it.NotBefore = time.Time{}
+		if err := tx.putJSON(bucketOutbox, pad(it.Seq), it); err != nil {
+			return 0, err
+		}
+	}
+	return len(late), nil
+}

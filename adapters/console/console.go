@@ -38,6 +38,9 @@ type Config struct {
 	Handler Handler
 	// Flush sends the outbox now; the console runs it after each line.
 	Flush func(ctx context.Context) error
+	// Drain sends everything still waiting, delayed edits included; the console
+	// runs it at the end of its input (nil: Flush).
+	Drain func(ctx context.Context) error
 	// Advance moves the clock to a time, firing what falls due on the way.
 	Advance func(ctx context.Context, to time.Time) error
 	// Now is the engine's clock.
@@ -114,6 +117,9 @@ func (c *Console) Run(ctx context.Context) error {
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read input: %w", err)
+	}
+	if c.cfg.Drain != nil {
+		return c.cfg.Drain(ctx)
 	}
 	return c.cfg.Flush(ctx)
 }

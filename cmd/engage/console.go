@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/engage-org/engage/adapters/console"
@@ -64,10 +65,29 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	var con *console.Console
 	senders := map[string]bots.Sender{}
 	disp := bots.NewDispatcher(a.eng, senders, log, nil)
+	// One thing at a time: the lines typed, and (with a running clock at a
+	// terminal) the ticker that fires what falls due meanwhile.
+	var mu sync.Mutex
+	serial := func(fn func(context.Context) error) func(context.Context) error {
+		return func(ctx context.Context) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return fn(ctx)
+		}
+	}
+	advance := func(ctx context.Context, to time.Time) error { return a.sched.Advance(ctx, to, clock, disp.Flush) }
 	mk := func(in io.Reader, out io.Writer, prompt string) *console.Console {
 		return console.New(console.Config{
-			In: in, Out: out, Errs: env.Stderr, Handler: a.bot, Flush: disp.Flush, Now: clock.Now, Lang: *lang, Prompt: prompt,
-			Advance: func(ctx context.Context, to time.Time) error { return a.sched.Advance(ctx, to, clock, disp.Flush) },
+			In: in, Out: out, Errs: env.Stderr, Handler: lockedHandler{&mu, a.bot}, Flush: serial(disp.Flush), Now: clock.Now, Lang: *lang, Prompt: prompt,
+			Drain: serial(func(ctx context.Context) error {
+				if _, err := a.eng.Update(ctx, func(tx *core.Tx) error { _, err := tx.OutboxDueNow(); return err }); err != nil {
+					return err
+				}
+				return disp.Flush(ctx)
+			}),
+			Advance: func(ctx context.Context, to time.Time) error {
+				return serial(func(ctx context.Context) error { return advance(ctx, to) })(ctx)
+			},
 		})
 	}
 	if *demo {
@@ -90,7 +110,46 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	}
 	con = mk(env.Stdin, env.Stdout, prompt)
 	senders[bots.PlatformConsole] = con
-	return con.Run(ctx)
+	if prompt == "" || !start.IsZero() {
+		return con.Run(ctx)
+	}
+	// At a terminal on the real clock, deadlines, reminders and throttled edits
+	// show when they fall due, not only at the next line typed.
+	tickCtx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-tickCtx.Done():
+				return
+			case <-t.C:
+				mu.Lock()
+				err := advance(tickCtx, clock.Now())
+				mu.Unlock()
+				if err != nil && tickCtx.Err() == nil {
+					log.Error("console clock", "err", err)
+				}
+			}
+		}
+	})
+	err = con.Run(ctx)
+	stop()
+	wg.Wait()
+	return err
+}
+
+// lockedHandler handles one event at a time under mu.
+type lockedHandler struct {
+	mu *sync.Mutex
+	h  console.Handler
+}
+
+func (l lockedHandler) Handle(ctx context.Context, ev bots.Event) ([]bots.Message, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.h.Handle(ctx, ev)
 }
 
 // isEmpty reports whether the store holds no community yet.
