@@ -37,6 +37,9 @@ func buildAdapters(ctx context.Context, cfg Config, a *app) (*adapterSet, error)
 	if err := addSlack(cfg, a, set); err != nil {
 		return nil, err
 	}
+	if err := addTelegram(ctx, cfg, a, set); err != nil {
+		return nil, err
+	}
 	return set, nil
 }
 
@@ -69,6 +72,7 @@ func runService(ctx context.Context, args []string, env Env) error {
 		return errors.New("no adapter configured")
 	}
 	disp := bots.NewDispatcher(a.eng, set.senders, log.With("component", "outbox"), m)
+	disp.Notify = a.bot // direct messages waiting for someone to start the bot
 	a.bot.OnOutbox(disp.Wake)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
