@@ -198,7 +198,13 @@ func (b *Bot) refusal(ev Event, lang string, err error) Message {
 	if key != "" {
 		text = b.cat.Text(lang, key, args)
 	}
-	return Message{Platform: ev.Platform, ChatID: ev.ChatID, Direct: ev.Direct, UserID: ev.UserID, Text: text, Name: ev.UserName}
+	m := Message{Platform: ev.Platform, ChatID: ev.ChatID, Direct: ev.Direct, UserID: ev.UserID, Text: text, Name: ev.UserName}
+	if ev.Kind == KindAction && !ev.Direct {
+		// A refused press concerns the presser alone, like replyPrivate's answers
+		// (a toast or an ephemeral message where the platform has them).
+		m.Direct, m.Ephemeral = true, true
+	}
+	return m
 }
 
 // guessLang is the language before the person is known: the platform's hint if the
@@ -257,6 +263,8 @@ func (c *call) run() error {
 			return err
 		}
 	} else if err := c.directCommunity(); err != nil {
+		return err
+	} else if err := c.releaseDirect(); err != nil {
 		return err
 	}
 	c.lang = c.personLang()

@@ -54,6 +54,10 @@ type Event struct {
 	Mentions map[string]string `json:"mentions,omitempty"`
 	// Fields are the values of a submitted form (KindForm), by field name.
 	Fields map[string]string `json:"fields,omitempty"`
+	// Bare says commands may come without their slash in direct messages (Slack
+	// takes a leading slash as its own command): text whose first word names a
+	// command runs it when no question is waiting for an answer.
+	Bare bool `json:"bare,omitempty"`
 	// CanForm says the platform can open a Form in answer to this event (a Slack or
 	// Discord interaction with its trigger); otherwise forms are asked in messages.
 	CanForm bool `json:"can_form,omitempty"`

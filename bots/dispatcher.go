@@ -1,8 +1,10 @@
 package bots
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -41,6 +43,18 @@ type Dispatcher struct {
 	// reserved to this dispatcher (default 2 min): another instance's dispatcher
 	// skips it meanwhile, and takes it over after, if this instance died.
 	Lease time.Duration
+	// Notify, when set, tells a person in their community chat that a direct
+	// message waits for them to open a conversation with the bot (see
+	// NoDirectError); without it the message waits all the same.
+	Notify *Bot
+}
+
+// ParallelSender is a Sender that may be called concurrently for different chats.
+// The dispatcher then sends each chat's messages in order, one after the other,
+// and up to Lanes chats at the same time.
+type ParallelSender interface {
+	Sender
+	Lanes() int
 }
 
 // DispatchMetrics is what the dispatcher reports.
@@ -128,6 +142,9 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 // On a store shared by several instances the batch is claimed first, so that each
 // message is sent by one instance; what this one could not try is released.
 func (d *Dispatcher) sendDue(ctx context.Context, platform string) (int, error) {
+	if ps, ok := d.senders[platform].(ParallelSender); ok && ps.Lanes() > 1 {
+		return d.sendLanes(ctx, platform, ps.Lanes())
+	}
 	items, err := d.engine.ClaimOutbox(ctx, platform, d.Batch, d.Lease)
 	if err != nil {
 		return 0, err
@@ -137,9 +154,143 @@ func (d *Dispatcher) sendDue(ctx context.Context, platform string) (int, error) 
 			d.release(ctx, items[i:])
 			return 0, err
 		}
-		if err := d.send(ctx, platform, it); err != nil {
+		if _, err := d.send(ctx, platform, it); err != nil {
 			d.release(ctx, items[i+1:])
 			return 0, err
+		}
+	}
+	return len(items), nil
+}
+
+// Bounds of sendLanes.
+const (
+	maxScan    = 10000                 // outbox items looked at in one scan
+	laneBatch  = 20                    // messages one lane takes from one chat at a time
+	laneRescan = 50 * time.Millisecond // how often free lanes look for new messages
+)
+
+// sendLanes sends platform's due messages through up to lanes lanes, one chat a
+// lane: each chat's messages in order, different chats at once. A lane that ends
+// frees its place for the next chat with messages due, so that a chat that must
+// go slowly (a busy group) never holds the others back. A chat with a message put
+// off (a retry) waits for it, so that it never sees its messages out of order. It
+// returns how many messages it tried, once none is left that can go now.
+func (d *Dispatcher) sendLanes(ctx context.Context, platform string, lanes int) (int, error) {
+	type result struct {
+		chat string
+		n    int
+		err  error
+	}
+	results := make(chan result, lanes)
+	active := map[string]bool{} // chats with a lane running
+	total := 0
+	var first error
+	for {
+		if len(active) < lanes && first == nil && ctx.Err() == nil {
+			chats, err := d.claimChats(ctx, platform, active, lanes-len(active))
+			first = cmp.Or(first, err)
+			for _, c := range chats {
+				active[c.key] = true
+				go func() { // owned by this loop, which waits for every lane's result
+					n, err := d.sendChat(ctx, platform, c.items)
+					results <- result{chat: c.key, n: n, err: err}
+				}()
+			}
+		}
+		if len(active) == 0 {
+			return total, first
+		}
+		var rescan <-chan time.Time
+		var t *time.Timer
+		if len(active) < lanes {
+			t = time.NewTimer(laneRescan)
+			rescan = t.C
+		}
+		select {
+		case r := <-results:
+			delete(active, r.chat)
+			total += r.n
+			first = cmp.Or(first, r.err)
+		case <-rescan:
+		}
+		if t != nil {
+			t.Stop()
+		}
+	}
+}
+
+// laneChat is one chat's due messages, in order.
+type laneChat struct {
+	key   string
+	items []*core.OutboxItem
+}
+
+// chatOf is the chat an outbox item goes to (an undecodable one is a chat of its
+// own).
+func chatOf(it *core.OutboxItem) string {
+	var m Message
+	if json.Unmarshal(it.Payload, &m) != nil {
+		return "seq:" + fmt.Sprint(it.Seq)
+	}
+	return m.chatKey()
+}
+
+// claimChats claims the due messages of up to max chats that are not busy and
+// have no message put off, at most laneBatch a chat, in the order their first
+// message was written; what it claimed beyond that it releases.
+func (d *Dispatcher) claimChats(ctx context.Context, platform string, busy map[string]bool, max int) ([]laneChat, error) {
+	later := map[string]bool{} // chats with a message put off until later
+	err := d.engine.View(ctx, func(tx *core.Tx) error {
+		clear(later)
+		all, err := tx.Outbox(platform, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), maxScan)
+		for _, it := range all {
+			// A held direct message does not hold back the next ones: they are
+			// tried, held too, and all go out in order when released.
+			if it.NotBefore.After(tx.Now()) && it.Hold == "" {
+				later[chatOf(it)] = true
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	items, err := d.engine.ClaimOutboxWhere(ctx, platform, max*laneBatch, d.Lease, func(it *core.OutboxItem) bool {
+		k := chatOf(it)
+		return !busy[k] && !later[k]
+	})
+	if err != nil {
+		return nil, err
+	}
+	var chats []laneChat
+	var extra []*core.OutboxItem
+	index := map[string]int{}
+	for _, it := range items {
+		k := chatOf(it)
+		i, ok := index[k]
+		if !ok && len(chats) < max {
+			i, ok = len(chats), true
+			index[k] = i
+			chats = append(chats, laneChat{key: k})
+		}
+		if !ok || len(chats[i].items) == laneBatch {
+			extra = append(extra, it)
+			continue
+		}
+		chats[i].items = append(chats[i].items, it)
+	}
+	d.release(ctx, extra)
+	return chats, nil
+}
+
+// sendChat sends one chat's messages in order, stopping at the first one put off
+// (its later ones wait for it, and are released), and returns how many it tried.
+func (d *Dispatcher) sendChat(ctx context.Context, platform string, items []*core.OutboxItem) (int, error) {
+	for i, it := range items {
+		sent, err := d.send(ctx, platform, it)
+		if err != nil || !sent {
+			d.release(ctx, items[i+1:])
+			return i + 1, err
 		}
 	}
 	return len(items), nil
@@ -155,13 +306,14 @@ func (d *Dispatcher) release(ctx context.Context, items []*core.OutboxItem) {
 	}
 }
 
-// send delivers one item and records the outcome.
-func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxItem) error {
+// send delivers one item and records the outcome; sent is false when the item
+// stays in the outbox for later.
+func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxItem) (sent bool, err error) {
 	var m Message
 	if err := json.Unmarshal(it.Payload, &m); err != nil {
 		d.log.Error("undecodable outbox item dropped", "seq", it.Seq, "err", err)
 		_, err := d.engine.Update(ctx, func(tx *core.Tx) error { return tx.OutboxSent(it.Seq) })
-		return err
+		return true, err
 	}
 	if m.Ref != "" && m.Edit {
 		err := d.engine.View(ctx, func(tx *core.Tx) error {
@@ -170,7 +322,7 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 			return err
 		})
 		if err != nil {
-			return err
+			return false, err
 		}
 	}
 	sender := d.senders[platform]
@@ -179,9 +331,18 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 		d.metrics.Sent(platform, sendErr)
 	}
 	if sendErr != nil && ctx.Err() != nil {
-		return ctx.Err() // shutting down: the item stays for the next start
+		return false, ctx.Err() // shutting down: the item stays for the next start
 	}
-	_, err := d.engine.Update(ctx, func(tx *core.Tx) error {
+	var noDirect *NoDirectError
+	_, err = d.engine.Update(ctx, func(tx *core.Tx) error {
+		if sendErr != nil && errors.As(sendErr, &noDirect) && m.UserID != "" && tx.Now().Sub(it.Created) < HoldFor {
+			first, err := tx.HoldOutbox(it.Seq, core.HoldKey(m.Platform, m.UserID), tx.Now().Add(HoldFor))
+			if err != nil || !first || d.Notify == nil {
+				return err
+			}
+			d.log.Info("direct message held until the person writes to the bot", "platform", platform, "seq", it.Seq)
+			return d.Notify.noDirect(tx, m, noDirect.StartURL)
+		}
 		if sendErr == nil {
 			if m.Ref != "" && msgID != "" {
 				if err := tx.SetMessageRef(m.Platform, m.chatKey(), m.Ref, msgID); err != nil {
@@ -191,7 +352,7 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 			return tx.OutboxDelivered(it.Seq, it.Version)
 		}
 		code := core.ErrorCode(sendErr)
-		permanent := code == core.CodeInvalid || code == core.CodeForbidden || code == core.CodeNotFound
+		permanent := code == core.CodeInvalid || code == core.CodeForbidden || code == core.CodeNotFound || noDirect != nil
 		if permanent || it.Attempts+1 >= d.MaxAttempts {
 			d.log.Warn("message dropped", "platform", platform, "seq", it.Seq, "attempts", it.Attempts+1, "err", sendErr)
 			return tx.OutboxSent(it.Seq)
@@ -203,7 +364,7 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 		d.log.Warn("send failed, will retry", "platform", platform, "seq", it.Seq, "in", wait, "err", sendErr)
 		return tx.OutboxRetry(it.Seq, tx.Now().Add(wait), fmt.Sprint(code))
 	})
-	return err
+	return sendErr == nil, err
 }
 
 // backoff is the wait after the n-th failed attempt: 1 s doubling up to 10 min.

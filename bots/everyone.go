@@ -202,6 +202,13 @@ func (c *call) directText(text string) error {
 			return fn(c, d, text)
 		}
 	}
+	if c.ev.Bare { // "projects" typed where a slash cannot start a message
+		if name, _, ok := ParseCommand("/" + text); ok {
+			if _, cmd := c.b.lookup(name); cmd != nil {
+				return c.command("/" + text)
+			}
+		}
+	}
 	c.reply("dm.hint", nil)
 	return nil
 }

@@ -22,6 +22,10 @@ type Form struct {
 	// Token identifies the form when it comes back filled (Event.Action of a KindForm
 	// event); the bot sets it.
 	Token string `json:"token,omitempty"`
+	// Submit and Cancel label the form's buttons in the actor's language; the bot
+	// sets them when it shows the form.
+	Submit string `json:"submit,omitempty"`
+	Cancel string `json:"cancel,omitempty"`
 }
 
 // Field is one input of a Form.
@@ -59,6 +63,7 @@ func (c *call) askForm(f Form) error {
 	}
 	f.Token = tok
 	if c.ev.CanForm {
+		f.Submit, f.Cancel = c.text("form.submit", nil), c.text("form.cancel", nil)
 		c.out = append(c.out, Message{
 			Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID,
 			Text: f.Title, Form: &f, Name: c.ev.UserName,

@@ -35,13 +35,27 @@ type KV struct {
 // (OutboxSent), retried (OutboxRetry), released, or the lease ends (the instance
 // died). On any other store it only reads the outbox, as one process sends it all.
 func (e *Engine) ClaimOutbox(ctx context.Context, platform string, limit int, lease time.Duration) ([]*OutboxItem, error) {
+	return e.ClaimOutboxWhere(ctx, platform, limit, lease, nil)
+}
+
+// ClaimOutboxWhere is ClaimOutbox for the due messages keep accepts (nil: all).
+// keep must have no effect outside its result: it may be called more than once
+// for one message.
+func (e *Engine) ClaimOutboxWhere(ctx context.Context, platform string, limit int, lease time.Duration, keep func(*OutboxItem) bool) ([]*OutboxItem, error) {
 	cl, ok := e.store.(Claimer)
 	if !ok {
 		var items []*OutboxItem
 		err := e.View(ctx, func(tx *Tx) error {
-			var err error
-			items, err = tx.Outbox(platform, tx.Now(), limit)
-			return err
+			items = nil
+			return scanJSON(tx, bucketOutbox, "", false, func(_ string, it *OutboxItem) error {
+				if (platform == "" || it.Platform == platform) && !it.NotBefore.After(tx.Now()) && (keep == nil || keep(it)) {
+					items = append(items, it)
+					if len(items) >= limit {
+						return ErrStop
+					}
+				}
+				return nil
+			})
 		})
 		return items, err
 	}
@@ -51,7 +65,8 @@ func (e *Engine) ClaimOutbox(ctx context.Context, platform string, limit int, le
 	now := e.now()
 	recs, err := cl.Claim(ctx, bucketOutbox, lease, limit, func(_ string, v []byte) bool {
 		var it OutboxItem
-		return json.Unmarshal(v, &it) == nil && (platform == "" || it.Platform == platform) && !it.NotBefore.After(now)
+		return json.Unmarshal(v, &it) == nil && (platform == "" || it.Platform == platform) && !it.NotBefore.After(now) &&
+			(keep == nil || keep(&it))
 	})
 	if err != nil {
 		return nil, err

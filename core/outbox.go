@@ -21,6 +21,9 @@ type OutboxItem struct {
 	// Version counts the payload's replacements by coalescing, so that a send of an
 	// older payload does not remove the newer one (see OutboxDelivered).
 	Version int `json:"version,omitempty"`
+	// Hold is set while the message waits for its addressee to open a direct
+	// conversation (see HoldOutbox).
+	Hold string `json:"hold,omitempty"`
 }
 
 // Enqueue writes a message to the outbox for platform. When coalesce is not empty
@@ -133,6 +136,11 @@ func (tx *Tx) OutboxSent(seq uint64) error {
 	}
 	if it.Coalesce != "" {
 		if err := tx.kv.Delete(bucketCoalesce, it.Coalesce); err != nil {
+			return err
+		}
+	}
+	if it.Hold != "" {
+		if err := tx.kv.Delete(bucketHeld, key(it.Hold, pad(seq))); err != nil {
 			return err
 		}
 	}

@@ -48,6 +48,8 @@ const (
 	bucketBallot       = "ballot"     // community ID/poll number/person ID → public ballot
 	bucketVoter        = "voter"      // community ID/poll number/person ID → "1" (secret poll)
 	bucketSecretBallot = "sballot"    // community ID/poll number/token → secret ballot
+	// Direct messages waiting for their addressee to open a conversation (core/held.go).
+	bucketHeld = "held" // hold (platform/user ID)/outbox sequence → "" (direct messages waiting)
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -61,6 +63,7 @@ var Buckets = []string{
 	bucketLLMUse, bucketQuestion, bucketFAQ,
 	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
 	bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot,
+	bucketHeld,
 }
 
 // pad renders n zero-padded to 12 digits for keys.

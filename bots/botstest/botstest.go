@@ -136,6 +136,7 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 	rec := &Recorder{}
 	e := &Env{TB: tb, DB: db, Engine: eng, Bot: b, Clock: clock, Sent: rec, Platform: "test", Chat: "group"}
 	e.Dispatcher = bots.NewDispatcher(eng, map[string]bots.Sender{"test": rec, "other": rec}, nil, nil)
+	e.Dispatcher.Notify = b
 	e.Scheduler = bots.NewScheduler(b)
 	return e
 }

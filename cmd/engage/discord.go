@@ -2,16 +2,21 @@ package main
 
 import (
 	"github.com/engage-org/engage/adapters/discord"
+	"github.com/engage-org/engage/bots"
 )
 
-// newDiscord builds the Discord adapter from the discord settings.
-func newDiscord(cfg Config, a *app) (*discord.Adapter, error) {
+// addDiscord adds the Discord adapter to set when discord.token is set: its
+// receiving loop, its sender, and in http mode its interactions endpoint.
+func addDiscord(cfg Config, a *app, set *adapterSet) error {
+	c := cfg.Discord
+	if c.Token == "" {
+		return nil
+	}
 	cat, err := catalog()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	c := cfg.Discord
-	return discord.New(discord.Config{
+	ad, err := discord.New(discord.Config{
 		Token: c.Token, ApplicationID: c.ApplicationID, PublicKey: c.PublicKey, Mode: c.Mode, APIURL: c.APIURL,
 		GuildID: c.GuildID, MessageContent: c.MessageContent, ShardID: c.ShardID, ShardCount: c.ShardCount,
 		Handler: a.bot, Commands: a.bot.Commands(), Lang: cfg.Community.Lang, Log: a.log.With("component", "discord"),
@@ -22,4 +27,13 @@ func newDiscord(cfg Config, a *app) (*discord.Adapter, error) {
 			return cat.Text(lang, key, nil)
 		},
 	})
+	if err != nil {
+		return err
+	}
+	set.services = append(set.services, ad)
+	set.senders[bots.PlatformDiscord] = ad
+	if c.Mode == discord.ModeHTTP {
+		set.routes[discord.Route] = ad
+	}
+	return nil
 }

@@ -29,24 +29,6 @@ var (
 	here  = discordtest.Where{Guild: "900", Channel: "901"}
 )
 
-// syncBuffer is a buffer written by one goroutine and read by another.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // serveEngage runs `engage run` with env until the end of the test.
 func serveEngage(t *testing.T, env map[string]string) *syncBuffer {
 	t.Helper()

@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/engage-org/engage/adapters/discord"
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/core"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -35,16 +34,14 @@ type adapterSet struct {
 // buildAdapters makes the adapters the configuration turns on.
 func buildAdapters(ctx context.Context, cfg Config, a *app) (*adapterSet, error) {
 	set := &adapterSet{senders: map[string]bots.Sender{}, routes: map[string]http.Handler{}}
-	if cfg.Discord.Token != "" {
-		d, err := newDiscord(cfg, a)
-		if err != nil {
-			return nil, err
-		}
-		set.services = append(set.services, d)
-		set.senders[bots.PlatformDiscord] = d
-		if cfg.Discord.Mode == discord.ModeHTTP {
-			set.routes[discord.Route] = d
-		}
+	if err := addDiscord(cfg, a, set); err != nil {
+		return nil, err
+	}
+	if err := addSlack(cfg, a, set); err != nil {
+		return nil, err
+	}
+	if err := addTelegram(ctx, cfg, a, set); err != nil {
+		return nil, err
 	}
 	return set, nil
 }
@@ -78,6 +75,7 @@ func runService(ctx context.Context, args []string, env Env) error {
 		return errors.New("no adapter configured")
 	}
 	disp := bots.NewDispatcher(a.eng, set.senders, log.With("component", "outbox"), m)
+	disp.Notify = a.bot // direct messages waiting for someone to start the bot
 	a.bot.OnOutbox(disp.Wake)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
