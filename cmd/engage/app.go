@@ -22,12 +22,15 @@ var errUsage = errors.New("usage")
 var catalog = sync.OnceValues(prompts.Load)
 
 // cliText renders a command-line text (in English: the operator's language).
-func cliText(key string, data any) string {
+func cliText(key string, data any) string { return cliTextIn("en", key, data) }
+
+// cliTextIn renders a command-line text in lang.
+func cliTextIn(lang, key string, data any) string {
 	cat, err := catalog()
 	if err != nil {
 		return key + "\n"
 	}
-	return cat.Text("en", key, data) + "\n"
+	return cat.Text(lang, key, data) + "\n"
 }
 
 // app is the wired engine: store, engine, bot, dispatcher and scheduler.

@@ -102,7 +102,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 				return fmt.Errorf("load the demo: %w", err)
 			}
 		}
-		fmt.Fprint(env.Stdout, cliText("cli.demo", map[string]any{"Lang": cfg.Community.Lang}))
+		fmt.Fprint(env.Stdout, cliTextIn(cfg.Community.Lang, "cli.demo", nil))
 	}
 	prompt := ""
 	if f, ok := env.Stdin.(*os.File); ok && isTerminal(f) {
