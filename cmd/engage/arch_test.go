@@ -27,8 +27,10 @@ func TestImportDirection(t *testing.T) {
 			return imp == "core/tally"
 		case pkg == "store/storetest":
 			return imp == "core"
-		case under(pkg, "store"):
+		case under(pkg, "store/internal"):
 			return imp == "core"
+		case under(pkg, "store"):
+			return imp == "core" || under(imp, "store/internal") // shared store code, not another store
 		case pkg == "bots/botstest":
 			return imp == "core" || imp == "prompts" || under(imp, "bots") || imp == "store/boltstore"
 		case pkg == "bots/when":

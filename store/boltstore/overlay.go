@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"slices"
-	"strings"
 
 	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/store/internal/merge"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -153,72 +153,34 @@ func (o *overlay) write(bucket, key string, v []byte) {
 
 // Scan merges the bbolt cursor with the layers' writes under prefix.
 func (o *overlay) Scan(bucket, prefix string, reverse bool, fn func(string, []byte) error) error {
-	var pending []string // layered keys under prefix, in scan order
-	seen := map[string]bool{}
+	var sets []map[string][]byte
 	for _, l := range append(slices.Clone(o.base), o.own) {
-		if l == nil {
-			continue
-		}
-		for k := range l.writes[bucket] {
-			if strings.HasPrefix(k, prefix) && !seen[k] {
-				seen[k] = true
-				pending = append(pending, k)
-			}
+		if l != nil {
+			sets = append(sets, l.writes[bucket])
 		}
 	}
-	slices.Sort(pending)
-	if reverse {
-		slices.Reverse(pending)
-	}
-	before := func(a, b string) bool { // a comes before b in scan order
-		if reverse {
-			return a > b
-		}
-		return a < b
-	}
-	emitPending := func(k string) error {
-		if v, _ := o.layered(bucket, k); v != nil {
-			return fn(k, v)
-		}
-		return nil
-	}
+	pending := merge.Keys(prefix, reverse, sets...)
+	lookup := func(k string) []byte { v, _ := o.layered(bucket, k); return v }
+	next := func() (string, []byte, bool, error) { return "", nil, false, nil }
 	if b := o.btx.Bucket([]byte(bucket)); b != nil {
 		c := b.Cursor()
 		p := []byte(prefix)
-		k, v := first(c, p, reverse)
-		for ; k != nil && bytes.HasPrefix(k, p); k, v = step(c, reverse) {
-			ks := string(k)
-			for len(pending) > 0 && before(pending[0], ks) {
-				if err := emitPending(pending[0]); err != nil {
-					return stopped(err)
-				}
-				pending = pending[1:]
+		started := false
+		next = func() (string, []byte, bool, error) {
+			var k, v []byte
+			if !started {
+				k, v = first(c, p, reverse)
+				started = true
+			} else {
+				k, v = step(c, reverse)
 			}
-			if len(pending) > 0 && pending[0] == ks {
-				if err := emitPending(ks); err != nil {
-					return stopped(err)
-				}
-				pending = pending[1:]
-				continue
+			if k == nil || !bytes.HasPrefix(k, p) {
+				return "", nil, false, nil
 			}
-			if err := fn(ks, v); err != nil {
-				return stopped(err)
-			}
+			return string(k), v, true, nil
 		}
 	}
-	for _, k := range pending {
-		if err := emitPending(k); err != nil {
-			return stopped(err)
-		}
-	}
-	return nil
-}
-
-func stopped(err error) error {
-	if errors.Is(err, core.ErrStop) {
-		return nil
-	}
-	return err
+	return merge.Scan(pending, reverse, lookup, next, fn)
 }
 
 // first positions c on the first key of the prefix range in scan order.

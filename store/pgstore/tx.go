@@ -6,9 +6,9 @@ import (
 	"errors"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/store/internal/merge"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -148,74 +148,13 @@ func (t *txn) Scan(bucket, prefix string, reverse bool, fn func(string, []byte) 
 	if t.err != nil {
 		return storeErr(t.ctx, "scan", t.err)
 	}
-	// The layers' keys under prefix, in scan order.
-	var pending []string
-	for _, l := range []layer{t.writes, t.below} {
-		for k := range l[bucket] {
-			if strings.HasPrefix(k, prefix) {
-				pending = append(pending, k)
-			}
-		}
-	}
-	slices.Sort(pending)
-	pending = slices.Compact(pending)
-	if reverse {
-		slices.Reverse(pending)
-	}
-	before := func(a, b string) bool { // a comes before b in scan order
-		if reverse {
-			return a > b
-		}
-		return a < b
-	}
-	emitPending := func(k string) error {
-		if v, _ := t.lookup(bucket, k); v != nil {
-			return fn(k, v)
-		}
-		return nil
-	}
+	pending := merge.Keys(prefix, reverse, t.writes[bucket], t.below[bucket])
+	lookup := func(k string) []byte { v, _ := t.lookup(bucket, k); return v }
 	it := &rows{t: t, bucket: bucket, reverse: reverse, lower: []byte(prefix), upper: successor([]byte(prefix))}
 	if it.lower == nil {
 		it.lower = []byte{}
 	}
-	for {
-		k, v, ok, err := it.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		for len(pending) > 0 && before(pending[0], k) {
-			if err := emitPending(pending[0]); err != nil {
-				return stopped(err)
-			}
-			pending = pending[1:]
-		}
-		if len(pending) > 0 && pending[0] == k {
-			if err := emitPending(k); err != nil {
-				return stopped(err)
-			}
-			pending = pending[1:]
-			continue
-		}
-		if err := fn(k, v); err != nil {
-			return stopped(err)
-		}
-	}
-	for _, k := range pending {
-		if err := emitPending(k); err != nil {
-			return stopped(err)
-		}
-	}
-	return nil
-}
-
-func stopped(err error) error {
-	if errors.Is(err, core.ErrStop) {
-		return nil
-	}
-	return err
+	return merge.Scan(pending, reverse, lookup, it.next, fn)
 }
 
 // rows walks the database's keys of a bucket in [lower, upper) page by page, so
