@@ -56,6 +56,7 @@ func commands() map[string]*command {
 		"collect":   {run: cmdCollect, community: true},
 		"spend":     {run: cmdSpend, community: true},
 		"ledger":    {run: cmdLedger, community: true},
+		"allocate":  {run: cmdAllocate, community: true},
 		"schedule":  {run: cmdSchedule, community: true},
 		// Campaign questions and answers
 		"ask":    {run: cmdAsk, community: true},

@@ -1,0 +1,94 @@
+package bots
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/engage-org/engage/core"
+)
+
+// cmdAllocate: /allocate C1 by V1 — share what is left of a campaign's collected
+// money between the projects of a closed poll, by its result. The rule:
+//   - only the poll's options that are projects (P1…) take part;
+//   - methods that measure support (single, approval, date, score, dot, Borda,
+//     instant-runoff, contest) split in proportion to that measure (ballots, yes
+//     answers, score above the minimum, dots, points, last-round votes, share);
+//   - Schulze and majority judgment, which rank without a measure that adds up,
+//     split equally between the projects of the first tier;
+//   - the split is exact (core.SplitByWeights: largest remainders), and each
+//     project's part is a ledger line.
+//
+// Organisers only (core.Tx.Allocate). Refused while the poll is open, when its
+// quorum was missed, when no project got any support, and when nothing is left.
+func cmdAllocate(c *call) error {
+	camp, err := c.campaign()
+	if err != nil {
+		return err
+	}
+	if !c.sub("by", "par", "selon") {
+		return c.usage()
+	}
+	id := c.word()
+	if id == "" || c.args != "" {
+		return c.usage()
+	}
+	out, err := c.tx.PollOutcome(c.comm.ID, id)
+	if err != nil {
+		return err
+	}
+	p := out.Poll
+	if len(out.Ranking) == 0 {
+		return core.Errorf(core.CodeConflict, "err.allocate_undecided", "id", p.ID())
+	}
+	weights := make([]int64, len(p.Options))
+	if w, ok := out.IntWeights(); ok {
+		copy(weights, w)
+	} else {
+		for _, i := range out.Ranking[0] {
+			weights[i] = 1
+		}
+	}
+	supported := false
+	for i, o := range p.Options {
+		if o.Project == 0 {
+			weights[i] = 0
+		}
+		supported = supported || weights[i] > 0
+	}
+	if !supported {
+		return core.Errorf(core.CodeConflict, "err.allocate_no_project", "id", p.ID())
+	}
+	left := camp.Collected - camp.Spent - camp.Allocated
+	if left <= 0 {
+		return core.Errorf(core.CodeConflict, "err.allocate_nothing", "id", camp.ID())
+	}
+	parts := core.SplitByWeights(left, weights)
+	amounts := map[int]int64{}
+	for i, a := range parts {
+		amounts[p.Options[i].Project] += a
+	}
+	lines, err := c.tx.Allocate(c.member, camp, amounts)
+	if err != nil {
+		return err
+	}
+	type share struct {
+		ID, Title string
+		Amount    core.Money
+	}
+	var shares []share
+	for _, l := range lines {
+		pr, err := c.tx.Project(c.comm.ID, "P"+strconv.Itoa(l.Project))
+		if err != nil {
+			return err
+		}
+		shares = append(shares, share{ID: pr.ID(), Title: pr.Title, Amount: l.Amount})
+	}
+	slices.SortStableFunc(shares, func(a, b share) int { return int(b.Amount.Amount - a.Amount.Amount) })
+	if err := c.broadcast(c.comm, "allocate.post", map[string]any{
+		"ID": camp.ID(), "Title": camp.Title, "Poll": p.ID(), "Question": p.Question,
+		"Total": camp.Money(left), "Shares": shares,
+	}, ""); err != nil {
+		return err
+	}
+	return c.b.editCard(c.tx, c.comm, camp, false)
+}
