@@ -20,12 +20,14 @@ import (
 //   - handle: the foundation's BenchmarkHandle (bots/bench_test.go): half follows
 //     spread over 200 projects, half news posts to a project's chat;
 //   - pledge: members pledging (and changing their pledge) on one campaign, the
-//     campaigns' BenchmarkPledge_64Concurrent without its dispatcher.
+//     campaigns' BenchmarkPledge_64Concurrent without its dispatcher;
+//   - vote: members casting (and changing) a ranked ballot on one poll, the votes'
+//     casting benchmark (bots/vote_bench_test.go) through the whole event.
 //
 // The figure to read is events/s; updates/commit shows PostgreSQL's group commit.
 func BenchmarkHandleStores(b *testing.B) {
 	for _, driver := range []string{"bolt", "postgres"} {
-		for _, work := range []string{"handle", "pledge"} {
+		for _, work := range []string{"handle", "pledge", "vote"} {
 			for _, senders := range []int{1, 64} {
 				b.Run(fmt.Sprintf("%s/%s/senders=%d", driver, work, senders), func(b *testing.B) {
 					benchStore(b, driver, work, senders)
@@ -79,6 +81,12 @@ func benchStore(b *testing.B, driver, work string, senders int) {
 			handle(fmt.Sprintf("m%d", i), "hello")
 		}
 		op = func(k int64) { handle(fmt.Sprintf("m%d", k%64), fmt.Sprintf("/pledge C1 %d", 10+k%50)) }
+	case "vote":
+		handle("alice", "/poll new irv Best? | A | B | C | D | E")
+		rankings := []string{"A > B > C", "C > A", "E > D > B", "B = C > A", "D"}
+		op = func(k int64) {
+			handle(fmt.Sprintf("m%d", k%500), "/vote V1 "+rankings[k%int64(len(rankings))])
+		}
 	}
 	var before pgstore.Stats
 	pg, _ := a.store.(*pgstore.DB)
