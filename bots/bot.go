@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -171,6 +170,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	}
 	b.count(ev, "")
 	b.woke(res)
+	if !res.Replayed && c != nil {
+		return c.out, nil // what was just recorded as the answer, without decoding it back
+	}
 	return decodeAnswer(res.Answer)
 }
 
@@ -251,13 +253,8 @@ func (c *call) run() error {
 		switch {
 		case err == nil:
 			c.comm = comm
-			if c.member, err = c.tx.Touch(comm.ID, p.ID); err != nil {
+			if c.member, err = c.tx.TouchPerson(comm.ID, p); err != nil { // p follows a join
 				return err
-			}
-			if !slices.Contains(p.Communities, comm.ID) { // just joined: read it back
-				if c.person, err = c.tx.Person(p.ID); err != nil {
-					return err
-				}
 			}
 		case core.ErrorCode(err) != core.CodeNotFound:
 			return err

@@ -3,7 +3,6 @@ package core
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -67,7 +66,13 @@ var Buckets = []string{
 }
 
 // pad renders n zero-padded to 12 digits for keys.
-func pad(n uint64) string { return fmt.Sprintf("%012d", n) }
+func pad(n uint64) string {
+	s := strconv.FormatUint(n, 10)
+	if len(s) >= 12 {
+		return s
+	}
+	return "000000000000"[len(s):] + s
+}
 
 // key joins parts with slashes.
 func key(parts ...string) string { return strings.Join(parts, "/") }
