@@ -57,6 +57,7 @@ type Bot struct {
 	log     *slog.Logger
 	cmds    map[string]*command
 	aliases map[string]string
+	words   map[string]string // aliases of words inside commands, where they differ
 	jobs    map[string]jobFunc
 	dialogs map[string]dialogFunc
 	model   *prompts.Model
@@ -92,6 +93,7 @@ func New(engine *core.Engine, cat *prompts.Catalog, cfg Config) *Bot {
 	b := &Bot{engine: engine, cat: cat, cfg: cfg, log: cfg.Log, model: cfg.Model}
 	b.cmds = commands()
 	b.aliases = cat.Aliases()
+	b.words = cat.WordAliases()
 	b.jobs = jobFuncs()
 	b.dialogs = dialogFuncs()
 	return b

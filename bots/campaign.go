@@ -42,7 +42,7 @@ func campaignJobID(c *core.Campaign, what string) string {
 // isWord reports whether w is the keyword name or one of its French aliases.
 func (c *call) isWord(w, name string) bool {
 	f := core.Fold(w)
-	return f == name || c.b.aliases[f] == name
+	return f == name || c.b.alias(f) == name
 }
 
 // keyword returns which of names w is ("" for none).

@@ -150,12 +150,21 @@ func (c *call) sub(names ...string) bool {
 	w, rest := cut(c.args)
 	lw := core.Fold(w)
 	for _, n := range names {
-		if lw == n || c.b.aliases[lw] == n {
+		if lw == n || c.b.alias(lw) == n {
 			c.args = rest
 			return true
 		}
 	}
 	return false
+}
+
+// alias returns what the folded word w means inside a command: its word alias,
+// else its alias, else "".
+func (b *Bot) alias(w string) string {
+	if a, ok := b.words[w]; ok {
+		return a
+	}
+	return b.aliases[w]
 }
 
 // usage is the refusal for a command typed wrong: it shows the command's help.

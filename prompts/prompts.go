@@ -38,6 +38,7 @@ var files embed.FS
 type Catalog struct {
 	sets    map[string]*template.Template // language → templates
 	aliases map[string]string             // command alias → English command name
+	words   map[string]string             // word alias inside a command → English word, where it differs
 	langs   []string
 }
 
@@ -50,7 +51,7 @@ func Load() (*Catalog, error) { return LoadFS(files) }
 // LoadFS parses templates from fsys, which holds templates/<lang>/*.tmpl and
 // optionally templates/<lang>/aliases.txt.
 func LoadFS(fsys fs.FS) (*Catalog, error) {
-	c := &Catalog{sets: map[string]*template.Template{}, aliases: map[string]string{}}
+	c := &Catalog{sets: map[string]*template.Template{}, aliases: map[string]string{}, words: map[string]string{}}
 	dirs, err := fs.ReadDir(fsys, "templates")
 	if err != nil {
 		return nil, fmt.Errorf("read templates: %w", err)
@@ -92,7 +93,12 @@ func (c *Catalog) readAliases(raw []byte) error {
 		if !ok {
 			return fmt.Errorf("line %d: want alias = command", n)
 		}
-		c.aliases[strings.TrimSpace(alias)] = strings.TrimSpace(cmd)
+		alias, cmd = strings.TrimSpace(alias), strings.TrimSpace(cmd)
+		if w, ok := strings.CutPrefix(alias, "~"); ok {
+			c.words[strings.TrimSpace(w)] = cmd
+			continue
+		}
+		c.aliases[alias] = cmd
 	}
 	return sc.Err()
 }
@@ -104,6 +110,17 @@ func (c *Catalog) Langs() []string { return slices.Clone(c.langs) }
 func (c *Catalog) Aliases() map[string]string {
 	out := make(map[string]string, len(c.aliases))
 	for k, v := range c.aliases {
+		out[k] = v
+	}
+	return out
+}
+
+// WordAliases returns a copy of the table of words that mean something else
+// inside a command than as its name ("~nouvelle = new" in aliases.txt: « /campagne
+// nouvelle » opens a campaign, « /nouvelle P1 … » posts news).
+func (c *Catalog) WordAliases() map[string]string {
+	out := make(map[string]string, len(c.words))
+	for k, v := range c.words {
 		out[k] = v
 	}
 	return out
