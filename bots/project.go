@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/engage-org/engage/core"
 )
@@ -458,12 +459,35 @@ func parseFields(s string) (map[string]string, error) {
 			_, size := firstRune(s)
 			s = s[size:]
 		} else {
+			// An unquoted value runs over the words that do not start the next
+			// field: phone=+33 6 12 34 56 78, when=Tuesday evening.
 			v, s = cut(s)
+			for s != "" {
+				w, rest := cut(s)
+				if fieldStart(w) {
+					break
+				}
+				v, s = v+" "+w, rest
+			}
 		}
 		out[k] = v
 		s = strings.TrimSpace(s)
 	}
 	return out, nil
+}
+
+// fieldStart reports whether word w starts a field: a name, then "=".
+func fieldStart(w string) bool {
+	name, _, ok := strings.Cut(w, "=")
+	if !ok || name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && r != '_' && r != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 func firstRune(s string) (rune, int) {
