@@ -219,6 +219,8 @@ func (c *Catalog) funcs(lang string) template.FuncMap {
 		"join":    strings.Join,
 		"upper":   strings.ToUpper,
 		"add":     func(a, b int) int { return a + b },
+		"sub":     func(a, b int) int { return a - b },
+		"half":    func(n int) int { return n / 2 },
 		"zero":    func(t time.Time) bool { return t.IsZero() },
 		// money writes an amount with its currency as the language does:
 		// "1 854,02 €" / "€1,854.02".
