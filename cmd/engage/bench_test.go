@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/engage-org/engage/store/pgstore"
+	"github.com/engage-org/engage/store/pgstore/pgtest"
 )
 
 // BenchmarkHandleStores runs the same chat events through bots, core and each store,
@@ -44,7 +45,7 @@ func benchStore(b *testing.B, driver, work string, senders int) {
 	if driver == "bolt" {
 		cfg.Store.Path = filepath.Join(b.TempDir(), "bench.db")
 	} else {
-		cfg.Store.DSN = pgDSN(b)
+		cfg.Store.DSN = pgtest.FreshDSN(b)
 	}
 	a, err := openApp(cfg, time.Now, newLogger(LogConfig{Level: "error"}, &strings.Builder{}), nil)
 	if err != nil {

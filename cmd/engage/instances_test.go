@@ -13,6 +13,7 @@ import (
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/store/pgstore"
+	"github.com/engage-org/engage/store/pgstore/pgtest"
 )
 
 // instanceSender records what every instance's dispatcher sent.
@@ -51,7 +52,7 @@ func (s *instanceSender) all() []sentMsg {
 func twoApps(t *testing.T, clock *bots.Clock) [2]*app {
 	t.Helper()
 	cfg := DefaultConfig()
-	cfg.Store.Driver, cfg.Store.DSN = "postgres", pgDSN(t)
+	cfg.Store.Driver, cfg.Store.DSN = "postgres", pgtest.FreshDSN(t)
 	cfg.Community.Lang = "en"
 	var apps [2]*app
 	for i := range apps {
@@ -309,7 +310,7 @@ func TestCrashSafety_Postgres(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow: several processes killed and restarted")
 	}
-	crashSafety(t, pgDSN(t))
+	crashSafety(t, pgtest.FreshDSN(t))
 }
 
 // Ensure two instances under concurrent pledges never oversell a limited reward tier

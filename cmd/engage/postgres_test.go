@@ -1,62 +1,18 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/store/boltstore"
 	"github.com/engage-org/engage/store/pgstore"
-	"github.com/jackc/pgx/v5"
+	"github.com/engage-org/engage/store/pgstore/pgtest"
 )
-
-var pgSchemaSeq atomic.Int64
-
-// pgDSN returns a connection string to an empty schema of the test database
-// (ENGAGE_TEST_POSTGRES_DSN), dropped at the end of the test; it skips the test when
-// no database is given.
-func pgDSN(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv("ENGAGE_TEST_POSTGRES_DSN")
-	if base == "" {
-		tb.Skip("ENGAGE_TEST_POSTGRES_DSN is not set")
-	}
-	schema := fmt.Sprintf("engage_cmd_%d_%d", os.Getpid(), pgSchemaSeq.Add(1))
-	exec := func(sql string) error {
-		conn, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			return err
-		}
-		defer conn.Close(context.Background())
-		_, err = conn.Exec(context.Background(), sql)
-		return err
-	}
-	if err := exec("CREATE SCHEMA " + schema); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if err := exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			tb.Error(err)
-		}
-	})
-	if strings.HasPrefix(base, "postgres://") || strings.HasPrefix(base, "postgresql://") {
-		u, err := url.Parse(base)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return base + " search_path=" + schema
-}
 
 // pgEnv is the environment that points engage at the PostgreSQL store dsn.
 func pgEnv(dsn string) []string {
@@ -76,7 +32,7 @@ func TestPostgres_ConsoleScripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dsn := pgDSN(t)
+			dsn := pgtest.FreshDSN(t)
 			out, stderr, code := runEngage(t, string(script), pgEnv(dsn), "console", "--lang", tc.lang, "--now", "2026-12-07T09:00")
 			if code != 0 || stderr != "" {
 				t.Fatalf("postgres: exit %d, stderr %q", code, stderr)
@@ -126,7 +82,7 @@ func TestPostgres_Copy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dsn := pgDSN(t)
+	dsn := pgtest.FreshDSN(t)
 	out, stderr, code := runEngage(t, "", nil, "copy", "--from", "bolt:"+src, "--to", "postgres:"+dsn)
 	if code != 0 || !strings.Contains(out, "verified") {
 		t.Fatalf("copy: exit %d, %q %q", code, out, stderr)
@@ -209,7 +165,7 @@ func TestPostgres_CommandLines(t *testing.T) {
 
 // Ensure engage migrate applies the schema once and then finds it up to date.
 func TestPostgres_Migrate(t *testing.T) {
-	dsn := pgDSN(t)
+	dsn := pgtest.FreshDSN(t)
 	out, stderr, code := runEngage(t, "", nil, "migrate", "--store", "postgres:"+dsn)
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("schema at version %d (applied [1 2])", pgstore.LatestVersion())) {
 		t.Fatalf("first: exit %d, %q %q", code, out, stderr)

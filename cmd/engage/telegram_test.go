@@ -16,6 +16,7 @@ import (
 
 	"github.com/engage-org/engage/adapters/telegram/telegramtest"
 	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/store/pgstore/pgtest"
 )
 
 // tgWait bounds how long an end-to-end test waits for the service to catch up.
@@ -131,7 +132,7 @@ func tgUser(id int64, name string) telegramtest.User {
 func TestTelegramEndToEnd(t *testing.T) {
 	t.Run("bolt", func(t *testing.T) { telegramEndToEnd(t, tgBolt(t)) })
 	t.Run("postgres", func(t *testing.T) {
-		telegramEndToEnd(t, map[string]string{"ENGAGE_STORE_DRIVER": "postgres", "ENGAGE_STORE_DSN": pgDSN(t)})
+		telegramEndToEnd(t, map[string]string{"ENGAGE_STORE_DRIVER": "postgres", "ENGAGE_STORE_DSN": pgtest.FreshDSN(t)})
 	})
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,57 +13,10 @@ import (
 
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/store/pgstore"
+	"github.com/engage-org/engage/store/pgstore/pgtest"
 	"github.com/engage-org/engage/store/storetest"
 	"github.com/jackc/pgx/v5"
 )
-
-var schemaSeq atomic.Int64
-
-// freshDSN returns a connection string to an empty schema of the test database
-// (ENGAGE_TEST_POSTGRES_DSN), dropped at the end of the test; it skips the test when
-// no database is given.
-func freshDSN(tb testing.TB) string {
-	tb.Helper()
-	base := os.Getenv("ENGAGE_TEST_POSTGRES_DSN")
-	if base == "" {
-		tb.Skip("ENGAGE_TEST_POSTGRES_DSN is not set")
-	}
-	schema := fmt.Sprintf("t_%d_%d", os.Getpid(), schemaSeq.Add(1))
-	conn, err := pgx.Connect(context.Background(), base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(context.Background(), "CREATE SCHEMA "+schema); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			tb.Error(err)
-			return
-		}
-		defer conn.Close(context.Background())
-		if _, err := conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			tb.Error(err)
-		}
-	})
-	return withSearchPath(tb, base, schema)
-}
-
-func withSearchPath(tb testing.TB, dsn, schema string) string {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		return u.String()
-	}
-	return dsn + " search_path=" + schema
-}
 
 func open(tb testing.TB, dsn string, opt pgstore.Options) *pgstore.DB {
 	tb.Helper()
@@ -81,12 +33,12 @@ func open(tb testing.TB, dsn string, opt pgstore.Options) *pgstore.DB {
 }
 
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(tb testing.TB) core.Store { return open(tb, freshDSN(tb), pgstore.Options{}) })
+	storetest.Run(t, func(tb testing.TB) core.Store { return open(tb, pgtest.FreshDSN(tb), pgstore.Options{}) })
 }
 
 // Ensure the suite also holds with group commit off.
 func TestConformanceNoGroupCommit(t *testing.T) {
-	storetest.Run(t, func(tb testing.TB) core.Store { return open(tb, freshDSN(tb), pgstore.Options{MaxBatch: 1}) })
+	storetest.Run(t, func(tb testing.TB) core.Store { return open(tb, pgtest.FreshDSN(tb), pgstore.Options{MaxBatch: 1}) })
 }
 
 // twoInstances is one store made of two pgstore DBs on one database, used in turn:
@@ -117,7 +69,7 @@ func (s *twoInstances) Close() error { return nil }
 // Ensure the suite holds when its updates are shared between two instances.
 func TestConformanceTwoInstances(t *testing.T) {
 	storetest.Run(t, func(tb testing.TB) core.Store {
-		dsn := freshDSN(tb)
+		dsn := pgtest.FreshDSN(tb)
 		return &twoInstances{a: open(tb, dsn, pgstore.Options{}), b: open(tb, dsn, pgstore.Options{})}
 	})
 }
@@ -125,7 +77,7 @@ func TestConformanceTwoInstances(t *testing.T) {
 // Ensure instances starting together apply each migration once, and a schema newer
 // than the code is refused.
 func TestMigrate(t *testing.T) {
-	dsn := freshDSN(t)
+	dsn := pgtest.FreshDSN(t)
 	const n = 8
 	dbs := make([]*pgstore.DB, n)
 	var wg sync.WaitGroup
@@ -215,7 +167,7 @@ func claimAll(t *testing.T, db *pgstore.DB, lease time.Duration, limit int) []st
 // Ensure claims: in key order, filtered, skipped by another claimer while leased,
 // free again when the lease ends, on a put, or on release.
 func TestClaim(t *testing.T) {
-	dsn := freshDSN(t)
+	dsn := pgtest.FreshDSN(t)
 	a, b := open(t, dsn, pgstore.Options{}), open(t, dsn, pgstore.Options{})
 	err := a.Update(t.Context(), func(tx core.StoreTx) error {
 		for i := range 6 {
@@ -261,7 +213,7 @@ func TestClaim(t *testing.T) {
 
 // Ensure concurrent claimers on two instances never take the same record.
 func TestClaimConcurrent(t *testing.T) {
-	dsn := freshDSN(t)
+	dsn := pgtest.FreshDSN(t)
 	dbs := []*pgstore.DB{open(t, dsn, pgstore.Options{}), open(t, dsn, pgstore.Options{})}
 	const n = 500
 	err := dbs[0].Update(t.Context(), func(tx core.StoreTx) error {
@@ -312,7 +264,7 @@ func TestClaimConcurrent(t *testing.T) {
 
 // Ensure a key too long for the index is refused by Put, failing only its update.
 func TestKeyLimits(t *testing.T) {
-	db := open(t, freshDSN(t), pgstore.Options{})
+	db := open(t, pgtest.FreshDSN(t), pgstore.Options{})
 	long := strings.Repeat("k", 4000)
 	err := db.Update(t.Context(), func(tx core.StoreTx) error { return tx.Put("project", long, []byte("x")) })
 	if core.ErrorCode(err) != core.CodeInternal {
@@ -327,7 +279,7 @@ func TestKeyLimits(t *testing.T) {
 // Ensure an update whose statement the server refuses fails alone: the others of its
 // batch commit.
 func TestBadUpdateIsolated(t *testing.T) {
-	db := open(t, freshDSN(t), pgstore.Options{})
+	db := open(t, pgtest.FreshDSN(t), pgstore.Options{})
 	// Hold the writer in a first update so that the others queue into one batch.
 	started, release := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
@@ -377,7 +329,7 @@ func TestBadUpdateIsolated(t *testing.T) {
 
 // Ensure a closed store refuses work.
 func TestClosed(t *testing.T) {
-	db, err := pgstore.Open(t.Context(), freshDSN(t), pgstore.Options{})
+	db, err := pgstore.Open(t.Context(), pgtest.FreshDSN(t), pgstore.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,7 +351,7 @@ func TestClosed(t *testing.T) {
 // restart, a failover): a write transaction that never reached COMMIT is run again
 // on a new connection.
 func TestConnectionsDropped(t *testing.T) {
-	dsn := freshDSN(t)
+	dsn := pgtest.FreshDSN(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Skip("the test DSN is not a URL")
@@ -472,7 +424,7 @@ func getKey(t *testing.T, db *pgstore.DB, k string) (string, bool) {
 // Ensure a claim locks only the records it takes: a claimer of one platform's
 // messages does not hide another platform's from their own claimer meanwhile.
 func TestClaimLocksOnlyWhatItTakes(t *testing.T) {
-	dsn := freshDSN(t)
+	dsn := pgtest.FreshDSN(t)
 	a, b := open(t, dsn, pgstore.Options{}), open(t, dsn, pgstore.Options{})
 	err := a.Update(t.Context(), func(tx core.StoreTx) error {
 		for i := range 10 {
