@@ -64,6 +64,19 @@ func (c *call) campaign() (*core.Campaign, error) {
 	return c.tx.Campaign(c.comm.ID, id)
 }
 
+// amountThenText reads "AMOUNT TEXT" from words: an amount in camp's currency,
+// then a text that what names when it is missing ("title", "purpose").
+func amountThenText(words []string, camp *core.Campaign, what string) (core.Money, string, error) {
+	amount, rest, err := amountPrefix(words, camp.Goal.Currency, 0)
+	if err != nil {
+		return core.Money{}, "", err
+	}
+	if len(rest) == 0 {
+		return core.Money{}, "", core.Errorf(core.CodeInvalid, "err.missing", "what", what)
+	}
+	return amount, strings.Join(rest, " "), nil
+}
+
 // amountPrefix reads the longest run of leading words (at most five) that is an
 // amount of currency, and returns it with the words after it. When none is, the
 // refusal says why the first word is not.
@@ -605,11 +618,11 @@ func cmdReward(c *call) error {
 	if len(words) < 2 {
 		return c.usage()
 	}
-	amount, rest, err := amountPrefix(words, camp.Goal.Currency, 0)
+	amount, title, err := amountThenText(words, camp, "title")
 	if err != nil {
 		return err
 	}
-	r, err := c.tx.AddReward(c.member, camp, amount, strings.Join(rest, " "), limit)
+	r, err := c.tx.AddReward(c.member, camp, amount, title, limit)
 	if err != nil {
 		return err
 	}
@@ -627,14 +640,11 @@ func cmdStretch(c *call) error {
 	if len(words) < 2 {
 		return c.usage()
 	}
-	amount, rest, err := amountPrefix(words, camp.Goal.Currency, 0)
+	amount, title, err := amountThenText(words, camp, "title")
 	if err != nil {
 		return err
 	}
-	if len(rest) == 0 {
-		return core.Errorf(core.CodeInvalid, "err.missing", "what", "title")
-	}
-	s, err := c.tx.AddStretch(c.member, camp, amount, strings.Join(rest, " "))
+	s, err := c.tx.AddStretch(c.member, camp, amount, title)
 	if err != nil {
 		return err
 	}
@@ -804,14 +814,11 @@ func cmdSpend(c *call) error {
 	if len(words) < 2 {
 		return c.usage()
 	}
-	amount, rest, err := amountPrefix(words, camp.Goal.Currency, 0)
+	amount, purpose, err := amountThenText(words, camp, "purpose")
 	if err != nil {
 		return err
 	}
-	if len(rest) == 0 {
-		return core.Errorf(core.CodeInvalid, "err.missing", "what", "purpose")
-	}
-	l, err := c.tx.Spend(c.member, camp, amount, strings.Join(rest, " "))
+	l, err := c.tx.Spend(c.member, camp, amount, purpose)
 	if err != nil {
 		return err
 	}
