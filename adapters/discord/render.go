@@ -118,8 +118,21 @@ func split(s string, max int) []string {
 		} else if i := strings.LastIndexByte(head, ' '); i > cut/2 {
 			cut = i
 		}
-		for cut > 1 && trailingBackslashes(s[:cut])%2 == 1 {
-			cut--
+		// Never end a chunk (once trimmed) on a lone backslash, which would escape
+		// nothing there and unescape the next chunk's first mark: break before the
+		// word that ends so, or inside it when it is the only one.
+		for {
+			head := strings.TrimSpace(s[:cut])
+			if trailingBackslashes(head)%2 == 0 {
+				break
+			}
+			if i := strings.LastIndexAny(head, " \n"); i > 0 {
+				cut = i
+			} else if _, size := utf8.DecodeLastRuneInString(head); len(head)-size > 0 {
+				cut = len(head) - size
+			} else {
+				break // a lone backslash and nothing else: it goes as it is
+			}
 		}
 		chunks = append(chunks, strings.TrimSpace(s[:cut]))
 		s = strings.TrimSpace(s[cut:])

@@ -282,3 +282,23 @@ func TestComponents_Pack(t *testing.T) {
 		t.Fatalf("got %q last", b.Label)
 	}
 }
+
+// Ensure a text made of backslashes and spaces is cut, whatever it is, and ends.
+func TestSplit_Backslashes(t *testing.T) {
+	for _, s := range []string{
+		"\\ " + strings.Repeat("x", 2500),
+		strings.Repeat("\\ ", 1500),
+		strings.Repeat("\\", 4001),
+		"é\\ \n " + strings.Repeat("y", 1998) + " z",
+	} {
+		chunks := split(s, maxContent)
+		for i, c := range chunks {
+			if width(c) > maxContent {
+				t.Fatalf("chunk of %d characters", width(c))
+			}
+			if c == "" {
+				t.Fatalf("empty chunk %d of %q…", i, s[:10])
+			}
+		}
+	}
+}
