@@ -241,7 +241,7 @@ func (a *Adapter) runGateway(ctx context.Context) error {
 	for i, id := range ids {
 		// Discord allows max_concurrency IDENTIFYs every 5 seconds.
 		if i > 0 && i%concurrency == 0 {
-			if sleep(ctx, 5*time.Second) != nil {
+			if bots.Sleep(ctx, 5*time.Second) != nil {
 				break
 			}
 		}
@@ -272,7 +272,7 @@ func (a *Adapter) runShard(ctx context.Context, id, count int) {
 		}
 		if err := s.Open(); err != nil {
 			log.Warn("discord gateway connection failed", "err", err, "retry_in", wait)
-			if sleep(ctx, wait) != nil {
+			if bots.Sleep(ctx, wait) != nil {
 				return
 			}
 			wait = min(2*wait, 2*time.Minute)
@@ -291,7 +291,7 @@ func (a *Adapter) runShard(ctx context.Context, id, count int) {
 		}
 		// discordgo's goroutines of the dropped connection may still close "the"
 		// connection (whichever is current) once: let them, before opening anew.
-		if sleep(ctx, reconnectPause) != nil {
+		if bots.Sleep(ctx, reconnectPause) != nil {
 			return
 		}
 	}

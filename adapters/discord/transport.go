@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/engage-org/engage/bots"
 )
 
 // GlobalRate is Discord's global limit of requests per second per bot.
@@ -124,7 +126,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			resp.ContentLength = int64(len(body))
 			return resp, nil
 		}
-		if err := sleep(ctx, wait); err != nil {
+		if err := bots.Sleep(ctx, wait); err != nil {
 			return nil, err
 		}
 	}
@@ -171,7 +173,7 @@ func (t *transport) waitGlobal(ctx context.Context) error {
 	wait := time.Until(t.until)
 	t.mu.Unlock()
 	if wait > 0 {
-		if err := sleep(ctx, wait); err != nil {
+		if err := bots.Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
@@ -199,7 +201,7 @@ func (t *transport) waitBucket(ctx context.Context, route, major string) error {
 		}
 		wait := b.reset.Sub(now)
 		t.mu.Unlock()
-		if err := sleep(ctx, wait); err != nil {
+		if err := bots.Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
@@ -311,23 +313,8 @@ func (p *pacer) wait(ctx context.Context) error {
 		}
 		need := time.Duration((1 - p.tokens) / p.rate * float64(time.Second))
 		p.mu.Unlock()
-		if err := sleep(ctx, need); err != nil {
+		if err := bots.Sleep(ctx, need); err != nil {
 			return err
 		}
-	}
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }

@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"context"
 	"sync"
 	"time"
 )
@@ -122,21 +121,6 @@ func (l *limiter) pause(ws, method string, d time.Duration) {
 	until := l.now().Add(d)
 	if until.After(l.paused[ws+"/"+method]) {
 		l.paused[ws+"/"+method] = until
-	}
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
 	}
 }
 

@@ -182,7 +182,7 @@ func (a *Adapter) call(ctx context.Context, w *workspace, method, channel string
 	if wait > maxWait {
 		return &core.Error{Code: core.CodeUnavailable, Op: "slack " + method, Err: &retryAfterError{after: wait, err: errors.New("paced")}}
 	}
-	if err := sleep(ctx, wait); err != nil {
+	if err := bots.Sleep(ctx, wait); err != nil {
 		return &core.Error{Code: core.CodeUnavailable, Op: "slack " + method, Err: err}
 	}
 	for attempt := 0; ; attempt++ {
@@ -197,7 +197,7 @@ func (a *Adapter) call(ctx context.Context, w *workspace, method, channel string
 		}
 		var sc slackapi.StatusCodeError
 		if errors.As(err, &sc) && sc.Code >= 500 && attempt < 2 && ctx.Err() == nil {
-			if sleep(ctx, 200*time.Millisecond<<attempt) == nil {
+			if bots.Sleep(ctx, 200*time.Millisecond<<attempt) == nil {
 				continue
 			}
 		}

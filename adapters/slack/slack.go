@@ -302,7 +302,7 @@ func (a *Adapter) identify(ctx context.Context, w *workspace) error {
 			return fmt.Errorf("slack workspace %s: the bot token is refused: %w", w.name, err)
 		}
 		a.log.Warn("slack auth.test failed, retrying", "workspace", w.name, "err", err)
-		if err := sleep(ctx, backoff(attempt)); err != nil {
+		if err := bots.Sleep(ctx, backoff(attempt)); err != nil {
 			return nil // shutting down
 		}
 	}
@@ -455,7 +455,7 @@ func (a *Adapter) describe(ctx context.Context, w *workspace, ev *bots.Event) {
 		}
 		if wait := a.limits.reserve(w.key, "users.info", ""); wait > maxWait {
 			return
-		} else if sleep(ctx, wait) != nil {
+		} else if bots.Sleep(ctx, wait) != nil {
 			return
 		}
 		info, err := w.api.GetUserInfoContext(ctx, raw)
@@ -527,7 +527,7 @@ func (a *Adapter) deliver(ctx context.Context, m bots.Message, responseURL strin
 			a.log.Warn("slack answer not sent", "attempts", attempt+1, "err", err)
 			return
 		}
-		if sleep(ctx, wait) != nil {
+		if bots.Sleep(ctx, wait) != nil {
 			return
 		}
 	}

@@ -9,6 +9,8 @@ import (
 
 	slackapi "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
+
+	"github.com/engage-org/engage/bots"
 )
 
 // runSocket keeps a Socket Mode connection for w until ctx ends. Every envelope is
@@ -32,7 +34,7 @@ func (a *Adapter) runSocket(ctx context.Context, w *workspace) error {
 			return fmt.Errorf("slack workspace %s: the app token is refused: %w", w.name, err)
 		}
 		log.Warn("slack socket mode stopped, reconnecting", "err", err)
-		if sleep(ctx, backoff(attempt)) != nil {
+		if bots.Sleep(ctx, backoff(attempt)) != nil {
 			return nil
 		}
 	}

@@ -63,7 +63,7 @@ func (a *Adapter) poll(ctx context.Context, o *orderer) error {
 				wait = max(wait, ra)
 			}
 			a.log.Warn("get updates failed, will retry", "err", err, "retry_in", wait)
-			if sleep(ctx, wait) != nil {
+			if bots.Sleep(ctx, wait) != nil {
 				return nil
 			}
 			continue
@@ -95,7 +95,7 @@ func pollPause(ctx context.Context, tr *tracker, last time.Time) error {
 		case <-changed:
 			t.Stop()
 			if d := last.Add(pollGap).Sub(time.Now()); d > 0 {
-				if err := sleep(ctx, d); err != nil {
+				if err := bots.Sleep(ctx, d); err != nil {
 					return err
 				}
 			}
@@ -196,7 +196,7 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 			break
 		}
 		log.Warn("handle update failed, will retry", "attempt", attempt+1, "err", err)
-		if sleep(ctx, handleBackoff[attempt]) != nil {
+		if bots.Sleep(ctx, handleBackoff[attempt]) != nil {
 			return false // nothing was changed: the next start handles it
 		}
 	}

@@ -202,7 +202,7 @@ func (a *Adapter) do(ctx context.Context, method string, chat int64, direct bool
 			}
 		case e.code == core.CodeUnavailable && (e.Status == 0 || e.Status >= 500):
 			if try < maxTries {
-				if err := sleep(ctx, time.Duration(try)*500*time.Millisecond); err != nil {
+				if err := bots.Sleep(ctx, time.Duration(try)*500*time.Millisecond); err != nil {
 					return nil, err
 				}
 				continue
@@ -230,16 +230,4 @@ func messageID(raw json.RawMessage) (string, error) {
 		return "", &core.Error{Code: core.CodeUnavailable, Op: "telegram decode message", Err: err}
 	}
 	return strconv.Itoa(msg.MessageID), nil
-}
-
-// sleep waits d unless ctx ends first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

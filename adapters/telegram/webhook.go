@@ -12,6 +12,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/core"
 )
 
@@ -118,7 +119,7 @@ func (a *Adapter) retry(ctx context.Context, what string, fn func() error) error
 		}
 		wait := min(time.Duration(try)*time.Second, 30*time.Second)
 		a.log.Warn(what+" failed, will retry", "err", err, "retry_in", wait)
-		if err := sleep(ctx, wait); err != nil {
+		if err := bots.Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
