@@ -188,7 +188,7 @@ func first(c *bolt.Cursor, prefix []byte, reverse bool) ([]byte, []byte) {
 	if !reverse {
 		return c.Seek(prefix)
 	}
-	upper := successor(prefix)
+	upper := merge.Successor(prefix)
 	if upper == nil {
 		return c.Last()
 	}
@@ -203,17 +203,4 @@ func step(c *bolt.Cursor, reverse bool) ([]byte, []byte) {
 		return c.Prev()
 	}
 	return c.Next()
-}
-
-// successor returns the smallest key greater than every key starting with prefix,
-// or nil when there is none (empty prefix or all 0xff).
-func successor(prefix []byte) []byte {
-	s := bytes.Clone(prefix)
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] < 0xff {
-			s[i]++
-			return s[:i+1]
-		}
-	}
-	return nil
 }

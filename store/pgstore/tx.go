@@ -150,7 +150,7 @@ func (t *txn) Scan(bucket, prefix string, reverse bool, fn func(string, []byte) 
 	}
 	pending := merge.Keys(prefix, reverse, t.writes[bucket], t.below[bucket])
 	lookup := func(k string) []byte { v, _ := t.lookup(bucket, k); return v }
-	it := &rows{t: t, bucket: bucket, reverse: reverse, lower: []byte(prefix), upper: successor([]byte(prefix))}
+	it := &rows{t: t, bucket: bucket, reverse: reverse, lower: []byte(prefix), upper: merge.Successor([]byte(prefix))}
 	if it.lower == nil {
 		it.lower = []byte{}
 	}
@@ -229,19 +229,6 @@ func (r *rows) fetch() error {
 		r.upper = []byte(last)
 	} else {
 		r.lower = append([]byte(last), 0) // the smallest key after last
-	}
-	return nil
-}
-
-// successor returns the smallest key greater than every key starting with prefix,
-// or nil when there is none (empty prefix or all 0xff).
-func successor(prefix []byte) []byte {
-	s := bytes.Clone(prefix)
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] < 0xff {
-			s[i]++
-			return s[:i+1]
-		}
 	}
 	return nil
 }

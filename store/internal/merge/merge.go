@@ -5,12 +5,26 @@
 package merge
 
 import (
+	"bytes"
 	"errors"
 	"slices"
 	"strings"
 
 	"github.com/engage-org/engage/core"
 )
+
+// Successor returns the smallest key greater than every key starting with prefix,
+// or nil when there is none (empty prefix or all 0xff): the end of a prefix scan.
+func Successor(prefix []byte) []byte {
+	s := bytes.Clone(prefix)
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] < 0xff {
+			s[i]++
+			return s[:i+1]
+		}
+	}
+	return nil
+}
 
 // Keys returns the keys under prefix of the given write sets (bucket maps of key to
 // value, nil for a deletion), once each, in scan order.
