@@ -89,7 +89,7 @@ func suggestCommunity(tx *core.Tx, ev Event) (*core.Community, error) {
 		}
 		return comm, err
 	}
-	p, err := tx.PersonByIdentity(ev.Platform, ev.UserID)
+	p, err := tx.PersonByAccount(ev.Platform, ev.UserID)
 	if core.ErrorCode(err) == core.CodeNotFound {
 		return nil, nil
 	} else if err != nil {

@@ -83,8 +83,10 @@ func (tx *Tx) ReleaseHeld(hold string) (int, error) {
 	return n, nil
 }
 
-// PersonByAccount returns the person behind a platform account without recording
-// anything. Returns CodeNotFound for an account never seen (or forgotten).
+// PersonByAccount returns the person behind a platform account without creating or
+// recording anything, for read-only lookups (an adapter completing an ID as it is
+// typed, a held message). Returns CodeNotFound ("err.no_member") for an account
+// never seen (or forgotten).
 func (tx *Tx) PersonByAccount(platform, userID string) (*Person, error) {
 	raw, err := tx.kv.Get(bucketIdent, key(platform, userID))
 	if ok, err := found(err); err != nil {
