@@ -302,20 +302,9 @@ func (c *call) run() error {
 // directCommunity picks the community a direct message is about: the one of the
 // person's memberships most recently active.
 func (c *call) directCommunity() error {
-	var best *core.Member
-	for _, cid := range c.person.Communities {
-		m, err := c.tx.Member(cid, c.person.ID)
-		if core.ErrorCode(err) == core.CodeNotFound {
-			continue
-		} else if err != nil {
-			return err
-		}
-		if best == nil || m.LastActive.After(best.LastActive) {
-			best = m
-		}
-	}
-	if best == nil {
-		return nil
+	best, err := c.tx.LatestMembership(c.person)
+	if err != nil || best == nil {
+		return err
 	}
 	comm, err := c.tx.Community(best.Community)
 	if err != nil {

@@ -72,14 +72,12 @@ func (b *Bot) noDirect(tx *core.Tx, m Message, startURL string) error {
 	var comm *core.Community
 	var chat core.ChatRef
 	var last time.Time
-	for _, cid := range p.Communities {
-		mb, err := tx.Member(cid, p.ID)
-		if core.ErrorCode(err) == core.CodeNotFound {
-			continue
-		} else if err != nil {
-			return err
-		}
-		c, err := tx.Community(cid)
+	ms, err := tx.Memberships(p)
+	if err != nil {
+		return err
+	}
+	for _, mb := range ms {
+		c, err := tx.Community(mb.Community)
 		if err != nil {
 			return err
 		}

@@ -78,14 +78,13 @@ func cmdMe(c *call) error {
 		Follows         []string
 		Pledges         []map[string]any
 	}
+	mine, err := c.tx.Memberships(c.person)
+	if err != nil {
+		return err
+	}
 	var ms []membership
-	for _, cid := range c.person.Communities {
-		m, err := c.tx.Member(cid, c.person.ID)
-		if core.ErrorCode(err) == core.CodeNotFound {
-			continue
-		} else if err != nil {
-			return err
-		}
+	for _, m := range mine {
+		cid := m.Community
 		comm, err := c.tx.Community(cid)
 		if err != nil {
 			return err

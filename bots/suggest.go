@@ -95,20 +95,9 @@ func suggestCommunity(tx *core.Tx, ev Event) (*core.Community, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	var best *core.Member
-	for _, cid := range p.Communities {
-		m, err := tx.Member(cid, p.ID)
-		if core.ErrorCode(err) == core.CodeNotFound {
-			continue
-		} else if err != nil {
-			return nil, err
-		}
-		if best == nil || m.LastActive.After(best.LastActive) {
-			best = m
-		}
-	}
-	if best == nil {
-		return nil, nil
+	best, err := tx.LatestMembership(p)
+	if err != nil || best == nil {
+		return nil, err
 	}
 	return tx.Community(best.Community)
 }

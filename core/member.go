@@ -175,6 +175,38 @@ func (tx *Tx) SetLang(p *Person, lang string) error {
 	return tx.putPerson(p)
 }
 
+// Memberships returns p's memberships, in the order of p.Communities, skipping a
+// community whose membership is gone.
+func (tx *Tx) Memberships(p *Person) ([]*Member, error) {
+	var out []*Member
+	for _, cid := range p.Communities {
+		m, err := tx.Member(cid, p.ID)
+		if ErrorCode(err) == CodeNotFound {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// LatestMembership returns p's most recently active membership, nil for none: the
+// community a direct message is about.
+func (tx *Tx) LatestMembership(p *Person) (*Member, error) {
+	ms, err := tx.Memberships(p)
+	if err != nil {
+		return nil, err
+	}
+	var best *Member
+	for _, m := range ms {
+		if best == nil || m.LastActive.After(best.LastActive) {
+			best = m
+		}
+	}
+	return best, nil
+}
+
 // Member returns person's membership of community c. Returns CodeNotFound.
 func (tx *Tx) Member(c CommunityID, person PersonID) (*Member, error) {
 	m := new(Member)
