@@ -157,13 +157,13 @@ func cmdSlot(c *call) error {
 	zone := ""
 	if last := words[len(words)-1]; len(words) > 1 && (strings.Contains(last, "/") || strings.EqualFold(last, "UTC")) {
 		zone, words = last, words[:len(words)-1]
-		if _, err := time.LoadLocation(zone); err != nil {
+		if _, err := core.LoadLocation(zone); err != nil {
 			return core.Errorf(core.CodeInvalid, "err.bad_timezone", "tz", zone)
 		}
 	}
 	loc := c.comm.Location()
 	if zone != "" {
-		loc, _ = time.LoadLocation(zone)
+		loc, _ = core.LoadLocation(zone)
 	}
 	spec := strings.Join(words, " ")
 	d, ok := when.Parse(spec, c.lang, c.tx.Now(), loc)

@@ -56,7 +56,7 @@ func (f *Facilitation) HasSlot() bool { return f.Zone != "" }
 
 // Location returns the slot's time zone (UTC when none or unknown).
 func (f *Facilitation) Location() *time.Location {
-	if loc, err := time.LoadLocation(f.Zone); err == nil {
+	if loc, err := LoadLocation(f.Zone); err == nil {
 		return loc
 	}
 	return time.UTC
@@ -147,7 +147,7 @@ func (tx *Tx) SetSlot(actor *Member, weekday time.Weekday, hour, minute int, zon
 		}
 		zone = comm.TimeZone
 	}
-	if _, err := time.LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
+	if _, err := LoadLocation(zone); err != nil || zone == "" || zone == "Local" {
 		return nil, "", Errorf(CodeInvalid, "err.bad_timezone", "tz", zone)
 	}
 	f, err := tx.Facilitation(actor.Community)

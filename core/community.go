@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -38,11 +39,27 @@ type Community struct {
 
 // Location returns the community's time zone (UTC if it cannot be loaded).
 func (c *Community) Location() *time.Location {
-	loc, err := time.LoadLocation(c.TimeZone)
+	loc, err := LoadLocation(c.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
 	return loc
+}
+
+var locations sync.Map // zone name → *time.Location
+
+// LoadLocation is time.LoadLocation, remembered: the standard one reads the zone
+// database each time, and a community's zone is needed on most events.
+func LoadLocation(name string) (*time.Location, error) {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	locations.Store(name, loc)
+	return loc, nil
 }
 
 // Languages are the languages the templates exist in; the first is the default.
@@ -144,7 +161,7 @@ func (tx *Tx) CreateCommunity(actor PersonID, chat ChatRef, direct bool, name, t
 	if tz == "" {
 		tz = "UTC"
 	}
-	if _, err := time.LoadLocation(tz); err != nil || strings.ContainsAny(tz, " \t") {
+	if _, err := LoadLocation(tz); err != nil || strings.ContainsAny(tz, " \t") {
 		return nil, Errorf(CodeInvalid, "err.bad_timezone", "tz", tz)
 	}
 	if lang == "" {
