@@ -1,6 +1,7 @@
 package bots
 
 import (
+	"errors"
 	"math/big"
 	"strconv"
 	"strings"
@@ -82,7 +83,7 @@ func pollNew(c *call) error {
 		mention: func(w string) bool { return isMention(w) || c.ev.Mentions[w] != "" },
 	}
 	req, err := parsePollNew(c.args, pc)
-	if err == errUsage {
+	if errors.Is(err, errUsage) {
 		return c.usage()
 	} else if err != nil {
 		return err
@@ -180,7 +181,7 @@ func cmdVote(c *call) error {
 	} else {
 		values, err = parseChoice(bc, text)
 	}
-	if err == errUsage {
+	if errors.Is(err, errUsage) {
 		return c.usage()
 	} else if err != nil {
 		return err

@@ -162,6 +162,8 @@ func (m *Model) ask(ctx context.Context, task, lang string, data, out any) error
 	if reasoningModel(m.name) {
 		req.MaxCompletionTokens = 2000
 	} else {
+		// OpenAI-compatible servers (Ollama, vLLM, llama.cpp) read max_tokens only.
+		//lint:ignore SA1019 max_completion_tokens is not understood by the compatible servers above.
 		req.MaxTokens, req.Temperature = 400, 0.1
 	}
 	m.log.DebugContext(ctx, "llm request", "task", task, "model", m.name, "data", clipLog(Redact(string(payload))))

@@ -520,8 +520,7 @@ func TextKeys() []string {
 			keys = append(keys, k)
 		}
 	}
-	var opts func(path string, specs []optSpec)
-	opts = func(path string, specs []optSpec) {
+	opts := func(path string, specs []optSpec) {
 		for _, o := range specs {
 			if o.key != "" {
 				add(o.key)

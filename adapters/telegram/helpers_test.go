@@ -39,7 +39,6 @@ type rigOptions struct {
 	mode       string
 	secret     string
 	handler    telegram.Handler // nil: the bot
-	lanes      bool
 }
 
 func newRig(t testing.TB, opt rigOptions) *rig {

@@ -94,7 +94,7 @@ func pollPause(ctx context.Context, tr *tracker, last time.Time) error {
 			return ctx.Err()
 		case <-changed:
 			t.Stop()
-			if d := last.Add(pollGap).Sub(time.Now()); d > 0 {
+			if d := time.Until(last.Add(pollGap)); d > 0 {
 				if err := bots.Sleep(ctx, d); err != nil {
 					return err
 				}

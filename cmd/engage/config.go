@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"reflect"
 	"strconv"
@@ -138,7 +140,7 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 		}
 		dec := yaml.NewDecoder(strings.NewReader(string(raw)))
 		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil && err.Error() != "EOF" {
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 			return cfg, fmt.Errorf("read config %s: %w", path, err)
 		}
 	}

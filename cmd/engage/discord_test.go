@@ -302,7 +302,7 @@ func TestDiscordAndConsole(t *testing.T) {
 
 	say("carol: /follow P1")
 	printed("You follow P1")
-	in = answered(t, fake, fake.Command(alice, here, "news", discordtest.S("id", "P1"), discordtest.S("text", "Seeds are in")))
+	answered(t, fake, fake.Command(alice, here, "news", discordtest.S("id", "P1"), discordtest.S("text", "Seeds are in")))
 	printed("[dm carol] 📰 News from P1 Garden: Seeds are in")
 	printed("[group] 📰 P1 Garden — Seeds are in")
 	waitMessage(t, fake, here.Channel, "P1 Garden — Seeds are in")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/engage-org/engage/core"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // metrics are the service's Prometheus figures: events handled, errors by code,
@@ -31,7 +32,7 @@ func newMetrics(eng *core.Engine) *metrics {
 		}, []string{"platform", "outcome"}),
 	}
 	m.reg.MustRegister(m.events, m.errors, m.sent, &outboxCollector{eng: eng},
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 

@@ -167,26 +167,25 @@ type Server struct {
 	// Shards and MaxConcurrency are what GET /gateway/bot recommends (1 and 1).
 	Shards, MaxConcurrency int
 
-	mu           sync.Mutex // guards the fields below
-	reqs         []Request
-	msgs         map[string]*Message   // ID → message
-	channels     map[string][]*Message // channel ID → its messages, in order
-	dms          map[string]string     // user ID → DM channel ID
-	inters       map[string]*Interaction
-	commands     map[string]json.RawMessage // "" or guild ID → registered commands
-	windows      map[string]*window         // channel → its rate-limit window
-	limited      int                        // 429s served
-	forced       map[string]int             // path prefix → 429s still to serve
-	noDMs        map[string]bool            // users who take no direct messages
-	identifies   []json.RawMessage
-	resumes      int
-	seq          int64
-	n            int
-	conn         *websocket.Conn
-	wmu          *sync.Mutex // guards writes to conn
-	pending      []string    // dispatches waiting for a connection
-	connected    chan struct{}
-	closeGateway bool
+	mu         sync.Mutex // guards the fields below
+	reqs       []Request
+	msgs       map[string]*Message   // ID → message
+	channels   map[string][]*Message // channel ID → its messages, in order
+	dms        map[string]string     // user ID → DM channel ID
+	inters     map[string]*Interaction
+	commands   map[string]json.RawMessage // "" or guild ID → registered commands
+	windows    map[string]*window         // channel → its rate-limit window
+	limited    int                        // 429s served
+	forced     map[string]int             // path prefix → 429s still to serve
+	noDMs      map[string]bool            // users who take no direct messages
+	identifies []json.RawMessage
+	resumes    int
+	seq        int64
+	n          int
+	conn       *websocket.Conn
+	wmu        *sync.Mutex // guards writes to conn
+	pending    []string    // dispatches waiting for a connection
+	connected  chan struct{}
 }
 
 type window struct {

@@ -677,7 +677,7 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, f form) {
 				}
 			}
 		}
-		wait := deadline.Sub(time.Now())
+		wait := time.Until(deadline)
 		if len(out) > 0 || wait <= 0 {
 			s.mu.Unlock()
 			if out == nil {
