@@ -100,6 +100,9 @@ type Message struct {
 	Ref    string `json:"ref,omitempty"`
 	Edit   bool   `json:"edit,omitempty"`
 	EditID string `json:"edit_id,omitempty"`
+	// Live marks a message that shows state (see live.go): it is queued with its
+	// Ref and no text, and rendered from the current state when it is sent.
+	Live bool `json:"live,omitempty"`
 	// Name is the addressee's display name, for adapters that print it.
 	Name string `json:"name,omitempty"`
 	// Form, in an answer, asks the actor to fill it (a modal where the platform has

@@ -524,41 +524,22 @@ func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 	return f
 }
 
-// postCard posts camp's progress message to every chat of comm, under its Ref.
+// postCard posts camp's progress message to every chat of comm, under its Ref: a
+// live message, rendered when it is sent.
 func (b *Bot) postCard(tx *core.Tx, comm *core.Community, camp *core.Campaign) error {
-	text, rows, err := b.campaignCard(tx, comm, camp, comm.Lang)
-	if err != nil {
-		return err
-	}
-	for _, ch := range comm.Chats {
-		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Buttons: rows, Ref: campaignRef(camp)}
-		if err := enqueue(tx, m, "", time.Time{}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return postLive(tx, comm, campaignRef(camp))
 }
 
 // editCard replaces camp's progress message in every chat of comm. Edits are
-// throttled: an edit waits CampaignEditDelay (later when now is set), and while it
-// waits, later edits of the same chat replace its text instead of queueing (the
-// outbox coalescing key), so a chat sees at most one edit per delay.
+// throttled: an edit waits CampaignEditDelay (none when now is set), and while it
+// waits, later changes join it (the outbox coalescing key), so a chat sees at most
+// one edit per delay, rendered with the figures of its send.
 func (b *Bot) editCard(tx *core.Tx, comm *core.Community, camp *core.Campaign, now bool) error {
-	text, rows, err := b.campaignCard(tx, comm, camp, comm.Lang)
-	if err != nil {
-		return err
-	}
 	at := tx.Now().Add(b.cfg.CampaignEditDelay)
 	if now {
 		at = tx.Now()
 	}
-	for _, ch := range comm.Chats {
-		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Buttons: rows, Ref: campaignRef(camp), Edit: true}
-		if err := enqueue(tx, m, "edit:"+campaignRef(camp)+"@"+ch.Platform+"/"+ch.ChatID, at); err != nil {
-			return err
-		}
-	}
-	return nil
+	return queueLive(tx, comm, campaignRef(camp), at)
 }
 
 // broadcastTx posts key to every chat of comm through the outbox, in comm's language

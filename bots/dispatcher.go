@@ -46,7 +46,9 @@ type Dispatcher struct {
 	// Notify, when set, tells a person in their community chat that a direct
 	// message waits for them to open a conversation with the bot (see
 	// NoDirectError); without it the message waits all the same.
-	Notify *Bot
+	Notify bool
+
+	bot *Bot // renders live messages, and tells of held ones
 }
 
 // ParallelSender is a Sender that may be called concurrently for different chats.
@@ -63,11 +65,12 @@ type DispatchMetrics interface {
 }
 
 // NewDispatcher returns a dispatcher sending through senders, keyed by platform.
-func NewDispatcher(engine *core.Engine, senders map[string]Sender, log *slog.Logger, m DispatchMetrics) *Dispatcher {
+// bot renders live messages (see live.go) when they are sent.
+func NewDispatcher(engine *core.Engine, bot *Bot, senders map[string]Sender, log *slog.Logger, m DispatchMetrics) *Dispatcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	d := &Dispatcher{engine: engine, senders: senders, log: log, metrics: m, wakes: map[string]chan struct{}{},
+	d := &Dispatcher{engine: engine, bot: bot, senders: senders, log: log, metrics: m, wakes: map[string]chan struct{}{},
 		Poll: 5 * time.Second, Batch: 50, MaxAttempts: 12, Lease: 2 * time.Minute}
 	for p := range senders {
 		d.wakes[p] = make(chan struct{}, 1)
@@ -325,6 +328,16 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 			return false, err
 		}
 	}
+	if m.Live {
+		show, err := d.renderLive(ctx, &m)
+		if err != nil {
+			return false, err
+		}
+		if !show {
+			_, err := d.engine.Update(ctx, func(tx *core.Tx) error { return tx.OutboxSent(it.Seq) })
+			return true, err
+		}
+	}
 	sender := d.senders[platform]
 	msgID, sendErr := sender.Send(ctx, m)
 	if d.metrics != nil {
@@ -337,11 +350,11 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 	_, err = d.engine.Update(ctx, func(tx *core.Tx) error {
 		if sendErr != nil && errors.As(sendErr, &noDirect) && m.UserID != "" && tx.Now().Sub(it.Created) < HoldFor {
 			first, err := tx.HoldOutbox(it.Seq, core.HoldKey(m.Platform, m.UserID), tx.Now().Add(HoldFor))
-			if err != nil || !first || d.Notify == nil {
+			if err != nil || !first || !d.Notify || d.bot == nil {
 				return err
 			}
 			d.log.Info("direct message held until the person writes to the bot", "platform", platform, "seq", it.Seq)
-			return d.Notify.noDirect(tx, m, noDirect.StartURL)
+			return d.bot.noDirect(tx, m, noDirect.StartURL)
 		}
 		if sendErr == nil {
 			if m.Ref != "" && msgID != "" {
@@ -365,6 +378,23 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 		return tx.OutboxRetry(it.Seq, tx.Now().Add(wait), fmt.Sprint(code))
 	})
 	return sendErr == nil, err
+}
+
+// renderLive renders a live message from the current state (see live.go). It
+// reports false when the message is to be dropped: what it showed is gone, or
+// there is no bot to render it.
+func (d *Dispatcher) renderLive(ctx context.Context, m *Message) (bool, error) {
+	if d.bot == nil {
+		d.log.Error("live message dropped: the dispatcher has no bot to render it", "ref", m.Ref)
+		return false, nil
+	}
+	var show bool
+	_, err := d.engine.Update(ctx, func(tx *core.Tx) error {
+		var err error
+		show, err = d.bot.renderLive(tx, m)
+		return err
+	})
+	return show, err
 }
 
 // backoff is the wait after the n-th failed attempt: 1 s doubling up to 10 min.

@@ -151,8 +151,22 @@ func cmdLink(c *call) error {
 func cmdForgetMe(c *call) error {
 	switch {
 	case c.sub("confirm"):
+		ms, err := c.tx.Memberships(c.person)
+		if err != nil {
+			return err
+		}
 		if err := c.tx.Forget(c.person); err != nil {
 			return err
+		}
+		// Every posted poll and campaign card is shown again without them.
+		for _, m := range ms {
+			comm, err := c.tx.Community(m.Community)
+			if err != nil {
+				return err
+			}
+			if err := refreshLive(c.tx, comm); err != nil {
+				return err
+			}
 		}
 		c.replyPrivate("forgetme.done", nil)
 	case c.sub("cancel"):

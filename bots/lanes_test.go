@@ -48,7 +48,7 @@ func (l *laned) Send(_ context.Context, m bots.Message) (string, error) {
 func TestDispatcherLanes(t *testing.T) {
 	e := botstest.NewEnv(t, botstest.Options{NoSync: true})
 	l := &laned{byChat: map[string][]string{}, lanes: 4, concurrency: 5 * time.Millisecond, failOnce: map[string]bool{"c2 m1": true}}
-	d := bots.NewDispatcher(e.Engine, map[string]bots.Sender{"lanes": l}, nil, nil)
+	d := bots.NewDispatcher(e.Engine, e.Bot, map[string]bots.Sender{"lanes": l}, nil, nil)
 	d.Batch = 7 // several batches
 	var msgs []bots.Message
 	for i := range 5 {

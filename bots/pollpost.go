@@ -186,41 +186,17 @@ func (n *pollNotifier) message(p *core.Poll) (string, [][]Button, error) {
 	return n.b.cat.Text(n.comm.Lang, "poll.message", n.view(p, n.comm.Lang)), rows, nil
 }
 
-// post sends the poll message to every chat of the community.
+// post sends the poll message to every chat of the community: a live message,
+// rendered with the current tally when it is sent.
 func (n *pollNotifier) post(p *core.Poll) error {
-	text, rows, err := n.message(p)
-	if err != nil {
-		return err
-	}
-	for _, ch := range n.comm.Chats {
-		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Buttons: rows, Ref: p.Ref()}
-		if err := enqueue(n.tx, m, "", time.Time{}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// coalesceKey names the pending edit of p's message in one chat.
-func coalesceKey(p *core.Poll, ch core.ChatRef) string {
-	return "poll/" + p.Ref() + "/" + ch.Platform + "/" + ch.ChatID
+	return postLive(n.tx, n.comm, p.Ref())
 }
 
 // refresh edits the poll message in every chat, pollEditDelay from now: ballots
-// cast meanwhile replace the pending edit, so a burst of ballots makes one edit.
+// cast meanwhile join the pending edit, so a burst of ballots makes one edit,
+// rendered once when it is sent.
 func (n *pollNotifier) refresh(p *core.Poll) error {
-	text, rows, err := n.message(p)
-	if err != nil {
-		return err
-	}
-	at := n.tx.Now().Add(pollEditDelay)
-	for _, ch := range n.comm.Chats {
-		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Buttons: rows, Ref: p.Ref(), Edit: true}
-		if err := enqueue(n.tx, m, coalesceKey(p, ch), at); err != nil {
-			return err
-		}
-	}
-	return nil
+	return queueLive(n.tx, n.comm, p.Ref(), n.tx.Now().Add(pollEditDelay))
 }
 
 // closed shows that p closed: its message loses its buttons, and the result, with
@@ -228,10 +204,6 @@ func (n *pollNotifier) refresh(p *core.Poll) error {
 // calendar file.
 func (n *pollNotifier) closed(p *core.Poll, res *tally.Result) error {
 	lang := n.comm.Lang
-	text, _, err := n.message(p)
-	if err != nil {
-		return err
-	}
 	chart, err := n.chart(p, res, lang)
 	if err != nil {
 		return err
@@ -241,11 +213,10 @@ func (n *pollNotifier) closed(p *core.Poll, res *tally.Result) error {
 	if err != nil {
 		return err
 	}
+	if err := queueLive(n.tx, n.comm, p.Ref(), time.Time{}); err != nil {
+		return err // the poll message loses its buttons and shows the final tally
+	}
 	for _, ch := range n.comm.Chats {
-		edit := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Ref: p.Ref(), Edit: true}
-		if err := enqueue(n.tx, edit, coalesceKey(p, ch), time.Time{}); err != nil {
-			return err
-		}
 		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: result, Attachment: chart}
 		if err := enqueue(n.tx, m, "", time.Time{}); err != nil {
 			return err

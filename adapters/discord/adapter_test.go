@@ -64,7 +64,7 @@ func start(t testing.TB, fake *discordtest.Server, change func(*discord.Config, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	disp := bots.NewDispatcher(env.Engine, map[string]bots.Sender{bots.PlatformDiscord: ad}, nil, nil)
+	disp := bots.NewDispatcher(env.Engine, env.Bot, map[string]bots.Sender{bots.PlatformDiscord: ad}, nil, nil)
 	disp.Poll = 50 * time.Millisecond
 	env.Bot.OnOutbox(disp.Wake)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -67,7 +67,7 @@ func newHarnessTB(t testing.TB, opt options) *harness {
 		t.Fatal(err)
 	}
 	h.ad = ad
-	disp := bots.NewDispatcher(h.env.Engine, map[string]bots.Sender{bots.PlatformSlack: ad}, testLogger(t), nil)
+	disp := bots.NewDispatcher(h.env.Engine, h.env.Bot, map[string]bots.Sender{bots.PlatformSlack: ad}, testLogger(t), nil)
 	disp.Poll = 100 * time.Millisecond
 	h.env.Bot.OnOutbox(disp.Wake)
 	if opt.mode == slack.ModeHTTP {

@@ -51,7 +51,7 @@ func pressEngage(b *testing.B, presses int) time.Duration {
 	if err != nil {
 		b.Fatal(err)
 	}
-	disp := bots.NewDispatcher(env.Engine, map[string]bots.Sender{bots.PlatformTelegram: tg}, nil, nil)
+	disp := bots.NewDispatcher(env.Engine, env.Bot, map[string]bots.Sender{bots.PlatformTelegram: tg}, nil, nil)
 	env.Bot.OnOutbox(disp.Wake)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

@@ -69,8 +69,8 @@ func newRig(t testing.TB, opt rigOptions) *rig {
 		t.Fatal(err)
 	}
 	r.tg = tg
-	r.disp = bots.NewDispatcher(env.Engine, map[string]bots.Sender{bots.PlatformTelegram: tg}, nil, nil)
-	r.disp.Notify = env.Bot
+	r.disp = bots.NewDispatcher(env.Engine, env.Bot, map[string]bots.Sender{bots.PlatformTelegram: tg}, nil, nil)
+	r.disp.Notify = true
 	r.disp.Poll = 50 * time.Millisecond
 	env.Bot.OnOutbox(r.disp.Wake)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -135,8 +135,8 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 	b := bots.New(eng, cat, cfg)
 	rec := &Recorder{}
 	e := &Env{TB: tb, DB: db, Engine: eng, Bot: b, Clock: clock, Sent: rec, Platform: "test", Chat: "group"}
-	e.Dispatcher = bots.NewDispatcher(eng, map[string]bots.Sender{"test": rec, "other": rec}, nil, nil)
-	e.Dispatcher.Notify = b
+	e.Dispatcher = bots.NewDispatcher(eng, b, map[string]bots.Sender{"test": rec, "other": rec}, nil, nil)
+	e.Dispatcher.Notify = true
 	e.Scheduler = bots.NewScheduler(b)
 	return e
 }

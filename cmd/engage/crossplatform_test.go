@@ -47,7 +47,7 @@ func newCrossPlatform(t *testing.T) *crossPlatform {
 	}
 	pr, pw := io.Pipe()
 	cp := &crossPlatform{t: t, fake: f, app: a, in: pw, out: &syncBuffer{}}
-	disp := bots.NewDispatcher(a.eng, set.senders, log, nil)
+	disp := bots.NewDispatcher(a.eng, a.bot, set.senders, log, nil)
 	disp.Poll = 100 * time.Millisecond
 	con := console.New(console.Config{
 		In: pr, Out: cp.out, Handler: a.bot, Now: a.eng.Now, Lang: "en",

@@ -253,7 +253,7 @@ func TestDiscordAndConsole(t *testing.T) {
 	senders := set.senders
 	// One dispatcher sends to both platforms, as `engage run` does (the console's
 	// own flushing would race it: it is for the console alone).
-	disp := bots.NewDispatcher(a.eng, senders, nil, nil)
+	disp := bots.NewDispatcher(a.eng, a.bot, senders, nil, nil)
 	disp.Poll = 50 * time.Millisecond
 	a.bot.OnOutbox(disp.Wake)
 	con := console.New(console.Config{In: pr, Out: out, Handler: a.bot, Now: a.eng.Now,

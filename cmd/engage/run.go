@@ -74,8 +74,8 @@ func runService(ctx context.Context, args []string, env Env) error {
 		fmt.Fprint(env.Stderr, cliText("cli.no_adapter", nil))
 		return errors.New("no adapter configured")
 	}
-	disp := bots.NewDispatcher(a.eng, set.senders, log.With("component", "outbox"), m)
-	disp.Notify = a.bot // direct messages waiting for someone to start the bot
+	disp := bots.NewDispatcher(a.eng, a.bot, set.senders, log.With("component", "outbox"), m)
+	disp.Notify = true // direct messages waiting for someone to start the bot
 	a.bot.OnOutbox(disp.Wake)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)

@@ -1,0 +1,151 @@
+package bots
+
+import (
+	"strings"
+	"time"
+
+	"github.com/engage-org/engage/core"
+)
+
+// Live messages.
+//
+// A posted message that shows state — a poll with its running tally, a campaign
+// card — is queued in the outbox as what it shows, not as text: its Ref
+// ("poll:COMMUNITY:V2", "campaign:COMMUNITY:C1") with Live set. The dispatcher
+// renders it from the current state when it sends it (renderLive), so a message
+// never shows state older than its send: a ballot withdrawn by /forgetme, a pledge
+// cancelled or a poll closed while an edit waited is not shown. Every change to
+// that state queues an edit through one path (queueLive); edits of one message in
+// one chat coalesce, so a burst of ballots is rendered once per edit sent.
+
+// liveMessage is the outbox entry of the live message ref in chat ch: the post
+// (edit false) or an edit of it.
+func liveMessage(ch core.ChatRef, ref string, edit bool) Message {
+	return Message{Platform: ch.Platform, ChatID: ch.ChatID, Ref: ref, Live: true, Edit: edit}
+}
+
+// liveCoalesce names the pending edit of the live message ref in chat ch.
+func liveCoalesce(ref string, ch core.ChatRef) string {
+	return "live/" + ref + "/" + ch.Platform + "/" + ch.ChatID
+}
+
+// postLive posts the live message ref to every chat of comm.
+func postLive(tx *core.Tx, comm *core.Community, ref string) error {
+	for _, ch := range comm.Chats {
+		if err := enqueue(tx, liveMessage(ch, ref, false), "", time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queueLive queues an edit of the live message ref in every chat of comm, sent
+// at (now when zero). An edit already waiting in a chat stands for this one too
+// (it keeps its time): it is rendered when it is sent, so it shows this change.
+func queueLive(tx *core.Tx, comm *core.Community, ref string, at time.Time) error {
+	for _, ch := range comm.Chats {
+		if err := enqueue(tx, liveMessage(ch, ref, true), liveCoalesce(ref, ch), at); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// refreshLive queues, due now, an edit of every posted live message of comm that
+// may show a person: the open polls (their tallies) and every campaign card (its
+// backers). /forgetme calls it, so that no posted copy keeps showing the member. A
+// chat where the message is not posted yet gets nothing: its post, when it goes,
+// shows the current state.
+func refreshLive(tx *core.Tx, comm *core.Community) error {
+	var refs []string
+	polls, err := tx.Polls(comm.ID, true)
+	if err != nil {
+		return err
+	}
+	for _, p := range polls {
+		refs = append(refs, p.Ref())
+	}
+	camps, err := tx.Campaigns(comm.ID)
+	if err != nil {
+		return err
+	}
+	for _, camp := range camps {
+		refs = append(refs, campaignRef(camp))
+	}
+	for _, ref := range refs {
+		for _, ch := range comm.Chats {
+			id, err := tx.MessageRef(ch.Platform, ch.ChatID, ref)
+			if err != nil {
+				return err
+			}
+			if id == "" {
+				continue
+			}
+			if err := enqueue(tx, liveMessage(ch, ref, true), liveCoalesce(ref, ch), time.Time{}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// splitRef reads a live reference "KIND:COMMUNITY:ID".
+func splitRef(ref string) (kind string, comm core.CommunityID, id string, ok bool) {
+	kind, rest, ok1 := strings.Cut(ref, ":")
+	i := strings.LastIndexByte(rest, ':')
+	if !ok1 || i <= 0 || i == len(rest)-1 {
+		return "", "", "", false
+	}
+	return kind, core.CommunityID(rest[:i]), rest[i+1:], true
+}
+
+// renderLive fills m's text and buttons from the current state of what its Ref
+// names. It reports false when there is nothing to show any more (the poll or
+// campaign is gone, or the reference is not one it knows): the message is then
+// dropped. It may write button tokens, so it runs in an update.
+func (b *Bot) renderLive(tx *core.Tx, m *Message) (bool, error) {
+	kind, cid, id, ok := splitRef(m.Ref)
+	if !ok {
+		return false, nil
+	}
+	comm, err := tx.Community(cid)
+	if core.ErrorCode(err) == core.CodeNotFound {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	switch kind {
+	case "poll":
+		p, err := tx.Poll(cid, id)
+		if core.ErrorCode(err) == core.CodeNotFound {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		n := &pollNotifier{b: b, tx: tx, comm: comm}
+		text, rows, err := n.message(p)
+		if err != nil {
+			return false, err
+		}
+		if !p.Open() {
+			rows = nil
+		}
+		m.Text, m.Buttons = text, rows
+	case "campaign":
+		camp, err := tx.Campaign(cid, id)
+		if core.ErrorCode(err) == core.CodeNotFound {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		text, rows, err := b.campaignCard(tx, comm, camp, comm.Lang)
+		if err != nil {
+			return false, err
+		}
+		m.Text, m.Buttons = text, rows
+	default:
+		return false, nil
+	}
+	m.Live = false
+	return true, nil
+}
