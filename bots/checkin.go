@@ -476,8 +476,8 @@ func checkinDialog(c *call, d *core.Dialog, text string) error {
 		d.Data["text"] = step
 		absorb()
 	case 1:
-		// A reply that is only a date is read whole, by the rules and then by
-		// go-dateparser ("in 1 week and 2 days"); a sentence, by ParseAnswer.
+		// A reply that is only a date is read whole ("in 1 week and 2 days"); a
+		// sentence, by ParseAnswer.
 		if d, ok := when.Parse(text, c.lang, now, st.comm.Location()); ok {
 			a.Due, a.HasDue, a.PastDue = d, !d.End().Before(now), d.End().Before(now)
 		}

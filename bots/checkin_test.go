@@ -179,12 +179,12 @@ func TestCheckin_AskAgainOnce(t *testing.T) {
 	if ns := project(t, e, "P1").NextStep; ns.Text != "Water the seeds" || ns.Due != nil || !ns.Shared {
 		t.Fatalf("next step %+v", ns)
 	}
-	// A date only go-dateparser reads, as the whole answer to "by what date?".
+	// A compound length of time, as the whole answer to "by what date?".
 	e.Say("rita", ">/checkin P1")
 	e.Say("rita", ">Weed the beds")
 	out = e.Say("rita", ">in 1 week and 2 days")
 	if !strings.Contains(lastText(out), "by Thursday 10 December 2026: is it posted") {
-		t.Fatalf("go-dateparser date: %q", botstest.Texts(out))
+		t.Fatalf("compound length: %q", botstest.Texts(out))
 	}
 }
 

@@ -89,7 +89,7 @@ func TestSources_NoClock(t *testing.T) {
 	}
 }
 
-// Ensure concurrent calls, including those that reach go-dateparser, agree
+// Ensure concurrent calls, including compound and past lengths, agree
 // with sequential ones (run with -race).
 func TestParse_Concurrent(t *testing.T) {
 	now, loc := fuzzNow(t)

@@ -18,8 +18,7 @@ type parser struct {
 	// community's language is English or unknown, never for French.
 	monthFirst bool
 	// invalid records that a date- or time-shaped expression had impossible
-	// values ("31/02", "25:00"). Parse then refuses the text outright instead of
-	// handing it to go-dateparser, which would read "32/01" as the year 2032.
+	// values ("31/02", "25:00"): such text is no date, whatever else it holds.
 	invalid bool
 }
 
@@ -840,56 +839,114 @@ func (p *parser) weekday(i int, fn func(hit)) {
 }
 
 // duration reads "dans 3 jours", "in two weeks", "d'ici 10 jours", "within a
-// month", "in 2 hours", "3 days from now".
+// month", "in 2 hours", "3 days from now", "in 1 week and 2 days", and the past
+// "il y a 3 jours", "3 days ago".
 func (p *parser) duration(i int, fn func(hit)) {
 	p.eachPhrase(durationIntros, p.langs, i, func(j, _ int) {
-		p.countUnit(j, fn)
+		if sp, end, ok := p.span(j); ok {
+			fn(p.moved(sp, end, 1))
+		}
 	})
-	if p.langs&langEN != 0 {
-		p.countUnit(i, func(h hit) {
-			if end, ok := p.matchWords(h.end, []string{"from", "now"}); ok {
-				h.end = end
-				fn(h)
-			} else if end, ok := p.matchWords(h.end, []string{"from", "today"}); ok {
-				h.end = end
-				fn(h)
+	if p.langs&langFR != 0 {
+		if j, ok := p.matchWords(i, []string{"il", "y", "a"}); ok {
+			if sp, end, ok := p.span(j); ok {
+				fn(p.moved(sp, end, -1))
 			}
-		})
+		}
+	}
+	if p.langs&langEN != 0 {
+		if sp, end, ok := p.span(i); ok {
+			switch {
+			case p.word(end) == "ago":
+				fn(p.moved(sp, end+1, -1))
+			default:
+				for _, w := range []string{"now", "today"} {
+					if e, ok := p.matchWords(end, []string{"from", w}); ok {
+						fn(p.moved(sp, e, 1))
+					}
+				}
+			}
+		}
+	}
+	// A length in days, weeks, months or years alone is a deadline that far from
+	// today ("30 jours" typed as a poll's end), but only as the whole text: in a
+	// sentence, "3 days of work" is no date; and "18h" is a time, not a length.
+	if !p.find {
+		if sp, end, ok := p.span(i); ok && sp.elapsed == 0 {
+			fn(p.moved(sp, end, 1))
+		}
 	}
 }
 
-// countUnit reads "3 jours", "two weeks", "2h30" and emits now or today
-// moved by that much.
-func (p *parser) countUnit(i int, fn func(hit)) {
-	n, j, ok := p.number(i)
-	if !ok || n > 10000 {
-		return
-	}
-	u, ok := lookup(units, p.word(j), p.langs)
-	if !ok {
-		return
-	}
-	j++
-	switch unit(u) {
-	case unitDay:
-		fn(hit{end: j, t: p.today.AddDate(0, 0, n)})
-	case unitWeek:
-		fn(hit{end: j, t: p.today.AddDate(0, 0, 7*n)})
-	case unitMonth:
-		fn(hit{end: j, t: p.addMonths(p.today, n)})
-	case unitYear:
-		fn(hit{end: j, t: p.addMonths(p.today, 12*n)})
-	case unitHour, unitMinute:
-		d := time.Duration(n) * time.Minute
-		if unit(u) == unitHour {
-			d = time.Duration(n) * time.Hour
-			if mm, ok := p.digits(j, 2, 2); ok && p.glued(j) && mm < 60 {
-				d += time.Duration(mm) * time.Minute
-				j++
-			}
+// span is a length of time as typed: calendar months and days, and elapsed
+// hours and minutes.
+type span struct {
+	months, days int
+	elapsed      time.Duration
+}
+
+// span reads one or more "N unit" joined by "and", "et" or a comma: "3 jours",
+// "two weeks", "2h30", "1 week and 2 days", "1 semaine et 2 jours".
+func (p *parser) span(i int) (sp span, end int, ok bool) {
+	j := i
+	for {
+		n, k, okN := p.number(j)
+		if !okN || n > 10000 {
+			break
 		}
-		fn(hit{end: j, t: p.now.Add(d).Truncate(time.Minute), hasTime: true, exact: true})
+		u, okU := lookup(units, p.word(k), p.langs)
+		if !okU {
+			break
+		}
+		k++
+		switch unit(u) {
+		case unitDay:
+			sp.days += n
+		case unitWeek:
+			sp.days += 7 * n
+		case unitMonth:
+			sp.months += n
+		case unitYear:
+			sp.months += 12 * n
+		case unitHour:
+			sp.elapsed += time.Duration(n) * time.Hour
+			if mm, okM := p.digits(k, 2, 2); okM && p.glued(k) && mm < 60 {
+				sp.elapsed += time.Duration(mm) * time.Minute
+				k++
+			}
+		case unitMinute:
+			sp.elapsed += time.Duration(n) * time.Minute
+		}
+		end, ok = k, true
+		if p.punct(k) == "," {
+			j = k + 1
+		} else if w := p.word(k); (w == "and" && p.langs&langEN != 0) || (w == "et" && p.langs&langFR != 0) {
+			j = k + 1
+		} else {
+			break
+		}
 	}
+	if sp.months > 12*100 || sp.days > 10000*7 {
+		return span{}, 0, false
+	}
+	return sp, end, ok
+}
+
+// moved is the hit of today (now, when sp has hours or minutes) moved by sp,
+// forward (dir 1) or back (dir -1), ending at token end. Days and months move on
+// the calendar, so wall-clock times survive daylight-saving changes; hours and
+// minutes are elapsed time.
+func (p *parser) moved(sp span, end, dir int) hit {
+	if sp.elapsed == 0 {
+		return hit{end: end, t: p.addMonths(p.today, dir*sp.months).AddDate(0, 0, dir*sp.days)}
+	}
+	t := p.now
+	if sp.months != 0 || sp.days != 0 {
+		d := p.addMonths(p.today, dir*sp.months).AddDate(0, 0, dir*sp.days)
+		t = p.at(d, p.now.Hour(), p.now.Minute())
+	}
+	t = t.Add(time.Duration(dir) * sp.elapsed).Truncate(time.Minute)
+	return hit{end: end, t: t, hasTime: true, exact: true}
 }
 
 // --- whole expressions ---

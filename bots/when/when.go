@@ -60,27 +60,13 @@ func Parse(text, lang string, now time.Time, loc *time.Location) (Date, bool) {
 		return Date{}, false
 	}
 	toks := lex(text)
-	invalid := false
 	for _, langs := range passes(lang) {
 		p := newParser(toks, langs, now, loc, false, languages(lang)&langEN != 0)
 		if d, ok := p.whole(); ok {
 			return d, true
 		}
-		invalid = invalid || p.invalid
 	}
-	if invalid || len(text) > libraryMaxLen {
-		return Date{}, false
-	}
-	// Before asking go-dateparser, look for an impossible date or time
-	// anywhere in the text: the library reads "32/01" as 2032-12-01.
-	p := newParser(toks, langAll, now, loc, false, true)
-	for i := range toks {
-		p.read(i)
-	}
-	if p.invalid {
-		return Date{}, false
-	}
-	return parseWithLibrary(text, toks, languages(lang), now, loc)
+	return Date{}, false
 }
 
 // Find looks for the first date expression in text, a sentence, and returns

@@ -164,10 +164,15 @@ func TestParse(t *testing.T) {
 		{"DSTHoursAreElapsed", "in 2 hours", "en", "gap", "2027-03-28 04:30", "+02:00"},
 		{"DSTDateOnlyMidnight", "demain", "fr", "mar", "2027-03-27", "+01:00"},
 
-		// go-dateparser reads what the rules do not.
-		{"LibraryIlYA", "il y a 3 jours", "fr", "dec", "2026-12-25", ""},
-		{"LibraryAgo", "3 days ago", "en", "dec", "2026-12-25", ""},
-		{"LibraryCompound", "in 1 week and 2 days", "en", "dec", "2027-01-06", ""},
+		// Compound and past lengths of time.
+		{"SpanIlYA", "il y a 3 jours", "fr", "dec", "2026-12-25", ""},
+		{"SpanAgo", "3 days ago", "en", "dec", "2026-12-25", ""},
+		{"SpanCompound", "in 1 week and 2 days", "en", "dec", "2027-01-06", ""},
+		{"SpanCompoundFR", "dans 1 semaine et 2 jours", "fr", "dec", "2027-01-06", ""},
+		{"SpanComma", "dans 2 jours, 3 heures", "fr", "dec", "2026-12-30 18:04", ""},
+		{"SpanHoursAgo", "2 hours ago", "en", "dec", "2026-12-28 13:04", ""},
+		{"SpanMonthsAgo", "il y a 2 mois", "fr", "dec", "2026-10-28", ""},
+		{"SpanFromNow", "2 weeks and 1 day from now", "en", "dec", "2027-01-12", ""},
 
 		// Refusals.
 		{"Empty", "", "fr", "dec", "", ""},
