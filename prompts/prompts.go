@@ -40,6 +40,7 @@ type Catalog struct {
 	aliases map[string]string             // command alias → English command name
 	words   map[string]string             // word alias inside a command → English word, where it differs
 	langs   []string
+	onError func(key string, err error) // tests: told of every text that fails
 }
 
 // DefaultLang is the language used when a text is missing in another one.
@@ -48,10 +49,19 @@ const DefaultLang = "en"
 // Load parses the embedded templates.
 func Load() (*Catalog, error) { return LoadFS(files) }
 
+// LoadStrict parses the embedded templates for tests: a text that reads a key
+// its data lacks fails (missingkey=error) instead of showing "<no value>", and
+// every failure is reported to onError.
+func LoadStrict(onError func(key string, err error)) (*Catalog, error) {
+	return loadFS(files, "missingkey=error", onError)
+}
+
 // LoadFS parses templates from fsys, which holds templates/<lang>/*.tmpl and
 // optionally templates/<lang>/aliases.txt.
-func LoadFS(fsys fs.FS) (*Catalog, error) {
-	c := &Catalog{sets: map[string]*template.Template{}, aliases: map[string]string{}, words: map[string]string{}}
+func LoadFS(fsys fs.FS) (*Catalog, error) { return loadFS(fsys, "missingkey=zero", nil) }
+
+func loadFS(fsys fs.FS, missing string, onError func(key string, err error)) (*Catalog, error) {
+	c := &Catalog{sets: map[string]*template.Template{}, aliases: map[string]string{}, words: map[string]string{}, onError: onError}
 	dirs, err := fs.ReadDir(fsys, "templates")
 	if err != nil {
 		return nil, fmt.Errorf("read templates: %w", err)
@@ -61,7 +71,7 @@ func LoadFS(fsys fs.FS) (*Catalog, error) {
 			continue
 		}
 		lang := d.Name()
-		t := template.New(lang).Option("missingkey=zero").Funcs(c.funcs(lang))
+		t := template.New(lang).Option(missing).Funcs(c.funcs(lang))
 		pattern := path.Join("templates", lang, "*.tmpl")
 		if _, err := t.ParseFS(fsys, pattern); err != nil {
 			return nil, fmt.Errorf("parse %s templates: %w", lang, err)
@@ -177,10 +187,16 @@ func (c *Catalog) Text(lang, key string, data any) string {
 		t = c.sets[DefaultLang]
 	}
 	if t.Lookup(key) == nil {
+		if c.onError != nil {
+			c.onError(key, fmt.Errorf("no text %q", key))
+		}
 		return "[" + key + "]"
 	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, key, data); err != nil {
+		if c.onError != nil {
+			c.onError(key, err)
+		}
 		return "[" + key + ": " + err.Error() + "]"
 	}
 	return strings.TrimSpace(b.String())
