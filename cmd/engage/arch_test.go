@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -62,6 +64,50 @@ func TestImportDirection(t *testing.T) {
 			if !allowed(pkg, rel) {
 				t.Errorf("%s imports %s: against the direction of ARCHITECTURE.md", pkg, rel)
 			}
+		}
+	}
+}
+
+// Ensure docs/ARCHITECTURE.md lists every package of the module, and no package
+// that is gone: the map a newcomer reads first stays true.
+func TestArchitectureDoc(t *testing.T) {
+	out, err := exec.Command("go", "list", module+"/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	var code []string
+	for _, p := range strings.Fields(string(out)) {
+		code = append(code, strings.TrimPrefix(strings.TrimPrefix(p, module), "/"))
+	}
+	raw, err := os.ReadFile("../../docs/ARCHITECTURE.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(raw), "<!-- packages:")
+	if !ok {
+		t.Fatal("docs/ARCHITECTURE.md has no package list")
+	}
+	_, block, _ = strings.Cut(block, "```\n")
+	block, _, _ = strings.Cut(block, "```")
+	var doc []string
+	for _, line := range strings.Split(block, "\n") {
+		if line != "" && line[0] != ' ' {
+			doc = append(doc, strings.Fields(line)[0])
+		}
+	}
+	slices.Sort(code)
+	slices.Sort(doc)
+	if len(doc) < 10 {
+		t.Fatalf("only %d packages read from the document: the list's format changed", len(doc))
+	}
+	for _, p := range code {
+		if !slices.Contains(doc, p) {
+			t.Errorf("package %s is missing from docs/ARCHITECTURE.md", p)
+		}
+	}
+	for _, p := range doc {
+		if !slices.Contains(code, p) {
+			t.Errorf("docs/ARCHITECTURE.md lists %s, which is no package", p)
 		}
 	}
 }
