@@ -15,6 +15,7 @@ const module = "github.com/engage-org/engage"
 // prompts; adapters import bots (and core for value types), never a store, prompts
 // or another adapter; only cmd/engage wires everything.
 func TestImportDirection(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", module+"/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)
@@ -71,6 +72,7 @@ func TestImportDirection(t *testing.T) {
 // Ensure docs/ARCHITECTURE.md lists every package of the module, and no package
 // that is gone: the map a newcomer reads first stays true.
 func TestArchitectureDoc(t *testing.T) {
+	t.Parallel()
 	out, err := exec.Command("go", "list", module+"/...").Output()
 	if err != nil {
 		t.Fatalf("go list: %v", err)

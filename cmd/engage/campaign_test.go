@@ -43,6 +43,7 @@ func inOrder(t *testing.T, out string, wants []string) {
 // settlement messages, and the ledger after collections and spending; then a loan
 // whose schedule is exported to the cent.
 func TestConsole_Campaign(t *testing.T) {
+	t.Parallel()
 	script, err := os.ReadFile(filepath.Join("testdata", "campaign.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +162,7 @@ func TestConsole_Campaign(t *testing.T) {
 // Ensure the same story works in French, with the French aliases, and that an
 // all-or-nothing campaign that missed its goal releases its pledges.
 func TestConsole_CampaignFrench(t *testing.T) {
+	t.Parallel()
 	script, err := os.ReadFile(filepath.Join("testdata", "campagne.txt"))
 	if err != nil {
 		t.Fatal(err)

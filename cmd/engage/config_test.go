@@ -11,6 +11,7 @@ import (
 // Ensure every setting can be given by the environment, named after its path, and
 // overrides the file.
 func TestLoadConfig_Env(t *testing.T) {
+	t.Parallel()
 	file := filepath.Join(t.TempDir(), "engage.yaml")
 	if err := os.WriteFile(file, []byte("store:\n  path: from-file.db\ntelegram:\n  api_url: http://file\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -43,6 +44,7 @@ func TestLoadConfig_Env(t *testing.T) {
 // Ensure config.example.yaml documents every setting and is itself a valid
 // configuration.
 func TestConfigExample(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../../config.example.yaml")
 	if err != nil {
 		t.Fatal(err)

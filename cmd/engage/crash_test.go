@@ -100,6 +100,7 @@ func (u httpSender) Send(ctx context.Context, m bots.Message) (string, error) {
 // loses no acknowledged action, doubles none, and delivers every outbox message
 // (a message may repeat only when a kill fell between its send and its record).
 func TestCrashSafety(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("slow: several processes killed and restarted")
 	}

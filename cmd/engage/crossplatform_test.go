@@ -136,6 +136,7 @@ func (cp *crossPlatform) link() slackfake.Message {
 // Ensure one community spans a Slack channel and the console: what is done on one
 // platform counts in the same community, and fan-out reaches both.
 func TestCrossPlatform_SlackAndConsole(t *testing.T) {
+	t.Parallel()
 	cp := newCrossPlatform(t)
 	announce := cp.link()
 	c := cp.snapshot()
@@ -171,6 +172,7 @@ func TestCrossPlatform_SlackAndConsole(t *testing.T) {
 // Ensure pledges made on Slack (through its modal) and on the console count in one
 // campaign total, and the campaign's card is updated in place on both platforms.
 func TestCrossPlatform_PledgesOneTotal(t *testing.T) {
+	t.Parallel()
 	cp := newCrossPlatform(t)
 	cp.link()
 	until := time.Now().AddDate(0, 2, 0).Format("2006-01-02")
@@ -200,6 +202,7 @@ func TestCrossPlatform_PledgesOneTotal(t *testing.T) {
 // Ensure ballots cast on Slack (a button) and on the console (a button there) count
 // in one tally, and the poll message is updated in place on both platforms.
 func TestCrossPlatform_BallotsOneTally(t *testing.T) {
+	t.Parallel()
 	cp := newCrossPlatform(t)
 	cp.link()
 	cp.say("alice: /poll new single Where do we meet? | Nashville | Knoxville")

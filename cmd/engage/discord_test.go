@@ -343,6 +343,7 @@ func TestDiscordAndConsole(t *testing.T) {
 // Ensure every text the Discord adapter asks for exists in English and French,
 // and that French names are valid command names.
 func TestDiscordTexts(t *testing.T) {
+	t.Parallel()
 	cat, err := catalog()
 	if err != nil {
 		t.Fatal(err)
@@ -511,6 +512,7 @@ func TestRun_DiscordCheckin(t *testing.T) {
 // /start, Telegram's first message): a command added without one is reached only
 // through /engage.
 func TestDiscordCoversCommands(t *testing.T) {
+	t.Parallel()
 	cfg := DefaultConfig()
 	cfg.Store.Path = filepath.Join(t.TempDir(), "engage.db")
 	a, err := openApp(cfg, time.Now, newLogger(LogConfig{Level: "error"}, io.Discard), nil)

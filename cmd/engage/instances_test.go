@@ -94,6 +94,7 @@ func outboxCreated(t *testing.T, a *app) int {
 // once, whichever instance gets it and however often it is delivered, and their two
 // dispatchers send every outbox message exactly once between them.
 func TestTwoInstances_EventsAndOutbox(t *testing.T) {
+	t.Parallel()
 	clock := bots.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	apps := twoApps(t, clock)
 	rec := &instanceSender{}
@@ -210,6 +211,7 @@ func TestTwoInstances_EventsAndOutbox(t *testing.T) {
 
 // Ensure a scheduled job fires once when both instances' schedulers race for it.
 func TestTwoInstances_JobsFireOnce(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	clock := bots.NewClock(start)
 	apps := twoApps(t, clock)
@@ -268,6 +270,7 @@ func TestTwoInstances_JobsFireOnce(t *testing.T) {
 // Ensure messages claimed by an instance that died are sent by the other once the
 // lease ends, and not before.
 func TestTwoInstances_LeaseTakeover(t *testing.T) {
+	t.Parallel()
 	clock := bots.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	apps := twoApps(t, clock)
 	_, err := apps[0].eng.Update(t.Context(), func(tx *core.Tx) error {
@@ -307,6 +310,7 @@ func TestTwoInstances_LeaseTakeover(t *testing.T) {
 // loses no acknowledged action and doubles none, and the batch it had claimed is
 // sent by the next instance once its lease ends.
 func TestCrashSafety_Postgres(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("slow: several processes killed and restarted")
 	}
@@ -318,6 +322,7 @@ func TestCrashSafety_Postgres(t *testing.T) {
 // settlement at the deadline) fire once each when both instances' schedulers race
 // for them: every backer is thanked once, every chat post is sent once.
 func TestTwoInstances_PledgesAndSettlement(t *testing.T) {
+	t.Parallel()
 	clock := bots.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	apps := twoApps(t, clock)
 	rec := &instanceSender{}

@@ -18,6 +18,7 @@ import (
 // ballot — and the deadline closes the poll once, with the same result as a count
 // of the final ballots.
 func TestTwoInstances_Votes(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	clock := bots.NewClock(start)
 	apps := twoApps(t, clock)

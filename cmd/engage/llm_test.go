@@ -17,6 +17,7 @@ import (
 // OpenAI-compatible server, and the next steps are the model's readings, checked by
 // the rules. The API key is sent, and never printed.
 func TestConsole_LLMCheckin(t *testing.T) {
+	t.Parallel()
 	fake := botstest.NewFakeLLM(t, func(r botstest.LLMRequest) botstest.LLMReply {
 		if r.Task != prompts.TaskCheckin || r.Auth != "Bearer sk-test-secret" {
 			return botstest.LLMReply{Status: 400}
@@ -69,6 +70,7 @@ func TestConsole_LLMCheckin(t *testing.T) {
 // Ensure the llm settings are checked when a base URL is set, and no model is made
 // without one.
 func TestOpenModel(t *testing.T) {
+	t.Parallel()
 	log := newLogger(LogConfig{Level: "error"}, io.Discard)
 	ok := LLMConfig{BaseURL: "http://127.0.0.1:11434/v1", Model: "m", Timeout: 8 * time.Second, MonthlyCalls: 10}
 	if m, err := openModel(ok, log); err != nil || m == nil {

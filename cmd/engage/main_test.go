@@ -22,6 +22,15 @@ func TestMain(m *testing.M) {
 		os.Exit(crashHelper())
 	}
 	flag.Parse()
+	// The tests of this package mostly wait: on the platforms' pacing, enforced by
+	// the fakes, and on processes they start. They run side by side (each has its
+	// own database, fake servers and ports), more of them than there are cores,
+	// unless -parallel says otherwise.
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		flag.Set("test.parallel", "8")
+	}
 	dir, err := os.MkdirTemp("", "engage-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -99,6 +108,7 @@ func diffLines(want, got string) string {
 // Ensure the first-week script runs in a subprocess and prints the expected chat, in
 // English and in French.
 func TestConsole_FirstWeek(t *testing.T) {
+	t.Parallel()
 	script, err := os.ReadFile("../../examples/first-week.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +137,7 @@ func TestConsole_FirstWeek(t *testing.T) {
 
 // Ensure the French script, typed with the French aliases, runs as written.
 func TestConsole_PremiereSemaine(t *testing.T) {
+	t.Parallel()
 	script, err := os.ReadFile("../../examples/premiere-semaine.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -146,6 +157,7 @@ func TestConsole_PremiereSemaine(t *testing.T) {
 
 // Ensure the demo loads once, answers, and a second run does not load it again.
 func TestConsole_Demo(t *testing.T) {
+	t.Parallel()
 	for _, lang := range []string{"en", "fr"} { // every line of the demo loads in both languages
 		db := filepath.Join(t.TempDir(), "demo-"+lang+".db")
 		out, stderr, code := runEngage(t, "alice: /projects\nalice: /campaigns\n", nil, "console", "--demo", "--db", db, "--lang", lang)
@@ -167,6 +179,7 @@ func TestConsole_Demo(t *testing.T) {
 // Ensure the console exits 0 at the end of input even when commands were refused, and
 // non-zero when it cannot run.
 func TestConsole_ExitCodes(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
 	if _, _, code := runEngage(t, "bob: /frobnicate\n\xff\xfe\nbob [7]\n:clock nonsense\n", nil, "console", "--db", db); code != 0 {
 		t.Fatalf("refusals: exit %d, want 0", code)
@@ -195,6 +208,7 @@ func TestConsole_ExitCodes(t *testing.T) {
 // Ensure lines without a name come from the last named member, and :clock fires in
 // order.
 func TestConsole_Lines(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "l.db")
 	script := "/community create Club lang en\n/project new Garden\nbob: hi\n/follow P1\nyou: /nextstep P1 Dig by 2026-12-03\n:clock +1d\nbob> /me\n/projects\n"
 	out, stderr, code := runEngage(t, script, nil, "console", "--db", db, "--now", "2026-12-01T09:00")
@@ -216,6 +230,7 @@ func TestConsole_Lines(t *testing.T) {
 
 // Ensure export prints valid JSON of an empty database and refuses a missing one.
 func TestExport(t *testing.T) {
+	t.Parallel()
 	if _, _, code := runEngage(t, "", nil, "export", "--db", filepath.Join(t.TempDir(), "none.db")); code == 0 {
 		t.Error("export of a missing file: exit 0")
 	}

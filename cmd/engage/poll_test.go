@@ -59,6 +59,7 @@ func rankedPollScript() (string, map[string][]int) {
 // change their ballot, the deadline passes via :clock, the result and its chart are
 // posted, and `engage export` shows the ranking.
 func TestConsole_RankedPoll(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "poll.db")
 	script, ballots := rankedPollScript()
 	out, stderr, code := runEngage(t, script, nil, "console", "--db", db, "--lang", "en", "--now", "2026-12-01T09:00")
@@ -124,6 +125,7 @@ func TestConsole_RankedPoll(t *testing.T) {
 // Ensure the poll examples run as written, in English and French: every method,
 // buttons, a ballot built step by step, a secret ballot, a quorum missed.
 func TestConsole_PollExamples(t *testing.T) {
+	t.Parallel()
 	script, err := os.ReadFile("../../examples/polls.txt")
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ func pgEnv(dsn string) []string {
 // Ensure the console scripts print the same chat on PostgreSQL as on bbolt (the
 // golden files), and both stores export the same state.
 func TestPostgres_ConsoleScripts(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ script, lang, golden string }{
 		{"first-week.txt", "en", "first-week.en.golden"},
 		{"first-week.txt", "fr", "first-week.fr.golden"},
@@ -59,6 +60,7 @@ func TestPostgres_ConsoleScripts(t *testing.T) {
 // the exports are identical, a bucket the engine does not know is copied too, a
 // second copy into the now full database is refused, and the way back works.
 func TestPostgres_Copy(t *testing.T) {
+	t.Parallel()
 	script, err := os.ReadFile("../../examples/first-week.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -135,6 +137,7 @@ func TestPostgres_Copy(t *testing.T) {
 
 // Ensure bad copy and migrate command lines are refused with a reason.
 func TestPostgres_CommandLines(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "x.db")
 	for _, args := range [][]string{
 		{"copy"},
@@ -165,6 +168,7 @@ func TestPostgres_CommandLines(t *testing.T) {
 
 // Ensure engage migrate applies the schema once and then finds it up to date.
 func TestPostgres_Migrate(t *testing.T) {
+	t.Parallel()
 	dsn := pgtest.FreshDSN(t)
 	out, stderr, code := runEngage(t, "", nil, "migrate", "--store", "postgres:"+dsn)
 	if code != 0 || !strings.Contains(out, fmt.Sprintf("schema at version %d (applied [1 2])", pgstore.LatestVersion())) {
@@ -178,6 +182,7 @@ func TestPostgres_Migrate(t *testing.T) {
 
 // Ensure store names printed by engage hide passwords.
 func TestRedact(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"postgres://engage:pw@db:5432/engage?sslmode=require": "postgres://engage:***@db:5432/engage?sslmode=require",
 		"postgres://engage@db/engage":                         "postgres://engage@db/engage",

@@ -12,6 +12,7 @@ import (
 // Ensure `engage prompts check` lists every template and system prompt per
 // language and passes on the shipped texts.
 func TestPromptsCheck(t *testing.T) {
+	t.Parallel()
 	out, stderr, code := runEngage(t, "", nil, "prompts", "check")
 	if code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, stderr, out)
@@ -29,6 +30,7 @@ func TestPromptsCheck(t *testing.T) {
 // Ensure a text or a system prompt missing in one language fails the check and is
 // named.
 func TestCheckPrompts_Missing(t *testing.T) {
+	t.Parallel()
 	cat, err := prompts.LoadFS(fstest.MapFS{
 		"templates/en/a.tmpl": {Data: []byte(`{{define "a.one"}}One{{end}}{{define "a.two"}}Two{{end}}`)},
 		"templates/fr/a.tmpl": {Data: []byte(`{{define "a.one"}}Un{{end}}`)},

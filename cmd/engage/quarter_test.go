@@ -101,6 +101,7 @@ func runScript(t *testing.T, script string, start time.Time) []printed {
 // within 3 weeks, gives the away week to the backup, skips no week, and sends each
 // reminder and escalation once.
 func TestConsole_Quarter(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../../examples/quarter.txt")
 	if err != nil {
 		t.Fatal(err)

@@ -52,6 +52,7 @@ func get(t *testing.T, url string, header ...string) (int, string) {
 
 // Ensure /healthz answers and /metrics counts events, errors by code and the outbox.
 func TestHTTP_HealthAndMetrics(t *testing.T) {
+	t.Parallel()
 	a, m := testApp(t)
 	srv := httptest.NewServer(httpHandler(a, m, nil))
 	defer srv.Close()
@@ -74,6 +75,7 @@ func TestHTTP_HealthAndMetrics(t *testing.T) {
 // Ensure /backup gives a consistent copy that opens and holds the data, refuses a
 // request without the admin token when one is set, and `engage backup --url` uses it.
 func TestHTTP_Backup(t *testing.T) {
+	t.Parallel()
 	a, m := testApp(t)
 	srv := httptest.NewServer(httpHandler(a, m, nil))
 	defer srv.Close()
@@ -107,6 +109,7 @@ func TestHTTP_Backup(t *testing.T) {
 // Ensure `engage run` with no platform configured says how to configure one and
 // exits non-zero.
 func TestRun_NoAdapter(t *testing.T) {
+	t.Parallel()
 	_, stderr, code := runEngage(t, "", []string{"ENGAGE_STORE_PATH=" + filepath.Join(t.TempDir(), "r.db"), "ENGAGE_HTTP_ADDR=127.0.0.1:0"}, "run")
 	if code == 0 || !strings.Contains(stderr, "ENGAGE_TELEGRAM_TOKEN") || !strings.Contains(stderr, "engage console") {
 		t.Fatalf("exit %d, stderr %q", code, stderr)

@@ -20,6 +20,7 @@ import (
 // /healthz and /metrics while Telegram updates are handled, and SIGTERM stops it
 // cleanly (exit 0) with every handled update's effect stored.
 func TestRun_SIGTERM(t *testing.T) {
+	t.Parallel()
 	fake := telegramtest.New(t, telegramtest.TelegramLimits)
 	const group = -2002
 	fake.Group(group, "Signal club")

@@ -148,6 +148,7 @@ func socketEnv(f *slackfake.Server) map[string]string {
 // created with /engage, a project announced with buttons, a press, news asked in a
 // modal and pushed to a follower by direct message, a retried event counted once.
 func TestRun_SlackSocketMode(t *testing.T) {
+	t.Parallel()
 	f := slackFake(t, e2eTeam)
 	s := startService(t, socketEnv(f))
 	f.WaitConnected(e2eTeam.AppToken)
@@ -185,6 +186,7 @@ func TestRun_SlackSocketMode(t *testing.T) {
 // Ensure `engage run` in HTTP mode takes Slack's signed requests on its own HTTP
 // listener, and refuses a forged signature, a stale timestamp and a replay.
 func TestRun_SlackHTTPMode(t *testing.T) {
+	t.Parallel()
 	f := slackFake(t, e2eTeam)
 	env := socketEnv(f)
 	delete(env, "ENGAGE_SLACK_APP_TOKEN")
@@ -237,6 +239,7 @@ func TestRun_SlackHTTPMode(t *testing.T) {
 // environment and are served by the same service: one community spans a channel
 // of each.
 func TestRun_SlackWorkspaces(t *testing.T) {
+	t.Parallel()
 	f := slackFake(t, e2eTeam, e2eTeam2)
 	cfgFile := filepath.Join(t.TempDir(), "engage.yaml")
 	writeFile(t, cfgFile, "slack:\n  workspaces:\n    - name: other-association\n")
@@ -269,6 +272,7 @@ func TestRun_SlackWorkspaces(t *testing.T) {
 // Ensure a Slack configuration that cannot work is refused at start with a clear
 // message.
 func TestRun_SlackMisconfigured(t *testing.T) {
+	t.Parallel()
 	f := slackFake(t, e2eTeam)
 	tests := []struct {
 		name string
@@ -304,6 +308,7 @@ func writeFile(t *testing.T, path, content string) {
 // Ensure a pledge through Slack's modal works under `engage run`, and the
 // campaign's card is then updated in place with chat.update.
 func TestRun_SlackPledge(t *testing.T) {
+	t.Parallel()
 	f := slackFake(t, e2eTeam)
 	s := startService(t, socketEnv(f))
 	f.WaitConnected(e2eTeam.AppToken)
@@ -335,6 +340,7 @@ func TestRun_SlackPledge(t *testing.T) {
 // direct message with its buttons, a press opens the date poll form as a modal, and
 // a referent answers the questions in free text by direct message.
 func TestRun_SlackCheckin(t *testing.T) {
+	t.Parallel()
 	f := slackFake(t, e2eTeam)
 	s := startService(t, socketEnv(f))
 	f.WaitConnected(e2eTeam.AppToken)
@@ -369,6 +375,7 @@ func TestRun_SlackCheckin(t *testing.T) {
 // Ensure a poll works under `engage run`: ballots from buttons and from a modal,
 // the poll message updated in place with chat.update, a retried event counted once.
 func TestRun_SlackPoll(t *testing.T) {
+	t.Parallel()
 	f := slackFake(t, e2eTeam)
 	s := startService(t, socketEnv(f))
 	f.WaitConnected(e2eTeam.AppToken)

@@ -17,6 +17,7 @@ import (
 // none: the offset only moves past handled and committed updates, and those
 // Telegram sends again are recognised by their update_id.
 func TestTelegramKillAndRestart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the engage binary and runs it twice")
 	}

@@ -130,6 +130,7 @@ func tgUser(id int64, name string) telegramtest.User {
 // and their message once they start it, and the menus are registered in both
 // languages.
 func TestTelegramEndToEnd(t *testing.T) {
+	t.Parallel()
 	t.Run("bolt", func(t *testing.T) { telegramEndToEnd(t, tgBolt(t)) })
 	t.Run("postgres", func(t *testing.T) {
 		telegramEndToEnd(t, map[string]string{"ENGAGE_STORE_DRIVER": "postgres", "ENGAGE_STORE_DSN": pgtest.FreshDSN(t)})
@@ -204,6 +205,7 @@ func telegramEndToEnd(t *testing.T, store map[string]string) {
 // its secret, a delivery with a missing or wrong secret is refused with 401 and
 // changes nothing, and a good one is handled.
 func TestTelegramWebhookEndToEnd(t *testing.T) {
+	t.Parallel()
 	fake := telegramtest.New(t, telegramtest.TelegramLimits)
 	const group = -1001
 	fake.Group(group, "Garden club")
@@ -246,6 +248,7 @@ func TestTelegramWebhookEndToEnd(t *testing.T) {
 
 // Ensure a refused webhook delivery changes nothing in the store.
 func TestTelegramWebhookRefusedChangesNothing(t *testing.T) {
+	t.Parallel()
 	fake := telegramtest.New(t, telegramtest.TelegramLimits)
 	store := tgBolt(t)
 	svc := tgStart(t, fake, map[string]string{
@@ -270,6 +273,7 @@ func TestTelegramWebhookRefusedChangesNothing(t *testing.T) {
 // chats: ten news of a project) is delivered in full under Telegram's real
 // limits, none exceeded.
 func TestTelegramFanOut(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("sends 600 messages at Telegram's pace (about 20 s)")
 	}
@@ -362,6 +366,7 @@ func (s *tgBuffer) String() string {
 // delivered twice counts once, and "Another amount" asks the amount privately,
 // field by field, the answer typed in the private chat completing the pledge.
 func TestTelegramCampaignPledges(t *testing.T) {
+	t.Parallel()
 	fake := telegramtest.New(t, telegramtest.TelegramLimits)
 	const group = -1001
 	fake.Group(group, "Garden club")
@@ -438,6 +443,7 @@ func TestTelegramCampaignPledges(t *testing.T) {
 // private chat once they start it, and answers it there in free text, which sets
 // the project's next step.
 func TestTelegramCheckinByPrivateChat(t *testing.T) {
+	t.Parallel()
 	fake := telegramtest.New(t, telegramtest.TelegramLimits)
 	const group = -1001
 	fake.Group(group, "Garden club")
@@ -484,6 +490,7 @@ func TestTelegramCheckinByPrivateChat(t *testing.T) {
 // delivery reaches the bot, which answers it with the first answer again ("is
 // counted", not "is changed"); by polling the offset already passed it.
 func TestTelegramPoll(t *testing.T) {
+	t.Parallel()
 	t.Run("polling", func(t *testing.T) { telegramPoll(t, false) })
 	t.Run("webhook", func(t *testing.T) { telegramPoll(t, true) })
 }
