@@ -7,21 +7,91 @@ import (
 	"github.com/engage-org/engage/core"
 )
 
-// helpSections lists the commands /help shows, by section.
+// helpSections lists the commands /help shows, by section. A section's id is also
+// what /help SECTION takes (or its French word, from the aliases).
 var helpSections = []struct {
-	key  string
+	id   string
 	cmds []string
 }{
-	{"help.section.everyone", []string{"help", "lang", "me", "link", "forgetme", "find"}},
-	{"help.section.community", []string{"community", "role", "members"}},
-	{"help.section.projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
-	{"help.section.polls", []string{"poll", "polls", "vote"}},
-	{"help.section.campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "ledger", "allocate", "schedule", "ask", "answer", "faq"}},
-	{"help.section.facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact"}},
+	{"everyone", []string{"help", "lang", "me", "link", "forgetme", "find"}},
+	{"community", []string{"community", "role", "members"}},
+	{"projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
+	{"polls", []string{"poll", "polls", "vote"}},
+	{"campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "ledger", "allocate", "schedule", "ask", "answer", "faq"}},
+	{"facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact"}},
 }
 
-// cmdHelp: /help [command].
+// helpRole is the least role that may use any part of a command; /help does not
+// show the command to members below it. Referent commands are shown to the
+// referents of a project too, whatever their role. Commands absent here are
+// everyone's (some of their forms are for organisers: their help says so).
+var helpRole = map[string]core.Role{
+	"role": core.RoleAdmin,
+	"members": core.RoleFacilitator, "contact": core.RoleFacilitator, "backup": core.RoleFacilitator,
+	"digest": core.RoleFacilitator, "impact": core.RoleFacilitator, "allocate": core.RoleFacilitator,
+	"referent": core.RoleReferent, "news": core.RoleReferent, "nextstep": core.RoleReferent,
+	"needs": core.RoleReferent, "checkin": core.RoleReferent, "reward": core.RoleReferent,
+	"stretch": core.RoleReferent, "collect": core.RoleReferent, "spend": core.RoleReferent,
+	"answer": core.RoleReferent,
+}
+
+// helpShows reports whether /help shows cmd to the asker: always outside a
+// community (it is then a manual), else when their role, or their being a
+// project's referent, allows some use of it.
+func (c *call) helpShows(cmd string, referent bool) bool {
+	need, ok := helpRole[cmd]
+	if !ok || c.member == nil {
+		return true
+	}
+	return c.member.Role.AtLeast(need) || need == core.RoleReferent && referent
+}
+
+// isReferent reports whether the asker is a referent of a project of the community.
+func (c *call) isReferent() (bool, error) {
+	if c.member == nil {
+		return false, nil
+	}
+	ps, err := c.tx.Projects(c.comm.ID, nil)
+	if err != nil {
+		return false, err
+	}
+	for _, p := range ps {
+		if slices.Contains(p.Referents, c.member.Person) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// cmdHelp: /help — a short overview of what the asker may do, by section;
+// /help SECTION — that section's commands in full; /help COMMAND — one command.
 func cmdHelp(c *call) error {
+	referent, err := c.isReferent()
+	if err != nil {
+		return err
+	}
+	type section struct {
+		ID, Title, Topic string   // Topic: what to type after /help for this section
+		Names            []string // the commands, for the overview
+		Lines     []string // their help, for the section
+	}
+	sectionOf := func(i int) section {
+		s := helpSections[i]
+		sec := section{ID: s.id, Title: c.text("help.section."+s.id, nil), Topic: c.text("help.topic."+s.id, nil)}
+		for _, name := range s.cmds {
+			if c.helpShows(name, referent) {
+				sec.Names = append(sec.Names, "/"+name)
+				sec.Lines = append(sec.Lines, c.text("help."+name, nil))
+			}
+		}
+		return sec
+	}
+	for i, s := range helpSections {
+		if c.sub(s.id) {
+			c.reply("help.section", sectionOf(i))
+			return nil
+		}
+	}
 	if name := strings.TrimPrefix(c.word(), "/"); name != "" {
 		full, cmd := c.b.lookup(strings.ToLower(name))
 		if cmd == nil {
@@ -30,17 +100,11 @@ func cmdHelp(c *call) error {
 		c.reply("help."+full, nil)
 		return nil
 	}
-	type section struct {
-		Title string
-		Lines []string
-	}
 	var sections []section
-	for _, s := range helpSections {
-		sec := section{Title: c.text(s.key, nil)}
-		for _, name := range s.cmds {
-			sec.Lines = append(sec.Lines, c.text("help."+name, nil))
+	for i := range helpSections {
+		if sec := sectionOf(i); len(sec.Names) > 0 {
+			sections = append(sections, sec)
 		}
-		sections = append(sections, sec)
 	}
 	c.reply("help", map[string]any{"Sections": sections, "InCommunity": c.comm != nil})
 	return nil
