@@ -26,7 +26,7 @@ var helpSections = []struct {
 // referents of a project too, whatever their role. Commands absent here are
 // everyone's (some of their forms are for organisers: their help says so).
 var helpRole = map[string]core.Role{
-	"role": core.RoleAdmin,
+	"role":    core.RoleAdmin,
 	"members": core.RoleFacilitator, "contact": core.RoleFacilitator, "backup": core.RoleFacilitator,
 	"digest": core.RoleFacilitator, "impact": core.RoleFacilitator, "allocate": core.RoleFacilitator,
 	"referent": core.RoleReferent, "news": core.RoleReferent, "nextstep": core.RoleReferent,
@@ -73,7 +73,7 @@ func cmdHelp(c *call) error {
 	type section struct {
 		ID, Title, Topic string   // Topic: what to type after /help for this section
 		Names            []string // the commands, for the overview
-		Lines     []string // their help, for the section
+		Lines            []string // their help, for the section
 	}
 	sectionOf := func(i int) section {
 		s := helpSections[i]
