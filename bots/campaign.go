@@ -501,8 +501,9 @@ func (b *Bot) campaignCard(tx *core.Tx, comm *core.Community, camp *core.Campaig
 func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 	tr := func(key string, data any) string { return b.cat.Text(lang, key, data) }
 	f := Form{
-		Title:   tr("form.pledge", map[string]any{"ID": camp.ID(), "Title": camp.Title}),
-		Fields:  []Field{{Name: "amount", Label: tr("form.pledge.amount", map[string]any{"Currency": camp.Goal.Currency}), Placeholder: "25"}},
+		Title: tr("form.pledge", map[string]any{"ID": camp.ID(), "Title": camp.Title}),
+		Fields: []Field{{Name: "amount", Label: tr("form.pledge.amount", map[string]any{"Currency": camp.Goal.Currency}), Placeholder: "25",
+			Check: CheckAmount, Currency: camp.Goal.Currency, Max: b.cfg.PledgeCeiling}},
 		Command: "/pledge " + camp.ID() + " {amount}",
 	}
 	if len(camp.Rewards) > 0 {
@@ -518,7 +519,7 @@ func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 		}
 	}
 	if camp.Kind == core.CampaignLoan && camp.HoursValue > 0 {
-		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", map[string]any{"Value": camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10"})
+		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", map[string]any{"Value": camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10", Check: CheckCount, Max: core.MaxHours})
 		f.Command += " hours {hours}"
 	}
 	return f
@@ -653,13 +654,17 @@ func cmdStretch(c *call) error {
 }
 
 // cmdPledge: /pledge C1 AMOUNT [reward R1] [hours H] [public|private] · /pledge C1
-// cancel · /pledge C1 (asks the amount). Answered privately.
+// cancel · /pledge C1 cancel @member (organisers) · /pledge C1 (asks the amount).
+// Answered privately.
 func cmdPledge(c *call) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err
 	}
 	words := strings.Fields(c.args)
+	if len(words) == 2 && c.isWord(words[0], "cancel") {
+		return pledgeWithdraw(c, camp, words[1])
+	}
 	if len(words) == 1 && c.isWord(words[0], "cancel") {
 		old, err := c.tx.CancelPledge(c.member, camp)
 		if err != nil {
@@ -730,6 +735,7 @@ func pledgeView(tx *core.Tx, comm *core.Community, camp *core.Campaign, p *core.
 		"ID": camp.ID(), "Title": camp.Title, "Kind": string(camp.Kind), "Amount": p.Amount,
 		"Hours": p.Hours, "HoursGiven": p.HoursGiven, "Shares": p.Shares, "Public": p.Public,
 		"Paid": camp.Money(p.Paid), "HasPaid": p.Paid > 0, "Status": string(p.Status),
+		"Due": camp.Money(max(p.Amount.Amount-p.Paid, 0)), "HasDue": p.Amount.Amount > p.Paid,
 	}
 	if r := camp.Reward(p.Reward); r != nil {
 		d["Reward"], d["RewardTitle"] = r.ID(), r.Title
@@ -796,7 +802,7 @@ func cmdCollect(c *call) error {
 	}
 	c.reply("collect.done", map[string]any{
 		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "From": l.From,
-		"Collected": camp.Money(camp.Collected), "Pledged": camp.Money(camp.Pledged),
+		"Collected": camp.Money(camp.Collected), "Pledged": camp.Money(camp.Pledged), "Held": camp.Held(),
 	})
 	if fromPerson != "" && fromPerson != c.person.ID {
 		return c.dm(fromPerson, "collect.thanks", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount})
@@ -824,7 +830,7 @@ func cmdSpend(c *call) error {
 	}
 	return c.broadcast(c.comm, "spend.post", map[string]any{
 		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "Purpose": l.Purpose,
-		"Left": camp.Money(camp.Collected - camp.Spent - camp.Allocated),
+		"Left": camp.Money(camp.Left()),
 	}, "")
 }
 
@@ -864,8 +870,8 @@ func cmdLedger(c *call) error {
 		At      time.Time
 	}
 	type allocView struct {
-		Amount  core.Money
-		Project string
+		Amount         core.Money
+		Project, Title string
 	}
 	var spends []spendView
 	var allocs []allocView
@@ -887,7 +893,11 @@ func cmdLedger(c *call) error {
 		case core.LedgerSpend:
 			spends = append(spends, spendView{Amount: l.Amount, Purpose: l.Purpose, At: l.At.In(loc)})
 		case core.LedgerAllocate:
-			allocs = append(allocs, allocView{Amount: l.Amount, Project: "P" + strconv.Itoa(l.Project)})
+			av := allocView{Amount: l.Amount, Project: "P" + strconv.Itoa(l.Project)}
+			if pr, err := c.tx.Project(c.comm.ID, av.Project); err == nil {
+				av.Title = pr.Title
+			}
+			allocs = append(allocs, av)
 		case core.LedgerCollect:
 			switch {
 			case backed[l.FromPerson] && !public[l.FromPerson]:
@@ -897,8 +907,8 @@ func cmdLedger(c *call) error {
 				add(personName(c.tx, l.FromPerson), l.Amount.Amount)
 			case l.From != "":
 				add(l.From, l.Amount.Amount)
-			default:
-				add(personName(c.tx, l.By), l.Amount.Amount)
+			default: // /collect without from: nobody is named in its place
+				add(c.text("ledger.unattributed", nil), l.Amount.Amount)
 			}
 		}
 	}
@@ -912,7 +922,9 @@ func cmdLedger(c *call) error {
 	c.reply("ledger", map[string]any{
 		"ID": camp.ID(), "Title": camp.Title, "Pledged": camp.Money(camp.Pledged), "Collected": camp.Money(camp.Collected),
 		"Spent": camp.Money(camp.Spent), "Allocated": camp.Money(camp.Allocated), "HasAllocated": camp.Allocated > 0,
-		"Left": camp.Money(camp.Collected - camp.Spent - camp.Allocated), "Spends": spends, "More": more,
+		"Left": camp.Money(camp.Left()), "Spends": spends, "More": more,
+		"Held": camp.Held(), "Failed": camp.Status == core.CampaignFailed, "Refunded": camp.Money(camp.Refunded),
+		"RefundDue": camp.Money(camp.RefundsLeft()), "HasRefunds": len(camp.Refunds) > 0,
 		"Sources": sources, "Backers": backers, "Allocs": allocs, "Status": string(camp.Status),
 		"Hours": camp.HoursValue > 0, "HoursPledged": camp.HoursPledged, "HoursGiven": camp.HoursGiven,
 	})
@@ -1030,9 +1042,11 @@ func (c *call) settled(camp *core.Campaign, ps []*core.Pledge) error {
 }
 
 // settleMessages, once camp is settled: the progress message's last edit (no
-// buttons), the result in every chat, and to each backer what they owe and how
-// (succeeded) or that their pledge is released (failed), with thanks. The jobs
-// still waiting for camp are dropped.
+// buttons), the result in every chat, and to each backer what is still due and how
+// (succeeded) or that their pledge is released (failed), with thanks; when it
+// failed, a backer who had paid is told it will be refunded and by whom, and the
+// organisers get the list of refunds due. The jobs still waiting for camp are
+// dropped.
 func (b *Bot) settleMessages(tx *core.Tx, comm *core.Community, camp *core.Campaign, ps []*core.Pledge) error {
 	for _, what := range []string{"remind7d", "remind48h", "settle"} {
 		if err := tx.Unschedule(campaignJobID(camp, what)); err != nil {
@@ -1059,16 +1073,27 @@ func (b *Bot) settleMessages(tx *core.Tx, comm *core.Community, camp *core.Campa
 			collectors = append(collectors, n)
 		}
 	}
+	by, err := receivers(tx, camp)
+	if err != nil {
+		return err
+	}
 	for _, p := range ps {
 		d := pledgeView(tx, comm, camp, p)
 		d["Collectors"] = collectors
 		dkey := "campaign.owe"
 		if p.Status == core.PledgeReleased {
 			dkey = "campaign.released"
+			if r := camp.RefundOf(p.Person); r != nil && r.Left() > 0 {
+				dkey = "campaign.released_refund"
+				d["Refund"], d["By"] = camp.Money(r.Left()), by[p.Person]
+			}
 		}
 		if err := dmPerson(b, tx, comm, p.Person, dkey, d); err != nil {
 			return err
 		}
+	}
+	if camp.Status == core.CampaignFailed {
+		return b.refundsDue(tx, comm, camp, by)
 	}
 	return nil
 }
@@ -1144,7 +1169,8 @@ func jobCampaignRemindFunc(b *Bot, tx *core.Tx, j *core.Job) error {
 	return nil
 }
 
-// mePledges lists person's pledges in community cid for /me ("C1 25,00 €").
+// mePledges lists person's pledges in community cid for /me ("C1 25,00 €"), but
+// those released by a failed campaign.
 func mePledges(tx *core.Tx, cid core.CommunityID, person core.PersonID) ([]map[string]any, error) {
 	ps, err := tx.PersonPledges(cid, person)
 	if err != nil {
@@ -1152,6 +1178,9 @@ func mePledges(tx *core.Tx, cid core.CommunityID, person core.PersonID) ([]map[s
 	}
 	var out []map[string]any
 	for _, p := range ps {
+		if p.Status == core.PledgeReleased {
+			continue // nothing pledged any more
+		}
 		out = append(out, map[string]any{"ID": fmt.Sprintf("C%d", p.Campaign), "Amount": p.Amount, "Status": string(p.Status)})
 	}
 	return out, nil

@@ -16,7 +16,7 @@ var helpSections = []struct {
 	{"help.section.community", []string{"community", "role", "members"}},
 	{"help.section.projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
 	{"help.section.polls", []string{"poll", "polls", "vote"}},
-	{"help.section.campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "ledger", "allocate", "schedule", "ask", "answer", "faq"}},
+	{"help.section.campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "refund", "ledger", "allocate", "schedule", "ask", "answer", "faq"}},
 	{"help.section.facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact"}},
 }
 

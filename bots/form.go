@@ -36,6 +36,38 @@ type Field struct {
 	Options     []Option `json:"options,omitempty"` // a choice among these, if any
 	Optional    bool     `json:"optional,omitempty"`
 	Multiline   bool     `json:"multiline,omitempty"`
+	// Check is what the value must be, checked as soon as it is typed: "amount" (of
+	// Currency, at most Max major units; 0: any) or "count" (a whole number from 0
+	// to Max). "" accepts any text.
+	Check    string `json:"check,omitempty"`
+	Currency string `json:"currency,omitempty"`
+	Max      int64  `json:"max,omitempty"`
+}
+
+// Field checks.
+const (
+	CheckAmount = "amount"
+	CheckCount  = "count"
+)
+
+// check refuses a value typed for fl that the command would refuse (empty values
+// are the caller's business): the same answer as the command, before the next
+// field is asked.
+func (fl Field) check(v string) error {
+	if v == "" {
+		return nil
+	}
+	switch fl.Check {
+	case CheckAmount:
+		_, err := core.ParseAmount(v, fl.Currency, fl.Max)
+		return err
+	case CheckCount:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > int(fl.Max) {
+			return core.Errorf(core.CodeInvalid, "err.form_count", "label", fl.Label, "value", v, "max", fl.Max)
+		}
+	}
+	return nil
 }
 
 // Option is one choice of a Field.
@@ -136,6 +168,9 @@ func (c *call) submitForm(token string, values map[string]string) error {
 			}
 			v = picked
 		}
+		if err := fl.check(v); err != nil {
+			return err
+		}
 		cmd = strings.ReplaceAll(cmd, "{"+fl.Name+"}", v)
 	}
 	return c.command(strings.TrimSpace(cmd))
@@ -188,6 +223,21 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 			return nil
 		}
 		v = picked
+	}
+	if v == "" && !fl.Optional {
+		c.askField(f, i)
+		return nil
+	}
+	if err := fl.check(v); err != nil {
+		// Asked again at once, with why: the form is kept, and so are the fields
+		// already answered.
+		key, args := core.ErrorMessage(err)
+		c.out = append(c.out, Message{
+			Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
+			Text: c.text(key, args),
+		})
+		c.askField(f, i)
+		return nil
 	}
 	if d.Data == nil {
 		d.Data = map[string]string{}
