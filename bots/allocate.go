@@ -75,7 +75,11 @@ func cmdAllocate(c *call) error {
 		}
 		if why != "" {
 			weights[i] = 0
-			leftOut = append(leftOut, leftOutView{Label: o.Label, Why: why})
+			label := o.Label
+			if pr, err := c.tx.Project(c.comm.ID, o.ProjectID()); o.Project != 0 && err == nil {
+				label = pr.ID() + " " + pr.Title
+			}
+			leftOut = append(leftOut, leftOutView{Label: label, Why: why})
 		}
 		supported = supported || weights[i] > 0
 	}

@@ -96,7 +96,8 @@ func TestAllocate_FirstTier(t *testing.T) {
 			post = m.Text
 		}
 	}
-	if !strings.Contains(post, "P1 Un : 50,00 €") || !strings.Contains(post, "P3 Trois : 50,00 €") || strings.Contains(post, "P2") {
+	if !strings.Contains(post, "P1 Un : 50,00 €") || !strings.Contains(post, "P3 Trois : 50,00 €") ||
+		strings.Contains(post, "P2 Deux :") || !strings.Contains(post, "Laissées de côté :\n• P2 Deux — pas en tête") {
 		t.Fatalf("allocation post: %q", post)
 	}
 }

@@ -353,6 +353,20 @@ func TestCampaign_Allocate(t *testing.T) {
 	if err := allocate(w.members[0], map[int]int64{1: 100}); core.ErrorCode(err) != core.CodeForbidden {
 		t.Fatalf("a member allocated: %v", err)
 	}
+	if err := allocate(w.admin, map[int]int64{1: 100}); !isKey(err, "err.spend_held") {
+		t.Fatalf("all or nothing, not reached yet: %v", err)
+	}
+	w.update(t, func(tx *core.Tx) error { // the goal is reached: the money is the community's
+		c, err := tx.Campaign(w.comm, "C1")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Pledge(w.member(tx, w.members[1]), c, core.PledgeInput{Amount: core.Major(1000, "EUR")}); err != nil {
+			return err
+		}
+		_, err = tx.CloseCampaign(w.member(tx, w.admin), c)
+		return err
+	})
 	if err := allocate(w.admin, map[int]int64{1: 6000, 2: 4001}); core.ErrorCode(err) != core.CodeConflict {
 		t.Fatalf("more than collected: %v", err)
 	}
