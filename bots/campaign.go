@@ -863,6 +863,9 @@ func cmdLedger(c *call) error {
 	for _, p := range ps {
 		public[p.Person], backed[p.Person] = p.Public, true
 	}
+	for _, r := range camp.Refunds { // withdrawn pledges stay as private as they were
+		backed[r.Person] = true
+	}
 	loc := c.comm.Location()
 	type spendView struct {
 		Amount  core.Money
