@@ -1,0 +1,66 @@
+package bots_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/botstest"
+)
+
+// Ensure the "another amount" form checks each field as it is typed: a value the
+// pledge would refuse is answered with why and asked again, keeping what was
+// answered, in the member's language; a platform form is refused before the
+// command runs.
+func TestCampaign_FormChecksEachField(t *testing.T) {
+	for lang, w := range map[string]struct{ amount, why, hoursAsk, hoursWhy, done string }{
+		"en": {"How much (EUR)?", "as an amount", "How many hours", "is not a whole number from 0 to 10000", "You pledged to C2 Truck: €600.00"},
+		"fr": {"Combien (EUR) ?", "comme un montant", "Combien d'heures", "n'est pas un nombre entier de 0 à 10000", "Vous avez promis pour C2 Truck : 600,00 €"},
+	} {
+		t.Run(lang, func(t *testing.T) {
+			e := campaignEnv(t, lang, nil)
+			e.Say("alice", "/campaign new loan Truck goal 15 000 until 2026-12-20 rate 0% term 60 hours-value 15")
+			card := e.Say("erin", "/campaign C2")[0]
+			label := card.Buttons[len(card.Buttons)-1][0].Label
+			if asked := botstest.Texts(e.Press("erin", card, label)); len(asked) != 1 || !strings.Contains(asked[0], w.amount) {
+				t.Fatalf("got %q", asked)
+			}
+			for _, bad := range []string{"ten", "-5", "0", "25.505", "$30", "2 000 000"} {
+				out := botstest.Texts(e.Say("erin", "> "+bad))
+				if len(out) != 2 || !strings.Contains(out[1], w.amount) || strings.Contains(out[0], "[") {
+					t.Fatalf("%q: got %q, want why and the amount asked again", bad, out)
+				}
+			}
+			if out := botstest.Texts(e.Say("erin", "> ten")); !strings.Contains(out[0], w.why) {
+				t.Fatalf("got %q", out)
+			}
+			if out := botstest.Texts(e.Say("erin", "> 600")); len(out) != 1 || !strings.Contains(out[0], w.hoursAsk) {
+				t.Fatalf("got %q", out)
+			}
+			for _, bad := range []string{"many", "-1", "10001", "2.5"} {
+				out := botstest.Texts(e.Say("erin", "> "+bad))
+				if len(out) != 2 || !strings.Contains(out[0], w.hoursWhy) || !strings.Contains(out[1], w.hoursAsk) {
+					t.Fatalf("%q: got %q", bad, out)
+				}
+			}
+			if c := campaignShot(t, e, "C2"); c.Backers != 0 {
+				t.Fatalf("pledged while the form was being filled: %+v", c)
+			}
+			if out := botstest.Texts(e.Say("erin", "> 40")); len(out) != 1 || !strings.Contains(out[0], w.done) {
+				t.Fatalf("got %q", out)
+			}
+			if c := campaignShot(t, e, "C2"); c.Backers != 1 || c.Pledged != 60000 || c.HoursPledged != 40 {
+				t.Fatalf("got %+v", c)
+			}
+			// A platform form: the typed amount is refused before the command runs.
+			ev := e.Event("dan", "")
+			ev.Kind, ev.Action, ev.CanForm = bots.KindAction, card.Buttons[len(card.Buttons)-1][0].Token, true
+			form := e.Handle(ev)[0].Form
+			sub := e.Event("dan", "")
+			sub.Kind, sub.Action, sub.Fields = bots.KindForm, form.Token, map[string]string{"amount": "ten", "hours": "3"}
+			if out := botstest.Texts(e.Handle(sub)); len(out) != 1 || !strings.Contains(out[0], w.why) {
+				t.Fatalf("got %q", out)
+			}
+		})
+	}
+}
