@@ -210,3 +210,25 @@ func TestCampaign_StillDue(t *testing.T) {
 		})
 	}
 }
+
+// Ensure a loan repaid all in volunteering hours says so (and nothing of cash),
+// one repaid in part says part, in both languages, without a double space.
+func TestCampaign_LoanAllInHours(t *testing.T) {
+	for lang, want := range map[string][2]string{
+		"en": {"40 hours of volunteering (€600.00) repay all of it: nothing is repaid in cash. /schedule C2 shows it.",
+			"20 hours of volunteering (€300.00) repay part of it. You would be repaid €20.00 a month for 60 months"},
+		"fr": {"40 heures de bénévolat (600,00 €) en remboursent la totalité : rien n'est remboursé en numéraire. /schedule C2 le détaille.",
+			"20 heures de bénévolat (300,00 €) en remboursent une partie. Vous seriez remboursé·e de 20,00 € par mois pendant 60 mois"},
+	} {
+		t.Run(lang, func(t *testing.T) {
+			e := campaignEnv(t, lang, nil)
+			e.Say("alice", "/campaign new loan Truck goal 15 000 until 2026-12-20 rate 0% term 60 hours-value 15")
+			for i, text := range []string{"/pledge C2 600 hours 40", "/pledge C2 1 500 hours 20"} {
+				out := botstest.Texts(e.Say("bob", text))
+				if len(out) != 1 || !strings.Contains(out[0], want[i]) || strings.Contains(out[0], "  ") {
+					t.Errorf("%s: got %q, want %q", text, out, want[i])
+				}
+			}
+		})
+	}
+}
