@@ -28,7 +28,7 @@ const (
 
 // privateRefusals are the commands whose refusals are answered to the actor alone,
 // like their answers: what a member tried to pledge is private too.
-var privateRefusals = map[string]bool{"pledge": true, "schedule": true}
+var privateRefusals = map[string]bool{"pledge": true, "schedule": true, "refund": true}
 
 // campaignRef names a campaign's progress message in every chat, for edits.
 func campaignRef(c *core.Campaign) string {

@@ -109,7 +109,7 @@ func refuse(t *testing.T, e *botstest.Env, who, text, want string) {
 	if len(out) != 1 || !strings.Contains(out[0].Text, want) {
 		t.Fatalf("%s: got %q, want an answer containing %q", text, botstest.Texts(out), want)
 	}
-	if private := strings.HasPrefix(text, "/pledge") || strings.HasPrefix(text, "/schedule"); private && (!out[0].Direct || !out[0].Ephemeral) {
+	if private := strings.HasPrefix(text, "/pledge") || strings.HasPrefix(text, "/schedule") || strings.HasPrefix(text, "/refund"); private && (!out[0].Direct || !out[0].Ephemeral) {
 		t.Fatalf("%s: the refusal is not private: %+v", text, out[0])
 	}
 	if strings.Contains(out[0].Text, "[") && strings.Contains(out[0].Text, "err.") {

@@ -35,7 +35,7 @@ func cmdRefund(c *call) error {
 		"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Amount": l.Amount,
 		"Left": camp.Money(r.Left()), "Refunded": camp.Money(r.Refunded), "By": c.person.Name,
 	}
-	c.reply("refund.done", data)
+	c.replyPrivate("refund.done", data) // who paid and got money back is private
 	if target.Person != c.person.ID {
 		return c.dm(target.Person, "refund.you", data)
 	}

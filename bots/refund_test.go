@@ -109,8 +109,8 @@ func TestCampaign_HeldAndRefunded(t *testing.T) {
 				t.Fatalf("after the withdrawal: %+v", c)
 			}
 			settle(t, e)
-			if out := botstest.Texts(e.Say("alice", "/refund C1 @dan 20")); len(out) != 1 || !strings.Contains(out[0], w.refundDone) {
-				t.Fatalf("refund: %q", out)
+			if out := e.Say("alice", "/refund C1 @dan 20"); len(out) != 1 || !strings.Contains(out[0].Text, w.refundDone) || !out[0].Direct {
+				t.Fatalf("refund (answered privately): %+v", out)
 			}
 			e.Clock.Set(e.Clock.Now().Add(time.Minute))
 			if err := e.Dispatcher.Flush(context.Background()); err != nil {
