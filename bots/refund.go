@@ -49,13 +49,17 @@ func pledgeWithdraw(c *call, camp *core.Campaign, tok string) error {
 	if err != nil {
 		return err
 	}
+	by, err := receivers(c.tx, camp)
+	if err != nil {
+		return err
+	}
 	p, err := c.tx.WithdrawPledge(c.member, camp, target.Person)
 	if err != nil {
 		return err
 	}
 	data := map[string]any{
 		"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Amount": p.Amount,
-		"Paid": camp.Money(p.Paid), "HasPaid": p.Paid > 0, "By": c.person.Name,
+		"Paid": camp.Money(p.Paid), "HasPaid": p.Paid > 0, "By": c.person.Name, "Receivers": by[target.Person],
 	}
 	c.replyPrivate("pledge.withdrawn", data)
 	if target.Person != c.person.ID {
