@@ -507,10 +507,10 @@ func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 		Command: "/pledge " + camp.ID() + " {amount}",
 	}
 	if len(camp.Rewards) > 0 {
-		fl := Field{Name: "reward", Label: tr("form.pledge.reward", nil), Optional: true}
+		fl := Field{Name: "reward", Label: tr("form.pledge.reward", nil), Optional: true, Of: "amount", Currency: camp.Goal.Currency}
 		for i := range camp.Rewards {
 			if r := &camp.Rewards[i]; r.Left() != 0 {
-				fl.Options = append(fl.Options, Option{Label: r.ID() + " " + r.Title, Value: r.ID()})
+				fl.Options = append(fl.Options, Option{Label: r.ID() + " " + r.Title, Value: r.ID(), Min: r.Min.Amount})
 			}
 		}
 		if len(fl.Options) > 0 {
@@ -519,7 +519,7 @@ func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 		}
 	}
 	if camp.Kind == core.CampaignLoan && camp.HoursValue > 0 {
-		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", map[string]any{"Value": camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10", Check: CheckCount, Max: core.MaxHours})
+		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", map[string]any{"Value": camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10", Check: CheckCount, Max: core.MaxHours, Of: "amount", Unit: camp.HoursValue, Currency: camp.Goal.Currency})
 		f.Command += " hours {hours}"
 	}
 	return f

@@ -42,6 +42,10 @@ type Field struct {
 	Check    string `json:"check,omitempty"`
 	Currency string `json:"currency,omitempty"`
 	Max      int64  `json:"max,omitempty"`
+	// Of names the amount field this one depends on: a count of Unit minor units
+	// each may not be worth more than that amount, nor may an option's Min pass it.
+	Of   string `json:"of,omitempty"`
+	Unit int64  `json:"unit,omitempty"`
 }
 
 // Field checks.
@@ -52,19 +56,38 @@ const (
 
 // check refuses a value typed for fl that the command would refuse (empty values
 // are the caller's business): the same answer as the command, before the next
-// field is asked.
-func (fl Field) check(v string) error {
+// field is asked. values are the fields answered so far, for a field that depends
+// on an amount (Of).
+func (fl Field) check(v string, values map[string]string) error {
 	if v == "" {
 		return nil
 	}
+	n := 0
 	switch fl.Check {
 	case CheckAmount:
 		_, err := core.ParseAmount(v, fl.Currency, fl.Max)
 		return err
 	case CheckCount:
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > int(fl.Max) {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 0 || n > int(fl.Max) {
 			return core.Errorf(core.CodeInvalid, "err.form_count", "label", fl.Label, "value", v, "max", fl.Max)
+		}
+	}
+	if fl.Of == "" {
+		return nil
+	}
+	amount, err := core.ParseAmount(values[fl.Of], fl.Currency, 0)
+	if err != nil {
+		return nil // the amount field answers for itself
+	}
+	money := func(m int64) core.Money { return core.Money{Amount: m, Currency: amount.Currency} }
+	if fl.Unit > 0 && int64(n) > amount.Amount/fl.Unit {
+		return core.Errorf(core.CodeInvalid, "err.hours_over", "hours", n, "value", money(int64(n)*fl.Unit), "amount", amount)
+	}
+	for _, o := range fl.Options {
+		if o.Value == v && o.Min > amount.Amount {
+			_, title, _ := strings.Cut(o.Label, " ")
+			return core.Errorf(core.CodeInvalid, "err.reward_min", "reward", o.Value, "title", title, "min", money(o.Min))
 		}
 	}
 	return nil
@@ -74,6 +97,7 @@ func (fl Field) check(v string) error {
 type Option struct {
 	Label string `json:"label"`
 	Value string `json:"value"`
+	Min   int64  `json:"min,omitempty"` // the least amount (minor units of the Of field) it needs
 }
 
 // formPrefix marks a token that stands for a form rather than a command.
@@ -168,7 +192,7 @@ func (c *call) submitForm(token string, values map[string]string) error {
 			}
 			v = picked
 		}
-		if err := fl.check(v); err != nil {
+		if err := fl.check(v, values); err != nil {
 			return err
 		}
 		cmd = strings.ReplaceAll(cmd, "{"+fl.Name+"}", v)
@@ -228,7 +252,7 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 		c.askField(f, i)
 		return nil
 	}
-	if err := fl.check(v); err != nil {
+	if err := fl.check(v, d.Data); err != nil {
 		// Asked again at once, with why: the form is kept, and so are the fields
 		// already answered.
 		key, args := core.ErrorMessage(err)

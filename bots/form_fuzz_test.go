@@ -17,10 +17,10 @@ func FuzzFieldCheck(f *testing.F) {
 	count := Field{Label: "Hours?", Check: CheckCount, Max: core.MaxHours}
 	f.Fuzz(func(t *testing.T, v string) {
 		_, perr := core.ParseAmount(v, "EUR", 1_000_000)
-		if err := amount.check(v); v != "" && (err == nil) != (perr == nil) {
+		if err := amount.check(v, nil); v != "" && (err == nil) != (perr == nil) {
 			t.Fatalf("%q: field says %v, ParseAmount %v", v, err, perr)
 		}
-		err := count.check(v)
+		err := count.check(v, nil)
 		n, aerr := strconv.Atoi(v)
 		ok := v == "" || aerr == nil && n >= 0 && n <= core.MaxHours
 		if (err == nil) != ok {

@@ -88,3 +88,30 @@ func TestCampaign_LoanHoursWording(t *testing.T) {
 		}
 	}
 }
+
+// Ensure the refusals about volunteering hours agree with their count.
+func TestCampaign_HoursRefusalCounts(t *testing.T) {
+	c := load(t)
+	eur := core.Major(15, "EUR")
+	for _, tt := range []struct {
+		lang, key string
+		args      map[string]any
+		want      string
+	}{
+		{"en", "err.hours_over", map[string]any{"hours": 1, "value": eur, "amount": eur}, "1 hour is worth"},
+		{"en", "err.hours_over", map[string]any{"hours": 2, "value": eur, "amount": eur}, "2 hours are worth"},
+		{"fr", "err.hours_over", map[string]any{"hours": 1, "value": eur, "amount": eur}, "1 heure vaut"},
+		{"fr", "err.hours_over", map[string]any{"hours": 2, "value": eur, "amount": eur}, "2 heures valent"},
+		{"en", "err.hours_over_pledged", map[string]any{"left": 1}, "Only 1 hour is left"},
+		{"en", "err.hours_over_pledged", map[string]any{"left": 0}, "Only 0 hours are left"},
+		{"fr", "err.hours_over_pledged", map[string]any{"left": 1}, "Il ne reste qu'une heure à rendre"},
+		{"fr", "err.hours_over_pledged", map[string]any{"left": 3}, "Il ne reste que 3 heures à rendre"},
+		{"en", "err.hours_below_given", map[string]any{"given": 1}, "1 hour was already"},
+		{"fr", "err.hours_below_given", map[string]any{"given": 0}, "0 heure vous a déjà été rendue"},
+		{"fr", "err.hours_below_given", map[string]any{"given": 4}, "4 heures vous ont déjà été rendues"},
+	} {
+		if got := c.Text(tt.lang, tt.key, tt.args); !strings.Contains(got, tt.want) {
+			t.Errorf("%s %s %v: got %q, want %q", tt.lang, tt.key, tt.args, got, tt.want)
+		}
+	}
+}
