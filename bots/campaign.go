@@ -988,23 +988,38 @@ func campaignBackers(c *call, camp *core.Campaign) error {
 		return err
 	}
 	type backer struct {
-		Name         string
-		Amount, Paid core.Money
-		Reward       string
-		Hours        int
-		Status       string
+		Name                 string
+		Amount, Paid, Refund core.Money
+		Reward               string
+		Hours                int
+		Status               string
 	}
 	var bs []backer
-	for _, p := range ps {
-		name := personName(c.tx, p.Person)
-		if name == "" {
-			name = c.text("member.former", nil)
+	name := func(id core.PersonID) string {
+		if n := personName(c.tx, id); n != "" {
+			return n
 		}
-		b := backer{Name: name, Amount: p.Amount, Paid: camp.Money(p.Paid), Hours: p.Hours, Status: string(p.Status)}
+		return c.text("member.former", nil)
+	}
+	refund := func(id core.PersonID) core.Money {
+		if r := camp.RefundOf(id); r != nil {
+			return camp.Money(r.Left())
+		}
+		return camp.Money(0)
+	}
+	pledged := map[core.PersonID]bool{}
+	for _, p := range ps {
+		pledged[p.Person] = true
+		b := backer{Name: name(p.Person), Amount: p.Amount, Paid: camp.Money(p.Paid), Refund: refund(p.Person), Hours: p.Hours, Status: string(p.Status)}
 		if r := camp.Reward(p.Reward); r != nil {
 			b.Reward = r.ID()
 		}
 		bs = append(bs, b)
+	}
+	for _, r := range camp.Refunds { // withdrawn pledges that were paid in part
+		if !pledged[r.Person] {
+			bs = append(bs, backer{Name: name(r.Person), Amount: camp.Money(r.Due), Paid: camp.Money(r.Due), Refund: camp.Money(r.Left()), Status: "withdrawn"})
+		}
 	}
 	more := 0
 	if len(bs) > 100 {

@@ -29,6 +29,7 @@ type refundTexts struct {
 	withdrawn, withdrawnYou, refundDone, refundYou             string
 	releasedRefund, releasedNothing, refundsDue, dueLine       string
 	refundOver, noRefund, ledgerAfter, ledgerRefunds, meMember string
+	backersLine                                                string
 }
 
 // Ensure the money of an all-or-nothing campaign is held until it succeeds
@@ -53,6 +54,7 @@ func TestCampaign_HeldAndRefunded(t *testing.T) {
 			refundOver:      "Only €60.00 is still to be refunded", noRefund: "Nothing is to be refunded to this member for C1",
 			ledgerAfter:   "refunded: €80.00 · held: €5.00",
 			ledgerRefunds: "↩️ Refunds: €80.00 refunded, €0.00 still due.", meMember: "member",
+			backersLine: "• dan: €20.00, paid €20.00, to refund €20.00 — withdrawn",
 		},
 		"fr": {
 			held:          "L'argent est conservé jusqu'à ce que C1 atteigne son objectif (tout ou rien) : il ne peut pas être dépensé avant.",
@@ -69,6 +71,7 @@ func TestCampaign_HeldAndRefunded(t *testing.T) {
 			refundOver:      "Il ne reste que 60,00 € à rembourser", noRefund: "Rien n'est à rembourser à ce membre pour C1",
 			ledgerAfter:   "remboursé : 80,00 € · conservé : 5,00 €",
 			ledgerRefunds: "↩️ Remboursements : 80,00 € remboursés, 0,00 € encore dus.", meMember: "membre",
+			backersLine: "• dan : 20,00 €, payé 20,00 €, à rembourser 20,00 € — retiré",
 		},
 	} {
 		t.Run(lang, func(t *testing.T) {
@@ -107,6 +110,9 @@ func TestCampaign_HeldAndRefunded(t *testing.T) {
 			}
 			if c := campaignShot(t, e, "C1"); c.Backers != 2 || c.Pledged != 13000 || c.RefundDue != 2000 {
 				t.Fatalf("after the withdrawal: %+v", c)
+			}
+			if out := botstest.Texts(e.Say("alice", "/campaign C1 backers")); len(out) != 1 || !strings.Contains(out[0], w.backersLine) {
+				t.Fatalf("backers: %q, want %q", out, w.backersLine)
 			}
 			settle(t, e)
 			if out := e.Say("alice", "/refund C1 @dan 20"); len(out) != 1 || !strings.Contains(out[0].Text, w.refundDone) || !out[0].Direct {
