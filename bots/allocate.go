@@ -18,8 +18,12 @@ import (
 //   - the split is exact (core.SplitByWeights: largest remainders), and each
 //     project's part is a ledger line.
 //
+// Every option left out is named in the post, with why: not a project, no support,
+// not in the first tier (equal split), or a project that no longer exists.
+//
 // Organisers only (core.Tx.Allocate). Refused while the poll is open, when its
-// quorum was missed, when no project got any support, and when nothing is left.
+// quorum was missed, when no project got any support, while the money is held (an
+// all-or-nothing campaign that has not succeeded) and when nothing is left.
 func cmdAllocate(c *call) error {
 	camp, err := c.campaign()
 	if err != nil {
@@ -41,24 +45,51 @@ func cmdAllocate(c *call) error {
 		return core.Errorf(core.CodeConflict, "err.allocate_undecided", "id", p.ID())
 	}
 	weights := make([]int64, len(p.Options))
+	measured := false
 	if w, ok := out.IntWeights(); ok {
 		copy(weights, w)
+		measured = true
 	} else {
 		for _, i := range out.Ranking[0] {
 			weights[i] = 1
 		}
 	}
+	// Every option that gets nothing is named, with why.
+	var leftOut []leftOutView
 	supported := false
 	for i, o := range p.Options {
-		if o.Project == 0 {
+		why := ""
+		switch {
+		case o.Project == 0:
+			why = "not_project"
+		case weights[i] <= 0 && measured:
+			why = "no_support"
+		case weights[i] <= 0:
+			why = "not_first"
+		default:
+			if _, err := c.tx.Project(c.comm.ID, o.ProjectID()); core.ErrorCode(err) == core.CodeNotFound {
+				why = "gone"
+			} else if err != nil {
+				return err
+			}
+		}
+		if why != "" {
 			weights[i] = 0
+			label := o.Label
+			if pr, err := c.tx.Project(c.comm.ID, o.ProjectID()); o.Project != 0 && err == nil {
+				label = pr.ID() + " " + pr.Title
+			}
+			leftOut = append(leftOut, leftOutView{Label: label, Why: why})
 		}
 		supported = supported || weights[i] > 0
 	}
 	if !supported {
 		return core.Errorf(core.CodeConflict, "err.allocate_no_project", "id", p.ID())
 	}
-	left := camp.Collected - camp.Spent - camp.Allocated
+	if err := c.tx.CheckSpend(c.member, camp); err != nil {
+		return err
+	}
+	left := camp.Left()
 	if left <= 0 {
 		return core.Errorf(core.CodeConflict, "err.allocate_nothing", "id", camp.ID())
 	}
@@ -86,9 +117,15 @@ func cmdAllocate(c *call) error {
 	slices.SortStableFunc(shares, func(a, b share) int { return int(b.Amount.Amount - a.Amount.Amount) })
 	if err := c.broadcast(c.comm, "allocate.post", map[string]any{
 		"ID": camp.ID(), "Title": camp.Title, "Poll": p.ID(), "Question": p.Question,
-		"Total": camp.Money(left), "Shares": shares,
+		"Total": camp.Money(left), "Shares": shares, "LeftOut": leftOut,
 	}, ""); err != nil {
 		return err
 	}
 	return c.b.editCard(c.tx, c.comm, camp, false)
+}
+
+// leftOutView is a poll option /allocate gives nothing to, and why ("not_project",
+// "no_support", "not_first", "gone").
+type leftOutView struct {
+	Label, Why string
 }

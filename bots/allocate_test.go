@@ -64,9 +64,19 @@ func TestAllocate(t *testing.T) {
 	if !strings.Contains(post, "€900.00") || !strings.Contains(post, "P1 Fruit de Terre: €675.00") || !strings.Contains(post, "P2 Petites Cantines: €225.00") {
 		t.Fatalf("allocation post: %q", post)
 	}
+	if !strings.Contains(post, "Left out:\n• Neither — not a project") {
+		t.Fatalf("allocation post does not say what it left out: %q", post)
+	}
 	led := botstest.Texts(e.Say("alice", "/ledger C1"))
-	if !strings.Contains(led[0], "given to projects: €900.00") || !strings.Contains(led[0], "left: €0.00") {
+	if !strings.Contains(led[0], "given to projects: €900.00") || !strings.Contains(led[0], "left: €0.00") ||
+		!strings.Contains(led[0], "• P1 Fruit de Terre: €675.00") || !strings.Contains(led[0], "• P2 Petites Cantines: €225.00") {
 		t.Fatalf("ledger: %q", led)
+	}
+	for id, want := range map[string]string{"P1": "💶 Given by campaigns: €675.00 from C1 Restaurants", "P2": "💶 Given by campaigns: €225.00 from C1 Restaurants", "P3": ""} {
+		card := botstest.Texts(e.Say("bob", "/project "+id))[0]
+		if want == "" && strings.Contains(card, "💶") || !strings.Contains(card, want) {
+			t.Errorf("%s: got %q, want %q", id, card, want)
+		}
 	}
 	// Nothing left: a second split is refused.
 	if out := botstest.Texts(e.Say("alice", "/allocate C1 by V1")); !strings.Contains(out[0], "Nothing is left") {
@@ -96,7 +106,39 @@ func TestAllocate_FirstTier(t *testing.T) {
 			post = m.Text
 		}
 	}
-	if !strings.Contains(post, "P1 Un : 50,00 €") || !strings.Contains(post, "P3 Trois : 50,00 €") || strings.Contains(post, "P2") {
+	if !strings.Contains(post, "P1 Un : 50,00 €") || !strings.Contains(post, "P3 Trois : 50,00 €") ||
+		strings.Contains(post, "P2 Deux :") || !strings.Contains(post, "Laissées de côté :\n• P2 Deux — pas en tête") {
 		t.Fatalf("allocation post: %q", post)
+	}
+}
+
+// Ensure /allocate names every option it gives nothing to, with why, in both
+// languages: not a project, no support, a project that no longer exists.
+func TestAllocate_LeftOut(t *testing.T) {
+	for lang, want := range map[string][]string{
+		"en": {"Left out:", "• Neither — not a project", "• P3 Third — no support"},
+		"fr": {"Laissées de côté :", "• Neither — ce n'est pas un projet", "• P3 Third — aucun soutien"},
+	} {
+		t.Run(lang, func(t *testing.T) {
+			e := allocEnv(t, lang)
+			e.Say("alice", "/poll new approval Which? | P1 | P2 | P3 | Neither")
+			e.Say("avoter", "/vote V2 P1, Neither")
+			e.Say("bvoter", "/vote V2 P2")
+			e.Say("alice", "/poll V1 close")
+			e.Say("alice", "/poll V2 close")
+			e.Sent.Reset()
+			e.Say("alice", "/allocate C1 by V2")
+			var post string
+			for _, m := range e.Sent.Messages() {
+				if strings.HasPrefix(m.Text, "🎁") {
+					post = m.Text
+				}
+			}
+			for _, w := range want {
+				if !strings.Contains(post, w) {
+					t.Errorf("post lacks %q: %q", w, post)
+				}
+			}
+		})
 	}
 }

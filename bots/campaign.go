@@ -28,7 +28,7 @@ const (
 
 // privateRefusals are the commands whose refusals are answered to the actor alone,
 // like their answers: what a member tried to pledge is private too.
-var privateRefusals = map[string]bool{"pledge": true, "schedule": true}
+var privateRefusals = map[string]bool{"pledge": true, "schedule": true, "refund": true}
 
 // campaignRef names a campaign's progress message in every chat, for edits.
 func campaignRef(c *core.Campaign) string {
@@ -501,15 +501,16 @@ func (b *Bot) campaignCard(tx *core.Tx, comm *core.Community, camp *core.Campaig
 func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 	tr := func(key string, data any) string { return b.cat.Text(lang, key, data) }
 	f := Form{
-		Title:   tr("form.pledge", map[string]any{"ID": camp.ID(), "Title": camp.Title}),
-		Fields:  []Field{{Name: "amount", Label: tr("form.pledge.amount", map[string]any{"Currency": camp.Goal.Currency}), Placeholder: "25"}},
+		Title: tr("form.pledge", map[string]any{"ID": camp.ID(), "Title": camp.Title}),
+		Fields: []Field{{Name: "amount", Label: tr("form.pledge.amount", map[string]any{"Currency": camp.Goal.Currency}), Placeholder: "25",
+			Check: CheckAmount, Currency: camp.Goal.Currency, Max: b.cfg.PledgeCeiling}},
 		Command: "/pledge " + camp.ID() + " {amount}",
 	}
 	if len(camp.Rewards) > 0 {
-		fl := Field{Name: "reward", Label: tr("form.pledge.reward", nil), Optional: true}
+		fl := Field{Name: "reward", Label: tr("form.pledge.reward", nil), Optional: true, Of: "amount", Currency: camp.Goal.Currency}
 		for i := range camp.Rewards {
 			if r := &camp.Rewards[i]; r.Left() != 0 {
-				fl.Options = append(fl.Options, Option{Label: r.ID() + " " + r.Title, Value: r.ID()})
+				fl.Options = append(fl.Options, Option{Label: r.ID() + " " + r.Title, Value: r.ID(), Min: r.Min.Amount})
 			}
 		}
 		if len(fl.Options) > 0 {
@@ -518,7 +519,7 @@ func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 		}
 	}
 	if camp.Kind == core.CampaignLoan && camp.HoursValue > 0 {
-		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", map[string]any{"Value": camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10"})
+		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", map[string]any{"Value": camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10", Check: CheckCount, Max: core.MaxHours, Of: "amount", Unit: camp.HoursValue, Currency: camp.Goal.Currency})
 		f.Command += " hours {hours}"
 	}
 	return f
@@ -634,13 +635,17 @@ func cmdStretch(c *call) error {
 }
 
 // cmdPledge: /pledge C1 AMOUNT [reward R1] [hours H] [public|private] · /pledge C1
-// cancel · /pledge C1 (asks the amount). Answered privately.
+// cancel · /pledge C1 cancel @member (organisers) · /pledge C1 (asks the amount).
+// Answered privately.
 func cmdPledge(c *call) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err
 	}
 	words := strings.Fields(c.args)
+	if len(words) == 2 && c.isWord(words[0], "cancel") {
+		return pledgeWithdraw(c, camp, words[1])
+	}
 	if len(words) == 1 && c.isWord(words[0], "cancel") {
 		old, err := c.tx.CancelPledge(c.member, camp)
 		if err != nil {
@@ -711,6 +716,7 @@ func pledgeView(tx *core.Tx, comm *core.Community, camp *core.Campaign, p *core.
 		"ID": camp.ID(), "Title": camp.Title, "Kind": string(camp.Kind), "Amount": p.Amount,
 		"Hours": p.Hours, "HoursGiven": p.HoursGiven, "Shares": p.Shares, "Public": p.Public,
 		"Paid": camp.Money(p.Paid), "HasPaid": p.Paid > 0, "Status": string(p.Status),
+		"Due": camp.Money(max(p.Amount.Amount-p.Paid, 0)), "HasDue": p.Amount.Amount > p.Paid,
 	}
 	if r := camp.Reward(p.Reward); r != nil {
 		d["Reward"], d["RewardTitle"] = r.ID(), r.Title
@@ -777,7 +783,7 @@ func cmdCollect(c *call) error {
 	}
 	c.reply("collect.done", map[string]any{
 		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "From": l.From,
-		"Collected": camp.Money(camp.Collected), "Pledged": camp.Money(camp.Pledged),
+		"Collected": camp.Money(camp.Collected), "Pledged": camp.Money(camp.Pledged), "Held": camp.Held(),
 	})
 	if fromPerson != "" && fromPerson != c.person.ID {
 		return c.dm(fromPerson, "collect.thanks", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount})
@@ -805,7 +811,7 @@ func cmdSpend(c *call) error {
 	}
 	return c.broadcast(c.comm, "spend.post", map[string]any{
 		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "Purpose": l.Purpose,
-		"Left": camp.Money(camp.Collected - camp.Spent - camp.Allocated),
+		"Left": camp.Money(camp.Left()),
 	}, "")
 }
 
@@ -838,6 +844,9 @@ func cmdLedger(c *call) error {
 	for _, p := range ps {
 		public[p.Person], backed[p.Person] = p.Public, true
 	}
+	for _, r := range camp.Refunds { // withdrawn pledges stay as private as they were
+		backed[r.Person] = true
+	}
 	loc := c.comm.Location()
 	type spendView struct {
 		Amount  core.Money
@@ -845,8 +854,8 @@ func cmdLedger(c *call) error {
 		At      time.Time
 	}
 	type allocView struct {
-		Amount  core.Money
-		Project string
+		Amount         core.Money
+		Project, Title string
 	}
 	var spends []spendView
 	var allocs []allocView
@@ -868,7 +877,11 @@ func cmdLedger(c *call) error {
 		case core.LedgerSpend:
 			spends = append(spends, spendView{Amount: l.Amount, Purpose: l.Purpose, At: l.At.In(loc)})
 		case core.LedgerAllocate:
-			allocs = append(allocs, allocView{Amount: l.Amount, Project: "P" + strconv.Itoa(l.Project)})
+			av := allocView{Amount: l.Amount, Project: "P" + strconv.Itoa(l.Project)}
+			if pr, err := c.tx.Project(c.comm.ID, av.Project); err == nil {
+				av.Title = pr.Title
+			}
+			allocs = append(allocs, av)
 		case core.LedgerCollect:
 			switch {
 			case backed[l.FromPerson] && !public[l.FromPerson]:
@@ -878,8 +891,8 @@ func cmdLedger(c *call) error {
 				add(personName(c.tx, l.FromPerson), l.Amount.Amount)
 			case l.From != "":
 				add(l.From, l.Amount.Amount)
-			default:
-				add(personName(c.tx, l.By), l.Amount.Amount)
+			default: // /collect without from: nobody is named in its place
+				add(c.text("ledger.unattributed", nil), l.Amount.Amount)
 			}
 		}
 	}
@@ -893,7 +906,9 @@ func cmdLedger(c *call) error {
 	c.reply("ledger", map[string]any{
 		"ID": camp.ID(), "Title": camp.Title, "Pledged": camp.Money(camp.Pledged), "Collected": camp.Money(camp.Collected),
 		"Spent": camp.Money(camp.Spent), "Allocated": camp.Money(camp.Allocated), "HasAllocated": camp.Allocated > 0,
-		"Left": camp.Money(camp.Collected - camp.Spent - camp.Allocated), "Spends": spends, "More": more,
+		"Left": camp.Money(camp.Left()), "Spends": spends, "More": more,
+		"Held": camp.Held(), "Failed": camp.Status == core.CampaignFailed, "Refunded": camp.Money(camp.Refunded),
+		"RefundDue": camp.Money(camp.RefundsLeft()), "HasRefunds": len(camp.Refunds) > 0,
 		"Sources": sources, "Backers": backers, "Allocs": allocs, "Status": string(camp.Status),
 		"Hours": camp.HoursValue > 0, "HoursPledged": camp.HoursPledged, "HoursGiven": camp.HoursGiven,
 	})
@@ -954,23 +969,38 @@ func campaignBackers(c *call, camp *core.Campaign) error {
 		return err
 	}
 	type backer struct {
-		Name         string
-		Amount, Paid core.Money
-		Reward       string
-		Hours        int
-		Status       string
+		Name                 string
+		Amount, Paid, Refund core.Money
+		Reward               string
+		Hours                int
+		Status               string
 	}
 	var bs []backer
-	for _, p := range ps {
-		name := personName(c.tx, p.Person)
-		if name == "" {
-			name = c.text("member.former", nil)
+	name := func(id core.PersonID) string {
+		if n := personName(c.tx, id); n != "" {
+			return n
 		}
-		b := backer{Name: name, Amount: p.Amount, Paid: camp.Money(p.Paid), Hours: p.Hours, Status: string(p.Status)}
+		return c.text("member.former", nil)
+	}
+	refund := func(id core.PersonID) core.Money {
+		if r := camp.RefundOf(id); r != nil {
+			return camp.Money(r.Left())
+		}
+		return camp.Money(0)
+	}
+	pledged := map[core.PersonID]bool{}
+	for _, p := range ps {
+		pledged[p.Person] = true
+		b := backer{Name: name(p.Person), Amount: p.Amount, Paid: camp.Money(p.Paid), Refund: refund(p.Person), Hours: p.Hours, Status: string(p.Status)}
 		if r := camp.Reward(p.Reward); r != nil {
 			b.Reward = r.ID()
 		}
 		bs = append(bs, b)
+	}
+	for _, r := range camp.Refunds { // withdrawn pledges that were paid in part
+		if !pledged[r.Person] {
+			bs = append(bs, backer{Name: name(r.Person), Amount: camp.Money(r.Due), Paid: camp.Money(r.Due), Refund: camp.Money(r.Left()), Status: "withdrawn"})
+		}
 	}
 	more := 0
 	if len(bs) > 100 {
@@ -1011,9 +1041,11 @@ func (c *call) settled(camp *core.Campaign, ps []*core.Pledge) error {
 }
 
 // settleMessages, once camp is settled: the progress message's last edit (no
-// buttons), the result in every chat, and to each backer what they owe and how
-// (succeeded) or that their pledge is released (failed), with thanks. The jobs
-// still waiting for camp are dropped.
+// buttons), the result in every chat, and to each backer what is still due and how
+// (succeeded) or that their pledge is released (failed), with thanks; when it
+// failed, a backer who had paid is told it will be refunded and by whom, and the
+// organisers get the list of refunds due. The jobs still waiting for camp are
+// dropped.
 func (b *Bot) settleMessages(tx *core.Tx, comm *core.Community, camp *core.Campaign, ps []*core.Pledge) error {
 	for _, what := range []string{"remind7d", "remind48h", "settle"} {
 		if err := tx.Unschedule(campaignJobID(camp, what)); err != nil {
@@ -1040,16 +1072,27 @@ func (b *Bot) settleMessages(tx *core.Tx, comm *core.Community, camp *core.Campa
 			collectors = append(collectors, n)
 		}
 	}
+	by, err := receivers(tx, camp)
+	if err != nil {
+		return err
+	}
 	for _, p := range ps {
 		d := pledgeView(tx, comm, camp, p)
 		d["Collectors"] = collectors
 		dkey := "campaign.owe"
 		if p.Status == core.PledgeReleased {
 			dkey = "campaign.released"
+			if r := camp.RefundOf(p.Person); r != nil && r.Left() > 0 {
+				dkey = "campaign.released_refund"
+				d["Refund"], d["By"] = camp.Money(r.Left()), by[p.Person]
+			}
 		}
 		if err := dmPerson(b, tx, comm, p.Person, dkey, d); err != nil {
 			return err
 		}
+	}
+	if camp.Status == core.CampaignFailed {
+		return b.refundsDue(tx, comm, camp, by)
 	}
 	return nil
 }
@@ -1125,7 +1168,8 @@ func jobCampaignRemindFunc(b *Bot, tx *core.Tx, j *core.Job) error {
 	return nil
 }
 
-// mePledges lists person's pledges in community cid for /me ("C1 25,00 €").
+// mePledges lists person's pledges in community cid for /me ("C1 25,00 €"), but
+// those released by a failed campaign.
 func mePledges(tx *core.Tx, cid core.CommunityID, person core.PersonID) ([]map[string]any, error) {
 	ps, err := tx.PersonPledges(cid, person)
 	if err != nil {
@@ -1133,6 +1177,9 @@ func mePledges(tx *core.Tx, cid core.CommunityID, person core.PersonID) ([]map[s
 	}
 	var out []map[string]any
 	for _, p := range ps {
+		if p.Status == core.PledgeReleased {
+			continue // nothing pledged any more
+		}
 		out = append(out, map[string]any{"ID": fmt.Sprintf("C%d", p.Campaign), "Amount": p.Amount, "Status": string(p.Status)})
 	}
 	return out, nil

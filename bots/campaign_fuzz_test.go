@@ -22,6 +22,7 @@ func FuzzCampaign(f *testing.F) {
 		"/campaign C1 collector @bob", "/campaign C2 hours @bob 3", "/campaign C1 backers",
 		"/campaign new loan Van goal 200 000 until 2026-12-24 rate 7.5% term 180 for P1",
 		"/campaign new equity Coop goal 10 000 CHF until fin décembre share 50",
+		"/pledge C1 cancel @bob", "/refund C1 @bob 10", "/refund C1 @carol 5,50 €", "/rembourser C1 @bob dix",
 		"/promesse C1 25 contrepartie R1", "/campagne nouveau don Toit objectif 1 000 € jusqu'au 24/12 tout-ou-rien",
 	} {
 		f.Add(s, uint8(0), false)
@@ -79,6 +80,16 @@ func FuzzCampaign(f *testing.F) {
 					}
 					if sum != camp.Pledged || len(ps) != camp.Backers {
 						t.Fatalf("%q: %s pledged %d by %d, pledges %d by %d", text, camp.ID(), camp.Pledged, camp.Backers, sum, len(ps))
+					}
+					var refunded int64
+					for _, r := range camp.Refunds {
+						if r.Refunded > r.Due || r.Refunded < 0 {
+							t.Fatalf("%q: %s refunded %d of %d due", text, camp.ID(), r.Refunded, r.Due)
+						}
+						refunded += r.Refunded
+					}
+					if refunded != camp.Refunded || camp.Left() < 0 {
+						t.Fatalf("%q: %s refunded %d (refunds say %d), left %d", text, camp.ID(), camp.Refunded, refunded, camp.Left())
 					}
 				}
 			}

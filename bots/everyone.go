@@ -17,7 +17,7 @@ var helpSections = []struct {
 	{"community", []string{"community", "role", "members"}},
 	{"projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
 	{"polls", []string{"poll", "polls", "vote"}},
-	{"campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "ledger", "allocate", "schedule", "ask", "answer", "faq"}},
+	{"campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "refund", "ledger", "allocate", "schedule", "ask", "answer", "faq"}},
 	{"facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact"}},
 }
 
@@ -32,7 +32,7 @@ var helpRole = map[string]core.Role{
 	"referent": core.RoleReferent, "news": core.RoleReferent, "nextstep": core.RoleReferent,
 	"needs": core.RoleReferent, "checkin": core.RoleReferent, "reward": core.RoleReferent,
 	"stretch": core.RoleReferent, "collect": core.RoleReferent, "spend": core.RoleReferent,
-	"answer": core.RoleReferent,
+	"refund": core.RoleReferent, "answer": core.RoleReferent,
 }
 
 // helpShows reports whether /help shows cmd to the asker: always outside a

@@ -36,12 +36,68 @@ type Field struct {
 	Options     []Option `json:"options,omitempty"` // a choice among these, if any
 	Optional    bool     `json:"optional,omitempty"`
 	Multiline   bool     `json:"multiline,omitempty"`
+	// Check is what the value must be, checked as soon as it is typed: "amount" (of
+	// Currency, at most Max major units; 0: any) or "count" (a whole number from 0
+	// to Max). "" accepts any text.
+	Check    string `json:"check,omitempty"`
+	Currency string `json:"currency,omitempty"`
+	Max      int64  `json:"max,omitempty"`
+	// Of names the amount field this one depends on: a count of Unit minor units
+	// each may not be worth more than that amount, nor may an option's Min pass it.
+	Of   string `json:"of,omitempty"`
+	Unit int64  `json:"unit,omitempty"`
+}
+
+// Field checks.
+const (
+	CheckAmount = "amount"
+	CheckCount  = "count"
+)
+
+// check refuses a value typed for fl that the command would refuse (empty values
+// are the caller's business): the same answer as the command, before the next
+// field is asked. values are the fields answered so far, for a field that depends
+// on an amount (Of).
+func (fl Field) check(v string, values map[string]string) error {
+	if v == "" {
+		return nil
+	}
+	n := 0
+	switch fl.Check {
+	case CheckAmount:
+		_, err := core.ParseAmount(v, fl.Currency, fl.Max)
+		return err
+	case CheckCount:
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 0 || n > int(fl.Max) {
+			return core.Errorf(core.CodeInvalid, "err.form_count", "label", fl.Label, "value", v, "max", fl.Max)
+		}
+	}
+	if fl.Of == "" {
+		return nil
+	}
+	amount, err := core.ParseAmount(values[fl.Of], fl.Currency, 0)
+	if err != nil {
+		return nil // the amount field answers for itself
+	}
+	money := func(m int64) core.Money { return core.Money{Amount: m, Currency: amount.Currency} }
+	if fl.Unit > 0 && int64(n) > amount.Amount/fl.Unit {
+		return core.Errorf(core.CodeInvalid, "err.hours_over", "hours", n, "value", money(int64(n)*fl.Unit), "amount", amount)
+	}
+	for _, o := range fl.Options {
+		if o.Value == v && o.Min > amount.Amount {
+			_, title, _ := strings.Cut(o.Label, " ")
+			return core.Errorf(core.CodeInvalid, "err.reward_min", "reward", o.Value, "title", title, "min", money(o.Min))
+		}
+	}
+	return nil
 }
 
 // Option is one choice of a Field.
 type Option struct {
 	Label string `json:"label"`
 	Value string `json:"value"`
+	Min   int64  `json:"min,omitempty"` // the least amount (minor units of the Of field) it needs
 }
 
 // formPrefix marks a token that stands for a form rather than a command.
@@ -136,6 +192,9 @@ func (c *call) submitForm(token string, values map[string]string) error {
 			}
 			v = picked
 		}
+		if err := fl.check(v, values); err != nil {
+			return err
+		}
 		cmd = strings.ReplaceAll(cmd, "{"+fl.Name+"}", v)
 	}
 	return c.command(strings.TrimSpace(cmd))
@@ -188,6 +247,21 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 			return nil
 		}
 		v = picked
+	}
+	if v == "" && !fl.Optional {
+		c.askField(f, i)
+		return nil
+	}
+	if err := fl.check(v, d.Data); err != nil {
+		// Asked again at once, with why: the form is kept, and so are the fields
+		// already answered.
+		key, args := core.ErrorMessage(err)
+		c.out = append(c.out, Message{
+			Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
+			Text: c.text(key, args),
+		})
+		c.askField(f, i)
+		return nil
 	}
 	if d.Data == nil {
 		d.Data = map[string]string{}

@@ -23,6 +23,7 @@ type projectView struct {
 	Needs                         []string
 	Offers                        int
 	Latest                        []newsView
+	Funds                         string // money given by campaigns (/allocate), "" for none
 }
 
 type newsView struct {
@@ -59,6 +60,13 @@ func (c *call) view(p *core.Project, withNews bool) (projectView, error) {
 	}
 	for _, n := range p.Needs {
 		v.Needs = append(v.Needs, n.Text)
+	}
+	funds, err := c.tx.AllocatedTo(c.comm.ID, p.Num)
+	if err != nil {
+		return v, err
+	}
+	if len(funds) > 0 {
+		v.Funds = c.text("project.funds", map[string]any{"Funds": funds})
 	}
 	if withNews {
 		news, err := c.tx.NewsOf(p, 3)

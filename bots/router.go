@@ -55,6 +55,7 @@ func commands() map[string]*command {
 		"pledge":    {run: cmdPledge, community: true},
 		"collect":   {run: cmdCollect, community: true},
 		"spend":     {run: cmdSpend, community: true},
+		"refund":    {run: cmdRefund, community: true},
 		"ledger":    {run: cmdLedger, community: true},
 		"allocate":  {run: cmdAllocate, community: true},
 		"schedule":  {run: cmdSchedule, community: true},

@@ -101,7 +101,8 @@ type Stretch struct {
 
 // Campaign is a community's fundraising: donations, rewards, loans or equity.
 // Pledged and Backers always equal the sum and the count of its pledges;
-// Collected, Spent and Allocated the sums of its ledger lines.
+// Collected, Spent, Allocated and Refunded the sums of its ledger lines; Refunded
+// also the sum of the Refunded of its Refunds.
 type Campaign struct {
 	Community    CommunityID    `json:"community"`
 	Num          int            `json:"num"`
@@ -126,6 +127,8 @@ type Campaign struct {
 	Collected    int64          `json:"collected"`
 	Spent        int64          `json:"spent"`
 	Allocated    int64          `json:"allocated,omitempty"`
+	Refunded     int64          `json:"refunded,omitempty"`
+	Refunds      []RefundDue    `json:"refunds,omitempty"` // money recorded as paid that is to go back
 	HoursPledged int            `json:"hours_pledged,omitempty"`
 	HoursGiven   int            `json:"hours_given,omitempty"`
 	Announced    []int          `json:"announced,omitempty"` // milestones announced
@@ -192,6 +195,7 @@ const (
 	LedgerSpend    LedgerKind = "spend"    // money spent, with its purpose
 	LedgerHours    LedgerKind = "hours"    // volunteering hours given back to a lender
 	LedgerAllocate LedgerKind = "allocate" // collected money given to a project
+	LedgerRefund   LedgerKind = "refund"   // money given back to a backer
 )
 
 // LedgerLine is one entry of a campaign's transparent ledger.
@@ -205,6 +209,7 @@ type LedgerLine struct {
 	Hours      int        `json:"hours,omitempty"`       // hours
 	Lender     PersonID   `json:"lender,omitempty"`      // hours
 	Project    int        `json:"project,omitempty"`     // allocate
+	To         PersonID   `json:"to,omitempty"`          // refund: the backer paid back
 	By         PersonID   `json:"by"`
 	At         time.Time  `json:"at"`
 }
@@ -794,12 +799,17 @@ func (tx *Tx) Collect(actor *Member, c *Campaign, amount Money, from string, fro
 }
 
 // Spend records money spent from what c collected, with its purpose. Organisers
-// only; spending more than is left is refused (CodeConflict, "err.spend_over").
+// only; spending more than is left is refused (CodeConflict, "err.spend_over"), and
+// so is any spending of an all-or-nothing campaign that has not succeeded yet: the
+// money is held for the backers until then (CodeConflict, "err.spend_held").
 func (tx *Tx) Spend(actor *Member, c *Campaign, amount Money, purpose string) (*LedgerLine, error) {
 	if err := tx.requireOrganiser(actor, c); err != nil {
 		return nil, err
 	}
 	if err := requireMoneyOpen(c); err != nil {
+		return nil, err
+	}
+	if err := requireNotHeld(c); err != nil {
 		return nil, err
 	}
 	if amount.Currency != c.Goal.Currency || amount.Amount <= 0 {
@@ -809,7 +819,7 @@ func (tx *Tx) Spend(actor *Member, c *Campaign, amount Money, purpose string) (*
 	if err != nil {
 		return nil, err
 	}
-	if left := c.Collected - c.Spent - c.Allocated; amount.Amount > left {
+	if left := c.Left(); amount.Amount > left {
 		return nil, Errorf(CodeConflict, "err.spend_over", "left", c.Money(left), "amount", amount)
 	}
 	l := &LedgerLine{Kind: LedgerSpend, Amount: amount, Purpose: purpose, By: actor.Person}
@@ -884,7 +894,7 @@ func (tx *Tx) CloseCampaign(actor *Member, c *Campaign) ([]*Pledge, error) {
 
 // SettleCampaign ends c: it succeeded when the goal was reached or, keep-it-all,
 // when anyone pledged (pledges become due); otherwise it failed and every pledge is
-// released. It returns the pledges with their new status. A campaign already settled
+// released, and what was recorded as paid on a pledge is to be refunded (c.Refunds). It returns the pledges with their new status. A campaign already settled
 // is refused (CodeConflict).
 func (tx *Tx) SettleCampaign(c *Campaign) ([]*Pledge, error) {
 	if c.Status != CampaignOpen {
@@ -908,6 +918,9 @@ func (tx *Tx) SettleCampaign(c *Campaign) ([]*Pledge, error) {
 	}
 	for _, p := range ps {
 		p.Status = st
+		if st == PledgeReleased && p.Paid > 0 {
+			c.owe(p.Person, p.Paid, RefundFailed)
+		}
 		if err := tx.putJSON(bucketPledge, pledgeKey(c.Community, c.Num, p.Person), p); err != nil {
 			return nil, err
 		}
@@ -989,6 +1002,9 @@ func (tx *Tx) mergePledges(cid CommunityID, from, into PersonID) error {
 		changed := false
 		if slices.Contains(c.Collectors, from) {
 			c.Collectors = replace(c.Collectors, from, into)
+			changed = true
+		}
+		if c.mergeRefunds(from, into) {
 			changed = true
 		}
 		pf, err := tx.MyPledge(from, c)
@@ -1076,7 +1092,7 @@ func (tx *Tx) replaceInLedger(cid CommunityID, from, to PersonID) error {
 	}
 	var hits []kl
 	err := scanJSON(tx, bucketLedger, string(cid)+"/", false, func(k string, l *LedgerLine) error {
-		if l.FromPerson == from || l.Lender == from || l.By == from {
+		if l.FromPerson == from || l.Lender == from || l.By == from || l.To == from {
 			hits = append(hits, kl{k, l})
 		}
 		return nil
@@ -1085,7 +1101,7 @@ func (tx *Tx) replaceInLedger(cid CommunityID, from, to PersonID) error {
 		return err
 	}
 	for _, h := range hits {
-		for _, f := range []*PersonID{&h.l.FromPerson, &h.l.Lender, &h.l.By} {
+		for _, f := range []*PersonID{&h.l.FromPerson, &h.l.Lender, &h.l.By, &h.l.To} {
 			if *f == from {
 				*f = to
 			}
@@ -1119,6 +1135,9 @@ func (tx *Tx) forgetPledges(cid CommunityID, p PersonID) error {
 		switch {
 		case pl == nil:
 		case c.Status == CampaignOpen:
+			if pl.Paid > 0 {
+				c.owe(p, pl.Paid, RefundWithdrawn)
+			}
 			if err := tx.dropPledge(c, pl); err != nil {
 				return err
 			}
@@ -1187,13 +1206,17 @@ func SplitByWeights(amount int64, weights []int64) []int64 {
 // Allocate gives part of what c collected and has left to projects of c's
 // community: amounts maps project numbers to minor units (the caller computes them,
 // as /allocate C1 by V1 does from a poll's result with SplitByWeights). Each
-// becomes a ledger line. Organisers only; not on a failed campaign; not more than is
-// left (CodeConflict, "err.spend_over"); every project must exist.
+// becomes a ledger line. Organisers only; not on a failed campaign, nor on an
+// all-or-nothing one that has not succeeded yet (CodeConflict, "err.spend_held");
+// not more than is left (CodeConflict, "err.spend_over"); every project must exist.
 func (tx *Tx) Allocate(actor *Member, c *Campaign, amounts map[int]int64) ([]*LedgerLine, error) {
 	if err := tx.requireOrganiser(actor, c); err != nil {
 		return nil, err
 	}
 	if err := requireMoneyOpen(c); err != nil {
+		return nil, err
+	}
+	if err := requireNotHeld(c); err != nil {
 		return nil, err
 	}
 	nums := make([]int, 0, len(amounts))
@@ -1212,7 +1235,7 @@ func (tx *Tx) Allocate(actor *Member, c *Campaign, amounts map[int]int64) ([]*Le
 		sum += a
 	}
 	slices.Sort(nums)
-	if left := c.Collected - c.Spent - c.Allocated; sum > left {
+	if left := c.Left(); sum > left {
 		return nil, Errorf(CodeConflict, "err.spend_over", "left", c.Money(left), "amount", c.Money(sum))
 	}
 	var out []*LedgerLine

@@ -32,6 +32,16 @@ type SpendingSnapshot struct {
 	At      time.Time `json:"at"`
 }
 
+// RefundSnapshot is what a campaign owes back to one backer in a Snapshot: Due
+// was recorded as paid by them, Refunded of it given back; Why is "failed" (the
+// all-or-nothing goal was missed) or "withdrawn" (the pledge was withdrawn).
+type RefundSnapshot struct {
+	Member   string `json:"member"`
+	Due      int64  `json:"due"`
+	Refunded int64  `json:"refunded"`
+	Why      string `json:"why"`
+}
+
 // campaignSnapshots returns community c's campaigns for the Snapshot.
 func (tx *Tx) campaignSnapshots(comm *Community) ([]CampaignSnapshot, error) {
 	cs, err := tx.Campaigns(comm.ID)
@@ -47,6 +57,10 @@ func (tx *Tx) campaignSnapshots(comm *Community) ([]CampaignSnapshot, error) {
 			Spent: c.Spent, Allocated: c.Allocated, Backers: c.Backers, Deadline: c.Deadline.In(loc),
 			AllOrNothing: c.AllOrNothing, HoursValue: c.HoursValue, HoursPledged: c.HoursPledged,
 			HoursGiven: c.HoursGiven, SharePrice: c.SharePrice, Spending: []SpendingSnapshot{},
+			Refunded: c.Refunded, RefundDue: c.RefundsLeft(),
+		}
+		for _, r := range c.Refunds {
+			s.Refunds = append(s.Refunds, RefundSnapshot{Member: tx.personName(r.Person), Due: r.Due, Refunded: r.Refunded, Why: string(r.Why)})
 		}
 		if c.Project != 0 {
 			s.Project = "P" + strconv.Itoa(c.Project)

@@ -170,12 +170,15 @@ func checkTotals(tb interface {
 }
 
 // Ensure the totals equal the sum of live pledges after any sequence of pledges,
-// changes and cancellations, and a limited tier never oversells.
+// changes, cancellations, collections, withdrawals by an organiser and refunds, a
+// limited tier never oversells, and the refunds due are what was paid on withdrawn
+// pledges, never refunded beyond.
 func TestCampaign_TotalsProperty(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		w := newWorld(t, 6)
 		w.campaign(t)
 		model := map[core.PersonID]int64{}
+		paid, due, refunded := map[core.PersonID]int64{}, map[core.PersonID]int64{}, map[core.PersonID]int64{}
 		rt.Repeat(map[string]func(*rapid.T){
 			"pledge": func(rt *rapid.T) {
 				who := rapid.SampledFrom(w.members).Draw(rt, "who")
@@ -210,10 +213,70 @@ func TestCampaign_TotalsProperty(t *testing.T) {
 					_, err = tx.CancelPledge(w.member(tx, who), c)
 					return err
 				})
-				if err == nil {
+				_, had := model[who]
+				switch {
+				case err == nil:
 					delete(model, who)
-				} else if _, had := model[who]; had || core.ErrorCode(err) != core.CodeConflict {
+				case had && paid[who] > 0 && isKey(err, "err.pledge_paid"): // an organiser withdraws it
+				case had || core.ErrorCode(err) != core.CodeConflict:
 					rt.Fatalf("cancel: %v (had a pledge: %v)", err, had)
+				}
+			},
+			"collect": func(rt *rapid.T) {
+				who := rapid.SampledFrom(w.members).Draw(rt, "who")
+				amount := rapid.Int64Range(1, 50_00).Draw(rt, "amount")
+				if err := w.try(func(tx *core.Tx) error {
+					c, err := tx.Campaign(w.comm, "C1")
+					if err != nil {
+						return err
+					}
+					_, err = tx.Collect(w.member(tx, w.admin), c, core.Money{Amount: amount, Currency: "EUR"}, "", who)
+					return err
+				}); err != nil {
+					rt.Fatal(err)
+				}
+				if _, had := model[who]; had {
+					paid[who] += amount
+				}
+			},
+			"withdraw": func(rt *rapid.T) {
+				who := rapid.SampledFrom(w.members).Draw(rt, "who")
+				err := w.try(func(tx *core.Tx) error {
+					c, err := tx.Campaign(w.comm, "C1")
+					if err != nil {
+						return err
+					}
+					_, err = tx.WithdrawPledge(w.member(tx, w.admin), c, who)
+					return err
+				})
+				_, had := model[who]
+				switch {
+				case err == nil && had:
+					delete(model, who)
+					due[who] += paid[who]
+					paid[who] = 0
+				case !had && isKey(err, "err.no_pledge_of"):
+				default:
+					rt.Fatalf("withdraw: %v (had a pledge: %v)", err, had)
+				}
+			},
+			"refund": func(rt *rapid.T) {
+				who := rapid.SampledFrom(w.members).Draw(rt, "who")
+				amount := rapid.Int64Range(1, 60_00).Draw(rt, "amount")
+				err := w.try(func(tx *core.Tx) error {
+					c, err := tx.Campaign(w.comm, "C1")
+					if err != nil {
+						return err
+					}
+					_, _, err = tx.Refund(w.member(tx, w.admin), c, who, core.Money{Amount: amount, Currency: "EUR"})
+					return err
+				})
+				switch left := due[who] - refunded[who]; {
+				case err == nil && amount <= left:
+					refunded[who] += amount
+				case left <= 0 && isKey(err, "err.no_refund_due"), amount > left && isKey(err, "err.refund_over"):
+				default:
+					rt.Fatalf("refund %d of %d due: %v", amount, left, err)
 				}
 			},
 			"": func(rt *rapid.T) {
@@ -225,6 +288,18 @@ func TestCampaign_TotalsProperty(t *testing.T) {
 				}
 				if c.Pledged != sum || c.Backers != len(model) {
 					rt.Fatalf("got %d over %d backers, model %d over %d", c.Pledged, c.Backers, sum, len(model))
+				}
+				var allDue, allRefunded int64
+				for _, p := range w.members {
+					allDue += due[p]
+					allRefunded += refunded[p]
+					r := c.RefundOf(p)
+					if (r == nil) != (due[p] == 0) || r != nil && (r.Due != due[p] || r.Refunded != refunded[p]) {
+						rt.Fatalf("%s: refund %+v, model due %d refunded %d", p, r, due[p], refunded[p])
+					}
+				}
+				if c.Refunded != allRefunded || c.RefundsLeft() != allDue-allRefunded || c.Left() < 0 {
+					rt.Fatalf("refunded %d (model %d), still due %d (model %d), left %d", c.Refunded, allRefunded, c.RefundsLeft(), allDue-allRefunded, c.Left())
 				}
 			},
 		})
@@ -353,6 +428,20 @@ func TestCampaign_Allocate(t *testing.T) {
 	if err := allocate(w.members[0], map[int]int64{1: 100}); core.ErrorCode(err) != core.CodeForbidden {
 		t.Fatalf("a member allocated: %v", err)
 	}
+	if err := allocate(w.admin, map[int]int64{1: 100}); !isKey(err, "err.spend_held") {
+		t.Fatalf("all or nothing, not reached yet: %v", err)
+	}
+	w.update(t, func(tx *core.Tx) error { // the goal is reached: the money is the community's
+		c, err := tx.Campaign(w.comm, "C1")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Pledge(w.member(tx, w.members[1]), c, core.PledgeInput{Amount: core.Major(1000, "EUR")}); err != nil {
+			return err
+		}
+		_, err = tx.CloseCampaign(w.member(tx, w.admin), c)
+		return err
+	})
 	if err := allocate(w.admin, map[int]int64{1: 6000, 2: 4001}); core.ErrorCode(err) != core.CodeConflict {
 		t.Fatalf("more than collected: %v", err)
 	}

@@ -94,6 +94,9 @@ type CampaignSnapshot struct {
 	Collected    int64              `json:"collected"`
 	Spent        int64              `json:"spent"`
 	Allocated    int64              `json:"allocated,omitempty"`
+	Refunded     int64              `json:"refunded,omitempty"`   // given back to backers
+	RefundDue    int64              `json:"refund_due,omitempty"` // still to give back
+	Refunds      []RefundSnapshot   `json:"refunds,omitempty"`    // one per backer owed a refund
 	Backers      int                `json:"backers"`
 	Deadline     time.Time          `json:"deadline"`
 	AllOrNothing bool               `json:"all_or_nothing"`

@@ -229,6 +229,8 @@ func slashCommands() []cmdSpec {
 			line: func(v values) string { return join("/collect", v["id"], v["amount"], kw("from", v["from"])) }},
 		{name: "spend", opts: []optSpec{optCampaign, opt("amount", true), opt("purpose", true)},
 			line: func(v values) string { return join("/spend", v["id"], v["amount"], v["purpose"]) }},
+		{name: "refund", opts: []optSpec{optCampaign, {name: "member", kind: optUser, required: true}, opt("amount", true)},
+			line: func(v values) string { return join("/refund", v["id"], v["member"], v["amount"]) }},
 		{name: "ask", opts: []optSpec{optCampaign, opt("question", false)}, line: func(v values) string { return join("/ask", v["id"], v["question"]) }},
 		{name: "answer", opts: []optSpec{optCampaign, opt("q", true), opt("text", true)},
 			line: func(v values) string { return join("/answer", v["id"], v["q"], v["text"]) }},

@@ -183,10 +183,10 @@ func TestConsole_CampaignFrench(t *testing.T) {
 		"[dm chloe] Merci ! Vous avez promis pour C1 Four : 30,00 €.",
 		"[dm chloe] Votre promesse de 30,00 € pour C1 Four est retirée.",
 		"[group] ⏰ Plus qu'une semaine",
-		"[group] C1 Four est terminée : 20,00 € sur 500,00 € (4 %) ; l'objectif tout-ou-rien n'est pas atteint, toutes les promesses sont libérées. Merci au contributeur.",
+		"[group] C1 Four est terminée : 20,00 € sur 500,00 € (4 %) ; l'objectif tout-ou-rien n'est pas atteint, toutes les promesses sont libérées. Merci à son unique contributeur.",
 		"[dm bob] C1 Four n'a pas atteint son objectif : votre promesse de 20,00 € est libérée, vous ne devez rien.",
 		"[dm chloe] C1 est close : ses promesses, contreparties et paliers ne peuvent plus changer. Rien n'a été modifié.",
 		"[group] C1 n'a pas atteint son objectif et ses promesses sont libérées : il n'y a pas d'argent à enregistrer. Rien n'a été modifié.",
-		"[group] 📒 Registre de C1 Four\nPromis : 20,00 € · collecté : 0,00 € · dépensé : 0,00 € · reste : 0,00 €\nRien de dépensé pour l'instant.",
+		"[group] 📒 Registre de C1 Four\nPromis : 20,00 € · collecté : 0,00 € · dépensé : 0,00 € · conservé : 0,00 €\nRien de dépensé pour l'instant.",
 	})
 }
