@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/llm"
 	"github.com/engage-org/engage/prompts"
 )
 
@@ -35,7 +36,7 @@ type Config struct {
 	CampaignEditDelay time.Duration
 	// Model is the optional language model (nil: none); each community's admins
 	// switch it on (/community llm on). See llm.go.
-	Model *prompts.Model
+	Model *llm.Model
 	// ModelBudget is each community's monthly budget of model calls (0:
 	// DefaultModelBudget).
 	ModelBudget int
@@ -60,7 +61,7 @@ type Bot struct {
 	words   map[string]string // aliases of words inside commands, where they differ
 	jobs    map[string]jobFunc
 	dialogs map[string]dialogFunc
-	model   *prompts.Model
+	model   *llm.Model
 	// assists maps a *core.Tx to the model's answers for its transaction (llm.go).
 	assists sync.Map
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/engage-org/engage/core"
-	"github.com/engage-org/engage/prompts"
+	"github.com/engage-org/engage/llm"
 )
 
 // The optional language model.
@@ -57,7 +57,7 @@ type assist struct {
 	counted map[string]bool
 }
 
-// modelAsk is one call to make: in is a prompts.CheckinInput, DraftInput or
+// modelAsk is one call to make: in is a llm.CheckinInput, DraftInput or
 // FAQInput; lang the language of the system prompt.
 type modelAsk struct {
 	key  string
@@ -66,8 +66,8 @@ type modelAsk struct {
 	in   any
 }
 
-// modelAnswer is what one call gave: a prompts.CheckinReading, a draft string or a
-// prompts.FAQSummary, or the error.
+// modelAnswer is what one call gave: a llm.CheckinReading, a draft string or a
+// llm.FAQSummary, or the error.
 type modelAnswer struct {
 	out any
 	err error
@@ -109,7 +109,7 @@ func (b *Bot) modelOn(comm *core.Community) bool {
 
 // ask consults the model from inside a transaction about comm: in the dry run it
 // records the call (within comm's budget) and returns nil; in the real run it
-// returns the answer (a prompts.CheckinReading, a string, a prompts.FAQSummary)
+// returns the answer (a llm.CheckinReading, a string, a llm.FAQSummary)
 // after counting the call, or nil when there is none to use. The caller's rules
 // still check what it returns. The error is the store's.
 func (b *Bot) ask(tx *core.Tx, comm *core.Community, lang string, in any) (any, error) {
@@ -169,17 +169,17 @@ func (b *Bot) callModel(ctx context.Context, asks []modelAsk) map[string]modelAn
 	for _, a := range asks {
 		var ans modelAnswer
 		switch in := a.in.(type) {
-		case prompts.CheckinInput:
+		case llm.CheckinInput:
 			ans.out, ans.err = b.model.ReadCheckin(ctx, a.lang, in)
-		case prompts.DraftInput:
+		case llm.DraftInput:
 			ans.out, ans.err = b.model.Draft(ctx, in)
-		case prompts.FAQInput:
+		case llm.FAQInput:
 			ans.out, ans.err = b.model.SummariseFAQ(ctx, in)
 		default:
 			ans.err = fmt.Errorf("no model task for %T", in)
 		}
 		if ans.err != nil {
-			var me *prompts.ModelError
+			var me *llm.ModelError
 			kind := "error"
 			if errors.As(ans.err, &me) {
 				kind = me.Kind

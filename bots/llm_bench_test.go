@@ -6,7 +6,7 @@ import (
 
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/bots/botstest"
-	"github.com/engage-org/engage/prompts"
+	"github.com/engage-org/engage/llm"
 )
 
 // BenchmarkCheckinReply measures a referent's free-text check-in reply, read by
@@ -20,7 +20,7 @@ func BenchmarkCheckinReply(b *testing.B) {
 			var tune func(*bots.Config)
 			if mode != "rules" {
 				fake := botstest.NewFakeLLM(b, func(botstest.LLMRequest) botstest.LLMReply {
-					return botstest.LLMReply{Content: botstest.JSON(prompts.CheckinReading{NextStep: "boucler le prototype du four", DueDate: "2027-06-24", Shared: "yes", Confidence: 0.9})}
+					return botstest.LLMReply{Content: botstest.JSON(llm.CheckinReading{NextStep: "boucler le prototype du four", DueDate: "2027-06-24", Shared: "yes", Confidence: 0.9})}
 				})
 				tune = func(c *bots.Config) { c.Model, c.ModelBudget = fake.Model(b, time.Second), 1<<30 }
 			}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/engage-org/engage/bots/when"
 	"github.com/engage-org/engage/core"
-	"github.com/engage-org/engage/prompts"
+	"github.com/engage-org/engage/llm"
 )
 
 // The language model's part of check-ins: reading a referent's free-text reply, and
@@ -36,7 +36,7 @@ func (c *call) modelReading(st *checkinState, d *core.Dialog, text string, rules
 	}
 	loc := st.comm.Location()
 	now := c.tx.Now().In(loc)
-	in := prompts.CheckinInput{
+	in := llm.CheckinInput{
 		Today: now.Format("2006-01-02"), Weekday: now.Weekday().String(), TimeZone: loc.String(),
 		Language: st.comm.Lang, Question: checkinQuestions[d.Step], Project: st.p.Title, Reply: text,
 	}
@@ -44,7 +44,7 @@ func (c *call) modelReading(st *checkinState, d *core.Dialog, text string, rules
 		in.Current = st.p.NextStep.Text
 	}
 	out, err := c.b.ask(c.tx, st.comm, st.comm.Lang, in)
-	r, ok := out.(prompts.CheckinReading)
+	r, ok := out.(llm.CheckinReading)
 	if err != nil || !ok {
 		return rules, err
 	}
@@ -67,7 +67,7 @@ func (c *call) modelReading(st *checkinState, d *core.Dialog, text string, rules
 //   - the shared flag only when the rules read none.
 //
 // It returns the merged reading and, when something of r was refused, why.
-func mergeReading(rules Answer, r prompts.CheckinReading, text, current string, now time.Time, loc *time.Location) (Answer, string) {
+func mergeReading(rules Answer, r llm.CheckinReading, text, current string, now time.Time, loc *time.Location) (Answer, string) {
 	if r.Confidence < checkinMinConfidence {
 		return rules, "low confidence"
 	}
@@ -119,7 +119,7 @@ func checkModelStep(s, text, current string) (string, string) {
 	if utf8.RuneCountInString(s) > maxModelStep {
 		return "", "too long"
 	}
-	checked, err := prompts.CheckSummary(s, maxModelStep, text, current)
+	checked, err := llm.CheckSummary(s, maxModelStep, text, current)
 	if err != nil {
 		return "", err.Error()
 	}
@@ -167,12 +167,12 @@ func (b *Bot) draftOpening(tx *core.Tx, comm *core.Community, kind, lang string,
 	if !b.modelOn(comm) {
 		return "", nil
 	}
-	out, err := b.ask(tx, comm, lang, prompts.DraftInput{Kind: kind, Language: lang, Community: comm.Name, Facts: facts})
+	out, err := b.ask(tx, comm, lang, llm.DraftInput{Kind: kind, Language: lang, Community: comm.Name, Facts: facts})
 	text, ok := out.(string)
 	if err != nil || !ok {
 		return "", err
 	}
-	checked, err := prompts.CheckDraft(text, factNumbers(facts))
+	checked, err := llm.CheckDraft(text, factNumbers(facts))
 	if err != nil {
 		b.log.Info("llm draft not used", "community", comm.ID, "kind", kind, "why", err)
 		return "", nil
@@ -189,7 +189,7 @@ func factNumbers(facts map[string]any) []int64 {
 		case int:
 			out = append(out, int64(x))
 		case string:
-			for _, n := range prompts.NumbersIn(x) {
+			for _, n := range llm.NumbersIn(x) {
 				out = append(out, n.Value)
 			}
 		}

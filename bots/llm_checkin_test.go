@@ -7,7 +7,7 @@ import (
 
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/bots/botstest"
-	"github.com/engage-org/engage/prompts"
+	"github.com/engage-org/engage/llm"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -39,7 +39,7 @@ func checkinLLMEnv(t *testing.T, lang string, fake *botstest.FakeLLM) *botstest.
 // checkinReply answers check-in readings with r (and drafts with an error).
 func checkinReply(r botstest.LLMReply) func(botstest.LLMRequest) botstest.LLMReply {
 	return func(req botstest.LLMRequest) botstest.LLMReply {
-		if req.Task != prompts.TaskCheckin {
+		if req.Task != llm.TaskCheckin {
 			return botstest.LLMReply{Status: 503}
 		}
 		return r
@@ -47,7 +47,7 @@ func checkinReply(r botstest.LLMReply) func(botstest.LLMRequest) botstest.LLMRep
 }
 
 func reading(step, due, shared string, confidence float64) botstest.LLMReply {
-	return botstest.LLMReply{Content: botstest.JSON(prompts.CheckinReading{NextStep: step, DueDate: due, Shared: shared, Confidence: confidence})}
+	return botstest.LLMReply{Content: botstest.JSON(llm.CheckinReading{NextStep: step, DueDate: due, Shared: shared, Confidence: confidence})}
 }
 
 // Ensure a reply the rules cannot read (a date as a feast day, "it's in the
@@ -79,7 +79,7 @@ func TestLLMCheckin_Extraction(t *testing.T) {
 				t.Errorf("saved: %q", botstest.Texts(out))
 			}
 			reqs := fake.Requests()
-			if len(reqs) != 1 || reqs[0].Task != prompts.TaskCheckin {
+			if len(reqs) != 1 || reqs[0].Task != llm.TaskCheckin {
 				t.Fatalf("requests: %d", len(reqs))
 			}
 			d := reqs[0].Data
@@ -111,7 +111,7 @@ func TestLLMCheckin_Fallbacks(t *testing.T) {
 		name  string
 		model botstest.LLMReply
 	}{
-		{"ErrTimeout", botstest.LLMReply{Delay: time.Second, Content: botstest.JSON(prompts.CheckinReading{NextStep: "x", Shared: "yes", Confidence: 1})}},
+		{"ErrTimeout", botstest.LLMReply{Delay: time.Second, Content: botstest.JSON(llm.CheckinReading{NextStep: "x", Shared: "yes", Confidence: 1})}},
 		{"Err500", botstest.LLMReply{Status: 500}},
 		{"ErrHTML502", botstest.LLMReply{Status: 502, Body: "<html>bad gateway</html>"}},
 		{"ErrNotJSON", botstest.LLMReply{Content: "The next step is the prototype, by March."}},
@@ -195,7 +195,7 @@ func TestLLMCheckin_AbsurdDateAskedAgain(t *testing.T) {
 // tracking sheet.
 func TestLLMCheckin_NoContactData(t *testing.T) {
 	fake := botstest.NewFakeLLM(t, func(r botstest.LLMRequest) botstest.LLMReply {
-		if r.Task == prompts.TaskDraft {
+		if r.Task == llm.TaskDraft {
 			return botstest.LLMReply{Content: `{"text":"Bonne heure d'animation !"}`}
 		}
 		return reading("", "", "unknown", 0.1)
@@ -246,7 +246,7 @@ func TestLLMDraft_Digest(t *testing.T) {
 				t.Fatalf("digest:\n%s\nwant:\n%s", got, want)
 			}
 			reqs := fake.Requests()
-			if len(reqs) != 1 || reqs[0].Task != prompts.TaskDraft || reqs[0].Data["kind"] != "digest" || reqs[0].Data["language"] != "fr" {
+			if len(reqs) != 1 || reqs[0].Task != llm.TaskDraft || reqs[0].Data["kind"] != "digest" || reqs[0].Data["language"] != "fr" {
 				t.Fatalf("requests: %+v", reqs)
 			}
 			facts, _ := reqs[0].Data["facts"].(map[string]any)
@@ -262,7 +262,7 @@ func TestLLMDraft_Digest(t *testing.T) {
 func TestLLMDraft_Nudge(t *testing.T) {
 	for _, ok := range []bool{true, false} {
 		fake := botstest.NewFakeLLM(t, func(r botstest.LLMRequest) botstest.LLMReply {
-			if r.Task == prompts.TaskDraft && ok {
+			if r.Task == llm.TaskDraft && ok {
 				return botstest.LLMReply{Content: `{"text":"Bonjour ! 1 référent à relancer cette semaine, et pas encore de date de réunion."}`}
 			}
 			return botstest.LLMReply{Status: 500}
@@ -285,7 +285,7 @@ func TestLLMDraft_Nudge(t *testing.T) {
 		}
 		var drafts int
 		for _, r := range fake.Requests() {
-			if r.Task == prompts.TaskDraft && r.Data["kind"] == "nudge" {
+			if r.Task == llm.TaskDraft && r.Data["kind"] == "nudge" {
 				drafts++
 				if facts, _ := r.Data["facts"].(map[string]any); facts["referents_asked"] != float64(1) || facts["next_meeting"] != "none" {
 					t.Errorf("facts: %v", facts)

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/engage-org/engage/prompts"
+	"github.com/engage-org/engage/llm"
 )
 
 // FuzzMergeReading checks that whatever a model reads in whatever reply, the merged
@@ -23,7 +23,7 @@ func FuzzMergeReading(f *testing.F) {
 	loc, _ := time.LoadLocation("Europe/Paris")
 	f.Fuzz(func(t *testing.T, text, step, due, shared string, conf float64) {
 		rules := ParseAnswer(text, "fr", now, loc)
-		r := prompts.CheckinReading{NextStep: step, DueDate: due, Shared: shared, Confidence: conf}
+		r := llm.CheckinReading{NextStep: step, DueDate: due, Shared: shared, Confidence: conf}
 		a, _ := mergeReading(rules, r, text, "", now, loc)
 		if !(conf >= checkinMinConfidence) {
 			if a != rules {

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/engage-org/engage/core"
-	"github.com/engage-org/engage/prompts"
+	"github.com/engage-org/engage/llm"
 )
 
 // A campaign's questions and answers, and its FAQ (core/qa.go has the rules).
@@ -153,14 +153,14 @@ func qaSummary(c *call, camp *core.Campaign, q *core.Question) (*core.FAQDraft, 
 	if !c.b.modelOn(c.comm) {
 		return nil, nil
 	}
-	in := prompts.FAQInput{Language: c.comm.Lang, Campaign: camp.Title, Question: q.Text}
+	in := llm.FAQInput{Language: c.comm.Lang, Campaign: camp.Title, Question: q.Text}
 	sources := []string{q.Text}
 	for _, a := range q.Answers {
 		in.Answers = append(in.Answers, a.Text)
 		sources = append(sources, a.Text)
 	}
 	out, err := c.b.ask(c.tx, c.comm, c.comm.Lang, in)
-	s, ok := out.(prompts.FAQSummary)
+	s, ok := out.(llm.FAQSummary)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -168,8 +168,8 @@ func qaSummary(c *call, camp *core.Campaign, q *core.Question) (*core.FAQDraft, 
 		c.b.log.Info("llm faq entry not used", "community", c.comm.ID, "why", "low confidence")
 		return nil, nil
 	}
-	question, err1 := prompts.CheckSummary(s.Question, core.MaxFAQQuestionLen, sources...)
-	answer, err2 := prompts.CheckSummary(s.Answer, maxModelFAQAnswer, sources...)
+	question, err1 := llm.CheckSummary(s.Question, core.MaxFAQQuestionLen, sources...)
+	answer, err2 := llm.CheckSummary(s.Answer, maxModelFAQAnswer, sources...)
 	if err1 != nil || err2 != nil {
 		c.b.log.Info("llm faq entry not used", "community", c.comm.ID, "why", firstErr(err1, err2))
 		return nil, nil

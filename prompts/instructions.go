@@ -9,8 +9,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-
-	"github.com/sashabaranov/go-openai/jsonschema"
 )
 
 //go:embed llm
@@ -24,8 +22,7 @@ var llmFiles embed.FS
 // typed goes in the user message, as JSON between <data> and </data>.
 type Instructions struct {
 	system  map[string]map[string]string // language → task → system prompt
-	schemas map[string]json.RawMessage   // task → schema, as written
-	defs    map[string]jsonschema.Definition
+	schemas map[string]json.RawMessage   // task → schema, compacted
 	langs   []string
 }
 
@@ -36,7 +33,7 @@ func LoadInstructions() (*Instructions, error) { return LoadInstructionsFS(llmFi
 // fsys. Every task of every language needs its schema, and every schema must be a
 // JSON object schema.
 func LoadInstructionsFS(fsys fs.FS) (*Instructions, error) {
-	in := &Instructions{system: map[string]map[string]string{}, schemas: map[string]json.RawMessage{}, defs: map[string]jsonschema.Definition{}}
+	in := &Instructions{system: map[string]map[string]string{}, schemas: map[string]json.RawMessage{}}
 	schemas, err := fs.Glob(fsys, "llm/schema/*.json")
 	if err != nil {
 		return nil, fmt.Errorf("list schemas: %w", err)
@@ -47,12 +44,14 @@ func LoadInstructionsFS(fsys fs.FS) (*Instructions, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read schema %s: %w", task, err)
 		}
-		var def jsonschema.Definition
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		if err := dec.Decode(&def); err != nil {
+		var def struct {
+			Type       string                     `json:"type"`
+			Properties map[string]json.RawMessage `json:"properties"`
+		}
+		if err := json.Unmarshal(raw, &def); err != nil {
 			return nil, fmt.Errorf("schema %s: %w", task, err)
 		}
-		if def.Type != jsonschema.Object || len(def.Properties) == 0 {
+		if def.Type != "object" || len(def.Properties) == 0 {
 			return nil, fmt.Errorf("schema %s: not an object schema with properties", task)
 		}
 		var compact bytes.Buffer
@@ -60,7 +59,6 @@ func LoadInstructionsFS(fsys fs.FS) (*Instructions, error) {
 			return nil, fmt.Errorf("schema %s: %w", task, err)
 		}
 		in.schemas[task] = compact.Bytes()
-		in.defs[task] = def
 	}
 	dirs, err := fs.ReadDir(fsys, "llm")
 	if err != nil {
@@ -139,9 +137,9 @@ func (in *Instructions) System(lang, task string) (string, bool) {
 	return s, ok
 }
 
-// Schema returns task's answer schema as written (to send) and as parsed (to
-// validate answers with).
-func (in *Instructions) Schema(task string) (json.RawMessage, jsonschema.Definition, bool) {
+// Schema returns task's answer schema, compacted: the llm package sends it and
+// checks answers against it.
+func (in *Instructions) Schema(task string) (json.RawMessage, bool) {
 	raw, ok := in.schemas[task]
-	return raw, in.defs[task], ok
+	return raw, ok
 }

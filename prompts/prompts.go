@@ -4,15 +4,12 @@
 // one folder a language, each file defining named templates such as
 // {{define "project.created"}}. No other package writes user-facing text.
 //
-// prompts also owns the optional language model: its system prompts and answer
-// schemas (files under llm/, see Instructions), the client of an OpenAI-compatible
-// endpoint (Model, through go-openai), the redaction of contact details from what
-// is sent (Redact) and the checks that hold a model's text to its facts
-// (CheckDraft, CheckSummary). A model is never required and never obeyed: callers
-// use its answers only as data their rules check.
+// prompts also holds what the optional language model is told: its system prompts
+// and answer schemas (files under llm/, see Instructions). The client that asks the
+// model is the llm package's. prompts holds texts only.
 //
-// prompts imports core (for value types), the standard library, golang.org/x/text
-// and go-openai, never bots, adapters or store.
+// prompts imports core (for value types), the standard library and
+// golang.org/x/text, never bots, adapters, store or a model's SDK.
 package prompts
 
 import (

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/engage-org/engage/prompts"
+	"github.com/engage-org/engage/llm"
 )
 
 // FakeLLM is an OpenAI-compatible endpoint for tests: an httptest server that
@@ -28,7 +28,7 @@ type FakeLLM struct {
 
 // LLMRequest is one request the fake received.
 type LLMRequest struct {
-	Task   string         // the response schema's name: prompts.TaskCheckin, TaskDraft, TaskFAQ
+	Task   string         // the response schema's name: llm.TaskCheckin, TaskDraft, TaskFAQ
 	System string         // the system prompt
 	User   string         // the user message as sent
 	Data   map[string]any // the JSON between <data> and </data>
@@ -72,9 +72,9 @@ func (f *FakeLLM) Requests() []LLMRequest {
 }
 
 // Model returns a client of the fake with the given timeout and API key "test-key".
-func (f *FakeLLM) Model(tb testing.TB, timeout time.Duration) *prompts.Model {
+func (f *FakeLLM) Model(tb testing.TB, timeout time.Duration) *llm.Model {
 	tb.Helper()
-	m, err := prompts.NewModel(prompts.ModelConfig{BaseURL: f.URL, Name: "fake-model", APIKey: "test-key", Timeout: timeout})
+	m, err := llm.NewModel(llm.ModelConfig{BaseURL: f.URL, Name: "fake-model", APIKey: "test-key", Timeout: timeout})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/core"
+	"github.com/engage-org/engage/llm"
 	"github.com/engage-org/engage/prompts"
 	"github.com/engage-org/engage/store/boltstore"
 )
@@ -97,7 +98,7 @@ func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics)
 
 // openModel returns the configured language model, or nil when llm.base_url is
 // not set. The API key is never logged.
-func openModel(cfg LLMConfig, log *slog.Logger) (*prompts.Model, error) {
+func openModel(cfg LLMConfig, log *slog.Logger) (*llm.Model, error) {
 	if strings.TrimSpace(cfg.BaseURL) == "" {
 		return nil, nil
 	}
@@ -107,7 +108,7 @@ func openModel(cfg LLMConfig, log *slog.Logger) (*prompts.Model, error) {
 	if cfg.MonthlyCalls < 1 {
 		return nil, fmt.Errorf("llm.monthly_calls: %d is out of range (at least 1)", cfg.MonthlyCalls)
 	}
-	m, err := prompts.NewModel(prompts.ModelConfig{
+	m, err := llm.NewModel(llm.ModelConfig{
 		BaseURL: cfg.BaseURL, Name: cfg.Model, APIKey: cfg.APIKey, Timeout: cfg.Timeout, Log: log.With("component", "llm"),
 	})
 	if err != nil {

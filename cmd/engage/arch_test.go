@@ -35,11 +35,13 @@ func TestImportDirection(t *testing.T) {
 		case under(pkg, "store"):
 			return imp == "core" || under(imp, "store/internal") // shared store code, not another store
 		case pkg == "bots/botstest":
-			return imp == "core" || imp == "prompts" || under(imp, "bots") || imp == "store/boltstore"
+			return imp == "core" || imp == "prompts" || imp == "llm" || under(imp, "bots") || imp == "store/boltstore"
 		case pkg == "bots/when":
 			return false
 		case under(pkg, "bots"):
-			return imp == "core" || under(imp, "core") || imp == "prompts" || under(imp, "bots") && imp != "bots/botstest"
+			return imp == "core" || under(imp, "core") || imp == "prompts" || imp == "llm" || under(imp, "bots") && imp != "bots/botstest"
+		case under(pkg, "llm"):
+			return imp == "prompts" || imp == "core"
 		case under(pkg, "prompts"):
 			return imp == "core"
 		case under(pkg, "adapters"):

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/engage-org/engage/bots/botstest"
-	"github.com/engage-org/engage/prompts"
+	"github.com/engage-org/engage/llm"
 )
 
 // Ensure a reply in French and one in English go through the language model end
@@ -19,7 +19,7 @@ import (
 func TestConsole_LLMCheckin(t *testing.T) {
 	t.Parallel()
 	fake := botstest.NewFakeLLM(t, func(r botstest.LLMRequest) botstest.LLMReply {
-		if r.Task != prompts.TaskCheckin || r.Auth != "Bearer sk-test-secret" {
+		if r.Task != llm.TaskCheckin || r.Auth != "Bearer sk-test-secret" {
 			return botstest.LLMReply{Status: 400}
 		}
 		reply, _ := r.Data["reply"].(string)

@@ -1,4 +1,13 @@
-package prompts
+// Package llm is the client of the optional language model: an OpenAI-compatible
+// chat-completions endpoint asked through go-openai (Model), with each task's
+// system prompt and answer schema from the prompts package, the redaction of
+// contact details from what is sent (Redact), and the checks that hold a model's
+// text to its facts (CheckDraft, CheckSummary). A model is never required and never
+// obeyed: callers use its answers only as data their rules check.
+//
+// llm imports prompts (for the instructions) and the standard library, go-openai
+// and golang.org/x/text; never bots, adapters or store.
+package llm
 
 import (
 	"bytes"
@@ -15,6 +24,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/engage-org/engage/prompts"
 	openai "github.com/sashabaranov/go-openai"
 	"github.com/sashabaranov/go-openai/jsonschema"
 )
@@ -60,7 +70,7 @@ type Model struct {
 	name    string
 	timeout time.Duration
 	log     *slog.Logger
-	ins     *Instructions
+	ins     *prompts.Instructions
 }
 
 // NewModel returns a client for cfg. Returns an error for a missing base URL or
@@ -79,7 +89,7 @@ func NewModel(cfg ModelConfig) (*Model, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	ins, err := LoadInstructions()
+	ins, err := prompts.LoadInstructions()
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +103,21 @@ func NewModel(cfg ModelConfig) (*Model, error) {
 		oc.HTTPClient = &http.Client{Timeout: cfg.Timeout + time.Second}
 	}
 	return &Model{client: openai.NewClientWithConfig(oc), name: cfg.Name, timeout: cfg.Timeout, log: cfg.Log, ins: ins}, nil
+}
+
+// Schema returns task's answer schema as written in ins (to send) and as parsed
+// (to check answers with); ok is false when ins has none, or a schema that does
+// not parse.
+func Schema(ins *prompts.Instructions, task string) (json.RawMessage, jsonschema.Definition, bool) {
+	raw, ok := ins.Schema(task)
+	if !ok {
+		return nil, jsonschema.Definition{}, false
+	}
+	var def jsonschema.Definition
+	if err := json.Unmarshal(raw, &def); err != nil {
+		return nil, jsonschema.Definition{}, false
+	}
+	return raw, def, true
 }
 
 // normalizeBaseURL checks raw and makes sure it ends in a path (/v1 when it has
@@ -142,7 +167,7 @@ func (m *Model) ask(ctx context.Context, task, lang string, data, out any) error
 	if !ok {
 		return &ModelError{Task: task, Kind: "invalid", Err: errors.New("no system prompt")}
 	}
-	schema, def, _ := m.ins.Schema(task)
+	schema, def, _ := Schema(m.ins, task)
 	payload, err := json.Marshal(data)
 	if err != nil {
 		return &ModelError{Task: task, Kind: "invalid", Err: err}

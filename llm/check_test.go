@@ -1,4 +1,4 @@
-package prompts_test
+package llm_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/engage-org/engage/llm"
 	"github.com/engage-org/engage/prompts"
 )
 
@@ -30,7 +31,7 @@ func TestRedact(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := prompts.Redact(tt.in); got != tt.want {
+			if got := llm.Redact(tt.in); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
@@ -40,7 +41,7 @@ func TestRedact(t *testing.T) {
 // Ensure numbers are found as digits and as words of both languages.
 func TestNumbersIn(t *testing.T) {
 	var got []int64
-	for _, n := range prompts.NumbersIn("3 projets, deux nouvelles, twelve steps, 2026-12-15, un seul retard, 007") {
+	for _, n := range llm.NumbersIn("3 projets, deux nouvelles, twelve steps, 2026-12-15, un seul retard, 007") {
 		got = append(got, n.Value)
 	}
 	want := []int64{3, 2, 12, 2026, 12, 15, 7}
@@ -78,11 +79,11 @@ func TestCheckDraft(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := prompts.CheckDraft(tt.text, facts)
+			got, err := llm.CheckDraft(tt.text, facts)
 			if tt.ok && (err != nil || got != strings.TrimSpace(tt.text)) {
 				t.Errorf("refused: %v", err)
 			}
-			if !tt.ok && (err == nil || !errors.Is(err, prompts.ErrUnchecked)) {
+			if !tt.ok && (err == nil || !errors.Is(err, llm.ErrUnchecked)) {
 				t.Errorf("accepted %q (err %v)", got, err)
 			}
 		})
@@ -105,7 +106,7 @@ func TestCheckSummary(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := prompts.CheckSummary(tt.text, 600, src...)
+			_, err := llm.CheckSummary(tt.text, 600, src...)
 			if tt.ok != (err == nil) {
 				t.Errorf("ok=%v, err %v", tt.ok, err)
 			}
@@ -125,7 +126,7 @@ func FuzzRedact(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := prompts.Redact(s)
+		got := llm.Redact(s)
 		if !utf8.ValidString(got) {
 			t.Fatalf("invalid UTF-8 out of %q", s)
 		}
@@ -135,8 +136,8 @@ func FuzzRedact(f *testing.F) {
 		if m := nineDigit.FindString(got); m != "" && !letterBefore(got, m) {
 			t.Fatalf("digits %q survived in %q", m, got)
 		}
-		if prompts.Redact(got) != got {
-			t.Fatalf("not idempotent: %q → %q", got, prompts.Redact(got))
+		if llm.Redact(got) != got {
+			t.Fatalf("not idempotent: %q → %q", got, llm.Redact(got))
 		}
 	})
 }
@@ -158,7 +159,7 @@ func FuzzNumbersIn(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		ns := prompts.NumbersIn(s)
+		ns := llm.NumbersIn(s)
 		runs := regexp.MustCompile(`[0-9]+`).FindAllString(strings.ToValidUTF8(s, " "), -1)
 		digits := 0
 		for _, n := range ns {
@@ -169,7 +170,7 @@ func FuzzNumbersIn(f *testing.F) {
 		if digits != len(runs) {
 			t.Fatalf("%q: %d digit runs, NumbersIn found %d", s, len(runs), digits)
 		}
-		if _, err := prompts.CheckDraft(s, nil); err == nil && len(ns) > 0 {
+		if _, err := llm.CheckDraft(s, nil); err == nil && len(ns) > 0 {
 			t.Fatalf("%q has numbers but passed with no facts", s)
 		}
 	})
@@ -193,10 +194,10 @@ func FuzzDecodeAnswer(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	_, def, _ := ins.Schema(prompts.TaskCheckin)
+	_, def, _ := llm.Schema(ins, llm.TaskCheckin)
 	f.Fuzz(func(t *testing.T, content string) {
-		var r prompts.CheckinReading
-		if err := prompts.DecodeAnswer(def, content, &r); err != nil {
+		var r llm.CheckinReading
+		if err := llm.DecodeAnswer(def, content, &r); err != nil {
 			return
 		}
 		if r.Shared != "yes" && r.Shared != "no" && r.Shared != "unknown" {
@@ -217,20 +218,20 @@ func FuzzCheckSummary(f *testing.F) {
 		f.Add(s, "Can I pay 25 € by cheque? Ask @ana at https://example.org")
 	}
 	f.Fuzz(func(t *testing.T, text, src string) {
-		got, err := prompts.CheckSummary(text, 600, src)
+		got, err := llm.CheckSummary(text, 600, src)
 		if err != nil {
 			return
 		}
 		srcNums := map[int64]bool{}
-		for _, n := range prompts.NumbersIn(src) {
+		for _, n := range llm.NumbersIn(src) {
 			srcNums[n.Value] = true
 		}
-		for _, n := range prompts.NumbersIn(got) {
+		for _, n := range llm.NumbersIn(got) {
 			if !srcNums[n.Value] {
 				t.Fatalf("%q passed with %q not in %q", got, n.Text, src)
 			}
 		}
-		if strings.Contains(got, prompts.RedactedEmail) || regexp.MustCompile(`(^|\s)/\pL`).MatchString(got) {
+		if strings.Contains(got, llm.RedactedEmail) || regexp.MustCompile(`(^|\s)/\pL`).MatchString(got) {
 			t.Fatalf("%q passed", got)
 		}
 	})
@@ -240,7 +241,7 @@ func FuzzCheckSummary(f *testing.F) {
 func BenchmarkRedact(b *testing.B) {
 	s := "on finit le prototype fin mars, écris-moi à rita.perso@example.org ou au 06 99 88 77 66, ou @rita, c'est sur la liste"
 	for b.Loop() {
-		prompts.Redact(s)
+		llm.Redact(s)
 	}
 }
 
@@ -248,7 +249,7 @@ func BenchmarkRedact(b *testing.B) {
 func BenchmarkCheckDraft(b *testing.B) {
 	facts := []int64{3, 1, 2, 2026, 12, 15}
 	for b.Loop() {
-		if _, err := prompts.CheckDraft("Belle semaine au Club : 3 projets avancent, 1 étape est en retard, réunion le 15 décembre.", facts); err != nil {
+		if _, err := llm.CheckDraft("Belle semaine au Club : 3 projets avancent, 1 étape est en retard, réunion le 15 décembre.", facts); err != nil {
 			b.Fatal(err)
 		}
 	}

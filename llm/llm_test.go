@@ -1,10 +1,11 @@
-package prompts_test
+package llm_test
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,8 +18,11 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/engage-org/engage/llm"
 	"github.com/engage-org/engage/prompts"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files")
 
 // fakeLLM is an OpenAI-compatible server: /v1/chat/completions answers with what
 // reply returns for the request, and every request body is kept.
@@ -76,16 +80,16 @@ func completion(w http.ResponseWriter, content, finish string) {
 	w.Write(raw)
 }
 
-func newModel(t *testing.T, f *fakeLLM, timeout time.Duration) *prompts.Model {
+func newModel(t *testing.T, f *fakeLLM, timeout time.Duration) *llm.Model {
 	t.Helper()
-	m, err := prompts.NewModel(prompts.ModelConfig{BaseURL: f.srv.URL + "/v1", Name: "local-model", APIKey: "test-key", Timeout: timeout})
+	m, err := llm.NewModel(llm.ModelConfig{BaseURL: f.srv.URL + "/v1", Name: "local-model", APIKey: "test-key", Timeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
 }
 
-var sampleCheckin = prompts.CheckinInput{
+var sampleCheckin = llm.CheckinInput{
 	Today: "2026-12-01", Weekday: "Tuesday", TimeZone: "Europe/Paris", Language: "fr", Question: "step",
 	Project: "Four à pain", Current: "", Reply: "on finit le prototype fin mars, c'est sur la liste",
 }
@@ -102,7 +106,7 @@ func TestModel_ReadCheckin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := prompts.CheckinReading{NextStep: "finir le prototype", DueDate: "2027-03-31", Shared: "yes", Confidence: 0.9}
+	want := llm.CheckinReading{NextStep: "finir le prototype", DueDate: "2027-03-31", Shared: "yes", Confidence: 0.9}
 	if got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
@@ -219,14 +223,14 @@ func TestModel_Failures(t *testing.T) {
 			f := newFakeLLM(t, func(w http.ResponseWriter, _ map[string]any) { tt.reply(w) })
 			m := newModel(t, f, 150*time.Millisecond)
 			got, err := m.ReadCheckin(t.Context(), "en", sampleCheckin)
-			var me *prompts.ModelError
+			var me *llm.ModelError
 			if !errors.As(err, &me) {
 				t.Fatalf("got %+v, %v; want a ModelError", got, err)
 			}
-			if me.Kind != tt.kind || me.Task != prompts.TaskCheckin {
+			if me.Kind != tt.kind || me.Task != llm.TaskCheckin {
 				t.Errorf("got kind %q task %q, want %q (%v)", me.Kind, me.Task, tt.kind, err)
 			}
-			if got != (prompts.CheckinReading{}) {
+			if got != (llm.CheckinReading{}) {
 				t.Errorf("a failure returned a reading: %+v", got)
 			}
 		})
@@ -239,7 +243,7 @@ func TestModel_CodeFence(t *testing.T) {
 	f := newFakeLLM(t, func(w http.ResponseWriter, _ map[string]any) {
 		completion(w, "```json\n{\"text\":\"Bonne semaine à tous !\"}\n```", "stop")
 	})
-	got, err := newModel(t, f, time.Second).Draft(t.Context(), prompts.DraftInput{Kind: "digest", Language: "fr", Community: "Quartier"})
+	got, err := newModel(t, f, time.Second).Draft(t.Context(), llm.DraftInput{Kind: "digest", Language: "fr", Community: "Quartier"})
 	if err != nil || got != "Bonne semaine à tous !" {
 		t.Fatalf("got %q, %v", got, err)
 	}
@@ -273,7 +277,7 @@ func TestModel_Redacts(t *testing.T) {
 	if !strings.Contains(body, "2027-03-31") || !strings.Contains(body, "[phone]") || !strings.Contains(body, "[email]") {
 		t.Errorf("redaction lost the date or left no marks: %s", body)
 	}
-	if _, err := m.SummariseFAQ(t.Context(), prompts.FAQInput{Language: "en", Campaign: "Oven", Question: "Who do I pay? @ana_d said 0612345678",
+	if _, err := m.SummariseFAQ(t.Context(), llm.FAQInput{Language: "en", Campaign: "Oven", Question: "Who do I pay? @ana_d said 0612345678",
 		Answers: []string{"Pay ana.dupont@example.org", "or call +33 6 12 34 56 78"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -289,15 +293,15 @@ func TestModel_Redacts(t *testing.T) {
 // not http(s), and a model name is required.
 func TestNewModel_Config(t *testing.T) {
 	f := newFakeLLM(t, func(w http.ResponseWriter, _ map[string]any) { completion(w, `{"text":"Hello!"}`, "stop") })
-	m, err := prompts.NewModel(prompts.ModelConfig{BaseURL: f.srv.URL + "/", Name: "m", APIKey: "test-key"})
+	m, err := llm.NewModel(llm.ModelConfig{BaseURL: f.srv.URL + "/", Name: "m", APIKey: "test-key"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := m.Draft(t.Context(), prompts.DraftInput{Kind: "digest", Language: "en"}); err != nil {
+	if _, err := m.Draft(t.Context(), llm.DraftInput{Kind: "digest", Language: "en"}); err != nil {
 		t.Errorf("bare host: %v", err)
 	}
-	for _, bad := range []prompts.ModelConfig{{BaseURL: "", Name: "m"}, {BaseURL: "ftp://x/v1", Name: "m"}, {BaseURL: "localhost:11434", Name: "m"}, {BaseURL: "http://x/v1"}} {
-		if _, err := prompts.NewModel(bad); err == nil {
+	for _, bad := range []llm.ModelConfig{{BaseURL: "", Name: "m"}, {BaseURL: "ftp://x/v1", Name: "m"}, {BaseURL: "localhost:11434", Name: "m"}, {BaseURL: "http://x/v1"}} {
+		if _, err := llm.NewModel(bad); err == nil {
 			t.Errorf("%+v accepted", bad)
 		}
 	}
@@ -326,15 +330,15 @@ func TestModel_RequestGolden(t *testing.T) {
 		for _, task := range ins.Tasks(lang) {
 			var err error
 			switch task {
-			case prompts.TaskCheckin:
+			case llm.TaskCheckin:
 				in := sampleCheckin
 				in.Language = lang
 				_, err = m.ReadCheckin(ctx, lang, in)
-			case prompts.TaskDraft:
-				_, err = m.Draft(ctx, prompts.DraftInput{Kind: "digest", Language: lang, Community: "Quartier",
+			case llm.TaskDraft:
+				_, err = m.Draft(ctx, llm.DraftInput{Kind: "digest", Language: lang, Community: "Quartier",
 					Facts: map[string]any{"projects": 3, "overdue_steps": 1, "news": 2, "next_meeting": "2026-12-15"}})
-			case prompts.TaskFAQ:
-				_, err = m.SummariseFAQ(ctx, prompts.FAQInput{Language: lang, Campaign: "Four à pain",
+			case llm.TaskFAQ:
+				_, err = m.SummariseFAQ(ctx, llm.FAQInput{Language: lang, Campaign: "Four à pain",
 					Question: "Can I pay by cheque?", Answers: []string{"Yes, to the association, at the Saturday market."}})
 			default:
 				t.Fatalf("no sample for task %s", task)
@@ -377,8 +381,8 @@ func TestInstructions_Complete(t *testing.T) {
 			t.Errorf("%s lacks the system prompts %q", lang, tasks)
 		}
 	}
-	for _, task := range []string{prompts.TaskCheckin, prompts.TaskDraft, prompts.TaskFAQ} {
-		raw, def, ok := ins.Schema(task)
+	for _, task := range []string{llm.TaskCheckin, llm.TaskDraft, llm.TaskFAQ} {
+		raw, def, ok := llm.Schema(ins, task)
 		if !ok || len(raw) == 0 || len(def.Required) != len(def.Properties) {
 			t.Errorf("%s: schema missing or not strict (every property required): %s", task, raw)
 		}
@@ -422,7 +426,7 @@ func TestModel_Logging(t *testing.T) {
 	})
 	for _, level := range []slog.Level{slog.LevelDebug, slog.LevelInfo} {
 		var buf bytes.Buffer
-		m, err := prompts.NewModel(prompts.ModelConfig{BaseURL: f.srv.URL + "/v1", Name: "m", APIKey: "test-key", Timeout: time.Second,
+		m, err := llm.NewModel(llm.ModelConfig{BaseURL: f.srv.URL + "/v1", Name: "m", APIKey: "test-key", Timeout: time.Second,
 			Log: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: level}))})
 		if err != nil {
 			t.Fatal(err)
