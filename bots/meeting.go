@@ -1,6 +1,7 @@
 package bots
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -78,9 +79,11 @@ func cmdMeeting(c *call) error {
 		if args == "" {
 			return c.usage()
 		}
-		d, title, ok := when.Find(args, c.lang, c.tx.Now(), loc)
-		if !ok {
+		d, title, err := c.findDate(args, loc)
+		if errors.Is(err, when.ErrNoDate) {
 			return core.Errorf(core.CodeInvalid, "err.meeting_date", "text", args)
+		} else if err != nil {
+			return err
 		}
 		m, err := c.tx.CreateMeeting(c.member, d.Time, !d.HasTime, strings.Trim(title, " ,:;-–—"))
 		if err != nil {
@@ -165,9 +168,11 @@ func pollDates(c *call, args string, last *core.Meeting, now time.Time, loc *tim
 			if part == "" {
 				continue
 			}
-			d, ok := when.Parse(part, c.lang, now, loc)
-			if !ok {
+			d, err := c.parseDate(part, loc)
+			if errors.Is(err, when.ErrNoDate) {
 				return nil, core.Errorf(core.CodeInvalid, "err.bad_date", "text", part)
+			} else if err != nil {
+				return nil, err
 			}
 			if !d.End().After(now) {
 				return nil, core.Errorf(core.CodeInvalid, "err.date_past")

@@ -134,7 +134,7 @@ func (c *call) command(text string) error {
 		}
 	}
 	c.cmd, c.args = full, args
-	return cmd.run(c)
+	return c.dateRefusal(cmd.run(c), text)
 }
 
 // word returns the next word of the arguments and consumes it.

@@ -21,6 +21,20 @@ type parser struct {
 	// values ("31/02", "25:00"). Parse then refuses the text outright instead of
 	// handing it to go-dateparser, which would read "32/01" as the year 2032.
 	invalid bool
+	// far is the longest reading at the last start given to read whose
+	// date fell outside [lo, hi]: "12/12/2040 19:00" must be refused as too
+	// far, not read as a time of day today from "19:00" on.
+	far *hit
+	// ambiguous lists the numeric dates read that also read month first
+	// (5/4 is 5 April or May 4), when monthFirst allows that order.
+	ambiguous []ambiguity
+}
+
+// ambiguity is a numeric date, tokens [start, end), that reads both day
+// first (the reading emitted) and month first (alt, a day).
+type ambiguity struct {
+	start, end int
+	alt        time.Time
 }
 
 // hit is one reading of the tokens from the reader's start up to end.
@@ -578,9 +592,9 @@ func (p *parser) numeric(i int, introduced bool, fn func(hit)) {
 		if sep == "-" || (sep == "." && !introduced) {
 			return // "3.5" is a decimal and "3-5" a range; "le 12.04" is a date
 		}
-		if p.find && !introduced && len(p.toks[i].text) == 1 && len(p.toks[i+2].text) == 1 {
-			return // "1/2" in a sentence is a fraction
-		}
+	}
+	if p.find && !introduced && year == 0 && i > 0 && len(p.toks[i].text) == 1 && len(p.toks[i+2].text) == 1 && !p.timeFollows(end) {
+		return // "1/2" in a sentence is a fraction, unless it starts the text or a time follows ("5/4 19h")
 	}
 	d, m := a, b
 	if !validDayMonth(d, m) {
@@ -590,8 +604,33 @@ func (p *parser) numeric(i int, introduced bool, fn func(hit)) {
 			p.invalid = true
 			return
 		}
+	} else if p.monthFirst && a != b && validDayMonth(b, a) {
+		// Both orders give a date: the day-first one is emitted, the other
+		// recorded for callers that ask which was meant.
+		if alt, ok := p.dateOf(year, a, b); ok && p.inRange(alt) {
+			p.ambiguous = append(p.ambiguous, ambiguity{start: i, end: end, alt: alt})
+		}
 	}
 	p.emitDate(end, year, m, d, fn)
+}
+
+// timeFollows reports whether a time of day starts at token j ("19h", "à 19h").
+func (p *parser) timeFollows(j int) bool {
+	saved, found := p.invalid, false
+	p.timeParts(j, func(_, _, _ int, _, _ bool) { found = true })
+	p.invalid = saved
+	return found
+}
+
+// dateOf is d/m/year, or the next d/m when year is 0.
+func (p *parser) dateOf(year, m, d int) (time.Time, bool) {
+	if year != 0 {
+		if !validDate(year, m, d) {
+			return time.Time{}, false
+		}
+		return p.day(year, time.Month(m), d), true
+	}
+	return p.nextMonthDay(m, d)
 }
 
 // emitDate emits d/m/year, or the next d/m when year is 0.
@@ -895,18 +934,34 @@ func (p *parser) countUnit(i int, fn func(hit)) {
 // --- whole expressions ---
 
 // read returns the longest date expression starting at token i: a date, a
-// date and a time in either order, or a time alone.
+// date and a time in either order, or a time alone. When a longer reading
+// falls outside ten years of now, read finds nothing and leaves it in p.far:
+// "12/12/2040 19:00" is a date too far, not 19:00 today, and "vendredi 12
+// mars 2040" is not "vendredi 12 mars" followed by a number.
 func (p *parser) read(i int) (hit, bool) {
 	var best hit
+	var far *hit
 	found := false
+	p.far = nil
 	consider := func(h hit) {
-		if !p.inRange(h.t) || !p.cleanEnd(h.end) {
+		if !p.cleanEnd(h.end) {
+			return
+		}
+		if !p.inRange(h.t) {
+			if far == nil || h.end > far.end {
+				far = &h
+			}
 			return
 		}
 		if !found || h.end > best.end {
 			best, found = h, true
 		}
 	}
+	defer func() {
+		if far != nil && (!found || far.end > best.end) {
+			p.far = far
+		}
+	}()
 	p.dates(i, func(d hit) {
 		if d.exact {
 			consider(d)
@@ -944,5 +999,8 @@ func (p *parser) read(i int) (hit, bool) {
 			consider(hit{end: end, t: t, hasTime: true})
 		}
 	})
+	if far != nil && found && far.end > best.end {
+		return hit{}, false
+	}
 	return best, found
 }

@@ -18,15 +18,18 @@ const libraryMaxLen = 100
 // the rest from now). Only its relative and absolute parsers are used: the
 // timestamp parser would read plain numbers as dates, and the no-spaces
 // parser reads the real clock for two-digit years.
-func parseWithLibrary(text string, toks []token, langs langSet, now time.Time, loc *time.Location) (d Date, ok bool) {
+//
+// outside reports a day or time read that falls beyond ten years of now: d is
+// then that date, and ok is false.
+func parseWithLibrary(text string, toks []token, langs langSet, now time.Time, loc *time.Location) (d Date, ok, outside bool) {
 	if len(text) > libraryMaxLen || !utf8.ValidString(text) || !hasWord(toks) {
-		return Date{}, false
+		return Date{}, false, false
 	}
 	// go-dateparser is a port of a large Python library; a panic in it must
 	// not take a chat bot down, so it becomes "not a date".
 	defer func() {
 		if recover() != nil {
-			d, ok = Date{}, false
+			d, ok, outside = Date{}, false, false
 		}
 	}()
 	// The community's language first, then the other: a French community's
@@ -46,20 +49,22 @@ func parseWithLibrary(text string, toks []token, langs langSet, now time.Time, l
 		ReturnTimeAsPeriod:  true,
 	}, text)
 	if err != nil || res.Time.IsZero() {
-		return Date{}, false
+		return Date{}, false, false
 	}
 	t := res.Time.In(loc)
-	if t.Before(now.AddDate(-10, 0, 0)) || t.After(now.AddDate(10, 0, 0)) {
-		return Date{}, false
-	}
 	switch {
 	case res.Period.IsTime():
-		return Date{Time: t.Truncate(time.Second), HasTime: true}, true
+		d = Date{Time: t.Truncate(time.Second), HasTime: true}
 	case res.Period == date.Day:
 		y, m, day := t.Date()
-		return Date{Time: time.Date(y, m, day, 0, 0, 0, 0, loc)}, true
+		d = Date{Time: time.Date(y, m, day, 0, 0, 0, 0, loc)}
+	default:
+		return Date{}, false, false
 	}
-	return Date{}, false
+	if t.Before(now.AddDate(-10, 0, 0)) || t.After(now.AddDate(10, 0, 0)) {
+		return d, false, true
+	}
+	return d, true, false
 }
 
 // hasWord reports whether toks hold a word of three letters or more: text
