@@ -30,10 +30,11 @@ type mView struct {
 	ID, Title string
 	At        time.Time
 	AllDay    bool
+	Canceled  bool
 }
 
 func meetingView(m *core.Meeting, loc *time.Location) mView {
-	return mView{ID: m.ID(), Title: m.Title, At: m.At.In(loc), AllDay: m.AllDay}
+	return mView{ID: m.ID(), Title: m.Title, At: m.At.In(loc), AllDay: m.AllDay, Canceled: !m.Canceled.IsZero()}
 }
 
 // meetingPollButton opens the form that launches the date poll of the next meeting.
@@ -107,6 +108,14 @@ func cmdMeeting(c *call) error {
 		if m, err = c.tx.Meeting(c.comm.ID, id); err != nil {
 			return err
 		}
+		switch {
+		case c.sub("move"):
+			return meetingMove(c, m)
+		case c.sub("cancel"):
+			return meetingCancel(c, m)
+		case strings.TrimSpace(c.args) != "":
+			return c.usage()
+		}
 	} else {
 		next, _, err := c.tx.NextMeeting(c.comm.ID, c.tx.Now())
 		if err != nil {
@@ -126,10 +135,14 @@ func cmdMeeting(c *call) error {
 		}
 		m = next
 	}
+	var att *Attachment
+	if m.Canceled.IsZero() {
+		att = meetingICS(c.comm, m, c.tx.Now())
+	}
 	c.out = append(c.out, Message{
 		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
 		Text:       c.text("meeting.show", map[string]any{"M": meetingView(m, loc), "Past": m.End(loc).Before(c.tx.Now())}),
-		Attachment: meetingICS(c.comm, m, c.tx.Now()),
+		Attachment: att,
 	})
 	return nil
 }

@@ -134,6 +134,9 @@ func (c *call) command(text string) error {
 		}
 	}
 	c.cmd, c.args = full, args
+	if err := c.checkAction(name); err != nil {
+		return err
+	}
 	return c.dateRefusal(cmd.run(c), text)
 }
 
