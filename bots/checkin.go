@@ -468,7 +468,11 @@ func checkinDialog(c *call, d *core.Dialog, text string) error {
 		}
 		if !StepUsable(step) {
 			absorb() // a date or "it's posted" given without the step is kept
-			return c.checkinRetry(st, d, "checkin.again.step", text)
+			again := "checkin.again.step"
+			if ChatNotStep(step) {
+				again = "checkin.again.chat" // "hello?" is no step
+			}
+			return c.checkinRetry(st, d, again, text)
 		}
 		if n := utf8.RuneCountInString(step); n > core.MaxTextLen {
 			return core.Errorf(core.CodeInvalid, "err.too_long", "what", "text", "max", core.MaxTextLen, "len", n)
