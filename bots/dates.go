@@ -174,3 +174,30 @@ func (c *call) resolveSlots(spec *core.PollSpec) {
 		}
 	}
 }
+
+// askAmbiguousAnswer answers a free-text reply (a check-in's) holding a numeric date
+// that reads two ways by the community's convention: the question, with one button
+// per reading that gives the reply again with the date written in full. ok is false
+// when the reply has no such date.
+func (c *call) askAmbiguousAnswer(text string, comm *core.Community) (bool, error) {
+	r := when.Reader{Lang: c.lang, Locale: comm.Lang, Now: c.tx.Now(), Loc: comm.Location()}
+	var amb *when.AmbiguousError
+	if _, _, err := r.Find(text); !errors.As(err, &amb) {
+		return false, nil
+	}
+	var pairs []string
+	for _, d := range []when.Date{amb.DayFirst, amb.MonthFirst} {
+		again, ok := withDate(text, amb.Text, d.Time)
+		if !ok {
+			return false, nil
+		}
+		pairs = append(pairs, c.text("date.reading", map[string]any{"At": d.Time}), again)
+	}
+	row, err := c.buttons(pairs...)
+	if err != nil {
+		return false, err
+	}
+	c.reply("err.date_ambiguous", map[string]any{"text": amb.Text, "a": amb.DayFirst.Time, "b": amb.MonthFirst.Time,
+		"example": amb.DayFirst.Time.Format("2006-01-02")}, row)
+	return true, nil
+}

@@ -287,3 +287,18 @@ func TestCheckin_GreetingOrQuestionAskedAgain(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a check-in answer with a date that reads two ways is asked about with
+// buttons that give the answer again with the date in full.
+func TestCheckin_AmbiguousDateAsked(t *testing.T) {
+	e := facEnv(t) // an English community
+	advance(t, e, 9*time.Hour)
+	out := e.Say("rita", ">Sow the seeds by 5/4")
+	if len(out) != 1 || len(out[0].Buttons) != 1 || !strings.Contains(out[0].Text, "“5/4” reads two ways: Monday 5 April 2027 or Tuesday 4 May 2027") {
+		t.Fatalf("question: %+v", out)
+	}
+	out = e.Press("rita", out[0], "4 May")
+	if !strings.Contains(lastText(out), "by Tuesday 4 May 2027: is it posted") {
+		t.Fatalf("after the choice: %q", botstest.Texts(out))
+	}
+}

@@ -593,8 +593,9 @@ func (p *parser) numeric(i int, introduced bool, fn func(hit)) {
 			return // "3.5" is a decimal and "3-5" a range; "le 12.04" is a date
 		}
 	}
-	if p.find && !introduced && year == 0 && i > 0 && len(p.toks[i].text) == 1 && len(p.toks[i+2].text) == 1 && !p.timeFollows(end) {
-		return // "1/2" in a sentence is a fraction, unless it starts the text or a time follows ("5/4 19h")
+	if p.find && !introduced && year == 0 && i > 0 && len(p.toks[i].text) == 1 && len(p.toks[i+2].text) == 1 &&
+		!p.timeFollows(end) && !p.connectorBefore(i) {
+		return // "1/2" in a sentence is a fraction, unless it starts the text, a time follows ("5/4 19h") or "by" comes before
 	}
 	d, m := a, b
 	if !validDayMonth(d, m) {
@@ -612,6 +613,21 @@ func (p *parser) numeric(i int, introduced bool, fn func(hit)) {
 		}
 	}
 	p.emitDate(end, year, m, d, fn)
+}
+
+// connectorBefore reports whether a word that introduces a date ("by", "avant",
+// "jusqu'au") ends just before token i.
+func (p *parser) connectorBefore(i int) bool {
+	found := false
+	for s := i - 1; s >= 0 && s >= i-5 && !found; s-- {
+		p.eachPhrase(leadConnectors, langAll, s, func(e, _ int) {
+			for q := p.punct(e); e < i && (q == "'" || q == "-"); q = p.punct(e) {
+				e++
+			}
+			found = found || e == i
+		})
+	}
+	return found
 }
 
 // timeFollows reports whether a time of day starts at token j ("19h", "à 19h").

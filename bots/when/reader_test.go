@@ -145,6 +145,8 @@ func TestReader_FractionOrDate(t *testing.T) {
 		"Assemblée le 5/4":           "2027-04-05",
 		"Assemblée 5/4 à 19h":        "2027-04-05 19:00",
 		"il en reste 1/2 pour mardi": "2027-03-02",
+		"Semer avant 5/4":            "2027-04-05",
+		"Semer jusqu'au 5/4":         "2027-04-05",
 	} {
 		d, _, err := r.Find(text)
 		if err != nil || d.String() != want {
