@@ -98,6 +98,8 @@ func (c *call) dateRefusal(err error, line string) error {
 	var far *when.TooFarError
 	var amb *when.AmbiguousError
 	switch {
+	case errors.As(err, &far) && far.Past:
+		return core.Errorf(core.CodeInvalid, "err.date_past") // no command takes a date that long ago
 	case errors.As(err, &far):
 		loc := far.Date.Time.Location()
 		return core.Errorf(core.CodeInvalid, "err.date_too_far", "text", far.Text, "limit", far.Limit.In(loc), "past", far.Past, "years", when.Horizon)
