@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -97,7 +98,12 @@ func (e *askDate) Unwrap() error { return e.err }
 func (c *call) dateRefusal(err error, line string) error {
 	var far *when.TooFarError
 	var amb *when.AmbiguousError
+	var df *when.DayFirstError
 	switch {
+	case errors.As(err, &df):
+		t := df.MonthFirst.Time
+		return core.Errorf(core.CodeInvalid, "err.date_day_first", "text", df.Text, "date", t,
+			"example", fmt.Sprintf("%d/%02d", t.Day(), int(t.Month())))
 	case errors.As(err, &far) && far.Past:
 		return core.Errorf(core.CodeInvalid, "err.date_past") // no command takes a date that long ago
 	case errors.As(err, &far):

@@ -95,8 +95,17 @@ func TestDates_AmbiguousAsksWithButtons(t *testing.T) {
 	if m := f.Say("bob", "/reunion"); !strings.Contains(m[0].Text, "lundi 5 avril 2027 à 19 h 00") {
 		t.Errorf("fr day first: %q", m[0].Text)
 	}
-	if out := f.Say("alice", "/sondage nouveau date Quand ? | 4/15 | 20/03"); !strings.Contains(out[0].Text, "« 4/15 »") {
-		t.Errorf("fr 4/15 is no date: %q", botstest.Texts(out))
+	for _, cmd := range []string{"/sondage nouveau date Quand ? | 4/15 | 20/03", "/reunion nouvelle 4/15 19:00 AG", "/etape P1 Semer avant 4/15"} {
+		if out := f.Say("alice", cmd); !strings.Contains(out[0].Text, "« 4/15 » n'est pas une date : ici, le jour s'écrit en premier. Pour le jeudi 15 avril 2027, tapez 15/04.") {
+			t.Errorf("%s: %q", cmd, botstest.Texts(out))
+		}
+	}
+	// An impossible date is refused with its time, never read as that time today.
+	if out := f.Say("alice", "/reunion nouvelle 31/02 19:00 AG"); !strings.Contains(out[0].Text, "Je ne trouve pas la date") {
+		t.Errorf("31/02 19:00: %q", out[0].Text)
+	}
+	if m := f.Say("bob", "/reunion"); !strings.Contains(m[0].Text, "lundi 5 avril") {
+		t.Errorf("another meeting was dated: %q", m[0].Text)
 	}
 }
 

@@ -28,6 +28,12 @@ type parser struct {
 	// ambiguous lists the numeric dates read that also read month first
 	// (5/4 is 5 April or May 4), when monthFirst allows that order.
 	ambiguous []ambiguity
+	// badEnd holds the token indexes where an impossible date ends: in a
+	// sentence a reading starting there ("31/02 19:00": 19:00 today) is refused.
+	badEnd map[int]bool
+	// swapped is the first numeric date that reads only month first where
+	// dates are day first (4/15 in French).
+	swapped *ambiguity
 }
 
 // ambiguity is a numeric date, tokens [start, end), that reads both day
@@ -562,7 +568,7 @@ func (p *parser) iso(i int, fn func(hit)) {
 		return
 	}
 	if !validDate(y, m, d) {
-		p.invalid = true
+		p.badDate(i + 5)
 		return
 	}
 	fn(hit{end: i + 5, t: p.day(y, time.Month(m), d)})
@@ -602,7 +608,10 @@ func (p *parser) numeric(i int, introduced bool, fn func(hit)) {
 		if p.monthFirst && b > 12 && a <= 12 && validDayMonth(b, a) {
 			d, m = b, a
 		} else {
-			p.invalid = true
+			p.badDate(end)
+			if alt, ok := p.dateOf(year, a, b); ok && b > 12 && p.swapped == nil {
+				p.swapped = &ambiguity{start: i, end: end, alt: alt} // 4/15 where dates are day first
+			}
 			return
 		}
 	} else if p.monthFirst && a != b && validDayMonth(b, a) {
@@ -649,18 +658,27 @@ func (p *parser) dateOf(year, m, d int) (time.Time, bool) {
 	return p.nextMonthDay(m, d)
 }
 
+// badDate records an impossible date in tokens [start, end) ("31/02").
+func (p *parser) badDate(end int) {
+	p.invalid = true
+	if p.badEnd == nil {
+		p.badEnd = map[int]bool{}
+	}
+	p.badEnd[end] = true
+}
+
 // emitDate emits d/m/year, or the next d/m when year is 0.
 func (p *parser) emitDate(end, year, m, d int, fn func(hit)) {
 	if year != 0 {
 		if !validDate(year, m, d) {
-			p.invalid = true
+			p.badDate(end)
 			return
 		}
 		fn(hit{end: end, t: p.day(year, time.Month(m), d)})
 		return
 	}
 	if !validDayMonth(d, m) {
-		p.invalid = true
+		p.badDate(end)
 		return
 	}
 	if t, ok := p.nextMonthDay(m, d); ok {

@@ -53,6 +53,27 @@ func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("when: %q reads as %s or %s", e.Text, e.DayFirst, e.MonthFirst)
 }
 
+// DayFirstError is a Reader's answer for a numeric date that reads only month
+// first (4/15) where the community writes dates day first (French).
+type DayFirstError struct {
+	Text       string // as typed: "4/15"
+	MonthFirst Date   // the reading it would have month first: 15 April
+}
+
+func (e *DayFirstError) Error() string {
+	return fmt.Sprintf("when: %q is no date day first", e.Text)
+}
+
+// dayFirstError returns the first numeric date p read that exists only month
+// first, or nil.
+func (p *parser) dayFirstError(text string) error {
+	if p.swapped == nil {
+		return nil
+	}
+	a := p.swapped
+	return &DayFirstError{Text: text[p.toks[a.start].start:p.toks[a.end-1].end], MonthFirst: Date{Time: a.alt}}
+}
+
 // Reader reads the dates a command is given, and says why it refuses one.
 // Parse and Find answer only yes or no; a Reader tells a date too far from
 // an unreadable one, and asks about a numeric date that reads two ways.
@@ -76,7 +97,7 @@ func (r Reader) monthFirst() bool {
 }
 
 // Parse reads text that is entirely a date (see the package Parse). The
-// error is ErrNoDate, a *TooFarError or an *AmbiguousError.
+// error is ErrNoDate, a *TooFarError, an *AmbiguousError or a *DayFirstError.
 func (r Reader) Parse(text string) (Date, error) {
 	d, amb, err := parse(text, r.Lang, r.monthFirst(), r.Now, r.Loc)
 	switch {
@@ -90,7 +111,9 @@ func (r Reader) Parse(text string) (Date, error) {
 
 // Find looks for the first date expression in text (see the package Find)
 // and returns it with the rest of the text. The error is ErrNoDate when
-// there is none (rest is then text), a *TooFarError or an *AmbiguousError.
+// there is none (rest is then text), a *TooFarError, an *AmbiguousError or a
+// *DayFirstError. A time of day right after an impossible date is that
+// date's: "31/02 19:00" is no date, not 19:00 today.
 func (r Reader) Find(text string) (Date, string, error) {
 	d, rest, amb, err := find(text, r.Lang, r.monthFirst(), r.Now, r.Loc)
 	switch {

@@ -94,7 +94,6 @@ func TestReader_Ambiguous(t *testing.T) {
 	}{
 		{"FrenchDayFirst", "5/4", "fr", want{"2027-04-05", ""}},
 		{"FrenchTwelveThree", "12/03", "fr", want{"2027-03-12", ""}},
-		{"FrenchNeverMonthFirst", "4/15", "fr", want{"", ""}},
 		{"FrenchCAToo", "5/4", "fr-CA", want{"2027-04-05", ""}},
 		{"EnglishBoth", "5/4", "en", want{"2027-04-05", "2027-05-04"}},
 		{"EnglishTwelveThree", "12/03", "en", want{"2027-03-12", "2027-12-03"}},
@@ -180,6 +179,7 @@ func FuzzReader(f *testing.F) {
 			if !far.Date.Time.Before(now.AddDate(-10, 0, 0)) && !far.Date.Time.After(now.AddDate(10, 0, 0)) {
 				t.Fatalf("too far %v is within the horizon", far.Date)
 			}
+		case errors.As(err, new(*when.DayFirstError)):
 		case !errors.Is(err, when.ErrNoDate):
 			t.Fatalf("unexpected error %v", err)
 		}
@@ -187,4 +187,43 @@ func FuzzReader(f *testing.F) {
 			t.Fatalf("Find refused %q but changed it to %q", text, rest)
 		}
 	})
+}
+
+// Ensure an impossible numeric date is refused whole, the time after it included
+// (never a time of day today), and that where dates are day first a date that
+// reads only month first is told apart, with the reading it would have.
+func TestReader_ImpossibleDates(t *testing.T) {
+	now, loc := readerNow(t)
+	for _, tc := range []struct{ text, locale, want string }{
+		{"4/15", "fr", "dayfirst 2027-04-15"},
+		{"4/15 19:00 AG", "fr", "dayfirst 2027-04-15"},
+		{"AG le 4/15 à 19h", "fr", "dayfirst 2027-04-15"},
+		{"31/02 19:00 AG", "fr", "none"},
+		{"31/02 19:00 AG", "en", "none"},
+		{"2027-02-31 19:00 AG", "en", "none"},
+		{"AG 31/02 à 19h", "fr", "none"},
+		{"Reach 13/14 points by friday", "en", "2027-03-05"},
+		{"4/15 19:00 AG", "en", "2027-04-15 19:00"},
+	} {
+		r := when.Reader{Lang: tc.locale, Locale: tc.locale, Now: now, Loc: loc}
+		d, _, err := r.Find(tc.text)
+		var df *when.DayFirstError
+		got := d.String()
+		switch {
+		case errors.As(err, &df):
+			got = "dayfirst " + df.MonthFirst.String()
+		case errors.Is(err, when.ErrNoDate):
+			got = "none"
+		case err != nil:
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("Find(%q, %s) = %s, want %s", tc.text, tc.locale, got, tc.want)
+		}
+		if tc.want == "none" || strings.HasPrefix(tc.want, "dayfirst") {
+			if d, _, ok := when.Find(tc.text, tc.locale, now, loc); ok {
+				t.Errorf("when.Find(%q) = %v, want no date", tc.text, d)
+			}
+		}
+	}
 }

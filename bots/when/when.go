@@ -70,6 +70,7 @@ func parse(text, lang string, monthFirst bool, now time.Time, loc *time.Location
 	toks := lex(text)
 	invalid := false
 	var far *hit
+	var swapped error
 	for _, langs := range passes(lang) {
 		p := newParser(toks, langs, now, loc, false, monthFirst)
 		if d, ok := p.whole(); ok {
@@ -79,9 +80,15 @@ func parse(text, lang string, monthFirst bool, now time.Time, loc *time.Location
 		if far == nil && p.far != nil && p.onlyTrailing(p.far.end) {
 			far = p.far
 		}
+		if swapped == nil {
+			swapped = p.dayFirstError(text)
+		}
 	}
 	if far != nil {
 		return Date{}, nil, tooFar(strings.TrimSpace(text), Date{Time: far.t, HasTime: far.hasTime}, now, loc)
+	}
+	if swapped != nil {
+		return Date{}, nil, swapped
 	}
 	if invalid || len(text) > libraryMaxLen {
 		return Date{}, nil, ErrNoDate
@@ -125,6 +132,7 @@ func find(text, lang string, monthFirst bool, now time.Time, loc *time.Location)
 		loc = now.Location()
 	}
 	toks := lex(text)
+	var swapped error
 	for _, langs := range passes(lang) {
 		p := newParser(toks, langs, now, loc, true, monthFirst)
 		for i := range toks {
@@ -132,6 +140,14 @@ func find(text, lang string, monthFirst bool, now time.Time, loc *time.Location)
 				continue
 			}
 			h, ok := p.read(i)
+			if ok && p.badEnd[i] {
+				// Right after an impossible date ("31/02 19:00", "4/15 19:00" in
+				// French): the time is that date's, not today's.
+				if err := p.dayFirstError(text); err != nil {
+					return Date{}, text, nil, err
+				}
+				return Date{}, text, nil, ErrNoDate
+			}
 			if !ok {
 				if f := p.far; f != nil {
 					// A date beyond the horizon is refused, not skipped
@@ -144,6 +160,12 @@ func find(text, lang string, monthFirst bool, now time.Time, loc *time.Location)
 			d := Date{Time: h.t, HasTime: h.hasTime}
 			return d, cut(text, toks[start].start, toks[end-1].end), p.ambiguityIn(text, i, h.end, d), nil
 		}
+		if swapped == nil {
+			swapped = p.dayFirstError(text)
+		}
+	}
+	if swapped != nil {
+		return Date{}, text, nil, swapped
 	}
 	return Date{}, text, nil, ErrNoDate
 }
