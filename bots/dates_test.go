@@ -229,6 +229,9 @@ func TestMeeting_Cancel(t *testing.T) {
 	e.Press("alice", out[0], "Oui")
 	var posted, told bool
 	for _, m := range e.Sent.Messages() {
+		if !m.Direct && (m.Attachment == nil || !strings.Contains(string(m.Attachment.Data), "STATUS:CANCELLED") || !strings.Contains(string(m.Attachment.Data), "SEQUENCE:1")) {
+			t.Errorf("calendar file of the cancellation: %+v", m.Attachment)
+		}
 		posted = posted || !m.Direct && strings.Contains(m.Text, "❌ La réunion générale M1 AG, jeudi 17 décembre 2026 à 19 h 00, est annulée.")
 		told = told || m.Direct && m.UserID == "bob" && strings.Contains(m.Text, "est annulée")
 	}

@@ -57,6 +57,11 @@ func meetingICS(comm *core.Community, m *core.Meeting, now time.Time) *Attachmen
 	cal.SetMethod(ics.MethodPublish)
 	ev := cal.AddEvent(fmt.Sprintf("%s-%s@engage", comm.ID, m.ID()))
 	ev.SetDtStampTime(now)
+	ev.SetSequence(m.Sequence)
+	if !m.Canceled.IsZero() {
+		cal.SetMethod(ics.MethodCancel)
+		ev.SetStatus(ics.ObjectStatusCancelled)
+	}
 	ev.SetSummary(m.Title)
 	ev.SetDescription(comm.Name)
 	if m.AllDay {

@@ -80,10 +80,11 @@ func meetingCancel(c *call, m *core.Meeting) error {
 	if err := c.tx.CancelMeeting(c.member, m); err != nil {
 		return err
 	}
-	if err := c.notifier(c.comm).post("meeting.canceled", data, nil); err != nil {
+	att := meetingICS(c.comm, m, c.tx.Now()) // removes the event from calendars that have it
+	if err := c.notifier(c.comm).post("meeting.canceled", data, att); err != nil {
 		return err
 	}
-	if err := c.tellMembers("meeting.canceled_dm", data, nil); err != nil {
+	if err := c.tellMembers("meeting.canceled_dm", data, att); err != nil {
 		return err
 	}
 	if c.ev.Direct {

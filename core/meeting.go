@@ -29,6 +29,9 @@ type Meeting struct {
 	// Canceled is when the meeting was called off (zero while it holds): a
 	// canceled meeting is never the next one.
 	Canceled time.Time `json:"canceled,omitempty"`
+	// Sequence counts the moves and the cancellation, for calendar files
+	// (a calendar replaces its copy of an event by one of a higher SEQUENCE).
+	Sequence int `json:"sequence,omitempty"`
 }
 
 // ID returns the meeting's short ID ("M2").

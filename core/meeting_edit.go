@@ -24,6 +24,7 @@ func (tx *Tx) MoveMeeting(actor *Member, m *Meeting, at time.Time, allDay bool) 
 		return Errorf(CodeInvalid, "err.meeting_same", "id", m.ID(), "at", at.In(loc))
 	}
 	m.At, m.AllDay = at, allDay
+	m.Sequence++
 	if err := tx.putJSON(bucketMeeting, meetingKey(m.Community, m.Num), m); err != nil {
 		return err
 	}
@@ -42,6 +43,7 @@ func (tx *Tx) CancelMeeting(actor *Member, m *Meeting) error {
 		return err
 	}
 	m.Canceled = tx.now
+	m.Sequence++
 	if err := tx.putJSON(bucketMeeting, meetingKey(m.Community, m.Num), m); err != nil {
 		return err
 	}
