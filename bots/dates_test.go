@@ -166,6 +166,10 @@ func TestIDActions_UnknownWordRefused(t *testing.T) {
 	if project(t, e, "P1").Stage != "support" {
 		t.Errorf("stage not set")
 	}
+	e.Say("alice", "/reunion M1 decaler 2026-12-18")
+	if m := e.Say("bob", "/meeting M1"); !strings.Contains(m[0].Text, "Friday 18 December 2026 at 19:00") {
+		t.Errorf("décaler: %q", m[0].Text)
+	}
 }
 
 // Ensure /meeting M1 move DATE moves the meeting and tells the community and each
