@@ -167,7 +167,7 @@ func TestIDActions_UnknownWordRefused(t *testing.T) {
 		t.Errorf("stage not set")
 	}
 	e.Say("alice", "/reunion M1 decaler 2026-12-18")
-	if m := e.Say("bob", "/meeting M1"); !strings.Contains(m[0].Text, "Friday 18 December 2026 at 19:00") {
+	if m := e.Say("bob", "/meeting M1"); !strings.Contains(m[0].Text, "vendredi 18 décembre 2026 à 19 h 00") {
 		t.Errorf("décaler: %q", m[0].Text)
 	}
 }
