@@ -25,6 +25,9 @@ type parser struct {
 	// date fell outside [lo, hi]: "12/12/2040 19:00" must be refused as too
 	// far, not read as a time of day today from "19:00" on.
 	far *hit
+	// longestFar and hasFar are read's scratch for far.
+	longestFar hit
+	hasFar     bool
 	// ambiguous lists the numeric dates read that also read month first
 	// (5/4 is 5 April or May 4), when monthFirst allows that order.
 	ambiguous []ambiguity
@@ -974,16 +977,15 @@ func (p *parser) countUnit(i int, fn func(hit)) {
 // mars 2040" is not "vendredi 12 mars" followed by a number.
 func (p *parser) read(i int) (hit, bool) {
 	var best hit
-	var far *hit
 	found := false
-	p.far = nil
+	p.far, p.hasFar = nil, false
 	consider := func(h hit) {
 		if !p.cleanEnd(h.end) {
 			return
 		}
 		if !p.inRange(h.t) {
-			if far == nil || h.end > far.end {
-				far = &h
+			if !p.hasFar || h.end > p.longestFar.end {
+				p.longestFar, p.hasFar = h, true
 			}
 			return
 		}
@@ -991,11 +993,6 @@ func (p *parser) read(i int) (hit, bool) {
 			best, found = h, true
 		}
 	}
-	defer func() {
-		if far != nil && (!found || far.end > best.end) {
-			p.far = far
-		}
-	}()
 	p.dates(i, func(d hit) {
 		if d.exact {
 			consider(d)
@@ -1033,7 +1030,8 @@ func (p *parser) read(i int) (hit, bool) {
 			consider(hit{end: end, t: t, hasTime: true})
 		}
 	})
-	if far != nil && found && far.end > best.end {
+	if p.hasFar && (!found || p.longestFar.end > best.end) {
+		p.far = &p.longestFar
 		return hit{}, false
 	}
 	return best, found
