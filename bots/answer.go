@@ -101,10 +101,10 @@ func ParseAnswer(text, lang string, now time.Time, loc *time.Location) Answer {
 }
 
 // StepUsable reports whether s reads as a next step: a few letters, not a bare yes,
-// no or "I don't know".
+// no or "I don't know", nor a greeting or a question (see ChatNotStep).
 func StepUsable(s string) bool {
 	w := foldWords(s)
-	if wholeYes[w] || wholeNo[w] || wholeSame[w] || wholeNoDue[w] {
+	if wholeYes[w] || wholeNo[w] || wholeSame[w] || wholeNoDue[w] || ChatNotStep(s) {
 		return false
 	}
 	letters := 0

@@ -3,6 +3,7 @@ package bots
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -156,6 +157,13 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		lang := b.guessLang(ev)
 		if c != nil && c.lang != "" {
 			lang = c.lang
+		}
+		var ask *askDate
+		if errors.As(err, &ask) && ask.line != "" {
+			if out, ok := b.askDateAnswer(ctx, ev, lang, ask); ok {
+				b.count(ev, code)
+				return out, nil
+			}
 		}
 		msg := b.refusal(ev, lang, err)
 		if c != nil && (c.private || privateRefusals[c.cmd]) && !ev.Direct { // a refused pledge or ballot is no one else's business

@@ -2,6 +2,7 @@ package bots
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -246,9 +247,11 @@ func campaignNew(c *call) error {
 	if !ok || until == "" {
 		return core.Errorf(core.CodeInvalid, "err.missing", "what", "deadline")
 	}
-	d, ok := when.Parse(until, c.lang, c.tx.Now(), c.comm.Location())
-	if !ok {
+	d, err := c.parseDate(until, nil)
+	if errors.Is(err, when.ErrNoDate) {
 		return core.Errorf(core.CodeInvalid, "err.bad_date", "text", until)
+	} else if err != nil {
+		return err
 	}
 	spec.Deadline = d.End()
 	if id, ok := set["for"]; ok {

@@ -438,6 +438,9 @@ func checkinDialog(c *call, d *core.Dialog, text string) error {
 	if _, err := c.tx.Touch(st.comm.ID, c.person.ID); err != nil { // answering is taking part
 		return err
 	}
+	if asked, err := c.askAmbiguousAnswer(text, st.comm); asked || err != nil {
+		return err // "by 5/4" in an English community: which date?
+	}
 	now := c.tx.Now()
 	a := ParseAnswer(text, c.lang, now, st.comm.Location())
 	if a, err = c.modelReading(st, d, text, a); err != nil { // the language model, if on, completes the rules' reading
@@ -468,7 +471,11 @@ func checkinDialog(c *call, d *core.Dialog, text string) error {
 		}
 		if !StepUsable(step) {
 			absorb() // a date or "it's posted" given without the step is kept
-			return c.checkinRetry(st, d, "checkin.again.step", text)
+			again := "checkin.again.step"
+			if ChatNotStep(step) {
+				again = "checkin.again.chat" // "hello?" is no step
+			}
+			return c.checkinRetry(st, d, again, text)
 		}
 		if n := utf8.RuneCountInString(step); n > core.MaxTextLen {
 			return core.Errorf(core.CodeInvalid, "err.too_long", "what", "text", "max", core.MaxTextLen, "len", n)

@@ -1,6 +1,7 @@
 package bots
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -29,10 +30,11 @@ type mView struct {
 	ID, Title string
 	At        time.Time
 	AllDay    bool
+	Canceled  bool
 }
 
 func meetingView(m *core.Meeting, loc *time.Location) mView {
-	return mView{ID: m.ID(), Title: m.Title, At: m.At.In(loc), AllDay: m.AllDay}
+	return mView{ID: m.ID(), Title: m.Title, At: m.At.In(loc), AllDay: m.AllDay, Canceled: !m.Canceled.IsZero()}
 }
 
 // meetingPollButton opens the form that launches the date poll of the next meeting.
@@ -55,6 +57,11 @@ func meetingICS(comm *core.Community, m *core.Meeting, now time.Time) *Attachmen
 	cal.SetMethod(ics.MethodPublish)
 	ev := cal.AddEvent(fmt.Sprintf("%s-%s@engage", comm.ID, m.ID()))
 	ev.SetDtStampTime(now)
+	ev.SetSequence(m.Sequence)
+	if !m.Canceled.IsZero() {
+		cal.SetMethod(ics.MethodCancel)
+		ev.SetStatus(ics.ObjectStatusCancelled)
+	}
 	ev.SetSummary(m.Title)
 	ev.SetDescription(comm.Name)
 	if m.AllDay {
@@ -78,9 +85,11 @@ func cmdMeeting(c *call) error {
 		if args == "" {
 			return c.usage()
 		}
-		d, title, ok := when.Find(args, c.lang, c.tx.Now(), loc)
-		if !ok {
+		d, title, err := c.findDate(args, loc)
+		if errors.Is(err, when.ErrNoDate) {
 			return core.Errorf(core.CodeInvalid, "err.meeting_date", "text", args)
+		} else if err != nil {
+			return err
 		}
 		m, err := c.tx.CreateMeeting(c.member, d.Time, !d.HasTime, strings.Trim(title, " ,:;-–—"))
 		if err != nil {
@@ -104,6 +113,14 @@ func cmdMeeting(c *call) error {
 		if m, err = c.tx.Meeting(c.comm.ID, id); err != nil {
 			return err
 		}
+		switch {
+		case c.sub("move"):
+			return meetingMove(c, m)
+		case c.sub("cancel"):
+			return meetingCancel(c, m)
+		case strings.TrimSpace(c.args) != "":
+			return c.usage()
+		}
 	} else {
 		next, _, err := c.tx.NextMeeting(c.comm.ID, c.tx.Now())
 		if err != nil {
@@ -123,10 +140,14 @@ func cmdMeeting(c *call) error {
 		}
 		m = next
 	}
+	var att *Attachment
+	if m.Canceled.IsZero() {
+		att = meetingICS(c.comm, m, c.tx.Now())
+	}
 	c.out = append(c.out, Message{
 		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
 		Text:       c.text("meeting.show", map[string]any{"M": meetingView(m, loc), "Past": m.End(loc).Before(c.tx.Now())}),
-		Attachment: meetingICS(c.comm, m, c.tx.Now()),
+		Attachment: att,
 	})
 	return nil
 }
@@ -165,9 +186,11 @@ func pollDates(c *call, args string, last *core.Meeting, now time.Time, loc *tim
 			if part == "" {
 				continue
 			}
-			d, ok := when.Parse(part, c.lang, now, loc)
-			if !ok {
+			d, err := c.parseDate(part, loc)
+			if errors.Is(err, when.ErrNoDate) {
 				return nil, core.Errorf(core.CodeInvalid, "err.bad_date", "text", part)
+			} else if err != nil {
+				return nil, err
 			}
 			if !d.End().After(now) {
 				return nil, core.Errorf(core.CodeInvalid, "err.date_past")

@@ -1,6 +1,7 @@
 package bots
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -22,9 +23,15 @@ type pollContext struct {
 	lang    string
 	now     time.Time
 	loc     *time.Location
+	locale  string            // the community's language: how numeric dates read
 	aliases map[string]string // French words → English ones
 	// mention reports whether a word names a member (@alice, <@U123>).
 	mention func(string) bool
+}
+
+// dates reads the poll's dates (its slots, its deadline).
+func (pc *pollContext) dates() when.Reader {
+	return when.Reader{Lang: pc.lang, Locale: pc.locale, Now: pc.now, Loc: pc.loc}
 }
 
 // pollRequest is a parsed /poll new: the spec for core, and the jury as typed
@@ -109,9 +116,11 @@ func parsePollNew(args string, pc *pollContext) (*pollRequest, error) {
 	for _, o := range opts {
 		opt := core.PollOption{Label: strings.TrimSpace(o)}
 		if m == tally.Date && opt.Label != "" {
-			d, ok := when.Parse(opt.Label, pc.lang, pc.now, pc.loc)
-			if !ok {
+			d, err := pc.dates().Parse(opt.Label)
+			if errors.Is(err, when.ErrNoDate) {
 				return nil, core.Errorf(core.CodeInvalid, "err.poll_slot", "label", opt.Label)
+			} else if err != nil {
+				return nil, err // too far, or ambiguous: the command's caller answers
 			}
 			opt.Slot, opt.AllDay = d.Time, !d.HasTime
 		}
@@ -157,9 +166,11 @@ func (pc *pollContext) settings(words []string) (core.PollSettings, []string, er
 			if text == "" {
 				return s, nil, core.Errorf(core.CodeInvalid, "err.bad_date", "text", "")
 			}
-			d, ok := when.Parse(text, pc.lang, pc.now, pc.loc)
-			if !ok {
+			d, err := pc.dates().Parse(text)
+			if errors.Is(err, when.ErrNoDate) {
 				return s, nil, core.Errorf(core.CodeInvalid, "err.bad_date", "text", text)
+			} else if err != nil {
+				return s, nil, err
 			}
 			s.Until = d.Time
 			if !d.HasTime {

@@ -147,6 +147,9 @@ func cmdProject(c *call) error {
 	}
 	if c.sub("stage") {
 		w := c.word()
+		if w == "" {
+			return core.Errorf(core.CodeInvalid, "err.stage_missing", "id", p.ID(), "stage", string(p.Stage))
+		}
 		stage, ok := core.ParseStage(w)
 		if !ok {
 			return core.Errorf(core.CodeInvalid, "err.bad_stage", "stage", w)

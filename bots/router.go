@@ -135,7 +135,10 @@ func (c *call) command(text string) error {
 		}
 	}
 	c.cmd, c.args = full, args
-	return cmd.run(c)
+	if err := c.checkAction(name); err != nil {
+		return err
+	}
+	return c.dateRefusal(cmd.run(c), text)
 }
 
 // word returns the next word of the arguments and consumes it.

@@ -2,6 +2,7 @@ package bots
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -166,8 +167,12 @@ func cmdSlot(c *call) error {
 		loc, _ = core.LoadLocation(zone)
 	}
 	spec := strings.Join(words, " ")
-	d, ok := when.Parse(spec, c.lang, c.tx.Now(), loc)
-	if !ok || !d.HasTime || len(words) < 2 { // a day and a time ("18:00" alone names no day)
+	d, err := c.parseDate(spec, loc)
+	var far *when.TooFarError
+	if errors.As(err, &far) {
+		return err
+	}
+	if err != nil || !d.HasTime || len(words) < 2 { // a day and a time ("18:00" alone names no day)
 		return core.Errorf(core.CodeInvalid, "err.bad_slot_spec", "text", spec)
 	}
 	f, prev, err := c.tx.SetSlot(c.member, d.Time.Weekday(), d.Time.Hour(), d.Time.Minute(), zone)
@@ -211,9 +216,11 @@ func slotMove(c *call) error {
 		return c.usage()
 	}
 	loc := f.Location()
-	d, ok := when.Parse(c.args, c.lang, c.tx.Now(), loc)
-	if !ok {
+	d, err := c.parseDate(c.args, loc)
+	if errors.Is(err, when.ErrNoDate) {
 		return core.Errorf(core.CodeInvalid, "err.bad_date", "text", c.args)
+	} else if err != nil {
+		return err
 	}
 	to := d.Time
 	if !d.HasTime {
@@ -296,13 +303,17 @@ func cmdAway(c *call) error {
 		return nil
 	}
 	now := c.tx.Now()
-	first, rest, ok := when.Find(args, c.lang, now, loc)
-	if !ok {
+	first, rest, err := c.findDate(args, loc)
+	if errors.Is(err, when.ErrNoDate) {
 		return core.Errorf(core.CodeInvalid, "err.bad_date", "text", args)
+	} else if err != nil {
+		return err
 	}
 	from, to := first.Time, first.End()
-	if second, rest2, ok := when.Find(rest, c.lang, now, loc); ok {
+	if second, rest2, err := c.findDate(rest, loc); err == nil {
 		to, rest = second.End(), rest2
+	} else if !errors.Is(err, when.ErrNoDate) {
+		return err
 	} else {
 		from = now // one date: away from now until then
 	}

@@ -79,7 +79,7 @@ func cmdPolls(c *call) error {
 // pollNew opens a poll from `/poll new …`.
 func pollNew(c *call) error {
 	pc := &pollContext{
-		lang: c.lang, now: c.tx.Now(), loc: c.comm.Location(), aliases: c.b.aliases,
+		lang: c.lang, now: c.tx.Now(), loc: c.comm.Location(), locale: c.comm.Lang, aliases: c.b.aliases,
 		mention: func(w string) bool { return isMention(w) || c.ev.Mentions[w] != "" },
 	}
 	req, err := parsePollNew(c.args, pc)
@@ -95,6 +95,7 @@ func pollNew(c *call) error {
 		}
 		req.spec.Settings.Jury = append(req.spec.Settings.Jury, m.Person)
 	}
+	c.resolveSlots(&req.spec)
 	_, err = c.openPoll(req.spec)
 	return err
 }

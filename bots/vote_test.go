@@ -94,7 +94,8 @@ func TestVote_Methods(t *testing.T) {
 			[][]string{{"Memphis"}, {"Nashville"}}},
 		{"Date", "date Meeting? | 2026-12-10 19:00 | 2026-12-11 | next friday",
 			map[string]string{"b": "1=yes, 2=maybe, 3=no", "c": "1=maybe, 2=yes", "d": "2=oui, 3=peut-être"},
-			[][]string{{"2026-12-11"}, {"2026-12-10 19:00"}, {"next friday"}}},
+			// Slots are labelled with the date they were read as, not as typed.
+			[][]string{{"Friday 11 December 2026"}, {"Thursday 10 December 2026 at 19:00"}, {"Friday 4 December 2026"}}},
 		{"Contest", "contest Best stand? | Memphis | Nashville jury @b weight 60",
 			map[string]string{"b": "Memphis", "c": "Nashville", "d": "Nashville"},
 			[][]string{{"Memphis"}, {"Nashville"}}},
@@ -301,16 +302,16 @@ func TestPoll_DateButtonsAndCalendar(t *testing.T) {
 	e := pollEnv(t, "fr", botstest.Options{})
 	e.Say("alice", "/sondage nouveau date Assemblée ? | 2026-12-10 19h | 2026-12-12 10h | 14/12")
 	msg := e.Sent.Messages()[0]
-	if len(msg.Buttons) != 3 || len(msg.Buttons[0]) != 3 || msg.Buttons[0][0].Label != "✅ 2026-12-10 19h" {
+	if len(msg.Buttons) != 3 || len(msg.Buttons[0]) != 3 || msg.Buttons[0][0].Label != "✅ jeudi 10 décembre 2026 à 19 h 00" {
 		t.Fatalf("buttons %+v", msg.Buttons)
 	}
-	e.Press("bob", msg, "✅ 2026-12-12")
-	e.Press("bob", msg, "🤔 14/12")
-	out := e.Press("bob", msg, "❌ 2026-12-10")
-	if m := one(t, out); !strings.Contains(m.Text, "2026-12-10 19h : non, 2026-12-12 10h : oui, 14/12 : si besoin") || !strings.Contains(m.Text, "modifié") {
+	e.Press("bob", msg, "✅ samedi 12")
+	e.Press("bob", msg, "🤔 lundi 14")
+	out := e.Press("bob", msg, "❌ jeudi 10")
+	if m := one(t, out); !strings.Contains(m.Text, "jeudi 10 décembre 2026 à 19 h 00 : non, samedi 12 décembre 2026 à 10 h 00 : oui, lundi 14 décembre 2026 : si besoin") || !strings.Contains(m.Text, "modifié") {
 		t.Fatalf("receipt %q", m.Text)
 	}
-	e.Press("carol", msg, "✅ 2026-12-12")
+	e.Press("carol", msg, "✅ samedi 12")
 	e.Sent.Reset()
 	e.Say("alice", "/sondage V1 fermer")
 	var cal *bots.Attachment

@@ -26,6 +26,12 @@ type Meeting struct {
 	AllDay    bool        `json:"all_day,omitempty"` // a date without a time of day
 	Created   time.Time   `json:"created"`
 	By        PersonID    `json:"by,omitempty"`
+	// Canceled is when the meeting was called off (zero while it holds): a
+	// canceled meeting is never the next one.
+	Canceled time.Time `json:"canceled,omitempty"`
+	// Sequence counts the moves and the cancellation, for calendar files
+	// (a calendar replaces its copy of an event by one of a higher SEQUENCE).
+	Sequence int `json:"sequence,omitempty"`
 }
 
 // ID returns the meeting's short ID ("M2").
@@ -73,24 +79,37 @@ func (tx *Tx) CreateMeeting(actor *Member, at time.Time, allDay bool, title stri
 	if err := tx.putJSON(bucketMeeting, meetingKey(comm.ID, m.Num), m); err != nil {
 		return nil, err
 	}
+	if err := tx.scheduleMeetingReminders(m, loc); err != nil {
+		return nil, err
+	}
+	return m, tx.index(comm.ID, "meeting", m.ID(), title)
+}
+
+// scheduleMeetingReminders schedules m's reminders that are still to come, and
+// removes those that are not (a meeting moved closer, or canceled).
+func (tx *Tx) scheduleMeetingReminders(m *Meeting, loc *time.Location) error {
 	for _, days := range MeetingReminders {
-		d := at.In(loc)
+		id := JobMeetingRemind + "/" + string(m.Community) + "/" + m.ID() + "/" + strconv.Itoa(days)
+		d := m.At.In(loc)
 		due := time.Date(d.Year(), d.Month(), d.Day()-days, d.Hour(), d.Minute(), 0, 0, loc)
-		if allDay {
+		if m.AllDay {
 			due = time.Date(d.Year(), d.Month(), d.Day()-days, meetingReminderHour, 0, 0, 0, loc)
 		}
-		if !due.After(tx.now) {
+		if !due.After(tx.now) || !m.Canceled.IsZero() {
+			if err := tx.Unschedule(id); err != nil {
+				return err
+			}
 			continue
 		}
 		err := tx.Schedule(Job{
-			ID: JobMeetingRemind + "/" + string(comm.ID) + "/" + m.ID() + "/" + strconv.Itoa(days), Due: due,
-			Kind: JobMeetingRemind, Community: comm.ID, Ref: m.ID(), Data: []byte(strconv.Itoa(days)),
+			ID: id, Due: due,
+			Kind: JobMeetingRemind, Community: m.Community, Ref: m.ID(), Data: []byte(strconv.Itoa(days)),
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return m, tx.index(comm.ID, "meeting", m.ID(), title)
+	return nil
 }
 
 // Meeting returns meeting id ("M2") of community c. CodeInvalid for a malformed ID,
@@ -135,6 +154,9 @@ func (tx *Tx) NextMeeting(c CommunityID, at time.Time) (next, last *Meeting, err
 	}
 	slices.SortStableFunc(ms, func(a, b *Meeting) int { return a.At.Compare(b.At) })
 	for _, m := range ms {
+		if !m.Canceled.IsZero() {
+			continue
+		}
 		if m.End(loc).Before(at) {
 			last = m
 		} else if next == nil {

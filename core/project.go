@@ -215,6 +215,9 @@ func (tx *Tx) SetStage(actor *Member, p *Project, stage Stage) error {
 	if err := requireManage(actor, p); err != nil {
 		return err
 	}
+	if p.Stage == stage {
+		return Errorf(CodeConflict, "err.stage_same", "id", p.ID(), "stage", string(stage))
+	}
 	p.Stage = stage
 	return tx.putProject(p)
 }

@@ -16,6 +16,9 @@
 //   - [Date] is the answer: Time in the community's zone, and HasTime when a
 //     time of day was given. [Date.End] is the end of that day for a
 //     date-only value, which is what a deadline means.
+//   - [Reader] is Parse and Find for commands: it says why it refuses a date
+//     ([ErrNoDate], [TooFarError]) and asks about a numeric date that reads
+//     two ways ([AmbiguousError]), by the community's convention.
 //
 // lang is "fr" or "en" (tags such as "fr-CA" count). Its words are tried
 // first, then both languages' words, so a French community's "next friday"
@@ -31,7 +34,9 @@
 //     both languages. The one exception: when the community's language is
 //     English or unknown and only the month-first reading exists (12/25,
 //     second number above 12), it reads month first; in French 12/25 is
-//     refused. Without a year only the slash form counts ("3.5" is a
+//     refused. A [Reader] takes the order from the community's language
+//     instead, and in English returns both readings of a date that has two
+//     (5/4, 12/03) as an [AmbiguousError]. Without a year only the slash form counts ("3.5" is a
 //     decimal), except after "le" ("le 12.04").
 //   - Month names, full or abbreviated, with a day: "3 janvier", "3 janv.",
 //     "le 1er mars", "January 3", "Jan 3rd", "3rd of January", "January 3rd,
@@ -108,7 +113,10 @@
 //
 // ok is false for impossible dates and times (31/02, 32/01, 29/02/2027,
 // 25:00, 18h61, 13pm), plain numbers (42, 2026), text with no date words,
-// and any result more than ten years from now. Nothing panics, and input of
+// and any result more than ten years ([Horizon]) from now. A date beyond the
+// horizon is refused whole, never replaced by another reading: "12/12/2040
+// 19:00" is not 19:00 today, and "vendredi 12 mars 2040" is not "vendredi 12
+// mars"; a Reader calls it a [TooFarError]. Nothing panics, and input of
 // any length or encoding (invalid UTF-8 included) is read in linear time.
 //
 // # Finding a date in a sentence
@@ -122,7 +130,8 @@
 //
 //   - month names follow the rule above, so "we may meet" and "Mars is red"
 //     have no date;
-//   - "1/2" (two single digits) is a fraction; "le 3" and "the 3rd" need to
+//   - "1/2" (two single digits) is a fraction, unless it starts the text or a
+//     time follows it ("5/4 19h Assemblée"); "le 3" and "the 3rd" need to
 //     be followed by the end, punctuation or a time ("le 3 points" is no
 //     date); "today's" is not "today";
 //   - a bare "2h" or "midi" is a duration or a noun ("la réunion dure 2h")

@@ -20,6 +20,29 @@ type parser struct {
 	// invalid records that a date- or time-shaped expression had impossible
 	// values ("31/02", "25:00"): such text is no date, whatever else it holds.
 	invalid bool
+	// far is the longest reading at the last start given to read whose
+	// date fell outside [lo, hi]: "12/12/2040 19:00" must be refused as too
+	// far, not read as a time of day today from "19:00" on.
+	far *hit
+	// longestFar and hasFar are read's scratch for far.
+	longestFar hit
+	hasFar     bool
+	// ambiguous lists the numeric dates read that also read month first
+	// (5/4 is 5 April or May 4), when monthFirst allows that order.
+	ambiguous []ambiguity
+	// badEnd holds the token indexes where an impossible date ends: in a
+	// sentence a reading starting there ("31/02 19:00": 19:00 today) is refused.
+	badEnd map[int]bool
+	// swapped is the first numeric date that reads only month first where
+	// dates are day first (4/15 in French).
+	swapped *ambiguity
+}
+
+// ambiguity is a numeric date, tokens [start, end), that reads both day
+// first (the reading emitted) and month first (alt, a day).
+type ambiguity struct {
+	start, end int
+	alt        time.Time
 }
 
 // hit is one reading of the tokens from the reader's start up to end.
@@ -547,7 +570,7 @@ func (p *parser) iso(i int, fn func(hit)) {
 		return
 	}
 	if !validDate(y, m, d) {
-		p.invalid = true
+		p.badDate(i + 5)
 		return
 	}
 	fn(hit{end: i + 5, t: p.day(y, time.Month(m), d)})
@@ -577,34 +600,87 @@ func (p *parser) numeric(i int, introduced bool, fn func(hit)) {
 		if sep == "-" || (sep == "." && !introduced) {
 			return // "3.5" is a decimal and "3-5" a range; "le 12.04" is a date
 		}
-		if p.find && !introduced && len(p.toks[i].text) == 1 && len(p.toks[i+2].text) == 1 {
-			return // "1/2" in a sentence is a fraction
-		}
+	}
+	if p.find && !introduced && year == 0 && i > 0 && len(p.toks[i].text) == 1 && len(p.toks[i+2].text) == 1 &&
+		!p.timeFollows(end) && !p.connectorBefore(i) {
+		return // "1/2" in a sentence is a fraction, unless it starts the text, a time follows ("5/4 19h") or "by" comes before
 	}
 	d, m := a, b
 	if !validDayMonth(d, m) {
 		if p.monthFirst && b > 12 && a <= 12 && validDayMonth(b, a) {
 			d, m = b, a
 		} else {
-			p.invalid = true
+			p.badDate(end)
+			if alt, ok := p.dateOf(year, a, b); ok && b > 12 && p.swapped == nil {
+				p.swapped = &ambiguity{start: i, end: end, alt: alt} // 4/15 where dates are day first
+			}
 			return
+		}
+	} else if p.monthFirst && a != b && validDayMonth(b, a) {
+		// Both orders give a date: the day-first one is emitted, the other
+		// recorded for callers that ask which was meant.
+		if alt, ok := p.dateOf(year, a, b); ok && p.inRange(alt) {
+			p.ambiguous = append(p.ambiguous, ambiguity{start: i, end: end, alt: alt})
 		}
 	}
 	p.emitDate(end, year, m, d, fn)
+}
+
+// connectorBefore reports whether a word that introduces a date ("by", "avant",
+// "jusqu'au") ends just before token i.
+func (p *parser) connectorBefore(i int) bool {
+	found := false
+	for s := i - 1; s >= 0 && s >= i-5 && !found; s-- {
+		p.eachPhrase(leadConnectors, langAll, s, func(e, _ int) {
+			for q := p.punct(e); e < i && (q == "'" || q == "-"); q = p.punct(e) {
+				e++
+			}
+			found = found || e == i
+		})
+	}
+	return found
+}
+
+// timeFollows reports whether a time of day starts at token j ("19h", "à 19h").
+func (p *parser) timeFollows(j int) bool {
+	saved, found := p.invalid, false
+	p.timeParts(j, func(_, _, _ int, _, _ bool) { found = true })
+	p.invalid = saved
+	return found
+}
+
+// dateOf is d/m/year, or the next d/m when year is 0.
+func (p *parser) dateOf(year, m, d int) (time.Time, bool) {
+	if year != 0 {
+		if !validDate(year, m, d) {
+			return time.Time{}, false
+		}
+		return p.day(year, time.Month(m), d), true
+	}
+	return p.nextMonthDay(m, d)
+}
+
+// badDate records an impossible date in tokens [start, end) ("31/02").
+func (p *parser) badDate(end int) {
+	p.invalid = true
+	if p.badEnd == nil {
+		p.badEnd = map[int]bool{}
+	}
+	p.badEnd[end] = true
 }
 
 // emitDate emits d/m/year, or the next d/m when year is 0.
 func (p *parser) emitDate(end, year, m, d int, fn func(hit)) {
 	if year != 0 {
 		if !validDate(year, m, d) {
-			p.invalid = true
+			p.badDate(end)
 			return
 		}
 		fn(hit{end: end, t: p.day(year, time.Month(m), d)})
 		return
 	}
 	if !validDayMonth(d, m) {
-		p.invalid = true
+		p.badDate(end)
 		return
 	}
 	if t, ok := p.nextMonthDay(m, d); ok {
@@ -952,12 +1028,22 @@ func (p *parser) moved(sp span, end, dir int) hit {
 // --- whole expressions ---
 
 // read returns the longest date expression starting at token i: a date, a
-// date and a time in either order, or a time alone.
+// date and a time in either order, or a time alone. When a longer reading
+// falls outside ten years of now, read finds nothing and leaves it in p.far:
+// "12/12/2040 19:00" is a date too far, not 19:00 today, and "vendredi 12
+// mars 2040" is not "vendredi 12 mars" followed by a number.
 func (p *parser) read(i int) (hit, bool) {
 	var best hit
 	found := false
+	p.far, p.hasFar = nil, false
 	consider := func(h hit) {
-		if !p.inRange(h.t) || !p.cleanEnd(h.end) {
+		if !p.cleanEnd(h.end) {
+			return
+		}
+		if !p.inRange(h.t) {
+			if !p.hasFar || h.end > p.longestFar.end {
+				p.longestFar, p.hasFar = h, true
+			}
 			return
 		}
 		if !found || h.end > best.end {
@@ -1001,5 +1087,9 @@ func (p *parser) read(i int) (hit, bool) {
 			consider(hit{end: end, t: t, hasTime: true})
 		}
 	})
+	if p.hasFar && (!found || p.longestFar.end > best.end) {
+		p.far = &p.longestFar
+		return hit{}, false
+	}
 	return best, found
 }

@@ -48,6 +48,14 @@ func (d Date) String() string {
 // now's location). ok is false for text that is not a date, and for
 // impossible dates such as "31/02" or "25:00".
 func Parse(text, lang string, now time.Time, loc *time.Location) (Date, bool) {
+	d, _, err := parse(text, lang, languages(lang)&langEN != 0, now, loc)
+	return d, err == nil
+}
+
+// parse is Parse, with the reason a date-shaped text was refused (a
+// *TooFarError, else ErrNoDate) and the ambiguous numeric dates of the
+// reading (monthFirst only).
+func parse(text, lang string, monthFirst bool, now time.Time, loc *time.Location) (Date, *AmbiguousError, error) {
 	if loc == nil {
 		loc = now.Location()
 	}
@@ -55,18 +63,32 @@ func Parse(text, lang string, now time.Time, loc *time.Location) (Date, bool) {
 		// A machine-written instant with its own offset: "2026-12-15T18:30:00Z".
 		t = t.In(loc)
 		if !t.Before(now.AddDate(-10, 0, 0)) && !t.After(now.AddDate(10, 0, 0)) {
-			return Date{Time: t, HasTime: true}, true
+			return Date{Time: t, HasTime: true}, nil, nil
 		}
-		return Date{}, false
+		return Date{}, nil, tooFar(strings.TrimSpace(text), Date{Time: t, HasTime: true}, now, loc)
 	}
 	toks := lex(text)
+	var far *hit
+	var swapped error
 	for _, langs := range passes(lang) {
-		p := newParser(toks, langs, now, loc, false, languages(lang)&langEN != 0)
+		p := newParser(toks, langs, now, loc, false, monthFirst)
 		if d, ok := p.whole(); ok {
-			return d, true
+			return d, p.ambiguityIn(text, 0, len(toks), d), nil
+		}
+		if far == nil && p.far != nil && p.onlyTrailing(p.far.end) {
+			far = p.far
+		}
+		if swapped == nil {
+			swapped = p.dayFirstError(text)
 		}
 	}
-	return Date{}, false
+	if far != nil {
+		return Date{}, nil, tooFar(strings.TrimSpace(text), Date{Time: far.t, HasTime: far.hasTime}, now, loc)
+	}
+	if swapped != nil {
+		return Date{}, nil, swapped
+	}
+	return Date{}, nil, ErrNoDate
 }
 
 // Find looks for the first date expression in text, a sentence, and returns
@@ -77,25 +99,54 @@ func Parse(text, lang string, now time.Time, loc *time.Location) (Date, bool) {
 // both languages' (see Parse). When no date is found, ok is false and rest is
 // text unchanged.
 func Find(text, lang string, now time.Time, loc *time.Location) (d Date, rest string, ok bool) {
+	d, rest, _, err := find(text, lang, languages(lang)&langEN != 0, now, loc)
+	return d, rest, err == nil
+}
+
+// find is Find, with the reason the first date-shaped expression was
+// refused (a *TooFarError, else ErrNoDate) and its ambiguous numeric dates
+// (monthFirst only).
+func find(text, lang string, monthFirst bool, now time.Time, loc *time.Location) (Date, string, *AmbiguousError, error) {
 	if loc == nil {
 		loc = now.Location()
 	}
 	toks := lex(text)
+	var swapped error
 	for _, langs := range passes(lang) {
-		p := newParser(toks, langs, now, loc, true, languages(lang)&langEN != 0)
+		p := newParser(toks, langs, now, loc, true, monthFirst)
 		for i := range toks {
 			if !p.cleanStart(i) {
 				continue
 			}
 			h, ok := p.read(i)
+			if ok && p.badEnd[i] {
+				// Right after an impossible date ("31/02 19:00", "4/15 19:00" in
+				// French): the time is that date's, not today's.
+				if err := p.dayFirstError(text); err != nil {
+					return Date{}, text, nil, err
+				}
+				return Date{}, text, nil, ErrNoDate
+			}
 			if !ok {
+				if f := p.far; f != nil {
+					// A date beyond the horizon is refused, not skipped
+					// for a later word ("12/12/2040 19:00" is not 19:00 today).
+					return Date{}, text, nil, tooFar(text[toks[i].start:toks[f.end-1].end], Date{Time: f.t, HasTime: f.hasTime}, now, loc)
+				}
 				continue
 			}
 			start, end := p.widen(i, h.end)
-			return Date{Time: h.t, HasTime: h.hasTime}, cut(text, toks[start].start, toks[end-1].end), true
+			d := Date{Time: h.t, HasTime: h.hasTime}
+			return d, cut(text, toks[start].start, toks[end-1].end), p.ambiguityIn(text, i, h.end, d), nil
+		}
+		if swapped == nil {
+			swapped = p.dayFirstError(text)
 		}
 	}
-	return Date{}, text, false
+	if swapped != nil {
+		return Date{}, text, nil, swapped
+	}
+	return Date{}, text, nil, ErrNoDate
 }
 
 // passes lists the language sets to try, in order, for lang.
