@@ -17,7 +17,7 @@ func readerNow(tb testing.TB) (time.Time, *time.Location) {
 }
 
 // Ensure a date beyond the horizon is refused as too far, for every class of
-// date (numeric day/month/year, ISO, words, durations, go-dateparser's), in
+// date (numeric day/month/year, ISO, words, durations and compound lengths), in
 // Parse and in Find, and never replaced by another reading (a time of day
 // today, or the date without its year).
 func TestReader_TooFar(t *testing.T) {
@@ -39,6 +39,8 @@ func TestReader_TooFar(t *testing.T) {
 		{"QualifiedYear", "fin 2040", "fr", "fin 2040"},
 		{"Duration", "dans 20 ans", "fr", "dans 20 ans"},
 		{"DurationEn", "in 11 years", "en", "in 11 years"},
+		{"Compound", "in 10 years and 2 months", "en", "in 10 years and 2 months"},
+		{"CompoundFr", "dans 9 ans et 14 mois", "fr", "dans 9 ans et 14 mois"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := when.Reader{Lang: tc.locale, Locale: tc.locale, Now: now, Loc: loc}
