@@ -1,15 +1,11 @@
 package bots
 
 import (
-	"bytes"
-	"image/color"
 	"strconv"
 	"time"
 
+	"github.com/engage-org/engage/chart"
 	"github.com/engage-org/engage/core"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 )
 
 // How far back /impact looks: 12 weeks unless told, at most two years.
@@ -88,68 +84,37 @@ func cmdImpact(c *call) error {
 	return nil
 }
 
-// impactChart draws members, active members and the check-in answer rate over time
-// as a PNG, its words in the actor's language.
+// impactChart draws members and active members, and below them the check-in
+// answer rate on an axis of its own, over time, as a PNG in the actor's language.
 func impactChart(c *call, points []*core.Figures, loc *time.Location) ([]byte, error) {
-	p := plot.New()
-	p.Title.Text = c.text("impact.chart.title", map[string]any{"Community": c.comm.Name})
-	p.Y.Label.Text = c.text("impact.chart.y", nil)
-	p.Y.Min = 0
-	p.X.Tick.Marker = dateTicks{c: c, loc: loc}
-	series := []struct {
-		key   string
-		value func(*core.Figures) float64
-		color color.RGBA
-	}{
-		{"impact.chart.members", func(f *core.Figures) float64 { return float64(f.Members) }, color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}},
-		{"impact.chart.active", func(f *core.Figures) float64 { return float64(f.Active) }, color.RGBA{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff}},
-		{"impact.chart.answers", func(f *core.Figures) float64 { return float64(f.AnswerPct) }, color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}},
+	at := make([]time.Time, len(points))
+	for i, f := range points {
+		at[i] = f.At
 	}
-	for _, s := range series {
-		xys := make(plotter.XYs, len(points))
+	values := func(v func(*core.Figures) int) []float64 {
+		out := make([]float64, len(points))
 		for i, f := range points {
-			xys[i].X = float64(f.At.Unix())
-			xys[i].Y = s.value(f)
+			out[i] = float64(v(f))
 		}
-		line, dots, err := plotter.NewLinePoints(xys)
-		if err != nil {
-			return nil, core.Internal("impact chart", err)
-		}
-		line.Color, dots.Color = s.color, s.color
-		p.Add(line, dots)
-		p.Legend.Add(c.text(s.key, nil), line, dots)
+		return out
 	}
-	p.Legend.Top, p.Legend.Left = true, true
-	p.Y.Max = max(p.Y.Max, 10) * 1.35 // room for the legend above the lines
-	if p.X.Max-p.X.Min < 24*3600 {    // one point: a week's width around it
-		p.X.Min -= 3.5 * 24 * 3600
-		p.X.Max += 3.5 * 24 * 3600
+	fig := chart.Lines{
+		Title:   c.text("impact.chart.title", map[string]any{"Community": c.comm.Name}),
+		Decimal: c.text("chart.decimal", nil),
+		Tick:    func(t time.Time) string { return c.text("impact.tick", map[string]any{"D": t.In(loc)}) },
+		Panels: []chart.Panel{
+			{YLabel: c.text("impact.chart.y", nil), Lines: []chart.Line{
+				{Name: c.text("impact.chart.members", nil), At: at, Y: values(func(f *core.Figures) int { return f.Members }), Color: chart.Blue},
+				{Name: c.text("impact.chart.active", nil), At: at, Y: values(func(f *core.Figures) int { return f.Active }), Color: chart.Green},
+			}},
+			{YLabel: c.text("impact.chart.pct", nil), Percent: true, Lines: []chart.Line{
+				{Name: c.text("impact.chart.answers", nil), At: at, Y: values(func(f *core.Figures) int { return f.AnswerPct }), Color: chart.Red},
+			}},
+		},
 	}
-	w, err := p.WriterTo(16*vg.Centimeter, 9*vg.Centimeter, "png")
+	png, err := fig.PNG()
 	if err != nil {
 		return nil, core.Internal("impact chart", err)
 	}
-	var buf bytes.Buffer
-	if _, err := w.WriteTo(&buf); err != nil {
-		return nil, core.Internal("impact chart", err)
-	}
-	return buf.Bytes(), nil
-}
-
-// dateTicks labels the time axis with short dates in the actor's language.
-type dateTicks struct {
-	c   *call
-	loc *time.Location
-}
-
-// Ticks implements plot.Ticker.
-func (d dateTicks) Ticks(min, max float64) []plot.Tick {
-	var out []plot.Tick
-	for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
-		if t.Label != "" {
-			t.Label = d.c.text("impact.tick", map[string]any{"D": time.Unix(int64(t.Value), 0).In(d.loc)})
-		}
-		out = append(out, t)
-	}
-	return out
+	return png, nil
 }

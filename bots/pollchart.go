@@ -1,16 +1,13 @@
 package bots
 
 import (
-	"bytes"
 	"image/color"
 	"math/big"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 
+	"github.com/engage-org/engage/chart"
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/core/tally"
 )
@@ -110,21 +107,10 @@ func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
 	return n.b.cat.Text(lang, "vote.ballot", data)
 }
 
-// Chart colours.
-var (
-	barColor   = color.RGBA{R: 0x2e, G: 0x7d, B: 0x32, A: 0xff}
-	maybeColor = color.RGBA{R: 0xf9, G: 0xa8, B: 0x25, A: 0xff}
-)
-
-// gradeColor shades grade g of k from red (worst) to green (best).
-func gradeColor(g, k int) color.Color {
-	f := float64(g) / float64(max(k-1, 1))
-	return color.RGBA{R: uint8(200 * (1 - f)), G: uint8(60 + 120*f), B: 60, A: 0xff}
-}
-
 // chart draws p's result as a PNG bar chart, options in ranking order: the figure
 // each method ranks by (stacked grade profiles for majority judgment, yes and maybe
-// for a date poll). It returns nil when the quorum was not met.
+// for a date poll), with each bar's value. It returns nil when the quorum was not
+// met.
 func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Attachment, error) {
 	if !p.QuorumMet {
 		return nil, nil
@@ -133,36 +119,21 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 	for _, tier := range res.Ranking {
 		order = append(order, tier...)
 	}
-	labels := make([]string, len(order))
-	for k, i := range order {
-		labels[k] = clip(n.tx.OptionLabel(p, i), 16)
+	bars := chart.Bars{
+		Title:   p.ID() + " · " + p.Question,
+		YLabel:  n.b.cat.Text(lang, "chart.axis."+string(p.Method), nil),
+		Decimal: n.b.cat.Text(lang, "chart.decimal", nil),
+		Values:  true,
 	}
-	pl := plot.New()
-	pl.Title.Text = clip(p.ID()+" · "+p.Question, 70)
-	pl.Y.Label.Text = n.b.cat.Text(lang, "chart.axis."+string(p.Method), nil)
-	pl.Y.Min = 0
-	width := vg.Points(float64(min(40, 360/max(len(order), 1))))
-	series := func(f func(i int) float64) plotter.Values {
-		v := make(plotter.Values, len(order))
+	for _, i := range order {
+		bars.Labels = append(bars.Labels, n.tx.OptionLabel(p, i))
+	}
+	series := func(name string, c color.Color, f func(i int) float64) {
+		v := make([]float64, len(order))
 		for k, i := range order {
 			v[k] = f(i)
 		}
-		return v
-	}
-	addBars := func(v plotter.Values, c color.Color, under *plotter.BarChart, legend string) (*plotter.BarChart, error) {
-		b, err := plotter.NewBarChart(v, width)
-		if err != nil {
-			return nil, core.Internal("chart", err)
-		}
-		b.Color, b.LineStyle.Width = c, 0
-		if under != nil {
-			b.StackOn(under)
-		}
-		pl.Add(b)
-		if legend != "" {
-			pl.Legend.Add(legend, b)
-		}
-		return b, nil
+		bars.Series = append(bars.Series, chart.Series{Name: name, Values: v, Color: c})
 	}
 	rat := func(r *big.Rat) float64 {
 		if r == nil {
@@ -171,66 +142,40 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 		f, _ := r.Float64()
 		return f
 	}
-	var err error
 	switch p.Method {
 	case tally.Judgment:
-		var under *plotter.BarChart
 		grades := p.Grades()
 		for g := range grades {
-			v := series(func(i int) float64 { return 100 * float64(res.Profiles[i][g]) / float64(max(res.Ballots, 1)) })
-			if under, err = addBars(v, gradeColor(g, len(grades)), under, n.gradeName(p, g, lang)); err != nil {
-				return nil, err
-			}
+			series(n.gradeName(p, g, lang), chart.Shade(g, len(grades)), func(i int) float64 {
+				return 100 * float64(res.Profiles[i][g]) / float64(max(res.Ballots, 1))
+			})
 		}
-		pl.Legend.Top = true
+		bars.Values, bars.Percent = false, true // every stack is 100 %
 	case tally.Date:
-		yes, err := addBars(series(func(i int) float64 { return float64(res.Counts[i]) }), barColor, nil, n.b.cat.Text(lang, "answer.yes", nil))
-		if err != nil {
-			return nil, err
-		}
-		if _, err = addBars(series(func(i int) float64 { return float64(res.Maybes[i]) }), maybeColor, yes, n.b.cat.Text(lang, "answer.maybe", nil)); err != nil {
-			return nil, err
-		}
-		pl.Legend.Top = true
+		series(n.b.cat.Text(lang, "answer.yes", nil), chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
+		series(n.b.cat.Text(lang, "answer.maybe", nil), chart.Amber, func(i int) float64 { return float64(res.Maybes[i]) })
+	case tally.Single, tally.Approval:
+		series("", chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
+	case tally.Score, tally.Dot:
+		series("", chart.Green, func(i int) float64 { return float64(res.Totals[i]) })
+	case tally.Borda:
+		series("", chart.Green, func(i int) float64 { return rat(res.Points[i]) })
+	case tally.Contest:
+		series("", chart.Green, func(i int) float64 { return rat(res.Shares[i]) })
+		bars.Percent = true
+	case tally.IRV:
+		votes := lastVotes(res, len(p.Options))
+		series("", chart.Green, func(i int) float64 { return rat(votes[i]) })
+	case tally.Schulze:
+		series("", chart.Green, func(i int) float64 { return float64(schulzeWins(res, i)) })
 	default:
-		var f func(i int) float64
-		switch p.Method {
-		case tally.Single, tally.Approval:
-			f = func(i int) float64 { return float64(res.Counts[i]) }
-		case tally.Score, tally.Dot:
-			f = func(i int) float64 { return float64(res.Totals[i]) }
-			pl.Y.Min = 0
-			for _, t := range res.Totals {
-				pl.Y.Min = min(pl.Y.Min, float64(t))
-			}
-		case tally.Borda:
-			f = func(i int) float64 { return rat(res.Points[i]) }
-		case tally.Contest:
-			f = func(i int) float64 { return rat(res.Shares[i]) }
-		case tally.IRV:
-			votes := lastVotes(res, len(p.Options))
-			f = func(i int) float64 { return rat(votes[i]) }
-		case tally.Schulze:
-			f = func(i int) float64 { return float64(schulzeWins(res, i)) }
-		}
-		if _, err = addBars(series(f), barColor, nil, ""); err != nil {
-			return nil, err
-		}
+		return nil, nil
 	}
-	pl.NominalX(labels...)
-	if len(order) > 4 {
-		pl.X.Tick.Label.Rotation = 0.6
-		pl.X.Tick.Label.XAlign, pl.X.Tick.Label.YAlign = -1, -0.5
-	}
-	w, err := pl.WriterTo(16*vg.Centimeter, 10*vg.Centimeter, "png")
+	png, err := bars.PNG()
 	if err != nil {
 		return nil, core.Internal("chart", err)
 	}
-	var buf bytes.Buffer
-	if _, err := w.WriteTo(&buf); err != nil {
-		return nil, core.Internal("chart", err)
-	}
-	return &Attachment{Name: p.ID() + ".png", Type: "image/png", Data: buf.Bytes()}, nil
+	return &Attachment{Name: p.ID() + ".png", Type: "image/png", Data: png}, nil
 }
 
 // calendar returns the calendar file of a date poll's chosen slot, with the text

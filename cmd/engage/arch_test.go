@@ -39,7 +39,9 @@ func TestImportDirection(t *testing.T) {
 		case pkg == "bots/when":
 			return false
 		case under(pkg, "bots"):
-			return imp == "core" || under(imp, "core") || imp == "prompts" || imp == "llm" || under(imp, "bots") && imp != "bots/botstest"
+			return imp == "core" || under(imp, "core") || imp == "prompts" || imp == "llm" || imp == "chart" || under(imp, "bots") && imp != "bots/botstest"
+		case pkg == "chart":
+			return false
 		case under(pkg, "llm"):
 			return imp == "prompts" || imp == "core"
 		case under(pkg, "prompts"):
