@@ -35,7 +35,9 @@ type Field struct {
 	Placeholder string   `json:"placeholder,omitempty"`
 	Options     []Option `json:"options,omitempty"` // a choice among these, if any
 	Optional    bool     `json:"optional,omitempty"`
-	Multiline   bool     `json:"multiline,omitempty"`
+	// Blank is what the command gets for an optional field left blank ("" if unset).
+	Blank     string `json:"blank,omitempty"`
+	Multiline bool   `json:"multiline,omitempty"`
 }
 
 // Option is one choice of a Field.
@@ -135,6 +137,9 @@ func (c *call) submitForm(token string, values map[string]string) error {
 				return core.Errorf(core.CodeInvalid, "err.form_option", "label", fl.Label, "value", v)
 			}
 			v = picked
+		}
+		if v == "" {
+			v = fl.Blank
 		}
 		cmd = strings.ReplaceAll(cmd, "{"+fl.Name+"}", v)
 	}

@@ -126,7 +126,7 @@ func gradeColor(g, k int) color.Color {
 // each method ranks by (stacked grade profiles for majority judgment, yes and maybe
 // for a date poll). It returns nil when the quorum was not met.
 func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Attachment, error) {
-	if !p.QuorumMet {
+	if !core.Decided(p, res) { // nothing decided: no chart of a tie of every option
 		return nil, nil
 	}
 	var order []int
@@ -237,7 +237,7 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 // that goes with it; nil when p is no date poll, its quorum was not met, or no
 // single slot won (a tie, or nobody said yes).
 func (n *pollNotifier) calendar(p *core.Poll, res *tally.Result, lang string) (*Attachment, string, error) {
-	if p.Method != tally.Date || !p.QuorumMet || len(res.Ranking) == 0 || len(res.Ranking[0]) != 1 {
+	if p.Method != tally.Date || !core.Decided(p, res) || len(res.Ranking) == 0 || len(res.Ranking[0]) != 1 {
 		return nil, "", nil
 	}
 	win := res.Ranking[0][0]

@@ -1,0 +1,173 @@
+package bots_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/botstest"
+)
+
+// sentWith returns the messages sent whose text contains s.
+func sentWith(e *botstest.Env, s string) []bots.Message {
+	var out []bots.Message
+	for _, m := range e.Sent.Messages() {
+		if strings.Contains(m.Text, s) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Ensure a poll closed before its deadline shows when it closed, not the deadline
+// it never reached, in both languages.
+func TestPoll_ClosedEarlyShowsWhenItClosed(t *testing.T) {
+	for _, tt := range []struct{ lang, until, closed, planned string }{
+		{"en", "until 2026-12-04 18:00", "closed Wednesday 2 December", "Friday 4 December"},
+		{"fr", "jusqu'au 2026-12-04 18:00", "clos mercredi 2 décembre", "vendredi 4 décembre"},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			e := pollEnv(t, tt.lang, botstest.Options{})
+			e.Say("alice", "/poll new single Lunch? | Pizza | Salad "+tt.until)
+			e.Say("bob", "/vote V1 Pizza")
+			e.Clock.Set(botstest.Start.Add(24 * time.Hour))
+			e.Sent.Reset()
+			e.Say("alice", "/poll V1 close")
+			var edit *bots.Message
+			for _, m := range e.Sent.Messages() {
+				if m.Edit {
+					edit = &m
+				}
+			}
+			if edit == nil {
+				t.Fatalf("no edit of the poll message: %q", botstest.Texts(e.Sent.Messages()))
+			}
+			if !strings.Contains(edit.Text, tt.closed) || strings.Contains(edit.Text, tt.planned) {
+				t.Fatalf("closed poll message: %q, want %q and not the deadline %q", edit.Text, tt.closed, tt.planned)
+			}
+		})
+	}
+}
+
+// Ensure a poll closed with no ballot says nothing was decided: no ranking of a
+// tie of every option, no chart, no ranking in the export; by hand or at its
+// deadline.
+func TestPoll_ClosedWithNoBallot(t *testing.T) {
+	for _, tt := range []struct{ lang, until, want string }{
+		{"en", "until 2026-12-02 18:00", "No ballot was cast: nothing is decided."},
+		{"fr", "jusqu'au 2026-12-02 18:00", "Aucun bulletin n'a été déposé : rien n'est décidé."},
+	} {
+		for _, how := range []string{"hand", "deadline"} {
+			t.Run(tt.lang+"/"+how, func(t *testing.T) {
+				e := pollEnv(t, tt.lang, botstest.Options{})
+				e.Say("alice", "/poll new irv Lunch? | Pizza | Salad | Soup "+tt.until)
+				if how == "hand" {
+					e.Say("alice", "/poll V1 close")
+				} else {
+					advance(t, e, 48*time.Hour)
+				}
+				res := sentWith(e, tt.want)
+				if len(res) == 0 {
+					t.Fatalf("no result saying nothing was decided: %q", botstest.Texts(e.Sent.Messages()))
+				}
+				for _, m := range res {
+					if m.Attachment != nil || strings.Contains(m.Text, "1. ") {
+						t.Fatalf("result %q with a ranking or chart %v", m.Text, m.Attachment != nil)
+					}
+				}
+				if got := pollShot(t, e, "V1"); got.Status != "closed" || len(got.Ranking) != 0 {
+					t.Fatalf("export: status %q, ranking %v", got.Status, got.Ranking)
+				}
+				out := one(t, e.Say("bob", "/poll V1"))
+				if !strings.Contains(out.Text, tt.want) || out.Attachment != nil {
+					t.Fatalf("/poll V1: %q (chart %v)", out.Text, out.Attachment != nil)
+				}
+			})
+		}
+	}
+}
+
+// Ensure a ballot with a missing value or a value out of range is refused with a
+// clear answer and counts nothing, for every method that takes values; a value
+// left blank on purpose ("-", what a form's empty field sends) still counts as
+// unscored.
+func TestVote_RefusesMissingOrOutOfRangeValues(t *testing.T) {
+	tests := []struct {
+		name, poll, ballot string
+		en, fr             string // "" : accepted
+	}{
+		{"ScoreMissing", "score Q | A | B scale 0-5", "A=", "has no value", "n'a pas de valeur"},
+		{"ScoreOneMissing", "score Q | A | B scale 0-5", "A=4, B=", "has no value", "n'a pas de valeur"},
+		{"ScoreOutOfRange", "score Q | A | B scale 0-5", "A=6", "Scores go from 0 to 5", "Les notes vont de 0 à 5"},
+		{"DotMissing", "dot Q | A | B dots 4", "A=, B=2", "has no value", "n'a pas de valeur"},
+		{"JudgmentMissing", "judgment Q | A | B", "A=good, B=", "has no value", "n'a pas de valeur"},
+		{"DateMissing", "date Q | 2026-12-10 | 2026-12-11", "1=yes, 2=", "has no value", "n'a pas de valeur"},
+		{"ApprovalMissing", "approval Q | A | B", "A=yes, B=", "has no value", "n'a pas de valeur"},
+		{"RankBeyondOptions", "irv Q | A | B | C", "ranks 9;;", "(1 to 3)", "(de 1 à 3)"},
+		{"RankZero", "borda Q | A | B | C", "ranks 0;1;", "is not a rank", "n'est pas un rang"},
+		{"RankNegative", "schulze Q | A | B | C", "ranks ;-1;2", "is not a rank", "n'est pas un rang"},
+		{"RankInRange", "irv Q | A | B | C", "ranks 3;;1", "", ""},
+		{"ScoreBlankOnPurpose", "score Q | A | B scale 0-5", "A=-, B=3", "", ""},
+		{"DotBlankOnPurpose", "dot Q | A | B dots 4", "A=-, B=2", "", ""},
+	}
+	for _, lang := range []string{"en", "fr"} {
+		for _, tt := range tests {
+			t.Run(lang+"/"+tt.name, func(t *testing.T) {
+				e := pollEnv(t, lang, botstest.Options{})
+				e.Say("alice", "/poll new "+tt.poll)
+				want := tt.en
+				if lang == "fr" {
+					want = tt.fr
+				}
+				m := one(t, e.Say("bob", "/vote V1 "+tt.ballot))
+				ballots := pollShot(t, e, "V1").Ballots
+				if want == "" {
+					if ballots != 1 {
+						t.Fatalf("%q: got %q, %d ballots, want it counted", tt.ballot, m.Text, ballots)
+					}
+					return
+				}
+				if !strings.Contains(m.Text, want) || ballots != 0 {
+					t.Fatalf("%q: got %q with %d ballots, want a refusal containing %q", tt.ballot, m.Text, ballots, want)
+				}
+			})
+		}
+	}
+}
+
+// Ensure options whose labels start with emoji or symbols are voted by their
+// words, by their emoji, or by both, and that a word two such options share
+// names neither.
+func TestVote_EmojiLabels(t *testing.T) {
+	tests := []struct{ choice, want string }{
+		{"salad", "🥗 Salad"},
+		{"Salad", "🥗 Salad"},
+		{"🥗", "🥗 Salad"},
+		{"🥗 salad", "🥗 Salad"},
+		{"🥗salad", "🥗 Salad"},
+		{"pizza", "🍕 Pizza"},
+		{"soupe du jour", "★ Soupe du jour"},
+		{"★", "★ Soupe du jour"},
+		{"tarte", ""}, // 🍰 Tarte and 🍎 Tarte: ambiguous
+		{"🍎", "🍎 Tarte"},
+	}
+	for _, lang := range []string{"en", "fr"} {
+		for _, tt := range tests {
+			t.Run(lang+"/"+tt.choice, func(t *testing.T) {
+				e := pollEnv(t, lang, botstest.Options{})
+				e.Say("alice", "/poll new single Lunch? | 🥗 Salad | 🍕 Pizza | ★ Soupe du jour | 🍰 Tarte | 🍎 Tarte")
+				m := one(t, e.Say("bob", "/vote V1 "+tt.choice))
+				if tt.want == "" {
+					if pollShot(t, e, "V1").Ballots != 0 || !strings.Contains(m.Text, "“"+tt.choice+"”") && !strings.Contains(m.Text, "« "+tt.choice+" »") {
+						t.Fatalf("%q: got %q, want a refusal", tt.choice, m.Text)
+					}
+					return
+				}
+				if !strings.Contains(m.Text, ": "+tt.want+".") && !strings.Contains(m.Text, " : "+tt.want+".") {
+					t.Fatalf("%q: got %q, want a ballot for %q", tt.choice, m.Text, tt.want)
+				}
+			})
+		}
+	}
+}
