@@ -171,3 +171,34 @@ func TestVote_EmojiLabels(t *testing.T) {
 		}
 	}
 }
+
+// Ensure control, bidirectional and invisible characters typed in names, titles,
+// labels and amounts get a clear refusal in the member's language and change
+// nothing.
+func TestBadInput_UnsafeCharacters(t *testing.T) {
+	for _, lang := range []string{"en", "fr"} {
+		want := map[string]string{"en": "invisible or control character", "fr": "caractère invisible ou de contrôle"}[lang]
+		for _, cmd := range []string{
+			"/project new Bad\a\x1b[31mred", "/project new Jardin \u202epartagé", "/project new Jar\u200bdin",
+			"/poll new single Lunch? | Pizza | Sa\u2066lad", "/poll new single Lu\u202ench? | Pizza | Salad",
+			"/campaign new donation Vélo goal 5\u200b00 until 2027-01-31", "/campaign new donation Vé\x1b[31mlo goal 500 until 2027-01-31",
+		} {
+			t.Run(lang+"/"+cmd, func(t *testing.T) {
+				e := pollEnv(t, lang, botstest.Options{})
+				before := e.Snapshot()
+				out := e.Say("alice", cmd)
+				if len(out) != 1 || !strings.Contains(out[0].Text, want) {
+					t.Fatalf("%q: got %q, want %q", cmd, botstest.Texts(out), want)
+				}
+				if strings.ContainsAny(out[0].Text, "\a\x1b\u202e\u200b\u2066") {
+					t.Fatalf("the answer echoes the character: %q", out[0].Text)
+				}
+				after := e.Snapshot()
+				if len(after.Communities[0].Projects) != len(before.Communities[0].Projects) ||
+					len(after.Communities[0].Polls) != len(before.Communities[0].Polls) || len(after.Communities[0].Campaigns) != len(before.Communities[0].Campaigns) {
+					t.Fatalf("%q changed something", cmd)
+				}
+			})
+		}
+	}
+}
