@@ -126,10 +126,14 @@ func digestData(tx *core.Tx, comm *core.Community, now time.Time) (*digest, erro
 }
 
 // postDigest posts the digest to every chat of n's community (split within each
-// platform's message size). A community with nothing to say gets none.
+// platform's message size). A community with nothing to say gets none, and one
+// already given its digest today gets no second one.
 func postDigest(n *notifier, now time.Time) error {
 	dg, err := digestData(n.tx, n.comm, now)
 	if err != nil || dg.empty() {
+		return err
+	}
+	if _, ok, err := n.tx.ClaimDigest(n.comm.ID, now); err != nil || !ok {
 		return err
 	}
 	if dg.Intro, err = n.b.draftOpening(n.tx, n.comm, "digest", n.comm.Lang, digestFacts(dg)); err != nil {
@@ -146,6 +150,15 @@ func cmdDigest(c *call) error {
 	dg, err := digestData(c.tx, c.comm, c.tx.Now())
 	if err != nil {
 		return err
+	}
+	posted, ok, err := c.tx.ClaimDigest(c.comm.ID, c.tx.Now())
+	if err != nil {
+		return err
+	}
+	if !ok { // one a day: the asker gets a copy of today's, in private
+		c.replyPrivate("digest.already", map[string]any{"At": posted.In(c.comm.Location())})
+		c.replyPrivate("digest", dg)
+		return nil
 	}
 	if dg.Intro, err = c.b.draftOpening(c.tx, c.comm, "digest", c.comm.Lang, digestFacts(dg)); err != nil {
 		return err
