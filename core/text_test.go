@@ -104,7 +104,7 @@ func TestSafeName(t *testing.T) {
 		"\u202egnp.exe":          "gnp.exe",
 		"Zoe\u200b":              "Zoe",
 		"Ana\nMaria":             "Ana Maria",
-		"👩‍🌾 Farmer":              "👩‍🌾 Farmer",
+		"👩‍🌾 Farmer":             "👩‍🌾 Farmer",
 		"\u2066Isolated\u2069 x": "Isolated x",
 	} {
 		if got := core.SafeName(in); got != want {
