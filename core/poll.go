@@ -426,7 +426,7 @@ func (tx *Tx) ClosePoll(actor *Member, p *Poll) (*tally.Result, error) {
 func (tx *Tx) resultText(p *Poll, res *tally.Result) string {
 	var b strings.Builder
 	b.WriteString(p.Question)
-	if !p.QuorumMet || len(res.Ranking) == 0 {
+	if !Decided(p, res) || len(res.Ranking) == 0 {
 		return b.String()
 	}
 	b.WriteString(" →")

@@ -1,6 +1,7 @@
 package core_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/engage-org/engage/core"
@@ -56,6 +57,18 @@ func TestPoll_NoBallotDecidesNothing(t *testing.T) {
 					t.Errorf("no ballot: Decided is true")
 				}
 				out, err = tx.PollOutcome(c.ID, p.ID())
+				if err != nil {
+					return err
+				}
+				found, err := tx.Find(c.ID, "Lunch")
+				for _, f := range found {
+					if strings.Contains(f.Text, "→") {
+						t.Errorf("/find shows winners of a poll with no ballot: %q", f.Text)
+					}
+				}
+				if len(found) == 0 {
+					t.Errorf("/find does not find the closed poll")
+				}
 				return err
 			})
 			if len(out.Ranking) != 0 || out.Ballots != 0 {
