@@ -182,6 +182,7 @@ func TestBadInput_UnsafeCharacters(t *testing.T) {
 			"/project new Bad\a\x1b[31mred", "/project new Jardin \u202epartagé", "/project new Jar\u200bdin",
 			"/poll new single Lunch? | Pizza | Sa\u2066lad", "/poll new single Lu\u202ench? | Pizza | Salad",
 			"/campaign new donation Vélo goal 5\u200b00 until 2027-01-31", "/campaign new donation Vé\x1b[31mlo goal 500 until 2027-01-31",
+			"/vote V1 \x1b[2J", "/frob\u202enicate", "/find \u2066garden",
 		} {
 			t.Run(lang+"/"+cmd, func(t *testing.T) {
 				e := pollEnv(t, lang, botstest.Options{})

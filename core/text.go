@@ -57,6 +57,11 @@ func checkChars(s string, lines bool) error {
 	return nil
 }
 
+// CheckChars is checkChars for the layers above the engine: a command is refused
+// as a whole when it holds an unsafe character, before any part of it is echoed in
+// an answer ("“…” is not an option"). lines allows newlines.
+func CheckChars(s string, lines bool) error { return checkChars(s, lines) }
+
 // SafeName returns name without the characters checkChars refuses (and without
 // newlines): what a platform reports as a member's name is kept, made harmless.
 func SafeName(name string) string {
