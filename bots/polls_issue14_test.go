@@ -203,3 +203,26 @@ func TestBadInput_UnsafeCharacters(t *testing.T) {
 		}
 	}
 }
+
+// Ensure the names a platform reports (member, handle, chat title) reach nothing
+// with their control, bidirectional or invisible characters.
+func TestPlatformNames_MadeSafe(t *testing.T) {
+	e := botstest.NewEnv(t, botstest.Options{NoSync: true})
+	ev := e.Event("alice", "/community create Club lang en")
+	ev.UserName, ev.ChatTitle = "Ali\u202ece\x1b[31m", "Jar\u200bdin\a"
+	e.Handle(ev)
+	ev = e.Event("bob", "hello")
+	ev.UserName, ev.Handle = "Bob\u2066 the \u2069builder", "bo\u200bb"
+	e.Handle(ev)
+	names := map[string]bool{}
+	for _, m := range e.Snapshot().Communities[0].Members {
+		names[m.Name] = true
+	}
+	if !names["Alice[31m"] || !names["Bob the builder"] {
+		t.Fatalf("member names %v", names)
+	}
+	out := e.Say("alice", "/role @bob facilitator")
+	if len(out) == 0 || strings.Contains(out[0].Text, "I don't know any member") {
+		t.Fatalf("@bob no longer names the member whose handle held a zero-width space: %q", botstest.Texts(out))
+	}
+}
