@@ -426,6 +426,9 @@ func parseChoice(bc *ballotContext, text string) ([]int, error) {
 			return nil, core.Errorf(core.CodeInvalid, "err.vote_pairs", "id", p.ID())
 		}
 		for _, part := range strings.Split(text, ",") {
+			if strings.TrimSpace(part) == "" { // "A,,B", "A,": a choice is missing
+				return nil, core.Errorf(core.CodeInvalid, "err.vote_empty", "id", p.ID())
+			}
 			i, err := bc.option(part)
 			if err != nil {
 				return nil, err

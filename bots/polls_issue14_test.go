@@ -107,6 +107,8 @@ func TestVote_RefusesMissingOrOutOfRangeValues(t *testing.T) {
 		{"RankBeyondOptions", "irv Q | A | B | C", "ranks 9;;", "(1 to 3)", "(de 1 à 3)"},
 		{"RankZero", "borda Q | A | B | C", "ranks 0;1;", "is not a rank", "n'est pas un rang"},
 		{"RankNegative", "schulze Q | A | B | C", "ranks ;-1;2", "is not a rank", "n'est pas un rang"},
+		{"ApprovalEmptyChoice", "approval Q | A | B", "A,, B", "has an empty choice", "contient un choix vide"},
+		{"ApprovalTrailingComma", "approval Q | A | B", "A,", "has an empty choice", "contient un choix vide"},
 		{"RankInRange", "irv Q | A | B | C", "ranks 3;;1", "", ""},
 		{"ScoreBlankOnPurpose", "score Q | A | B scale 0-5", "A=-, B=3", "", ""},
 		{"DotBlankOnPurpose", "dot Q | A | B dots 4", "A=-, B=2", "", ""},
