@@ -74,6 +74,11 @@ func checkinNow(c *call) error {
 	}
 	data["Asked"] = names
 	data["Host"] = run.Host == c.person.ID
+	if at, posted, err := c.tx.DigestPosted(c.comm.ID, now); err != nil {
+		return err
+	} else if posted { // one digest a day: this check-in gets none
+		data["Digest"] = at.In(c.comm.Location())
+	}
 	c.reply("checkin.started", data)
 	return nil
 }
@@ -680,7 +685,12 @@ func jobSlotEnd(b *Bot, tx *core.Tx, j *core.Job) error {
 			return err
 		}
 	}
-	return postDigest(n, tx.Now())
+	posted, at, err := postDigest(n, tx.Now())
+	if err != nil || posted || at.IsZero() || run == nil || run.Host == "" {
+		return err
+	}
+	// One digest a day: the host learns why this hour gets none.
+	return n.dm(run.Host, "digest.skipped", map[string]any{"At": at.In(comm.Location())}, nil)
 }
 
 // summaryData is the summary of a slot's answers, for its host.

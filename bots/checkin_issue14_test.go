@@ -40,9 +40,9 @@ func groupDigests(msgs []bots.Message) []bots.Message {
 // /checkin now, then /digest): a later /digest tells the asker it was posted and
 // gives them a copy, privately; the next day a digest is posted again.
 func TestDigest_OneADay(t *testing.T) {
-	for _, tt := range []struct{ lang, already string }{
-		{"en", "already posted today"},
-		{"fr", "déjà été publié aujourd'hui"},
+	for _, tt := range []struct{ lang, already, skipped, started string }{
+		{"en", "already posted today", "No digest after this check-in", "Today's digest is already posted"},
+		{"fr", "déjà été publié aujourd'hui", "Pas de résumé après ce point d'étape", "Le résumé du jour est déjà publié"},
 	} {
 		t.Run(tt.lang, func(t *testing.T) {
 			e := facEnvLang(t, tt.lang, true)
@@ -52,6 +52,22 @@ func TestDigest_OneADay(t *testing.T) {
 			advance(t, e, 2*time.Hour)
 			if got := groupDigests(e.Sent.Messages()); len(got) != 1 {
 				t.Fatalf("two /checkin now: %d digests posted, want 1: %q", len(got), botstest.Texts(got))
+			}
+			skipped := 0
+			for _, m := range dmsTo(e, "fay") {
+				if strings.Contains(m.Text, tt.skipped) {
+					skipped++
+				}
+			}
+			if skipped != 1 {
+				t.Fatalf("the host of the second check-in told %d times that no digest follows: %q", skipped, botstest.Texts(dmsTo(e, "fay")))
+			}
+			if out := e.Say("fay", "/checkin now"); len(out) != 1 || !strings.Contains(out[0].Text, tt.started) {
+				t.Fatalf("a third /checkin now after the digest: %q", botstest.Texts(out))
+			}
+			advance(t, e, 2*time.Hour)
+			if got := groupDigests(e.Sent.Messages()); len(got) != 1 {
+				t.Fatalf("three /checkin now: %d digests posted, want 1", len(got))
 			}
 			e.Sent.Reset()
 			out := e.Say("fay", "/digest")

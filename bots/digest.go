@@ -128,18 +128,20 @@ func digestData(tx *core.Tx, comm *core.Community, now time.Time) (*digest, erro
 // postDigest posts the digest to every chat of n's community (split within each
 // platform's message size). A community with nothing to say gets none, and one
 // already given its digest today gets no second one.
-func postDigest(n *notifier, now time.Time) error {
+// It reports whether it posted one, and when today's was posted if one was already.
+func postDigest(n *notifier, now time.Time) (posted bool, already time.Time, err error) {
 	dg, err := digestData(n.tx, n.comm, now)
 	if err != nil || dg.empty() {
-		return err
+		return false, time.Time{}, err
 	}
-	if _, ok, err := n.tx.ClaimDigest(n.comm.ID, now); err != nil || !ok {
-		return err
+	at, ok, err := n.tx.ClaimDigest(n.comm.ID, now)
+	if err != nil || !ok {
+		return false, at, err
 	}
 	if dg.Intro, err = n.b.draftOpening(n.tx, n.comm, "digest", n.comm.Lang, digestFacts(dg)); err != nil {
-		return err
+		return false, time.Time{}, err
 	}
-	return n.post("digest", dg, nil)
+	return true, time.Time{}, n.post("digest", dg, nil)
 }
 
 // cmdDigest: /digest — this week's digest, posted now (facilitators and admins).

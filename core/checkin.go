@@ -58,20 +58,34 @@ type Facilitation struct {
 // day, however it is triggered (the end of a check-in, /checkin now run twice,
 // /digest). ok is false when one was already posted; posted is then when.
 func (tx *Tx) ClaimDigest(c CommunityID, at time.Time) (posted time.Time, ok bool, err error) {
-	comm, err := tx.Community(c)
-	if err != nil {
-		return time.Time{}, false, err
-	}
-	f, err := tx.Facilitation(c)
-	if err != nil {
-		return time.Time{}, false, err
-	}
-	loc := comm.Location()
-	if !f.Digest.IsZero() && sameDay(f.Digest.In(loc), at.In(loc)) {
-		return f.Digest, false, nil
+	f, posted, already, err := tx.digestOfDay(c, at)
+	if err != nil || already {
+		return posted, false, err
 	}
 	f.Digest = at
 	return at, true, tx.putFacilitation(f)
+}
+
+// DigestPosted reports whether community c's digest was already posted on the day
+// of `at` (in its zone), and when.
+func (tx *Tx) DigestPosted(c CommunityID, at time.Time) (time.Time, bool, error) {
+	_, posted, already, err := tx.digestOfDay(c, at)
+	return posted, already, err
+}
+
+func (tx *Tx) digestOfDay(c CommunityID, at time.Time) (f *Facilitation, posted time.Time, already bool, err error) {
+	comm, err := tx.Community(c)
+	if err != nil {
+		return nil, time.Time{}, false, err
+	}
+	if f, err = tx.Facilitation(c); err != nil {
+		return nil, time.Time{}, false, err
+	}
+	loc := comm.Location()
+	if !f.Digest.IsZero() && sameDay(f.Digest.In(loc), at.In(loc)) {
+		return f, f.Digest, true, nil
+	}
+	return f, time.Time{}, false, nil
 }
 
 // HasSlot reports whether a weekly slot is set.
