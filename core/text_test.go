@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/core/tally"
@@ -134,4 +135,32 @@ func snapshot(t *testing.T, e *core.Engine) *core.Snapshot {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// Ensure SafeName always gives a name the character check accepts, keeps safe names
+// as they are, is stable when applied again, and that CheckChars refuses exactly
+// the texts SafeName would change (apart from spacing).
+func FuzzSafeName(f *testing.F) {
+	for _, s := range []string{"Chloé", "Bad\a\x1b[31mred", "\u202egnp.exe", "Zoe\u200b", "Ana\nMaria", "👩\u200d🌾 Farmer",
+		"\u200d👩", "👩\u200d", "\u2066x\u2069", "\x85\u2028\u00ad", "a\tb", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			return
+		}
+		got := core.SafeName(s)
+		if err := core.CheckChars(got, false); err != nil {
+			t.Fatalf("SafeName(%q) = %q, refused: %v", s, got, err)
+		}
+		if again := core.SafeName(got); again != got {
+			t.Fatalf("SafeName(%q) = %q, then %q", s, got, again)
+		}
+		if core.CheckChars(s, false) == nil && got != s {
+			t.Fatalf("SafeName changed the safe name %q into %q", s, got)
+		}
+		if err := core.CheckChars(s, true); err != nil && !badChar(err) {
+			t.Fatalf("CheckChars(%q): %v", s, err)
+		}
+	})
 }
