@@ -228,3 +228,27 @@ func TestPlatformNames_MadeSafe(t *testing.T) {
 		t.Fatalf("@bob no longer names the member whose handle held a zero-width space: %q", botstest.Texts(out))
 	}
 }
+
+// Ensure texts that may have lines keep taking them (\n, and \r\n as platforms may
+// send it), and emoji joined by a zero-width joiner stay allowed in titles.
+func TestSafeText_LinesAndEmoji(t *testing.T) {
+	e := pollEnv(t, "en", botstest.Options{})
+	e.Say("alice", "/project new Ferme 👩‍🌾 urbaine")
+	for _, news := range []string{"/news P1 First line\nsecond line", "/news P1 First line\r\nsecond line"} {
+		out := e.Say("alice", news)
+		for _, m := range out {
+			if strings.Contains(m.Text, "control character") {
+				t.Fatalf("%q refused: %q", news, m.Text)
+			}
+		}
+	}
+	s := e.Snapshot().Communities[0]
+	if len(s.Projects) != 1 || s.Projects[0].Title != "Ferme 👩‍🌾 urbaine" || len(s.Projects[0].News) != 2 {
+		t.Fatalf("projects %+v", s.Projects)
+	}
+	for _, n := range s.Projects[0].News {
+		if n.Text != "First line\nsecond line" {
+			t.Fatalf("news %q", n.Text)
+		}
+	}
+}
