@@ -153,12 +153,15 @@ func TestVote_EmojiLabels(t *testing.T) {
 		{"★", "★ Soupe du jour"},
 		{"tarte", ""}, // 🍰 Tarte and 🍎 Tarte: ambiguous
 		{"🍎", "🍎 Tarte"},
+		{"☕", "☕️ Café"}, // typed without the variation selector
+		{"cafe", "☕️ Café"},
+		{"#2", "🍕 Pizza"},
 	}
 	for _, lang := range []string{"en", "fr"} {
 		for _, tt := range tests {
 			t.Run(lang+"/"+tt.choice, func(t *testing.T) {
 				e := pollEnv(t, lang, botstest.Options{})
-				e.Say("alice", "/poll new single Lunch? | 🥗 Salad | 🍕 Pizza | ★ Soupe du jour | 🍰 Tarte | 🍎 Tarte")
+				e.Say("alice", "/poll new single Lunch? | 🥗 Salad | 🍕 Pizza | ★ Soupe du jour | 🍰 Tarte | 🍎 Tarte | ☕️ Café")
 				m := one(t, e.Say("bob", "/vote V1 "+tt.choice))
 				if tt.want == "" {
 					if pollShot(t, e, "V1").Ballots != 0 || !strings.Contains(m.Text, "“"+tt.choice+"”") && !strings.Contains(m.Text, "« "+tt.choice+" »") {
