@@ -255,3 +255,26 @@ func TestSafeText_LinesAndEmoji(t *testing.T) {
 		}
 	}
 }
+
+// Ensure money cannot be shared by a poll closed with no ballot: it decided nothing,
+// and the refusal says why, in both languages.
+func TestAllocate_PollWithNoBallot(t *testing.T) {
+	for _, tt := range []struct{ lang, want string }{
+		{"en", "V2 decided nothing (no ballot was cast)"},
+		{"fr", "V2 n'a rien décidé (aucun bulletin)"},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			e := allocEnv(t, tt.lang)
+			e.Say("alice", "/poll new single Which project? | P1 | P2")
+			e.Say("alice", "/poll V2 close")
+			before := e.Snapshot()
+			out := botstest.Texts(e.Say("alice", "/allocate C1 by V2"))
+			if len(out) != 1 || !strings.Contains(out[0], tt.want) {
+				t.Fatalf("got %q, want %q", out, tt.want)
+			}
+			if len(e.Snapshot().Communities[0].Campaigns[0].Spending) != len(before.Communities[0].Campaigns[0].Spending) {
+				t.Fatal("money was allocated")
+			}
+		})
+	}
+}
