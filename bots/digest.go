@@ -159,7 +159,12 @@ func cmdDigest(c *call) error {
 	}
 	if !ok { // one a day: the asker gets a copy of today's, in private
 		c.replyPrivate("digest.already", map[string]any{"At": posted.In(c.comm.Location())})
-		c.replyPrivate("digest", dg)
+		for _, part := range splitText(c.text("digest", dg), MaxMessageLen(c.ev.Platform)) {
+			c.out = append(c.out, Message{
+				Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: true, UserID: c.ev.UserID,
+				Text: part, Name: c.ev.UserName, Ephemeral: !c.ev.Direct,
+			})
+		}
 		return nil
 	}
 	if dg.Intro, err = c.b.draftOpening(c.tx, c.comm, "digest", c.comm.Lang, digestFacts(dg)); err != nil {
