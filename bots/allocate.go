@@ -42,7 +42,7 @@ func cmdAllocate(c *call) error {
 	}
 	p := out.Poll
 	if len(out.Ranking) == 0 {
-		return core.Errorf(core.CodeConflict, "err.allocate_undecided", "id", p.ID())
+		return core.Errorf(core.CodeConflict, "err.allocate_undecided", "id", p.ID(), "none", out.Ballots == 0)
 	}
 	weights := make([]int64, len(p.Options))
 	measured := false

@@ -250,10 +250,11 @@ type call struct {
 // run resolves who acts and where, then runs the command, button or dialog step.
 func (c *call) run() error {
 	ev := &c.ev
-	// Names come from the platform: keep them readable whatever they hold.
-	ev.UserName = clip(strings.ToValidUTF8(ev.UserName, "�"), core.MaxNameLen)
-	ev.Handle = clip(strings.ToValidUTF8(ev.Handle, "�"), core.MaxNameLen)
-	ev.ChatTitle = clip(strings.ToValidUTF8(ev.ChatTitle, "�"), core.MaxNameLen)
+	// Names come from the platform: keep them readable whatever they hold, without
+	// control, bidirectional or invisible characters.
+	ev.UserName = clip(core.SafeName(strings.ToValidUTF8(ev.UserName, "�")), core.MaxNameLen)
+	ev.Handle = clip(core.SafeName(strings.ToValidUTF8(ev.Handle, "�")), core.MaxNameLen)
+	ev.ChatTitle = clip(core.SafeName(strings.ToValidUTF8(ev.ChatTitle, "�")), core.MaxNameLen)
 	p, err := c.tx.ResolveIdentity(ev.Platform, ev.UserID, ev.UserName, ev.Handle)
 	if err != nil {
 		return err

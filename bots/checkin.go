@@ -38,8 +38,8 @@ func cmdCheckin(c *call) error {
 	if err := startCheckin(n, c.person.ID, nil, []int{p.Num}, nil); err != nil {
 		return err
 	}
-	if !c.ev.Direct {
-		c.replyPrivate("checkin.self", map[string]any{"ID": p.ID()})
+	if !c.ev.Direct { // said in the group: the group learns where the questions went
+		c.reply("checkin.self", map[string]any{"ID": p.ID(), "Name": c.name(c.person.ID)})
 	}
 	return nil
 }
@@ -64,7 +64,7 @@ func checkinNow(c *call) error {
 		}
 		data["Skipped"] = j.Due.In(f.Location())
 	}
-	run, err := runCheckin(c.notifier(c.comm), now, true)
+	run, err := runCheckin(c.notifier(c.comm), now, c.person.ID)
 	if err != nil {
 		return err
 	}
@@ -74,6 +74,11 @@ func checkinNow(c *call) error {
 	}
 	data["Asked"] = names
 	data["Host"] = run.Host == c.person.ID
+	if at, posted, err := c.tx.DigestPosted(c.comm.ID, now); err != nil {
+		return err
+	} else if posted { // one digest a day: this check-in gets none
+		data["Digest"] = at.In(c.comm.Location())
+	}
 	c.reply("checkin.started", data)
 	return nil
 }
@@ -87,9 +92,10 @@ func later(a, b time.Time) time.Time {
 
 // runCheckin runs a check-in of n's community at `at`: the chosen referents get the
 // three questions by direct message, the host the nudge (or, when no one can host,
-// the admins an alert), and the end of the hour is scheduled.
-func runCheckin(n *notifier, at time.Time, manual bool) (*core.CheckinRun, error) {
-	run, err := n.tx.StartCheckin(n.comm.ID, at, manual)
+// the admins an alert), and the end of the hour is scheduled. by is who typed
+// /checkin now ("" for the weekly slot): they host it.
+func runCheckin(n *notifier, at time.Time, by core.PersonID) (*core.CheckinRun, error) {
+	run, err := n.tx.StartCheckin(n.comm.ID, at, by)
 	if err != nil {
 		return nil, err
 	}
@@ -643,7 +649,7 @@ func jobSlot(b *Bot, tx *core.Tx, j *core.Job) error {
 	if json.Unmarshal(j.Data, &sj) != nil || sj.Regular.IsZero() {
 		sj.Regular = j.Due
 	}
-	if _, err := runCheckin(&notifier{b: b, tx: tx, comm: comm}, j.Due, false); err != nil {
+	if _, err := runCheckin(&notifier{b: b, tx: tx, comm: comm}, j.Due, ""); err != nil {
 		return err
 	}
 	_, err = scheduleSlot(tx, f, later(sj.Regular, tx.Now()))
@@ -686,7 +692,12 @@ func jobSlotEnd(b *Bot, tx *core.Tx, j *core.Job) error {
 			return err
 		}
 	}
-	return postDigest(n, tx.Now())
+	posted, at, err := postDigest(n, tx.Now())
+	if err != nil || posted || at.IsZero() || run == nil || run.Host == "" {
+		return err
+	}
+	// One digest a day: the host learns why this hour gets none.
+	return n.dm(run.Host, "digest.skipped", map[string]any{"At": at.In(comm.Location())}, nil)
 }
 
 // summaryData is the summary of a slot's answers, for its host.

@@ -126,16 +126,22 @@ func digestData(tx *core.Tx, comm *core.Community, now time.Time) (*digest, erro
 }
 
 // postDigest posts the digest to every chat of n's community (split within each
-// platform's message size). A community with nothing to say gets none.
-func postDigest(n *notifier, now time.Time) error {
+// platform's message size). A community with nothing to say gets none, and one
+// already given its digest today gets no second one.
+// It reports whether it posted one, and when today's was posted if one was already.
+func postDigest(n *notifier, now time.Time) (posted bool, already time.Time, err error) {
 	dg, err := digestData(n.tx, n.comm, now)
 	if err != nil || dg.empty() {
-		return err
+		return false, time.Time{}, err
+	}
+	at, ok, err := n.tx.ClaimDigest(n.comm.ID, now)
+	if err != nil || !ok {
+		return false, at, err
 	}
 	if dg.Intro, err = n.b.draftOpening(n.tx, n.comm, "digest", n.comm.Lang, digestFacts(dg)); err != nil {
-		return err
+		return false, time.Time{}, err
 	}
-	return n.post("digest", dg, nil)
+	return true, time.Time{}, n.post("digest", dg, nil)
 }
 
 // cmdDigest: /digest — this week's digest, posted now (facilitators and admins).
@@ -146,6 +152,20 @@ func cmdDigest(c *call) error {
 	dg, err := digestData(c.tx, c.comm, c.tx.Now())
 	if err != nil {
 		return err
+	}
+	posted, ok, err := c.tx.ClaimDigest(c.comm.ID, c.tx.Now())
+	if err != nil {
+		return err
+	}
+	if !ok { // one a day: the asker gets a copy of today's, in private
+		c.replyPrivate("digest.already", map[string]any{"At": posted.In(c.comm.Location())})
+		for _, part := range splitText(c.text("digest", dg), MaxMessageLen(c.ev.Platform)) {
+			c.out = append(c.out, Message{
+				Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: true, UserID: c.ev.UserID,
+				Text: part, Name: c.ev.UserName, Ephemeral: !c.ev.Direct,
+			})
+		}
+		return nil
 	}
 	if dg.Intro, err = c.b.draftOpening(c.tx, c.comm, "digest", c.comm.Lang, digestFacts(dg)); err != nil {
 		return err

@@ -36,6 +36,8 @@ type Field struct {
 	Options     []Option `json:"options,omitempty"` // a choice among these, if any
 	Optional    bool     `json:"optional,omitempty"`
 	Multiline   bool     `json:"multiline,omitempty"`
+	// Blank is what the command gets for an optional field left blank ("" if unset).
+	Blank string `json:"blank,omitempty"`
 	// Check is what the value must be, checked as soon as it is typed: "amount" (of
 	// Currency, at most Max major units; 0: any) or "count" (a whole number from 0
 	// to Max). "" accepts any text.
@@ -194,6 +196,9 @@ func (c *call) submitForm(token string, values map[string]string) error {
 		}
 		if err := fl.check(v, values); err != nil {
 			return err
+		}
+		if v == "" {
+			v = fl.Blank
 		}
 		cmd = strings.ReplaceAll(cmd, "{"+fl.Name+"}", v)
 	}

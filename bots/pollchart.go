@@ -112,7 +112,7 @@ func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
 // for a date poll), with each bar's value. It returns nil when the quorum was not
 // met.
 func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Attachment, error) {
-	if !p.QuorumMet {
+	if !core.Decided(p, res) { // nothing decided: no chart of a tie of every option
 		return nil, nil
 	}
 	var order []int
@@ -182,7 +182,7 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 // that goes with it; nil when p is no date poll, its quorum was not met, or no
 // single slot won (a tie, or nobody said yes).
 func (n *pollNotifier) calendar(p *core.Poll, res *tally.Result, lang string) (*Attachment, string, error) {
-	if p.Method != tally.Date || !p.QuorumMet || len(res.Ranking) == 0 || len(res.Ranking[0]) != 1 {
+	if p.Method != tally.Date || !core.Decided(p, res) || len(res.Ranking) == 0 || len(res.Ranking[0]) != 1 {
 		return nil, "", nil
 	}
 	win := res.Ranking[0][0]

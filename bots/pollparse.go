@@ -300,7 +300,50 @@ func (bc *ballotContext) option(s string) (int, error) {
 	if n, err := strconv.Atoi(strings.TrimPrefix(f, "#")); err == nil && n >= 1 && n <= len(bc.poll.Options) {
 		return n - 1, nil
 	}
+	if i, ok := bc.bareOption(f); ok {
+		return i, nil
+	}
 	return 0, core.Errorf(core.CodeInvalid, "err.vote_option", "choice", strings.TrimSpace(s), "id", bc.poll.ID())
+}
+
+// bareOption returns the one option whose name matches f when leading emoji and
+// symbols are ignored: "salad", "🥗" and "🥗salad" all name "🥗 Salad". A word
+// that names several options this way names none.
+func (bc *ballotContext) bareOption(f string) (int, bool) {
+	lead, rest := splitLead(f)
+	found := -1
+	for i, names := range bc.names {
+		for _, n := range names {
+			nl, nr := splitLead(n)
+			if nl == "" && rest == "" || nl == "" && lead != "" {
+				continue // nothing ignored: the exact match already failed
+			}
+			if rest != "" && rest == nr && (lead == "" || lead == nl) || rest == "" && lead == nl {
+				if found >= 0 && found != i {
+					return 0, false
+				}
+				found = i
+				break
+			}
+		}
+	}
+	return found, found >= 0
+}
+
+// splitLead splits a folded name into its leading emoji and symbols (spaces
+// dropped) and the rest: "🥗 salad" → "🥗", "salad".
+func splitLead(s string) (lead, rest string) {
+	i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) })
+	if i < 0 {
+		i = len(s)
+	}
+	lead = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s[:i])
+	return lead, strings.TrimSpace(s[i:])
 }
 
 // answers are the words of a date poll's answers, in both languages.
@@ -394,6 +437,9 @@ func parseChoice(bc *ballotContext, text string) ([]int, error) {
 			return nil, core.Errorf(core.CodeInvalid, "err.vote_pairs", "id", p.ID())
 		}
 		for _, part := range strings.Split(text, ",") {
+			if strings.TrimSpace(part) == "" { // "A,,B", "A,": a choice is missing
+				return nil, core.Errorf(core.CodeInvalid, "err.vote_empty", "id", p.ID())
+			}
 			i, err := bc.option(part)
 			if err != nil {
 				return nil, err
@@ -420,8 +466,11 @@ func parseChoice(bc *ballotContext, text string) ([]int, error) {
 			}
 			seen[i] = true
 			right = strings.TrimSpace(right)
-			if right == "" { // left blank in a form: unscored
-				continue
+			if right == "" { // OPTION= with nothing after it: a value is missing
+				return nil, core.Errorf(core.CodeInvalid, "err.vote_missing", "choice", strings.TrimSpace(left), "id", p.ID())
+			}
+			if right == blankValue && (p.Method == tally.Score || p.Method == tally.Dot) {
+				continue // left blank on purpose (a form's empty field): unscored, no dots
 			}
 			v, err := bc.value(right)
 			if err != nil {
@@ -436,6 +485,11 @@ func parseChoice(bc *ballotContext, text string) ([]int, error) {
 	}
 	return values, nil
 }
+
+// blankValue is the value of an OPTION=VALUE pair left blank on purpose: what a
+// ballot form's empty score or dots field sends ("1=-, 2=4"). A pair with no value
+// at all ("1=") is refused as missing.
+const blankValue = "-"
 
 // value reads one OPTION=VALUE value for the poll's method.
 func (bc *ballotContext) value(s string) (int, error) {
@@ -486,8 +540,8 @@ func parseRanks(bc *ballotContext, s string) ([]int, error) {
 			continue
 		}
 		n, err := strconv.Atoi(r)
-		if err != nil || n < 1 || n > 1000 {
-			return nil, core.Errorf(core.CodeInvalid, "err.vote_rank", "rank", r)
+		if err != nil || n < 1 || n > len(p.Options) {
+			return nil, core.Errorf(core.CodeInvalid, "err.vote_rank", "rank", r, "max", len(p.Options))
 		}
 		values[i] = n
 	}

@@ -88,6 +88,8 @@ func FuzzParseChoice(f *testing.F) {
 		"Nashville", "Nashville, Knoxville", "Nashville > Chattanooga = Knoxville", "Memphis=4, Nashville=3",
 		"1=yes, 2=maybe, 3=no", "Memphis=good, Nashville=très bien", "ranks 2;1;;3", "#2", "2 > 1 >", ">",
 		"=", ",", "Memphis=", "4=yes", "Memphis=-1", "Memphis=99999999999999999999", "P1", "Garden Club",
+		"Memphis=, Nashville=2", "Memphis=-, Nashville=2", "ranks 9;;;", "ranks 0;;;", "ranks 5;4;3;2",
+		"🥗", "salad", "🥗 salad, ★", "★ > 🥗",
 	} {
 		for _, m := range tally.Methods() {
 			f.Add(string(m), s)
@@ -99,13 +101,13 @@ func FuzzParseChoice(f *testing.F) {
 			return
 		}
 		p := &core.Poll{
-			Community: "c1", Num: 1, Method: m, Options: []core.PollOption{{Label: "Memphis"}, {Label: "Nashville"}, {Label: "Chattanooga"}, {Label: "P1", Project: 1}},
+			Community: "c1", Num: 1, Method: m, Options: []core.PollOption{{Label: "Memphis"}, {Label: "Nashville"}, {Label: "🥗 Salad"}, {Label: "P1", Project: 1}},
 			Settings: core.PollSettings{ScaleMin: -2, ScaleMax: 5, Dots: 8},
 		}
 		if m != tally.Score {
 			p.Settings.ScaleMin, p.Settings.ScaleMax = 0, 0
 		}
-		bc := &ballotContext{poll: p, names: [][]string{{"memphis"}, {"nashville"}, {"chattanooga"}, {"p1", "garden club", "p1 garden club"}}}
+		bc := &ballotContext{poll: p, names: [][]string{{"memphis"}, {"nashville"}, {"🥗 salad"}, {"p1", "garden club", "p1 garden club"}}}
 		values, err := parseChoice(bc, s)
 		if err != nil {
 			if core.ErrorCode(err) != core.CodeInvalid {
@@ -117,6 +119,14 @@ func FuzzParseChoice(f *testing.F) {
 			// Only a ballot tally accepts may come out of the parser (core would refuse
 			// it with a generic message instead of a precise one).
 			t.Fatalf("%s %q: parsed %v, which tally refuses: %v", m, s, values, err)
+		}
+		for _, v := range values {
+			if core.Ranked(m) && v > len(p.Options) {
+				t.Fatalf("%s %q: rank %d among %d options", m, s, v, len(p.Options))
+			}
+		}
+		if m != tally.Approval && strings.Contains(strings.ReplaceAll(s, " ", "")+",", "=,") {
+			t.Fatalf("%s %q: a pair without a value was accepted as %v", m, s, values)
 		}
 	})
 }

@@ -31,6 +31,7 @@ type pollView struct {
 	Final                bool // secret ballots that cannot be changed
 	ShowCounts           bool // the tally is visible: open and not hidden, or closed
 	Until                time.Time
+	Closed               time.Time // when it closed, by hand or at its deadline (zero while open)
 	Quorum               int
 	Min, Max, Dots       int
 	JuryWeight           int
@@ -57,6 +58,9 @@ func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
 		JuryWeight: s.JuryWeight,
 	}
 	v.ShowCounts = !p.Open() || !s.Hidden
+	if !p.Open() && !p.Closed.IsZero() {
+		v.Closed = p.Closed.In(n.loc())
+	}
 	for g := range p.Grades() {
 		v.Grades = append(v.Grades, n.gradeName(p, g, lang))
 	}
@@ -110,11 +114,15 @@ func (n *pollNotifier) until(p *core.Poll) time.Time {
 	if p.Settings.Until.IsZero() {
 		return time.Time{}
 	}
-	loc := time.UTC
+	return p.Settings.Until.In(n.loc())
+}
+
+// loc is the community's zone (UTC when the notifier has no community).
+func (n *pollNotifier) loc() *time.Location {
 	if n.comm != nil {
-		loc = n.comm.Location()
+		return n.comm.Location()
 	}
-	return p.Settings.Until.In(loc)
+	return time.UTC
 }
 
 // pressable reports whether a press on the poll message is a whole ballot or a
@@ -236,6 +244,7 @@ type resultView struct {
 	ID, Question, Method string
 	Ballots              int
 	QuorumMet            bool
+	NoBallot             bool // closed with no ballot cast: nothing decided
 	Quorum               int
 	Tiers                []tierView
 	Rounds               int // irv
@@ -263,7 +272,10 @@ func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resu
 		ID: p.ID(), Question: p.Question, Method: string(p.Method), Ballots: res.Ballots,
 		QuorumMet: p.QuorumMet, Quorum: p.Settings.Quorum, Rounds: len(res.Rounds),
 		JuryWeight: p.Settings.JuryWeight, JuryBallots: res.JuryBallots,
-		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax,
+		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax, NoBallot: res.Ballots == 0,
+	}
+	if v.NoBallot {
+		return v
 	}
 	irvVotes := lastVotes(res, len(p.Options))
 	place := 1

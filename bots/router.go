@@ -121,6 +121,9 @@ func (b *Bot) lookup(name string) (string, *command) {
 
 // command runs a typed (or button) command.
 func (c *call) command(text string) error {
+	if err := core.CheckChars(strings.ReplaceAll(text, "\r\n", "\n"), true); err != nil { // nothing of it is echoed back
+		return err
+	}
 	name, args, ok := ParseCommand(text)
 	if !ok {
 		return core.Errorf(core.CodeInvalid, "err.unknown_command", "name", text)

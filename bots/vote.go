@@ -302,8 +302,10 @@ func (c *call) ballotForm(p *core.Poll) Form {
 			fl.Placeholder = c.text("vote.form_rank", nil)
 		case p.Method == tally.Score:
 			fl.Placeholder = c.text("vote.form_score", map[string]any{"Min": p.Settings.ScaleMin, "Max": p.Settings.ScaleMax})
+			fl.Blank = blankValue
 		case p.Method == tally.Dot:
 			fl.Placeholder = c.text("vote.form_dots", map[string]any{"Dots": p.Settings.Dots})
+			fl.Blank = blankValue
 		case p.Method == tally.Judgment:
 			fl.Optional = false
 			for g, name := range p.Grades() {

@@ -124,6 +124,9 @@ func (tx *Tx) Vote(actor *Member, p *Poll, values []int) (*VoteReceipt, error) {
 	if err := tally.Validate(p.Method, len(p.Options), rec.tally(), p.TallySettings()); err != nil {
 		return nil, ballotError(p, err)
 	}
+	if err := checkRanks(p, values); err != nil {
+		return nil, err
+	}
 	rc := &VoteReceipt{Secret: p.Settings.Secret}
 	var old *ballotRecord
 	if p.Settings.Secret {
@@ -173,6 +176,21 @@ func (tx *Tx) Vote(actor *Member, p *Poll, values []int) (*VoteReceipt, error) {
 		return nil, Internal("running tally", err)
 	}
 	return rc, tx.putPoll(p)
+}
+
+// checkRanks refuses a ranked ballot with a rank beyond the number of options:
+// tally reads only the order of ranks, but a member who typed rank 9 among three
+// options meant something else than a first choice.
+func checkRanks(p *Poll, values []int) error {
+	if !Ranked(p.Method) {
+		return nil
+	}
+	for _, v := range values {
+		if v > len(p.Options) {
+			return Errorf(CodeInvalid, "err.vote_rank", "rank", strconv.Itoa(v), "max", len(p.Options))
+		}
+	}
+	return nil
 }
 
 // ballotError turns a ballot the method refuses into the member's message.

@@ -49,6 +49,43 @@ type Facilitation struct {
 	// Runs are the last slots run, oldest first; Count is how many ran in all.
 	Runs  []SlotRun `json:"runs,omitempty"`
 	Count int       `json:"count"`
+	// Digest is when the last weekly digest was posted (see ClaimDigest).
+	Digest time.Time `json:"digest,omitzero"`
+}
+
+// ClaimDigest records that community c's weekly digest is posted at `at`, unless
+// one was already posted the same day in the community's zone: at most one digest a
+// day, however it is triggered (the end of a check-in, /checkin now run twice,
+// /digest). ok is false when one was already posted; posted is then when.
+func (tx *Tx) ClaimDigest(c CommunityID, at time.Time) (posted time.Time, ok bool, err error) {
+	f, posted, already, err := tx.digestOfDay(c, at)
+	if err != nil || already {
+		return posted, false, err
+	}
+	f.Digest = at
+	return at, true, tx.putFacilitation(f)
+}
+
+// DigestPosted reports whether community c's digest was already posted on the day
+// of `at` (in its zone), and when.
+func (tx *Tx) DigestPosted(c CommunityID, at time.Time) (time.Time, bool, error) {
+	_, posted, already, err := tx.digestOfDay(c, at)
+	return posted, already, err
+}
+
+func (tx *Tx) digestOfDay(c CommunityID, at time.Time) (f *Facilitation, posted time.Time, already bool, err error) {
+	comm, err := tx.Community(c)
+	if err != nil {
+		return nil, time.Time{}, false, err
+	}
+	if f, err = tx.Facilitation(c); err != nil {
+		return nil, time.Time{}, false, err
+	}
+	loc := comm.Location()
+	if !f.Digest.IsZero() && sameDay(f.Digest.In(loc), at.In(loc)) {
+		return f, f.Digest, true, nil
+	}
+	return f, time.Time{}, false, nil
 }
 
 // HasSlot reports whether a weekly slot is set.
@@ -471,9 +508,10 @@ type CheckinRun struct {
 
 // StartCheckin runs a check-in of community c at `at`: it picks ReferentsPerSlot
 // referents among the eligible Candidates, the longest silent first, records a
-// prompt for each (and its reminder), and records the run. manual marks a check-in
-// started with /checkin now.
-func (tx *Tx) StartCheckin(c CommunityID, at time.Time, manual bool) (*CheckinRun, error) {
+// prompt for each (and its reminder), and records the run. by is who started it
+// with /checkin now ("" for the weekly slot): they host it, whether or not a
+// facilitator is designated or a slot set.
+func (tx *Tx) StartCheckin(c CommunityID, at time.Time, by PersonID) (*CheckinRun, error) {
 	f, err := tx.Facilitation(c)
 	if err != nil {
 		return nil, err
@@ -483,7 +521,10 @@ func (tx *Tx) StartCheckin(c CommunityID, at time.Time, manual bool) (*CheckinRu
 		return nil, err
 	}
 	run := &CheckinRun{Active: active}
-	if run.Host, run.Backup, err = tx.Host(f, at); err != nil {
+	manual := by != ""
+	if manual {
+		run.Host = by
+	} else if run.Host, run.Backup, err = tx.Host(f, at); err != nil {
 		return nil, err
 	}
 	n := ReferentsPerSlot(active)

@@ -82,7 +82,9 @@ const (
 	MaxChatsPer = 20   // linked chats per community
 )
 
-// checkText trims s and checks it is present and not longer than max runes.
+// checkText trims s and checks it is present, holds no control, bidirectional or
+// invisible character (newlines allowed in texts of MaxTextLen and more, see
+// checkChars), and is not longer than max runes.
 // what names the field for the message ("title", "text").
 func checkText(s string, max int, what string) (string, error) {
 	s = strings.TrimSpace(s)
@@ -91,6 +93,13 @@ func checkText(s string, max int, what string) (string, error) {
 	}
 	if !utf8.ValidString(s) {
 		return "", Errorf(CodeInvalid, "err.bad_text")
+	}
+	lines := max >= MaxTextLen // a text may have lines; a name, title or label not
+	if lines {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	if err := checkChars(s, lines); err != nil {
+		return "", err
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return "", Errorf(CodeInvalid, "err.too_long", "what", what, "max", max, "len", n)

@@ -105,6 +105,7 @@ func (tx *Tx) ResolveIdentity(platform, userID, name, handle string) (*Person, e
 	if userID == "" {
 		return nil, Errorf(CodeInvalid, "err.no_user")
 	}
+	name, handle = SafeName(name), SafeName(handle)
 	raw, err := tx.kv.Get(bucketIdent, key(platform, userID))
 	ok, err := found(err)
 	if err != nil {

@@ -100,6 +100,9 @@ func ParseAmount(text, currency string, ceiling int64) (Money, error) {
 		shown = string([]rune(shown)[:40]) + "…"
 	}
 	bad := func() error { return Errorf(CodeInvalid, "err.amount_bad", "text", shown) }
+	if err := checkChars(strings.ReplaceAll(text, "\t", " "), false); err != nil { // a tab may group thousands
+		return Money{}, err
+	}
 	num, mark, err := splitMark(text)
 	if err != nil {
 		return Money{}, bad()

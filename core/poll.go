@@ -426,7 +426,7 @@ func (tx *Tx) ClosePoll(actor *Member, p *Poll) (*tally.Result, error) {
 func (tx *Tx) resultText(p *Poll, res *tally.Result) string {
 	var b strings.Builder
 	b.WriteString(p.Question)
-	if !p.QuorumMet || len(res.Ranking) == 0 {
+	if !Decided(p, res) || len(res.Ranking) == 0 {
 		return b.String()
 	}
 	b.WriteString(" →")
@@ -487,12 +487,18 @@ func (tx *Tx) PollResult(p *Poll) (*tally.Result, error) {
 	return res, nil
 }
 
+// Decided reports whether closed poll p's result res decided anything: its quorum
+// was met and at least one ballot was cast (with none, every option ties and
+// nothing was chosen).
+func Decided(p *Poll, res *tally.Result) bool { return p.QuorumMet && res.Ballots > 0 }
+
 // PollOutcome is a closed poll's result as other parts of the engine read it (a
 // campaign split by a poll, `/allocate C1 by V1`).
 type PollOutcome struct {
 	Poll *Poll
 	// Ranking lists tiers of option indexes, best first; a tier of several is a tie.
-	// It is empty when the quorum was not met: then nothing was decided.
+	// It is empty when nothing was decided: the quorum was not met, or no ballot
+	// was cast.
 	Ranking [][]int
 	// Weights holds, per option, the method's own measure of support, never
 	// negative: single and approval the ballots for it, date the yes answers, score
@@ -518,7 +524,7 @@ func (tx *Tx) PollOutcome(c CommunityID, id string) (*PollOutcome, error) {
 		return nil, err
 	}
 	out := &PollOutcome{Poll: p, Ballots: res.Ballots, Ranking: [][]int{}}
-	if p.QuorumMet {
+	if Decided(p, res) {
 		out.Ranking = res.Ranking
 	}
 	ints := func(v []int, shift int) []*big.Rat {
@@ -625,7 +631,7 @@ func (tx *Tx) pollSnapshots(c CommunityID) ([]PollSnapshot, error) {
 			s.Closed, s.Ballots = &closed, res.Ballots
 			met := p.QuorumMet
 			s.QuorumMet = &met
-			if met {
+			if Decided(p, res) {
 				for _, tier := range res.Ranking {
 					labels := []string{}
 					for _, i := range tier {

@@ -9,11 +9,16 @@ package console
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -51,6 +56,9 @@ type Config struct {
 	Prompt string
 	// Errs receives the console's own complaints (a bad :clock line); nil: Out.
 	Errs io.Writer
+	// Files is the folder every attachment (a chart, a calendar file, a CSV) is
+	// written to, its path printed with it ("": attachments are only named).
+	Files string
 }
 
 // Console is a terminal chat. It is also the console platform's bots.Sender.
@@ -293,7 +301,16 @@ func (c *Console) Send(_ context.Context, m bots.Message) (string, error) {
 		fmt.Fprintf(&b, "  [%d] %s\n", i+1, btn.Label)
 	}
 	if a := m.Attachment; a != nil {
-		fmt.Fprintf(&b, "  📎 %s (%s, %d bytes)\n", a.Name, a.Type, len(a.Data))
+		fmt.Fprintf(&b, "  📎 %s (%s, %d bytes)", a.Name, a.Type, len(a.Data))
+		if c.cfg.Files != "" {
+			path, err := writeAttachment(c.cfg.Files, a)
+			if err != nil {
+				fmt.Fprintf(c.cfg.Errs, "console: %v\n", err)
+			} else {
+				fmt.Fprintf(&b, " → %s", path)
+			}
+		}
+		b.WriteString("\n")
 	}
 	if _, err := io.WriteString(c.cfg.Out, b.String()); err != nil {
 		return "", fmt.Errorf("print message: %w", err)
@@ -307,4 +324,39 @@ func (c *Console) Send(_ context.Context, m bots.Message) (string, error) {
 		delete(c.lastBtn, place) // an edit took the buttons away
 	}
 	return id, nil
+}
+
+// writeAttachment writes a to the folder dir (made if missing) under its own name
+// and returns the file's path. A file of that name with other content is kept: the
+// attachment then gets the first free name with -2, -3… before its extension.
+func writeAttachment(dir string, a *bots.Attachment) (string, error) {
+	name := filepath.Base(filepath.Clean("/" + strings.ReplaceAll(a.Name, "\\", "/")))
+	if name == "/" || name == "." || name == ".." {
+		name = "attachment"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("attachment folder: %w", err)
+	}
+	ext := filepath.Ext(name)
+	stem := strings.TrimSuffix(name, ext)
+	for i := 1; i <= 1000; i++ {
+		path := filepath.Join(dir, name)
+		if i > 1 {
+			path = filepath.Join(dir, fmt.Sprintf("%s-%d%s", stem, i, ext))
+		}
+		old, err := os.ReadFile(path)
+		switch {
+		case err == nil && bytes.Equal(old, a.Data):
+			return path, nil
+		case err == nil:
+			continue
+		case !errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("write attachment: %w", err)
+		}
+		if err := os.WriteFile(path, a.Data, 0o644); err != nil {
+			return "", fmt.Errorf("write attachment: %w", err)
+		}
+		return path, nil
+	}
+	return "", fmt.Errorf("write attachment: a thousand files named %s already", name)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -15,8 +16,13 @@ import (
 	"github.com/engage-org/engage/core"
 )
 
-//go:embed demo.txt
-var demoScript string
+// The demo communities of `engage console --demo`, one per language.
+var (
+	//go:embed demo.txt
+	demoScript string
+	//go:embed demo.en.txt
+	demoScriptEn string
+)
 
 // runConsole is `engage console`: a chat in the terminal on an embedded database.
 func runConsole(ctx context.Context, args []string, env Env) error {
@@ -24,7 +30,8 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	db := fs.String("db", "", "the bbolt database file (default: store.path, engage.db)")
 	lang := fs.String("lang", "", "your language: fr or en (default: community.lang)")
 	nowFlag := fs.String("now", "", "start the clock at this time (2026-12-01T09:00, UTC unless an offset is given); default: the real clock")
-	demo := fs.Bool("demo", false, "first fill the database with an example community")
+	demo := fs.Bool("demo", false, "first fill the database with an example community (in English with --lang en)")
+	files := fs.String("files", "", "the folder attachments (charts, calendar files, CSV) are written to (default: DB-files beside the database)")
 	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -46,6 +53,9 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 			return errUsage
 		}
 		cfg.Community.Lang = *lang
+	}
+	if *files == "" {
+		*files = filesBeside(cfg.Store)
 	}
 	var start time.Time
 	if *nowFlag != "" {
@@ -78,7 +88,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	advance := func(ctx context.Context, to time.Time) error { return a.sched.Advance(ctx, to, clock, disp.Flush) }
 	mk := func(in io.Reader, out io.Writer, prompt string) *console.Console {
 		return console.New(console.Config{
-			In: in, Out: out, Errs: env.Stderr, Handler: lockedHandler{&mu, a.bot}, Flush: serial(disp.Flush), Now: clock.Now, Lang: *lang, Prompt: prompt,
+			In: in, Out: out, Errs: env.Stderr, Handler: lockedHandler{&mu, a.bot}, Flush: serial(disp.Flush), Now: clock.Now, Lang: *lang, Prompt: prompt, Files: *files,
 			Drain: serial(func(ctx context.Context) error {
 				if _, err := a.eng.Update(ctx, func(tx *core.Tx) error { _, err := tx.OutboxDueNow(); return err }); err != nil {
 					return err
@@ -95,14 +105,20 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 		if err != nil {
 			return err
 		}
-		if fresh {
-			con = mk(strings.NewReader(demoScript), io.Discard, "")
+		if !fresh { // a community is there already: the demo would be a second one
+			fmt.Fprint(env.Stdout, cliTextIn(cfg.Community.Lang, "cli.demo_exists", map[string]any{"DB": cfg.Store.Path}))
+		} else {
+			script := demoScript
+			if cfg.Community.Lang == "en" {
+				script = demoScriptEn
+			}
+			con = mk(strings.NewReader(script), io.Discard, "")
 			senders[bots.PlatformConsole] = con
 			if err := con.Run(ctx); err != nil {
 				return fmt.Errorf("load the demo: %w", err)
 			}
+			fmt.Fprint(env.Stdout, cliTextIn(cfg.Community.Lang, "cli.demo", nil))
 		}
-		fmt.Fprint(env.Stdout, cliTextIn(cfg.Community.Lang, "cli.demo", nil))
 	}
 	prompt := ""
 	if f, ok := env.Stdin.(*os.File); ok && isTerminal(f) {
@@ -138,6 +154,15 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	stop()
 	wg.Wait()
 	return err
+}
+
+// filesBeside is the default attachment folder: NAME-files beside a bbolt database
+// NAME.db, engage-files in the current folder for another store.
+func filesBeside(st StoreConfig) string {
+	if st.Driver != "" && st.Driver != "bolt" || st.Path == "" {
+		return "engage-files"
+	}
+	return strings.TrimSuffix(st.Path, filepath.Ext(st.Path)) + "-files"
 }
 
 // lockedHandler handles one event at a time under mu.

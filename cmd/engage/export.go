@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"time"
@@ -74,12 +76,16 @@ func runBackup(ctx context.Context, args []string, env Env) error {
 	db := fs.String("db", "", "the bbolt database file, when no engage is running on it")
 	url := fs.String("url", "", "the running service's backup address, http://127.0.0.1:8080/backup")
 	out := fs.String("out", "", "where to write the copy (required)")
+	force := fs.Bool("force", false, "overwrite --out if it exists")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
 	if *out == "" || (*db == "") == (*url == "") {
 		fmt.Fprintln(env.Stderr, "engage backup: give --out and one of --db or --url")
 		return errUsage
+	}
+	if err := refuseOverwrite(*out, *force); err != nil {
+		return err
 	}
 	tmp := *out + ".partial"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
@@ -102,10 +108,26 @@ func runBackup(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	if err := refuseOverwrite(*out, *force); err != nil { // made meanwhile
+		return err
+	}
 	if err := os.Rename(tmp, *out); err != nil {
 		return fmt.Errorf("write %s: %w", *out, err)
 	}
 	fmt.Fprintf(env.Stdout, "%s: %d bytes\n", *out, n)
+	return nil
+}
+
+// refuseOverwrite refuses to replace an existing file at path unless force.
+func refuseOverwrite(path string, force bool) error {
+	if force {
+		return nil
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s already exists: give --force to overwrite it", path)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("check %s: %w", path, err)
+	}
 	return nil
 }
 

@@ -1,12 +1,12 @@
 // Command engage runs Engage: community engagement (projects, votes, campaigns,
 // facilitator check-ins) in Telegram, Slack, Discord and the terminal.
 //
-//	engage console [--db FILE] [--lang en|fr] [--now TIME] [--demo]
+//	engage console [--db FILE] [--lang en|fr] [--now TIME] [--demo] [--files DIR]
 //	engage run [--config FILE]
 //	engage export [--db FILE | --store bolt:FILE|postgres:DSN] [--csv pledges|schedules]
 //	engage migrate [--store postgres:DSN]
 //	engage copy --from bolt:FILE --to postgres:DSN
-//	engage backup --db FILE --out FILE | --url URL --out FILE
+//	engage backup --db FILE --out FILE | --url URL --out FILE [--force]
 //	engage prompts check
 //	engage version
 //
@@ -21,11 +21,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 )
 
-// version is set at build time: -ldflags "-X main.version=v1.2.3".
+// version is set at build time: -ldflags "-X main.version=v1.2.3"; without it
+// `engage version` prints the module version from the build info.
 var version = "dev"
 
 func main() {
@@ -66,7 +68,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	case "copy":
 		err = runCopy(ctx, args[1:], env)
 	case "version", "--version", "-v":
-		fmt.Fprintln(stdout, "engage", version)
+		info, ok := debug.ReadBuildInfo()
+		fmt.Fprintln(stdout, versionLine(version, info, ok))
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, cliText("cli.usage", nil))
 	default:

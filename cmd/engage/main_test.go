@@ -65,9 +65,11 @@ func runEngage(t *testing.T, stdin string, env []string, args ...string) (string
 	return out.String(), errb.String(), code
 }
 
-// golden compares got with testdata/name, or rewrites it with -update.
+// golden compares got with testdata/name, or rewrites it with -update. The test's
+// temporary folders (attachment paths) are written $TMP.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
+	got = strings.ReplaceAll(got, filepath.Dir(t.TempDir()), "$TMP")
 	path := filepath.Join("testdata", name)
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -155,24 +157,93 @@ func TestConsole_PremiereSemaine(t *testing.T) {
 	}
 }
 
-// Ensure the demo loads once, answers, and a second run does not load it again.
+// Ensure the demo loads once, in the language asked (French names in French, English
+// ones in English, every line accepted), and a second run says the community is
+// there already and loads nothing.
 func TestConsole_Demo(t *testing.T) {
 	t.Parallel()
-	for _, lang := range []string{"en", "fr"} { // every line of the demo loads in both languages
-		db := filepath.Join(t.TempDir(), "demo-"+lang+".db")
-		out, stderr, code := runEngage(t, "alice: /projects\nalice: /campaigns\n", nil, "console", "--demo", "--db", db, "--lang", lang)
+	for _, tt := range []struct {
+		lang   string
+		want   []string
+		loaded string
+	}{
+		{"fr", []string{"P1 Jardin partagé", "P2 Repair café", "C1 Un bac de plus", "Projets :"}, "Communauté de démonstration chargée"},
+		{"en", []string{"P1 Shared garden", "P2 Repair café", "C1 One more planter", "Projects:"}, "Demo community loaded"},
+	} {
+		db := filepath.Join(t.TempDir(), "demo-"+tt.lang+".db")
+		out, stderr, code := runEngage(t, "alice: /projects\nalice: /campaigns\nalice: /poll V1\n", nil, "console", "--demo", "--db", db, "--lang", tt.lang)
 		if code != 0 || stderr != "" {
 			t.Fatalf("exit %d, stderr %q", code, stderr)
 		}
-		if !strings.Contains(out, "P1 Jardin partagé") || !strings.Contains(out, "P2 Repair café") || !strings.Contains(out, "C1 Un bac de plus") {
-			t.Fatalf("%s: demo projects or campaign missing:\n%s", lang, out)
+		for _, w := range append(tt.want, tt.loaded, "2 ") {
+			if !strings.Contains(out, w) {
+				t.Fatalf("%s: %q missing:\n%s", tt.lang, w, out)
+			}
+		}
+		if tt.lang == "en" && strings.Contains(out, "Jardin") {
+			t.Fatalf("en: French names in the English demo:\n%s", out)
+		}
+		again, _, _ := runEngage(t, "alice: /projects\n", nil, "console", "--demo", "--db", db, "--lang", tt.lang)
+		if strings.Contains(again, "P3") || strings.Contains(again, tt.loaded) ||
+			!strings.Contains(again, map[string]string{"fr": "a déjà une communauté", "en": "already has a community"}[tt.lang]) {
+			t.Fatalf("%s: second --demo:\n%s", tt.lang, again)
 		}
 	}
-	db := filepath.Join(t.TempDir(), "demo.db")
-	_, _, _ = runEngage(t, "", nil, "console", "--demo", "--db", db, "--lang", "en")
-	out, _, _ := runEngage(t, "alice: /projects\n", nil, "console", "--demo", "--db", db, "--lang", "en")
-	if strings.Contains(out, "P3") {
-		t.Fatalf("demo loaded twice:\n%s", out)
+}
+
+// Ensure the console writes every attachment to the --files folder (by default
+// DB-files beside the database) and prints its path; a second, different file of the
+// same name does not overwrite the first.
+func TestConsole_Files(t *testing.T) {
+	script := "alice: /community create Club lang en\nalice: /poll new single Lunch? | Pizza | Salad\nbob: /vote V1 Pizza\nalice: /poll V1 close\n" +
+		"alice: /poll new single Dinner? | Soup | Pie | Cake\nbob: /vote V2 Pie\nalice: /poll V2 close\n"
+	dir := t.TempDir()
+	db := filepath.Join(dir, "club.db")
+	out, stderr, code := runEngage(t, script, nil, "console", "--db", db, "--now", "2026-12-01T09:00")
+	if code != 0 || stderr != "" {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	for _, name := range []string{"V1.png", "V2.png"} {
+		path := filepath.Join(dir, "club-files", name)
+		if !strings.Contains(out, "📎 "+name+" (image/png, ") || !strings.Contains(out, "→ "+path+"\n") {
+			t.Fatalf("%s: path not printed:\n%s", name, out)
+		}
+		if b, err := os.ReadFile(path); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+			t.Fatalf("%s: %v, %d bytes", path, err, len(b))
+		}
+	}
+	files := filepath.Join(t.TempDir(), "attachments")
+	db2 := filepath.Join(t.TempDir(), "club.db")
+	runEngage(t, script, nil, "console", "--db", db2, "--files", files, "--now", "2026-12-01T09:00")
+	other := strings.ReplaceAll(script, "bob: /vote V1 Pizza", "bob: /vote V1 Salad")
+	out, _, _ = runEngage(t, other, nil, "console", "--db", filepath.Join(t.TempDir(), "again.db"), "--files", files, "--now", "2026-12-01T09:00")
+	if !strings.Contains(out, "→ "+filepath.Join(files, "V1-2.png")) || !strings.Contains(out, "→ "+filepath.Join(files, "V2.png")+"\n") {
+		t.Fatalf("a different V1.png must not overwrite the first, the same V2.png is the same file:\n%s", out)
+	}
+}
+
+// Ensure engage backup refuses to overwrite an existing file without --force, and
+// overwrites it with --force.
+func TestBackup_Overwrite(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "b.db")
+	runEngage(t, "alice: /community create Club\n", nil, "console", "--db", db, "--now", "2026-12-01T09:00")
+	out := filepath.Join(dir, "copy.db")
+	if err := os.WriteFile(out, []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runEngage(t, "", nil, "backup", "--db", db, "--out", out)
+	if b, _ := os.ReadFile(out); code == 0 || string(b) != "precious" || !strings.Contains(stderr, "--force") {
+		t.Fatalf("without --force: exit %d, stderr %q, file %q", code, stderr, b)
+	}
+	if _, stderr, code := runEngage(t, "", nil, "backup", "--db", db, "--out", out, "--force"); code != 0 {
+		t.Fatalf("--force: exit %d, %s", code, stderr)
+	}
+	if b, _ := os.ReadFile(out); string(b) == "precious" {
+		t.Fatal("--force did not overwrite")
+	}
+	if _, stderr, code := runEngage(t, "", nil, "backup", "--db", db, "--out", filepath.Join(dir, "new.db")); code != 0 {
+		t.Fatalf("new file: exit %d, %s", code, stderr)
 	}
 }
 
