@@ -720,6 +720,7 @@ func pledgeView(tx *core.Tx, comm *core.Community, camp *core.Campaign, p *core.
 		"Hours": p.Hours, "HoursGiven": p.HoursGiven, "Shares": p.Shares, "Public": p.Public,
 		"Paid": camp.Money(p.Paid), "HasPaid": p.Paid > 0, "Status": string(p.Status),
 		"Due": camp.Money(max(p.Amount.Amount-p.Paid, 0)), "HasDue": p.Amount.Amount > p.Paid,
+		"Reward": nil, "RewardTitle": nil, "Loan": nil, "Months": nil,
 	}
 	if r := camp.Reward(p.Reward); r != nil {
 		d["Reward"], d["RewardTitle"] = r.ID(), r.Title

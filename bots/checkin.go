@@ -55,7 +55,7 @@ func checkinNow(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{}
+	data := map[string]any{"Skipped": nil, "Digest": nil}
 	if j, regular, err := pendingSlot(c.tx, c.comm.ID); err != nil {
 		return err
 	} else if j != nil && f.HasSlot() && j.Due.After(now) && weekStart(j.Due, f.Location()).Equal(weekStart(now, f.Location())) {
@@ -170,7 +170,8 @@ func nudgeData(n *notifier, run *core.CheckinRun, at time.Time) (map[string]any,
 	if err != nil {
 		return nil, nil, err
 	}
-	data := map[string]any{"Community": comm.Name, "At": at.In(loc), "Manual": run.Run.Manual, "Active": run.Active}
+	data := map[string]any{"Community": comm.Name, "At": at.In(loc), "Manual": run.Run.Manual, "Active": run.Active,
+		"StandIn": nil, "Facilitator": nil, "Backup": nil, "Meeting": nil, "DatePoll": nil}
 	if run.Backup {
 		data["StandIn"] = personName(tx, f.Facilitator)
 	}
@@ -359,6 +360,7 @@ func checkinQuestion(st *checkinState, d *core.Dialog, now time.Time, lang strin
 	data := map[string]any{
 		"Community": st.comm.Name, "ID": p.ID(), "Title": p.Title, "Index": st.i + 1, "Count": len(st.nums),
 		"First": st.i == 0 && d.Step == 0 && d.Tries == 0 && d.Data["text"] == "", "Text": d.Data["text"],
+		"Current": nil, "CurrentDue": nil, "Due": nil, "Reminder": nil, "Asked": nil, "Overdue": nil, "Again": nil,
 	}
 	if ns := p.NextStep; ns != nil {
 		data["Current"] = ns.Text
@@ -624,7 +626,7 @@ func (c *call) checkinSave(st *checkinState, d *core.Dialog) error {
 	if err := c.tx.SetNextStep(st.member, st.p, d.Data["text"], due, shared); err != nil {
 		return err
 	}
-	data := map[string]any{"ID": st.p.ID(), "Title": st.p.Title, "Text": d.Data["text"], "Shared": shared}
+	data := map[string]any{"ID": st.p.ID(), "Title": st.p.Title, "Text": d.Data["text"], "Shared": shared, "Due": nil}
 	if !due.IsZero() {
 		data["Due"] = due.In(st.comm.Location())
 	}

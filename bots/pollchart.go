@@ -53,7 +53,7 @@ type ballotLine struct {
 
 // ballot renders a ballot of p in lang, for its voter's receipt.
 func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
-	data := map[string]any{"Method": string(p.Method)}
+	data := map[string]any{"Method": string(p.Method), "Tiers": nil, "Chosen": nil, "Lines": nil}
 	label := func(i int) string { return n.tx.OptionLabel(p, i) }
 	switch {
 	case core.Ranked(p.Method):

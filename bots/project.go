@@ -349,7 +349,7 @@ func cmdNextStep(c *call) error {
 }
 
 func (c *call) nextStepData(p *core.Project) map[string]any {
-	d := map[string]any{"ID": p.ID(), "Title": p.Title, "By": c.person.Name}
+	d := map[string]any{"ID": p.ID(), "Title": p.Title, "By": c.person.Name, "Text": nil, "Due": nil}
 	if ns := p.NextStep; ns != nil {
 		d["Text"] = ns.Text
 		if !ns.Due.IsZero() {

@@ -105,7 +105,7 @@ func (c *call) slotView(f *core.Facilitation) (map[string]any, error) {
 	data := map[string]any{"HasSlot": f.HasSlot(), "Zone": f.Zone, "Weekday": int(f.Weekday),
 		"Hour": f.Hour, "Minute": fmt.Sprintf("%02d", f.Minute),
 		// a day of the slot's weekday, for {{weekday .Day}} (7 January 2024 was a Sunday)
-		"Day": time.Date(2024, 1, 7+int(f.Weekday), 12, 0, 0, 0, time.UTC)}
+		"Day": time.Date(2024, 1, 7+int(f.Weekday), 12, 0, 0, 0, time.UTC), "Facilitator": nil, "Backup": nil, "Moved": nil}
 	if f.Facilitator != "" {
 		data["Facilitator"] = c.name(f.Facilitator)
 	}
@@ -327,7 +327,7 @@ func cmdAway(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"From": p.From.In(loc), "To": p.To.In(loc), "Name": c.person.Name}
+	data := map[string]any{"From": p.From.In(loc), "To": p.To.In(loc), "Name": c.person.Name, "SlotAt": nil, "Stands": nil, "Nobody": nil}
 	// A facilitator away at their next slot with no backup: the admins will be told.
 	f, err := c.tx.Facilitation(c.comm.ID)
 	if err != nil {

@@ -114,7 +114,11 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 			tb.Error(err)
 		}
 	})
-	cat, err := prompts.Load()
+	// Strict texts: a template that reads a key its data lacks fails the test
+	// instead of showing a member "<no value>".
+	cat, err := prompts.LoadStrict(func(key string, err error) {
+		tb.Errorf("text %s: %v", key, err)
+	})
 	if err != nil {
 		tb.Fatal(err)
 	}
