@@ -117,11 +117,12 @@ const (
 	Judgment Method = "judgment" // majority judgment: a grade per option
 	Date     Method = "date"     // date poll: yes / maybe / no per slot
 	Contest  Method = "contest"  // single choice, weighted between a jury and the public
+	STV      Method = "stv"      // single transferable vote: Settings.Seats winners
 )
 
 // Methods returns every method, in the order the product lists them.
 func Methods() []Method {
-	return []Method{Single, Approval, IRV, Schulze, Borda, Score, Dot, Judgment, Date, Contest}
+	return []Method{Single, Approval, IRV, Schulze, Borda, Score, Dot, Judgment, Date, Contest, STV}
 }
 
 // kind is a Method resolved once per poll, for a cheap switch per ballot.
@@ -139,6 +140,7 @@ const (
 	kJudgment
 	kDate
 	kContest
+	kSTV
 )
 
 // Limits that keep every count within int64 and bounded work.
@@ -179,6 +181,19 @@ type Settings struct {
 	// JuryWeight is the jury's weight in a contest, in percent 0..100. The
 	// public gets the rest.
 	JuryWeight int
+	// Seats is the number of candidates an STV count elects,
+	// 1..options−1.
+	Seats int
+	// Meek counts an STV poll by Meek's method instead of the Scottish rules.
+	Meek bool
+	// Lots lets a seeded lot break an STV tie that the earlier-stage rule
+	// leaves: LotSeed seeds it, and is published with the result. Without
+	// Lots no lot is drawn: see Result.Tied.
+	Lots    bool
+	LotSeed uint64
+	// Withdrawn lists options withdrawn before an STV count (a BLT file's
+	// negative line): they are skipped on every ballot and never elected.
+	Withdrawn []int
 }
 
 // Result is the outcome of a count. Method, Ballots and Ranking are always
@@ -223,6 +238,27 @@ type Result struct {
 	// Profiles holds, per option, its grade distribution in majority
 	// judgment: Profiles[i][g] ballots gave option i grade g.
 	Profiles [][]int
+
+	// STV fields. Seats is the number of seats, Valid the ballots ranking at
+	// least one candidate (blank ballots are not valid papers), Decimals the
+	// precision of the count (ScottishDecimals or MeekDecimals).
+	Seats, Valid, Decimals int
+	// Elected lists the elected options in order of election.
+	Elected []int
+	// Excluded lists the excluded options in order of exclusion.
+	Excluded []int
+	// Quota is the quota as a decimal string with Decimals digits; for Meek,
+	// the quota at the last stage.
+	Quota string
+	// Stages holds the stages of the count, first preferences first.
+	Stages []Stage
+	// Tied lists, ascending, the candidates between whom only a lot could
+	// decide when that lot would change who is elected. The count stops
+	// there, with fewer than Seats elected. Empty otherwise.
+	Tied []int
+	// LotSeed is the seed of the lot (Settings.Lots), nil when none was
+	// allowed.
+	LotSeed *uint64
 }
 
 // Round is one round of an instant-runoff count.
@@ -309,6 +345,8 @@ func newCounter(k kind, n int, s Settings, ballots int) counter {
 		return newJudgmentCounter(n, s)
 	case kDate:
 		return &dateCounter{yes: make([]int, n), maybe: make([]int, n)}
+	case kSTV:
+		return newSTVCounter(n, s)
 	default: // kContest
 		return &contestCounter{public: make([]int, n), jury: make([]int, n), weight: s.JuryWeight}
 	}
@@ -342,6 +380,10 @@ func checkPoll(m Method, n int, s Settings) (kind, *Error) {
 		if s.JuryWeight < 0 || s.JuryWeight > 100 {
 			return k, newError(ProblemSettings, -1, "jury weight %d%%, want 0..100", s.JuryWeight)
 		}
+	case kSTV:
+		if err := checkSTVPoll(n, s); err != nil {
+			return k, err
+		}
 	}
 	return k, nil
 }
@@ -369,6 +411,8 @@ func checkBallot(k kind, n int, b Ballot, s Settings) *Error {
 		return checkJudgment(b, s)
 	case kDate:
 		return checkDate(b)
+	case kSTV:
+		return checkSTVBallot(b)
 	}
 	return nil
 }
