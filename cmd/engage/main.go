@@ -7,6 +7,7 @@
 //	engage migrate [--store postgres:DSN]
 //	engage copy --from bolt:FILE --to postgres:DSN
 //	engage backup --db FILE --out FILE | --url URL --out FILE
+//	engage count FILE.blt [--method scottish|meek] [--json] [--lots SEED]
 //	engage prompts check
 //	engage version
 //
@@ -64,6 +65,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = runMigrate(ctx, args[1:], env)
 	case "copy":
 		err = runCopy(ctx, args[1:], env)
+	case "count":
+		err = runCount(ctx, args[1:], env)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "engage", version)
 	case "help", "--help", "-h":
