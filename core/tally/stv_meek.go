@@ -7,7 +7,8 @@ import "slices"
 // "Implementing STV by Meek's method", Voting matters 22, 2006): values in
 // fixed point with 9 decimals, a candidate's share of a ballot rounded up,
 // the quota truncated and raised by 10^-9, keep factors rounded up, and
-// iteration until the total surplus is below 10^-6.
+// iteration until the total surplus is below 10^-6 or stops decreasing.
+// Step names (B.1, B.2.f…) follow the reference rule's text.
 const (
 	meekUnit       = 1_000_000_000
 	meekOmega      = 1_000 // 10^-6 in units of 10^-9
@@ -22,6 +23,7 @@ type meek struct {
 	quota   int64
 	started bool
 	lot     bool
+	pending []int // a tie met, not yet resolved
 }
 
 func newMeek(c stvCommon) *meek {
@@ -42,6 +44,7 @@ func (m *meek) clone() stvCount {
 	d.stvCommon = m.cloneCommon()
 	d.keep = slices.Clone(m.keep)
 	d.votes = slices.Clone(m.votes)
+	d.pending = slices.Clone(m.pending)
 	return &d
 }
 
@@ -113,73 +116,104 @@ func (m *meek) surplus() int64 {
 }
 
 func (m *meek) step() ([]int, func(int, bool)) {
+	if m.pending != nil {
+		return m.pending, m.applyPending
+	}
 	if !m.started {
+		// The first iteration of the first round: first preferences.
 		m.started = true
 		m.distribute()
 		m.record(ActionFirst, nil, m.electReached())
 	}
-outer:
-	for len(m.elected) < m.seats {
+	// B.1: rounds while more hopefuls than seats left.
+	for {
 		cont := m.continuing()
-		if len(m.elected)+len(cont) <= m.seats {
-			m.electRest(cont)
+		left := m.seats - len(m.elected)
+		if left <= 0 || len(cont) <= left {
 			break
 		}
+		// B.2: iterate until a candidate is elected, the total surplus is
+		// below omega, or it stops decreasing.
+		elected := false
+		last := int64(-1)
+		var sur int64
 		for it := 0; it < meekIterations; it++ {
-			if m.surplus() < meekOmega {
-				break
-			}
-			var from []int
-			for o, st := range m.status {
-				if st == stElected && m.votes[o] > 0 {
-					m.keep[o] = mulDivUp(m.keep[o], m.quota, m.votes[o])
-					from = append(from, o)
-				}
-			}
-			before := slices.Clone(m.votes)
 			m.distribute()
 			if el := m.electReached(); len(el) > 0 {
-				m.record(ActionSurplus, from, el)
-				continue outer
+				m.record(ActionSurplus, m.surplusHolders(el), el)
+				elected = true
+				break
 			}
-			if slices.Equal(before, m.votes) {
-				break // no change: as converged as fixed point allows
+			sur = m.surplus()
+			if sur < meekOmega || (last >= 0 && sur >= last) {
+				break
+			}
+			last = sur
+			for o, st := range m.status {
+				if st == stElected {
+					// kf × q rounded up, then ÷ v rounded up (B.2.f).
+					kq := mulDivUp(m.keep[o], m.quota, meekUnit)
+					m.keep[o] = mulDivUp(kq, meekUnit, m.votes[o])
+				}
 			}
 		}
-		// Exclude the lowest hopeful candidate.
-		low := []int{cont[0]}
+		if elected {
+			continue
+		}
+		// B.3: defeat the lowest hopeful; those within the total surplus of
+		// the lowest vote are tied with it.
+		low := m.votes[cont[0]]
 		for _, o := range cont[1:] {
-			switch {
-			case m.votes[o] < m.votes[low[0]]:
-				low = []int{o}
-			case m.votes[o] == m.votes[low[0]]:
-				low = append(low, o)
+			low = min(low, m.votes[o])
+		}
+		var tied []int
+		for _, o := range cont {
+			if m.votes[o] == low {
+				tied = append(tied, o)
 			}
 		}
-		o := low[0]
-		if len(low) > 1 {
-			var still []int
-			o, still = m.breakTie(low, false)
-			if still != nil && m.votes[still[0]] == 0 && len(cont)-len(still) >= m.seats-len(m.elected) {
-				o, still = still[0], nil
-			}
-			if still != nil {
-				return still, func(o int, lot bool) { m.lot = lot; m.exclude(o) }
-			}
+		if len(tied) > 1 && m.votes[tied[0]] == 0 && len(cont)-len(tied) >= left {
+			tied = tied[:1] // voteless candidates go one after the other: the order is a record
 		}
-		m.exclude(o)
+		if len(tied) > 1 {
+			m.pending = tied
+			return tied, m.applyPending
+		}
+		m.exclude(tied[0])
+	}
+	if cont := m.continuing(); len(cont) > 0 && len(m.elected) < m.seats {
+		m.electRest(cont)
 	}
 	return nil, nil
 }
 
-// exclude defeats o: its keep factor becomes 0 and the ballots are spread
-// again, which may elect candidates.
+// applyPending resolves the pending tie by excluding o.
+func (m *meek) applyPending(o int, lot bool) {
+	m.pending = nil
+	m.lot = lot
+	m.exclude(o)
+}
+
+// surplusHolders returns the elected candidates, other than the newly
+// elected el, whose surpluses the last iteration spread.
+func (m *meek) surplusHolders(el []int) []int {
+	var out []int
+	for o, st := range m.status {
+		if st == stElected && m.keep[o] < meekUnit && !slices.Contains(el, o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// exclude defeats o (B.3): the stage records the votes the decision was
+// taken on; then o's keep factor and vote become 0.
 func (m *meek) exclude(o int) {
 	m.status[o] = stExcluded
 	m.excluded = append(m.excluded, o)
+	m.record(ActionExcluded, []int{o}, nil)
 	m.keep[o] = 0
-	m.distribute()
-	m.record(ActionExcluded, []int{o}, m.electReached())
+	m.votes[o] = 0
 }
 
 // electRest deems the continuing candidates elected, as many as the seats

@@ -2,6 +2,7 @@ package tally_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -420,4 +421,72 @@ func sortedCopy(s []int) []int {
 	c := slices.Clone(s)
 	slices.Sort(c)
 	return c
+}
+
+// Ensure the reference elections of the Proportional Representation
+// Foundation's Meek rule (42, 513, M135, SC: ballot files and reference
+// reports of Droop, github.com/jklundell/droop, test/blt and test/ref) count
+// as the reference reports do, by Meek and by the Scottish rules: who is
+// elected, at which stage relative to the others, and the quota. Where the
+// references break a tie by file order, Engage reports the tie instead
+// (SC-Vm-12, Scottish: X, Y and Z tie exactly at 5 decimals).
+func TestSTV_PRFReference(t *testing.T) {
+	cases := []struct {
+		file  string
+		meek  bool
+		quota string
+		// elected, in order of election; candidates elected at one stage
+		// (one round of the reference) are compared as a sorted set,
+		// stages separated by "|".
+		elected string
+		tied    []string
+	}{
+		{"42", true, "2.000000001", "Castor|Helen", nil},
+		{"513", true, "3.000000001", "Castor|Helen", nil},
+		{"M135", true, "77.350430329", "C1|C2|C6|C3,C4|C9|C10", nil},
+		{"SC", true, "18.586296861", "Pat LaMarche,Rebecca Rotzler|Steve Kramer|Kristen Olsen", nil},
+		{"42", false, "3.00000", "Castor|Helen", nil},
+		{"513", false, "4.00000", "Castor|Helen", nil},
+		{"M135", false, "85.00000", "C1|C2|C10,C3,C4,C6,C9", nil},
+		{"SC", false, "19.00000", "Pat LaMarche,Rebecca Rotzler|Steve Kramer|Tom Sevigny", nil},
+		{"SC-Vm-12", false, "1001.00000", "A,B", []string{"X", "Y", "Z"}},
+		// In exact arithmetic X passes Y (Voting matters 12): Meek at 9
+		// decimals finds it; the reference, calling X, Y, Z tied within
+		// the surplus, drew X out by file order.
+		{"SC-Vm-12", true, "800.620527053", "A,B|X", nil},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s/meek=%v", c.file, c.meek), func(t *testing.T) {
+			f := readBLT(t, "testdata/stv/prf/"+c.file+".blt")
+			r, err := tally.CountSTV(len(f.Candidates), f.Ballots, tally.Settings{Seats: f.Seats, Meek: c.meek, Withdrawn: f.Withdrawn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Quota != c.quota {
+				t.Errorf("quota %s, want %s", r.Quota, c.quota)
+			}
+			var groups []string
+			for _, st := range r.Stages {
+				if len(st.Elected) == 0 {
+					continue
+				}
+				var names []string
+				for _, o := range st.Elected {
+					names = append(names, f.Candidates[o])
+				}
+				slices.Sort(names)
+				groups = append(groups, strings.Join(names, ","))
+			}
+			if got := strings.Join(groups, "|"); got != c.elected {
+				t.Errorf("elected %q, want %q", got, c.elected)
+			}
+			var tied []string
+			for _, o := range r.Tied {
+				tied = append(tied, f.Candidates[o])
+			}
+			if !slices.Equal(tied, c.tied) {
+				t.Errorf("tied %q, want %q", tied, c.tied)
+			}
+		})
+	}
 }
