@@ -192,6 +192,32 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 			return nil, err
 		}
 		pl.Legend.Top = true
+	case tally.STV:
+		// First preferences beside the final votes, in votes (not units).
+		if len(res.Stages) == 0 {
+			break
+		}
+		unit := 1.0
+		for range res.Decimals {
+			unit *= 10
+		}
+		first, last := res.Stages[0].Votes, res.Stages[len(res.Stages)-1].Votes
+		bars := []struct {
+			votes  []int64
+			c      color.Color
+			key    string
+			offset vg.Length
+		}{{first, maybeColor, "chart.stv.first", -width / 2}, {last, barColor, "chart.stv.final", width / 2}}
+		for _, b := range bars {
+			bc, err := plotter.NewBarChart(series(func(i int) float64 { return float64(b.votes[i]) / unit }), width)
+			if err != nil {
+				return nil, core.Internal("chart", err)
+			}
+			bc.Color, bc.LineStyle.Width, bc.Offset = b.c, 0, b.offset
+			pl.Add(bc)
+			pl.Legend.Add(n.b.cat.Text(lang, b.key, nil), bc)
+		}
+		pl.Legend.Top = true
 	default:
 		var f func(i int) float64
 		switch p.Method {

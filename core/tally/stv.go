@@ -516,3 +516,19 @@ func byVotesDesc(cands []int, votes []int64) {
 		return 0
 	})
 }
+
+// RankedGroups turns valid ranked ballots (no two options sharing a rank)
+// into groups, one per distinct ranking with its count, sorted by ranking:
+// the order of the ballots, and so who cast which, does not show.
+func RankedGroups(ballots []Ballot) []RankedGroup {
+	if len(ballots) == 0 {
+		return nil
+	}
+	c := newSTVCounter(len(ballots[0].Values), Settings{})
+	for _, b := range ballots {
+		c.add(b)
+	}
+	out := c.list
+	slices.SortFunc(out, func(a, b RankedGroup) int { return slices.Compare(a.Order, b.Order) })
+	return out
+}

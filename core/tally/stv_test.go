@@ -490,3 +490,28 @@ func TestSTV_PRFReference(t *testing.T) {
 		})
 	}
 }
+
+// Ensure RankedGroups merges identical rankings, sorts them, and hides the
+// order of the ballots.
+func TestRankedGroups(t *testing.T) {
+	b := func(v ...int) tally.Ballot { return tally.Ballot{Values: v} }
+	in := []tally.Ballot{b(2, 1, 0), b(1, 0, 0), b(0, 5, 9), b(2, 1, 0), b(0, 0, 0)}
+	got := tally.RankedGroups(in)
+	want := []tally.RankedGroup{{Order: []int{}, Weight: 1}, {Order: []int{0}, Weight: 1}, {Order: []int{1, 0}, Weight: 2}, {Order: []int{1, 2}, Weight: 1}}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].Weight != want[i].Weight || !slices.Equal(got[i].Order, want[i].Order) {
+			t.Errorf("group %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+	rev := slices.Clone(in)
+	slices.Reverse(rev)
+	again := tally.RankedGroups(rev)
+	for i := range got {
+		if got[i].Weight != again[i].Weight || !slices.Equal(got[i].Order, again[i].Order) {
+			t.Errorf("ballot order shows: %v then %v", got, again)
+		}
+	}
+}
