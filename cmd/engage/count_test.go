@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/engage-org/engage/core"
 )
 
 // runMain runs the command line and returns its exit code and outputs.
@@ -126,6 +129,60 @@ func TestCount_BadInput(t *testing.T) {
 		code, _, errs := runCountCLI(t, c.args...)
 		if code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.want)
+		}
+	}
+}
+
+// Ensure `engage export --blt V1` writes a closed STV poll's ballots without
+// voter names, and that `engage count` of that file elects whom the poll
+// elected, with the same quota.
+func TestCount_ExportBLT(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("alice: /community create Club lang en\n")
+	b.WriteString("alice: /poll new stv Board? | Ana | Ben | Chloé | Dan seats 2\n")
+	ballots := []string{"Ana > Chloé", "Ana > Chloé > Ben", "Ana", "Ana > Dan", "Chloé", "Chloé > Ana", "Ben > Chloé", "Dan > Ben", "Ben"}
+	for i, v := range ballots {
+		fmt.Fprintf(&b, "voter%d: /vote V1 %s\n", i+1, v)
+	}
+	b.WriteString("alice: /poll V1 close\n")
+	db := filepath.Join(t.TempDir(), "stv.db")
+	engage(t, b.String(), "console", "--db", db, "--lang", "en", "--now", "2026-12-01T09:00")
+
+	var snap core.Snapshot
+	if err := json.Unmarshal([]byte(engage(t, "", "export", "--db", db)), &snap); err != nil {
+		t.Fatal(err)
+	}
+	poll := snap.Communities[0].Polls[0]
+	if poll.Result == nil || len(poll.Result.Elected) != 2 {
+		t.Fatalf("export result: %+v", poll.Result)
+	}
+	blt := engage(t, "", "export", "--db", db, "--blt", "V1")
+	if strings.Contains(blt, "voter") || strings.Contains(blt, "alice") {
+		t.Fatalf("the BLT file names voters:\n%s", blt)
+	}
+	if !strings.HasPrefix(blt, "4 2\n") || !strings.Contains(blt, "\"Chloé\"\n") || !strings.HasSuffix(blt, "\"Board?\"\n") {
+		t.Fatalf("BLT file:\n%s", blt)
+	}
+	file := filepath.Join(t.TempDir(), "v1.blt")
+	if err := os.WriteFile(file, []byte(blt), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Ballots int      `json:"ballots"`
+		Quota   string   `json:"quota"`
+		Elected []string `json:"elected"`
+	}
+	if err := json.Unmarshal([]byte(engage(t, "", "count", file, "--json")), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Ballots != len(ballots) || r.Quota != poll.Result.Quota || !slices.Equal(r.Elected, poll.Result.Elected) {
+		t.Errorf("recount: %d ballots, quota %s, elected %q; poll: quota %s, elected %q", r.Ballots, r.Quota, r.Elected, poll.Result.Quota, poll.Result.Elected)
+	}
+	// A missing poll is refused.
+	for _, args := range [][]string{{"--blt", "V9"}} {
+		_, stderr, code := runEngage(t, "", nil, append([]string{"export", "--db", db}, args...)...)
+		if code == 0 || !strings.Contains(stderr, "no poll V9") {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
 		}
 	}
 }
