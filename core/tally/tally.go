@@ -26,6 +26,8 @@
 //	            option the member left unrated: unrated counts as the worst grade.
 //	date      2 yes, 1 maybe (if need be), 0 no
 //	contest   as single. Ballot.Jury marks a jury member's ballot.
+//	stv       rank as irv, but no two options may share a rank
+//	            (ProblemEqualRanks): one candidate per preference.
 //
 // # Results
 //
@@ -70,6 +72,20 @@
 //     taking the lower median again, until they differ. The higher grade
 //     wins. Identical grade profiles tie. With no ballots every option has
 //     majority grade 0 and all tie.
+//   - stv (single transferable vote, Settings.Seats winners): by default the
+//     Scottish rules (Scottish Local Government Elections Order 2007,
+//     schedule 1, rules 45–53) in integers counting 10^-5 votes: Droop
+//     quota fixed once, surpluses one at a time largest first, each paper
+//     passing at surplus × value ÷ total truncated to 5 decimals (inclusive
+//     Gregory), exclusion of the lowest at the value received, the
+//     continuing elected when as many as the seats left. Settings.Meek
+//     counts by Meek's method as the PRF reference rule, in 10^-9 votes.
+//     Ties the earlier-stage rule leaves are explored: Result.Tied reports
+//     them, and the count stops, only when the choices elect different
+//     candidates, unless Settings.Lots lets a seeded lot decide. Elected,
+//     Quota, Stages and Tied hold the count; the ranking is the elected (one
+//     tier), then the others. stv.go, stv_scottish.go and stv_meek.go say
+//     more. CountSTV counts weighted groups (a BLT file: ParseBLT, WriteBLT).
 //   - contest: per group (jury, public), an option's share is its votes
 //     divided by the group's ballots, and 0 for every option if the group
 //     cast no ballot. The result is W·jury share + (100−W)·public share, in
