@@ -108,3 +108,40 @@ func TestVote_STVBadInput(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a tie only a lot could break is reported, with the seat, and that
+// `lots SEED` lets a seeded lot decide it, the seed published.
+func TestVote_STVTie(t *testing.T) {
+	for _, tc := range []struct {
+		settings, want string
+		elected        int
+	}{
+		{"seats 1", "Tie for seat 1: only a lot could decide between Ana, Ben", 0},
+		{"seats 1 lots 7", "drawn by lot, seed 7", 1},
+	} {
+		t.Run(tc.settings, func(t *testing.T) {
+			e := pollEnv(t, "en", botstest.Options{})
+			e.Say("b", "hello")
+			e.Say("c", "hello")
+			if out := e.Say("alice", "/poll new stv Chair? | Ana | Ben | Chloé "+tc.settings); len(out) != 0 {
+				t.Fatalf("open: %q", botstest.Texts(out))
+			}
+			e.Say("b", "/vote V1 Ana")
+			e.Say("c", "/vote V1 Ben")
+			e.Sent.Reset()
+			e.Say("alice", "/poll V1 close")
+			var result string
+			for _, m := range e.Sent.Messages() {
+				if strings.Contains(m.Text, "📊") {
+					result = m.Text
+				}
+			}
+			if !strings.Contains(result, tc.want) {
+				t.Errorf("result lacks %q:\n%s", tc.want, result)
+			}
+			if got := pollShot(t, e, "V1").Result; got == nil || len(got.Elected) != tc.elected {
+				t.Errorf("export result %+v, want %d elected", got, tc.elected)
+			}
+		})
+	}
+}

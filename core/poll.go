@@ -524,8 +524,8 @@ type PollOutcome struct {
 	// negative: single and approval the ballots for it, date the yes answers, score
 	// the total above the scale's minimum, dot the dots, borda the points, irv the
 	// votes in the last round (0 for options eliminated earlier), contest the
-	// weighted share in percent. It is nil for schulze and judgment, which rank
-	// without a measure that adds up.
+	// weighted share in percent. It is nil for schulze, judgment and stv, which
+	// rank without a measure that adds up.
 	Weights []*big.Rat
 	// Ballots is the number of ballots counted.
 	Ballots int

@@ -406,7 +406,9 @@ func countSTV(n int, groups []RankedGroup, s Settings, r *Result) {
 		withdrawn[w] = true
 	}
 	b := flatten(n, groups, withdrawn)
-	budget := stvBranchBudget
+	// Each branch is a whole count: fewer of them for large counts, so that
+	// exploring a tie costs at most a few seconds.
+	budget := min(stvBranchBudget, max(4, 2_000_000/(len(b.weight)+1)))
 	c := stvCommon{b: b, seats: s.Seats, status: make([]int8, n), budget: &budget}
 	for o := range n {
 		if withdrawn[o] {
