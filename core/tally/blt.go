@@ -183,17 +183,38 @@ func ParseBLT(r io.Reader) (*BLT, error) {
 	return f, nil
 }
 
-// unquote returns a name line's text: inside double quotes when it starts
-// with one (which must close it), else the whole line.
+// unquote returns a name line's text: the first string in double quotes
+// when the line starts with one (a doubled quote inside stands for one, as
+// in CSV; text after the closing quote is ignored, and a quoted string
+// inside the quotes is unwrapped, as some published files write
+// """Name"" ""Party"""), else the whole line.
 func unquote(t string) (string, bool) {
 	if !strings.HasPrefix(t, `"`) {
 		return t, true
 	}
-	end := strings.IndexByte(t[1:], '"')
-	if end < 0 {
+	var b strings.Builder
+	closed := false
+	for i := 1; i < len(t); i++ {
+		if t[i] != '"' {
+			b.WriteByte(t[i])
+			continue
+		}
+		if i+1 < len(t) && t[i+1] == '"' {
+			b.WriteByte('"')
+			i++
+			continue
+		}
+		closed = true
+		break
+	}
+	if !closed {
 		return "", false
 	}
-	return strings.TrimSpace(t[1 : 1+end]), true
+	s := strings.TrimSpace(b.String())
+	if strings.HasPrefix(s, `"`) {
+		return unquote(s)
+	}
+	return s, true
 }
 
 // WriteBLT writes f in the BLT format, one line per ballot group (ids are

@@ -116,3 +116,16 @@ func FuzzParseBLT(f *testing.F) {
 		}
 	})
 }
+
+// Ensure names written CSV-style, as some published Scottish files do
+// ("""Name"" ""Party"""), read as the name.
+func TestParseBLT_DoubledQuotes(t *testing.T) {
+	in := "2 1\n3 1 0\n1 2 0\n0\n\"\"\"Robert John CRAIG\"\" \"\"Scottish Family Party\"\"\"\n\"Ann \"\"Nan\"\" ROSS\" \"Lab\"\n\"Ward 5\"\n"
+	f, err := tally.ParseBLT(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Robert John CRAIG", `Ann "Nan" ROSS`}; !slices.Equal(f.Candidates, want) {
+		t.Errorf("candidates %q, want %q", f.Candidates, want)
+	}
+}
