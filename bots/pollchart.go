@@ -168,6 +168,19 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 		series("", chart.Green, func(i int) float64 { return rat(votes[i]) })
 	case tally.Schulze:
 		series("", chart.Green, func(i int) float64 { return float64(schulzeWins(res, i)) })
+	case tally.STV:
+		// First preferences beside the final votes, in votes (not units).
+		if len(res.Stages) == 0 {
+			return nil, nil
+		}
+		unit := 1.0
+		for range res.Decimals {
+			unit *= 10
+		}
+		first, last := res.Stages[0].Votes, res.Stages[len(res.Stages)-1].Votes
+		series(n.b.cat.Text(lang, "chart.stv.first", nil), chart.Amber, func(i int) float64 { return float64(first[i]) / unit })
+		series(n.b.cat.Text(lang, "chart.stv.final", nil), chart.Green, func(i int) float64 { return float64(last[i]) / unit })
+		bars.Grouped = true
 	default:
 		return nil, nil
 	}

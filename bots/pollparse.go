@@ -45,11 +45,13 @@ type pollRequest struct {
 var settingWords = map[string]bool{
 	"secret": true, "hidden": true, "until": true, "quorum": true, "jury": true,
 	"weight": true, "scale": true, "grades": true, "dots": true,
+	"seats": true, "meek": true, "lots": true,
 }
 
 // settingWithValue are the settings that take a value.
 var settingWithValue = map[string]bool{
 	"until": true, "quorum": true, "jury": true, "weight": true, "scale": true, "grades": true, "dots": true,
+	"seats": true, "lots": true,
 }
 
 // word returns the English name of a typed keyword ("" if w is none of words).
@@ -227,6 +229,23 @@ func (pc *pollContext) settings(words []string) (core.PollSettings, []string, er
 				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_dots", "max", core.MaxPollDots)
 			}
 			s.Dots = n
+			i += 2
+		case "seats":
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 1 || n >= core.MaxPollOptions {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_seats_syntax", "max", core.MaxPollOptions-1)
+			}
+			s.Seats = n
+			i += 2
+		case "meek":
+			s.Meek = true
+			i++
+		case "lots":
+			seed, err := strconv.ParseUint(arg, 10, 64)
+			if err != nil {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_lots")
+			}
+			s.LotSeed = &seed
 			i += 2
 		default:
 			return s, nil, errNotSetting

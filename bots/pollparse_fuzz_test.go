@@ -107,6 +107,9 @@ func FuzzParseChoice(f *testing.F) {
 		if m != tally.Score {
 			p.Settings.ScaleMin, p.Settings.ScaleMax = 0, 0
 		}
+		if m == tally.STV {
+			p.Settings.Seats = 2
+		}
 		bc := &ballotContext{poll: p, names: [][]string{{"memphis"}, {"nashville"}, {"🥗 salad"}, {"p1", "garden club", "p1 garden club"}}}
 		values, err := parseChoice(bc, s)
 		if err != nil {

@@ -37,6 +37,8 @@ type pollView struct {
 	JuryWeight           int
 	JuryBallots          int
 	Grades               []string
+	Seats                int  // stv
+	Meek                 bool // stv: counted by Meek's method
 }
 
 // optionView is one option in a pollView, with its running figures.
@@ -54,7 +56,7 @@ func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
 	v := pollView{
 		ID: p.ID(), Question: p.Question, Method: string(p.Method), Ballots: p.Ballots(),
 		Open: p.Open(), Hidden: s.Hidden, Secret: s.Secret, Final: !n.tx.BallotsChangeable(p),
-		Until: n.until(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: s.Dots,
+		Until: n.until(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: s.Dots, Seats: s.Seats, Meek: s.Meek,
 		JuryWeight: s.JuryWeight,
 	}
 	v.ShowCounts = !p.Open() || !s.Hidden
@@ -217,6 +219,9 @@ func (n *pollNotifier) closed(p *core.Poll, res *tally.Result) error {
 		return err
 	}
 	result := n.b.cat.Text(lang, "poll.result", n.result(p, res, lang))
+	if p.Method == tally.STV {
+		result = n.b.cat.Text(lang, "poll.result_stv", n.stvResult(p, res, lang))
+	}
 	ics, icsText, err := n.calendar(p, res, lang)
 	if err != nil {
 		return err

@@ -69,7 +69,8 @@ type Series struct {
 	Color  color.Color
 }
 
-// Bars is a bar chart: one bar a category, several series stacked bottom first.
+// Bars is a bar chart: one bar a category, several series stacked bottom first
+// (or side by side when Grouped).
 type Bars struct {
 	Title  string
 	YLabel string
@@ -82,6 +83,8 @@ type Bars struct {
 	Values bool
 	// Percent writes the values with a % sign.
 	Percent bool
+	// Grouped sets the series side by side in each category instead of stacked.
+	Grouped bool
 }
 
 // PNG draws b as a PNG image.
@@ -97,11 +100,15 @@ func (b Bars) plot() ([]*plot.Plot, error) {
 	}
 	pl := newPlot(b.Title, b.YLabel, b.Decimal)
 	barWidth := vg.Points(math.Min(40, 300/float64(n)))
+	if b.Grouped && len(b.Series) > 1 {
+		barWidth = vg.Points(math.Min(24, 260/float64(n*len(b.Series))))
+	}
 	totals := make([]float64, n)
 	lo := 0.0
 	var under *plotter.BarChart
 	legend := false
-	for _, s := range b.Series {
+	var valueLabels []*plotter.Labels
+	for k, s := range b.Series {
 		if len(s.Values) != n {
 			return nil, fmt.Errorf("chart: series %q has %d values for %d categories", s.Name, len(s.Values), n)
 		}
@@ -119,7 +126,16 @@ func (b Bars) plot() ([]*plot.Plot, error) {
 			return nil, fmt.Errorf("chart: %w", err)
 		}
 		bar.Color, bar.LineStyle.Width = s.Color, 0
-		if under != nil {
+		if b.Grouped {
+			bar.Offset = barWidth * vg.Length(2*k-len(b.Series)+1) / 2
+			if b.Values {
+				l, err := b.labels(v, bar.Offset)
+				if err != nil {
+					return nil, err
+				}
+				valueLabels = append(valueLabels, l)
+			}
+		} else if under != nil {
 			bar.StackOn(under)
 		}
 		under = bar
@@ -130,7 +146,14 @@ func (b Bars) plot() ([]*plot.Plot, error) {
 		}
 	}
 	hi := 0.0
-	for _, t := range totals {
+	for i, t := range totals {
+		if b.Grouped { // the tallest bar, not the sum of a category's bars
+			t = 0
+			for _, s := range b.Series {
+				t = math.Max(t, s.Values[i])
+			}
+			totals[i] = t
+		}
 		hi = math.Max(hi, t)
 	}
 	if hi == 0 {
@@ -143,27 +166,14 @@ func (b Bars) plot() ([]*plot.Plot, error) {
 		pl.Legend.YOffs = 0
 		pl.Y.Max = hi * (1.2 + 0.12*float64(len(b.Series)))
 	}
-	if b.Values {
-		xys := make(plotter.XYs, n)
-		labels := make([]string, n)
-		for i, t := range totals {
-			xys[i] = plotter.XY{X: float64(i), Y: t}
-			labels[i] = Number(t, b.Decimal)
-			if b.Percent {
-				labels[i] += pct(b.Decimal)
-			}
-		}
-		l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: labels})
+	if b.Values && !b.Grouped {
+		l, err := b.labels(totals, 0)
 		if err != nil {
-			return nil, fmt.Errorf("chart: %w", err)
+			return nil, err
 		}
-		for i := range l.TextStyle {
-			l.TextStyle[i].XAlign = draw.XCenter
-			l.TextStyle[i].YAlign = draw.YBottom
-			l.TextStyle[i].Color = ink
-			l.TextStyle[i].Font.Size = vg.Points(9)
-		}
-		l.Offset = vg.Point{Y: vg.Points(2)}
+		valueLabels = append(valueLabels, l)
+	}
+	for _, l := range valueLabels {
 		pl.Add(l)
 	}
 	short := make([]string, n)
@@ -178,6 +188,31 @@ func (b Bars) plot() ([]*plot.Plot, error) {
 		pl.X.Tick.Label.XAlign, pl.X.Tick.Label.YAlign = draw.XRight, draw.YTop
 	}
 	return []*plot.Plot{pl}, nil
+}
+
+// labels writes each value above its bar, the bars dx from their category.
+func (b Bars) labels(values []float64, dx vg.Length) (*plotter.Labels, error) {
+	xys := make(plotter.XYs, len(values))
+	text := make([]string, len(values))
+	for i, v := range values {
+		xys[i] = plotter.XY{X: float64(i), Y: v}
+		text[i] = Number(v, b.Decimal)
+		if b.Percent {
+			text[i] += pct(b.Decimal)
+		}
+	}
+	l, err := plotter.NewLabels(plotter.XYLabels{XYs: xys, Labels: text})
+	if err != nil {
+		return nil, fmt.Errorf("chart: %w", err)
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].XAlign = draw.XCenter
+		l.TextStyle[i].YAlign = draw.YBottom
+		l.TextStyle[i].Color = ink
+		l.TextStyle[i].Font.Size = vg.Points(8)
+	}
+	l.Offset = vg.Point{X: dx, Y: vg.Points(2)}
+	return l, nil
 }
 
 // Line is one line of a line chart: a value at each time.

@@ -124,3 +124,26 @@ func TestLines_Panels(t *testing.T) {
 		t.Errorf("two panels %d px high, one %d", b.Bounds().Dy(), a.Bounds().Dy())
 	}
 }
+
+// Ensure grouped bars draw each series' value, and the axis fits the tallest
+// bar, not the sum of a category's bars.
+func TestBars_Grouped(t *testing.T) {
+	b := chart.Bars{
+		Title: "V9 · Board", Values: true, Grouped: true,
+		Labels: []string{"Ana", "Ben"},
+		Series: []chart.Series{{Name: "first", Values: []float64{40, 10}, Color: chart.Amber}, {Name: "final", Values: []float64{35.5, 30}, Color: chart.Green}},
+	}
+	svg, err := b.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(svg)
+	for _, want := range []string{">40<", ">35.5<", ">10<", ">30<"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the SVG lacks the value %q", want)
+		}
+	}
+	if strings.Contains(s, ">75.5<") {
+		t.Error("grouped bars were summed")
+	}
+}

@@ -205,6 +205,8 @@ func ballotError(p *Poll, err error) error {
 		return Errorf(CodeInvalid, "err.vote_one", "id", p.ID())
 	case tally.ProblemDots:
 		return Errorf(CodeInvalid, "err.vote_dots", "id", p.ID(), "dots", s.Dots)
+	case tally.ProblemEqualRanks:
+		return Errorf(CodeInvalid, "err.vote_stv_equal", "id", p.ID())
 	case tally.ProblemValue:
 		switch p.Method {
 		case tally.Score:

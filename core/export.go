@@ -79,6 +79,8 @@ type PollSnapshot struct {
 	QuorumMet *bool      `json:"quorum_met,omitempty"`
 	Until     *time.Time `json:"until,omitempty"`
 	Closed    *time.Time `json:"closed,omitempty"`
+	// Result is an stv poll's count once closed (quorum met).
+	Result *STVResultSnapshot `json:"result,omitempty"`
 }
 
 // CampaignSnapshot is one campaign in a Snapshot (filled by the campaigns part).

@@ -76,6 +76,13 @@ type PollSettings struct {
 	Grades []string `json:"grades,omitempty"`
 	// Dots is each member's budget of dots (dot; default 8).
 	Dots int `json:"dots,omitempty"`
+	// Seats is the number of candidates elected (stv: 1 ≤ Seats < options).
+	Seats int `json:"seats,omitempty"`
+	// Meek counts an stv poll by Meek's method instead of the Scottish rules.
+	Meek bool `json:"meek,omitempty"`
+	// LotSeed, when set, lets a lot seeded with it break the ties the STV
+	// rules leave (stv); it is published with the result.
+	LotSeed *uint64 `json:"lot_seed,omitempty"`
 }
 
 // Poll is a community's vote on a question. While it is open its running tally
@@ -129,12 +136,17 @@ func (p *Poll) IsJury(person PersonID) bool { return slices.Contains(p.Settings.
 // TallySettings returns the settings the counting method reads.
 func (p *Poll) TallySettings() tally.Settings {
 	s := p.Settings
-	return tally.Settings{ScaleMin: s.ScaleMin, ScaleMax: s.ScaleMax, Dots: s.Dots, Grades: len(p.Grades()), JuryWeight: s.JuryWeight}
+	t := tally.Settings{ScaleMin: s.ScaleMin, ScaleMax: s.ScaleMax, Dots: s.Dots, Grades: len(p.Grades()), JuryWeight: s.JuryWeight, Seats: s.Seats, Meek: s.Meek}
+	if s.LotSeed != nil {
+		t.Lots, t.LotSeed = true, *s.LotSeed
+	}
+	return t
 }
 
-// Ranked reports whether the method takes ranked ballots (irv, schulze, borda).
+// Ranked reports whether the method takes ranked ballots (irv, schulze, borda,
+// stv). An stv ballot ranks without ties.
 func Ranked(m tally.Method) bool {
-	return m == tally.IRV || m == tally.Schulze || m == tally.Borda
+	return m == tally.IRV || m == tally.Schulze || m == tally.Borda || m == tally.STV
 }
 
 // ParseMethod returns the method named s ("" and false when there is none).
@@ -273,6 +285,15 @@ func (tx *Tx) checkPollSettings(p *Poll) error {
 	if m != tally.Contest && (len(s.Jury) > 0 || s.JuryWeight != 0) {
 		return foreign("jury")
 	}
+	if m != tally.STV && s.Seats != 0 {
+		return foreign("seats")
+	}
+	if m != tally.STV && s.Meek {
+		return foreign("meek")
+	}
+	if m != tally.STV && s.LotSeed != nil {
+		return foreign("lots")
+	}
 	if s.Quorum < 0 || s.Quorum > MaxPollQuorum {
 		return Errorf(CodeInvalid, "err.poll_quorum", "max", MaxPollQuorum)
 	}
@@ -311,6 +332,11 @@ func (tx *Tx) checkPollSettings(p *Poll) error {
 				seen[fold(g)] = true
 				s.Grades[i] = g
 			}
+		}
+	case tally.STV:
+		// Seats fill from the options: at least one option more than seats.
+		if s.Seats < 1 || s.Seats >= len(p.Options) {
+			return Errorf(CodeInvalid, "err.poll_seats", "seats", s.Seats, "options", len(p.Options), "max", len(p.Options)-1)
 		}
 	case tally.Contest:
 		if len(s.Jury) > 0 && s.JuryWeight == 0 {
@@ -504,8 +530,8 @@ type PollOutcome struct {
 	// negative: single and approval the ballots for it, date the yes answers, score
 	// the total above the scale's minimum, dot the dots, borda the points, irv the
 	// votes in the last round (0 for options eliminated earlier), contest the
-	// weighted share in percent. It is nil for schulze and judgment, which rank
-	// without a measure that adds up.
+	// weighted share in percent. It is nil for schulze, judgment and stv, which
+	// rank without a measure that adds up.
 	Weights []*big.Rat
 	// Ballots is the number of ballots counted.
 	Ballots int
@@ -638,6 +664,9 @@ func (tx *Tx) pollSnapshots(c CommunityID) ([]PollSnapshot, error) {
 						labels = append(labels, tx.OptionLabel(p, i))
 					}
 					s.Ranking = append(s.Ranking, labels)
+				}
+				if p.Method == tally.STV {
+					s.Result = STVSnapshot(STVRule(p.Settings), s.Options, res)
 				}
 			}
 		}

@@ -15,14 +15,21 @@ import (
 	"github.com/engage-org/engage/store/boltstore"
 )
 
-// runExport is `engage export --db FILE`: the whole state as JSON on stdout.
+// runExport is `engage export --db FILE`: the whole state as JSON on stdout (or a
+// CSV with --csv, or an STV poll's ballots as BLT with --blt V1).
 func runExport(ctx context.Context, args []string, env Env) error {
 	fs := flagSet("export", env)
 	db := fs.String("db", "", "the bbolt database file (default: store.path)")
 	store := fs.String("store", "", "the store: bolt:FILE or postgres:DSN (default: store.driver and its settings)")
 	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
 	csvOf := fs.String("csv", "", "print a CSV instead of JSON: pledges or schedules")
+	blt := fs.String("blt", "", "print closed STV poll `V1`'s ballots as a BLT file (no voter names)")
+	community := fs.String("community", "", "with --blt: the community (name or ID) holding the poll")
 	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *blt != "" && *csvOf != "" {
+		fmt.Fprintln(env.Stderr, "engage export: --blt and --csv do not go together")
 		return errUsage
 	}
 	if *csvOf != "" && *csvOf != "pledges" && *csvOf != "schedules" {
@@ -56,6 +63,9 @@ func runExport(ctx context.Context, args []string, env Env) error {
 	defer a.Close()
 	if *csvOf != "" {
 		return exportCSV(ctx, a.eng, *csvOf, env.Stdout)
+	}
+	if *blt != "" {
+		return exportBLT(ctx, a.eng, *blt, *community, env.Stdout)
 	}
 	var snap *core.Snapshot
 	if err := a.eng.View(ctx, func(tx *core.Tx) error {

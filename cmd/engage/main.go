@@ -3,10 +3,11 @@
 //
 //	engage console [--db FILE] [--lang en|fr] [--now TIME] [--demo] [--files DIR]
 //	engage run [--config FILE]
-//	engage export [--db FILE | --store bolt:FILE|postgres:DSN] [--csv pledges|schedules]
+//	engage export [--db FILE | --store bolt:FILE|postgres:DSN] [--csv pledges|schedules | --blt V1 [--community NAME]]
 //	engage migrate [--store postgres:DSN]
 //	engage copy --from bolt:FILE --to postgres:DSN
 //	engage backup --db FILE --out FILE | --url URL --out FILE [--force]
+//	engage count FILE.blt [--method scottish|meek] [--json] [--lots SEED]
 //	engage prompts check
 //	engage version
 //
@@ -67,6 +68,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = runMigrate(ctx, args[1:], env)
 	case "copy":
 		err = runCopy(ctx, args[1:], env)
+	case "count":
+		err = runCount(ctx, args[1:], env)
 	case "version", "--version", "-v":
 		info, ok := debug.ReadBuildInfo()
 		fmt.Fprintln(stdout, versionLine(version, info, ok))

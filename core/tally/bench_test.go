@@ -39,7 +39,7 @@ func pick(rng *rand.Rand, taken []bool) int {
 // seed, and the settings they need.
 func benchBallots(m tally.Method, count int) ([]tally.Ballot, tally.Settings) {
 	rng := rand.New(rand.NewPCG(1, uint64(len(m))))
-	s := tally.Settings{ScaleMin: 0, ScaleMax: 10, Dots: 8, Grades: 6, JuryWeight: 50}
+	s := tally.Settings{ScaleMin: 0, ScaleMax: 10, Dots: 8, Grades: 6, JuryWeight: 50, Seats: 3}
 	values := make([]int, count*benchOptions) // one backing array: less GC work
 	ballots := make([]tally.Ballot, count)
 	taken := make([]bool, benchOptions)
@@ -72,6 +72,17 @@ func benchBallots(m tally.Method, count int) ([]tally.Ballot, tally.Settings) {
 				if rng.IntN(20) != 0 {
 					rank++
 				}
+			}
+		case tally.STV:
+			// Distinct ranks: most rank 1 to 5 options, some rank them all.
+			ranked := 1 + rng.IntN(5)
+			if rng.IntN(10) == 0 {
+				ranked = benchOptions
+			}
+			for r := range ranked {
+				o := pick(rng, taken)
+				taken[o] = true
+				v[o] = r + 1
 			}
 		case tally.Score:
 			for i, w := range popularity {

@@ -7,7 +7,7 @@ import "testing"
 func TestKind_FollowsMethods(t *testing.T) {
 	want := map[kind]Method{
 		kSingle: Single, kApproval: Approval, kIRV: IRV, kSchulze: Schulze, kBorda: Borda,
-		kScore: Score, kDot: Dot, kJudgment: Judgment, kDate: Date, kContest: Contest,
+		kScore: Score, kDot: Dot, kJudgment: Judgment, kDate: Date, kContest: Contest, kSTV: STV,
 	}
 	methods := Methods()
 	if len(methods) != len(want) {

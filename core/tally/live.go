@@ -48,7 +48,7 @@ func NewLive(m Method, n int, s Settings) (*Live, error) {
 	}
 	l := &Live{Method: m, k: k, n: n, settings: s}
 	switch k {
-	case kSingle, kApproval, kIRV, kSchulze, kBorda:
+	case kSingle, kApproval, kIRV, kSchulze, kBorda, kSTV:
 		l.Counts = make([]int, n)
 	case kScore, kDot:
 		l.Totals = make([]int, n)
@@ -104,7 +104,7 @@ func (l *Live) removable(b Ballot) bool {
 				return false
 			}
 		}
-	case kIRV, kSchulze, kBorda:
+	case kIRV, kSchulze, kBorda, kSTV:
 		best := bestRank(b)
 		for i, v := range b.Values {
 			if best > 0 && v == best && l.Counts[i] == 0 {
@@ -146,7 +146,7 @@ func (l *Live) apply(b Ballot, sign int) {
 		for i, v := range b.Values {
 			l.Counts[i] += sign * v
 		}
-	case kIRV, kSchulze, kBorda:
+	case kIRV, kSchulze, kBorda, kSTV:
 		if best := bestRank(b); best > 0 {
 			for i, v := range b.Values {
 				if v == best {

@@ -13,7 +13,7 @@ import (
 // counting (Remove after restore), and a stored tally that does not fit its poll
 // is refused.
 func TestLive_JSON(t *testing.T) {
-	s := tally.Settings{ScaleMin: 0, ScaleMax: 5, Dots: 8, Grades: 4, JuryWeight: 50}
+	s := tally.Settings{ScaleMin: 0, ScaleMax: 5, Dots: 8, Grades: 4, JuryWeight: 50, Seats: 1}
 	ballots := map[tally.Method][]tally.Ballot{
 		tally.Single:   {{Values: []int{1, 0, 0}}, {Values: []int{0, 0, 1}}},
 		tally.Approval: {{Values: []int{1, 1, 0}}, {Values: []int{0, 1, 1}}},
@@ -25,6 +25,7 @@ func TestLive_JSON(t *testing.T) {
 		tally.Judgment: {{Values: []int{3, 0, 2}}, {Values: []int{1, 1, 1}}},
 		tally.Date:     {{Values: []int{2, 1, 0}}},
 		tally.Contest:  {{Values: []int{1, 0, 0}, Jury: true}, {Values: []int{0, 1, 0}}},
+		tally.STV:      {{Values: []int{2, 1, 0}}, {Values: []int{1, 3, 2}}},
 	}
 	for _, m := range tally.Methods() {
 		t.Run(string(m), func(t *testing.T) {

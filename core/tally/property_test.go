@@ -45,6 +45,13 @@ func drawPoll(t *rapid.T, methods ...tally.Method) poll {
 		Grades:     rapid.IntRange(2, 7).Draw(t, "grades"),
 		JuryWeight: rapid.IntRange(0, 100).Draw(t, "juryWeight"),
 	}
+	if m == tally.STV {
+		if n < 2 {
+			n = rapid.IntRange(2, 6).Draw(t, "stvOptions")
+		}
+		s.Seats = rapid.IntRange(1, n-1).Draw(t, "seats")
+		s.Meek = rapid.Bool().Draw(t, "meek")
+	}
 	return poll{m: m, n: n, s: s}
 }
 
@@ -65,6 +72,13 @@ func ballotGen(p poll) *rapid.Generator[tally.Ballot] {
 			// Ranks 0..n+1 give unranked options, ties and gaps.
 			for i := range v {
 				v[i] = rapid.IntRange(0, p.n+1).Draw(t, "rank")
+			}
+		case tally.STV:
+			// A prefix of a random order: distinct ranks, some unranked.
+			order := rapid.Permutation(seq(p.n)).Draw(t, "order")
+			k := rapid.IntRange(0, p.n).Draw(t, "ranked")
+			for i, o := range order[:k] {
+				v[o] = i + 1
 			}
 		case tally.Score:
 			for i := range v {
@@ -87,6 +101,15 @@ func ballotGen(p poll) *rapid.Generator[tally.Ballot] {
 		}
 		return tally.Ballot{Values: v, Jury: jury}
 	})
+}
+
+// seq returns 0..n-1.
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
 }
 
 // drawBallots draws up to 30 valid ballots for p.
@@ -184,6 +207,13 @@ func TestCount_OptionOrderDoesNotMatter(t *testing.T) {
 			moved[k] = tally.Ballot{Values: permute(ballot.Values, perm), Jury: ballot.Jury}
 		}
 		want, got := relabel(count(t, p, b), perm), count(t, p, moved)
+		if p.m == tally.STV {
+			// Candidates tied without effect on who is elected (equal votes
+			// elected together, voteless candidates excluded one by one) are
+			// recorded in option order: only who is elected, the quota and
+			// a reported tie must not depend on it.
+			want, got = stvOutcome(want, perm), stvOutcome(got, nil)
+		}
 		if diff := cmp.Diff(want, got, ratEqual); diff != "" {
 			t.Fatalf("result (-relabelled +recounted):\n%s", diff)
 		}
@@ -229,6 +259,18 @@ func relabelMatrix(m [][]int, perm []int) [][]int {
 			out[perm[i]][perm[j]] = x
 		}
 	}
+	return out
+}
+
+// stvOutcome keeps of an STV result what option order must not change: the
+// elected (as a set), the tie, the quota; perm relabels (nil: as is).
+func stvOutcome(r tally.Result, perm []int) tally.Result {
+	if perm == nil {
+		perm = seq(len(r.Stages[0].Votes))
+	}
+	out := tally.Result{Method: r.Method, Ballots: r.Ballots, Quota: r.Quota, Valid: r.Valid}
+	out.Elected = relabelSet(r.Elected, perm)
+	out.Tied = relabelSet(r.Tied, perm)
 	return out
 }
 
@@ -507,6 +549,12 @@ func breakBallot(t *rapid.T, p poll, good tally.Ballot) (tally.Ballot, tally.Pro
 		v[i] = rapid.SampledFrom([]int{low, 2}).Draw(t, "value")
 	case tally.IRV, tally.Schulze, tally.Borda:
 		v[i] = low
+	case tally.STV:
+		if p.n > 1 && rapid.Bool().Draw(t, "equal") {
+			v[i], v[(i+1)%p.n] = 1, 1
+			return tally.Ballot{Values: v}, tally.ProblemEqualRanks
+		}
+		v[i] = low
 	case tally.Score:
 		v[i] = rapid.SampledFrom([]int{p.s.ScaleMin - 1, p.s.ScaleMax + 1}).Draw(t, "value")
 	case tally.Dot:
@@ -612,7 +660,7 @@ func TestLive_MatchesCount(t *testing.T) {
 			want.Totals = r.Totals
 		case tally.Judgment:
 			want.Profiles = r.Profiles
-		case tally.IRV, tally.Schulze, tally.Borda:
+		case tally.IRV, tally.Schulze, tally.Borda, tally.STV:
 			want.Counts = make([]int, p.n)
 			for _, ballot := range b {
 				best := 0

@@ -26,6 +26,8 @@
 //	            option the member left unrated: unrated counts as the worst grade.
 //	date      2 yes, 1 maybe (if need be), 0 no
 //	contest   as single. Ballot.Jury marks a jury member's ballot.
+//	stv       rank as irv, but no two options may share a rank
+//	            (ProblemEqualRanks): one candidate per preference.
 //
 // # Results
 //
@@ -70,6 +72,20 @@
 //     taking the lower median again, until they differ. The higher grade
 //     wins. Identical grade profiles tie. With no ballots every option has
 //     majority grade 0 and all tie.
+//   - stv (single transferable vote, Settings.Seats winners): by default the
+//     Scottish rules (Scottish Local Government Elections Order 2007,
+//     schedule 1, rules 45–53) in integers counting 10^-5 votes: Droop
+//     quota fixed once, surpluses one at a time largest first, each paper
+//     passing at surplus × value ÷ total truncated to 5 decimals (inclusive
+//     Gregory), exclusion of the lowest at the value received, the
+//     continuing elected when as many as the seats left. Settings.Meek
+//     counts by Meek's method as the PRF reference rule, in 10^-9 votes.
+//     Ties the earlier-stage rule leaves are explored: Result.Tied reports
+//     them, and the count stops, only when the choices elect different
+//     candidates, unless Settings.Lots lets a seeded lot decide. Elected,
+//     Quota, Stages and Tied hold the count; the ranking is the elected (one
+//     tier), then the others. stv.go, stv_scottish.go and stv_meek.go say
+//     more. CountSTV counts weighted groups (a BLT file: ParseBLT, WriteBLT).
 //   - contest: per group (jury, public), an option's share is its votes
 //     divided by the group's ballots, and 0 for every option if the group
 //     cast no ballot. The result is W·jury share + (100−W)·public share, in
@@ -117,11 +133,12 @@ const (
 	Judgment Method = "judgment" // majority judgment: a grade per option
 	Date     Method = "date"     // date poll: yes / maybe / no per slot
 	Contest  Method = "contest"  // single choice, weighted between a jury and the public
+	STV      Method = "stv"      // single transferable vote: Settings.Seats winners
 )
 
 // Methods returns every method, in the order the product lists them.
 func Methods() []Method {
-	return []Method{Single, Approval, IRV, Schulze, Borda, Score, Dot, Judgment, Date, Contest}
+	return []Method{Single, Approval, IRV, Schulze, Borda, Score, Dot, Judgment, Date, Contest, STV}
 }
 
 // kind is a Method resolved once per poll, for a cheap switch per ballot.
@@ -139,6 +156,7 @@ const (
 	kJudgment
 	kDate
 	kContest
+	kSTV
 )
 
 // Limits that keep every count within int64 and bounded work.
@@ -179,6 +197,19 @@ type Settings struct {
 	// JuryWeight is the jury's weight in a contest, in percent 0..100. The
 	// public gets the rest.
 	JuryWeight int
+	// Seats is the number of candidates an STV count elects,
+	// 1..options−1.
+	Seats int
+	// Meek counts an STV poll by Meek's method instead of the Scottish rules.
+	Meek bool
+	// Lots lets a seeded lot break an STV tie that the earlier-stage rule
+	// leaves: LotSeed seeds it, and is published with the result. Without
+	// Lots no lot is drawn: see Result.Tied.
+	Lots    bool
+	LotSeed uint64
+	// Withdrawn lists options withdrawn before an STV count (a BLT file's
+	// negative line): they are skipped on every ballot and never elected.
+	Withdrawn []int
 }
 
 // Result is the outcome of a count. Method, Ballots and Ranking are always
@@ -223,6 +254,27 @@ type Result struct {
 	// Profiles holds, per option, its grade distribution in majority
 	// judgment: Profiles[i][g] ballots gave option i grade g.
 	Profiles [][]int
+
+	// STV fields. Seats is the number of seats, Valid the ballots ranking at
+	// least one candidate (blank ballots are not valid papers), Decimals the
+	// precision of the count (ScottishDecimals or MeekDecimals).
+	Seats, Valid, Decimals int
+	// Elected lists the elected options in order of election.
+	Elected []int
+	// Excluded lists the excluded options in order of exclusion.
+	Excluded []int
+	// Quota is the quota as a decimal string with Decimals digits; for Meek,
+	// the quota at the last stage.
+	Quota string
+	// Stages holds the stages of the count, first preferences first.
+	Stages []Stage
+	// Tied lists, ascending, the candidates between whom only a lot could
+	// decide when that lot would change who is elected. The count stops
+	// there, with fewer than Seats elected. Empty otherwise.
+	Tied []int
+	// LotSeed is the seed of the lot (Settings.Lots), nil when none was
+	// allowed.
+	LotSeed *uint64
 }
 
 // Round is one round of an instant-runoff count.
@@ -309,6 +361,8 @@ func newCounter(k kind, n int, s Settings, ballots int) counter {
 		return newJudgmentCounter(n, s)
 	case kDate:
 		return &dateCounter{yes: make([]int, n), maybe: make([]int, n)}
+	case kSTV:
+		return newSTVCounter(n, s)
 	default: // kContest
 		return &contestCounter{public: make([]int, n), jury: make([]int, n), weight: s.JuryWeight}
 	}
@@ -342,6 +396,10 @@ func checkPoll(m Method, n int, s Settings) (kind, *Error) {
 		if s.JuryWeight < 0 || s.JuryWeight > 100 {
 			return k, newError(ProblemSettings, -1, "jury weight %d%%, want 0..100", s.JuryWeight)
 		}
+	case kSTV:
+		if err := checkSTVPoll(n, s); err != nil {
+			return k, err
+		}
 	}
 	return k, nil
 }
@@ -369,6 +427,8 @@ func checkBallot(k kind, n int, b Ballot, s Settings) *Error {
 		return checkJudgment(b, s)
 	case kDate:
 		return checkDate(b)
+	case kSTV:
+		return checkSTVBallot(b)
 	}
 	return nil
 }

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/engage-org/engage/core/tally"
+)
+
+// countJSON is the --json output of `engage count FILE.blt`.
+type countJSON struct {
+	Method   string           `json:"method"`
+	Seats    int              `json:"seats"`
+	Ballots  int              `json:"ballots"`
+	Quota    string           `json:"quota"`
+	Elected  []string         `json:"elected"`
+	Excluded []string         `json:"excluded"`
+	Stages   []countStageJSON `json:"stages"`
+	Tied     []string         `json:"tied"`
+	LotSeed  *uint64          `json:"lot_seed,omitempty"`
+}
+
+type countStageJSON struct {
+	Stage           int               `json:"stage"`
+	Action          string            `json:"action"`
+	Candidates      []string          `json:"candidates"`
+	Elected         []string          `json:"elected"`
+	Votes           map[string]string `json:"votes"`
+	NonTransferable string            `json:"non_transferable"`
+	Lot             bool              `json:"lot,omitempty"`
+}
+
+// countBLT counts a BLT ballot file by STV and prints the result.
+func countBLT(_ context.Context, file string, f countFlags, env Env) error {
+	s := tally.Settings{}
+	switch f.method {
+	case "scottish":
+	case "meek":
+		s.Meek = true
+	default:
+		fmt.Fprint(env.Stderr, cliText("cli.count.method", map[string]any{"Method": f.method}))
+		return errUsage
+	}
+	if f.lots != "" {
+		seed, err := strconv.ParseUint(f.lots, 10, 64)
+		if err != nil {
+			fmt.Fprint(env.Stderr, cliText("cli.count.lots", map[string]any{"Seed": f.lots}))
+			return errUsage
+		}
+		s.Lots, s.LotSeed = true, seed
+	}
+	fh, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	b, err := tally.ParseBLT(fh)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	s.Seats, s.Withdrawn = b.Seats, b.Withdrawn
+	r, err := tally.CountSTV(len(b.Candidates), b.Ballots, s)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if f.json {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(stvJSON(f.method, b.Candidates, r))
+	}
+	return printSTV(env, f.method, b, r)
+}
+
+// stvJSON shapes an STV result for --json, candidates by name.
+func stvJSON(method string, names []string, r tally.Result) countJSON {
+	nameAll := func(os []int) []string {
+		out := make([]string, 0, len(os))
+		for _, o := range os {
+			out = append(out, names[o])
+		}
+		return out
+	}
+	out := countJSON{
+		Method: method, Seats: r.Seats, Ballots: r.Ballots, Quota: r.Quota,
+		Elected: nameAll(r.Elected), Excluded: nameAll(r.Excluded), Tied: nameAll(r.Tied),
+		Stages: make([]countStageJSON, 0, len(r.Stages)), LotSeed: r.LotSeed,
+	}
+	for i, st := range r.Stages {
+		votes := make(map[string]string, len(names))
+		for o, v := range st.Votes {
+			votes[names[o]] = tally.FormatFixed(v, r.Decimals)
+		}
+		out.Stages = append(out.Stages, countStageJSON{
+			Stage: i + 1, Action: st.Action, Candidates: nameAll(st.Candidates), Elected: nameAll(st.Elected),
+			Votes: votes, NonTransferable: tally.FormatFixed(st.NonTransferable, r.Decimals), Lot: st.Lot,
+		})
+	}
+	return out
+}
+
+// printSTV prints the count as the stage table of an official count sheet:
+// a row per candidate, a column per stage, then what each stage did.
+func printSTV(env Env, method string, b *tally.BLT, r tally.Result) error {
+	w := env.Stdout
+	fmt.Fprint(w, cliText("cli.count.head", map[string]any{
+		"Title": b.Title, "Method": method, "Seats": r.Seats, "Ballots": r.Ballots, "Valid": r.Valid, "Quota": r.Quota,
+	}))
+	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', tabwriter.AlignRight)
+	head := []string{strings.TrimSpace(cliText("cli.count.candidate", nil))}
+	for i := range r.Stages {
+		head = append(head, strconv.Itoa(i+1))
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	out := make([]int, len(b.Candidates)) // stage (from 1) after which a candidate is out
+	for i, st := range r.Stages {
+		if st.Action == tally.ActionExcluded {
+			out[st.Candidates[0]] = i + 1
+		}
+	}
+	for _, o := range b.Withdrawn {
+		out[o] = -1
+	}
+	for o, name := range b.Candidates {
+		row := []string{name}
+		for i, st := range r.Stages {
+			switch {
+			case out[o] < 0 || (out[o] > 0 && i+1 >= out[o]):
+				row = append(row, "-")
+			default:
+				row = append(row, tally.FormatFixed(st.Votes[o], r.Decimals))
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	row := []string{strings.TrimSpace(cliText("cli.count.non_transferable", nil))}
+	for _, st := range r.Stages {
+		row = append(row, tally.FormatFixed(st.NonTransferable, r.Decimals))
+	}
+	fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	if !(r.Decimals == tally.MeekDecimals) {
+		row = []string{strings.TrimSpace(cliText("cli.count.loss", nil))}
+		for _, st := range r.Stages {
+			row = append(row, tally.FormatFixed(st.Loss, r.Decimals))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	names := func(os []int) string {
+		var s []string
+		for _, o := range os {
+			s = append(s, b.Candidates[o])
+		}
+		return strings.Join(s, ", ")
+	}
+	for i, st := range r.Stages {
+		fmt.Fprint(w, cliText("cli.count.stage", map[string]any{
+			"N": i + 1, "Action": st.Action, "Candidates": names(st.Candidates), "Elected": names(st.Elected), "Lot": st.Lot,
+		}))
+	}
+	fmt.Fprint(w, cliText("cli.count.elected", map[string]any{"Elected": names(r.Elected), "Tied": names(r.Tied), "Seed": r.LotSeed}))
+	return nil
+}

@@ -1,0 +1,265 @@
+package tally
+
+import (
+	"math/bits"
+	"slices"
+)
+
+// scotUnit is one vote in the Scottish count: values are integers in units
+// of 10^-5, so truncating a transfer value to 5 decimals is integer division.
+const scotUnit = 100_000
+
+// paper is a parcel of identical papers: the group's ballots, at preference
+// pos of the group, each worth val.
+type paper struct {
+	g   int32
+	pos int32
+	val int64
+}
+
+// scottish counts by the Scottish Local Government Elections Order 2007,
+// schedule 1, rules 45 to 53: Droop quota fixed once, surpluses one at a time
+// largest first with inclusive Gregory transfer values truncated to 5
+// decimals, exclusion of the lowest at the value received.
+type scottish struct {
+	stvCommon
+	quota       int64
+	votes       []int64
+	piles       [][]paper
+	transferred []bool
+	nt, loss    int64
+	lot         bool // the next stage's candidate was drawn by lot
+	started     bool
+}
+
+func newScottish(c stvCommon) *scottish {
+	n := c.b.n
+	return &scottish{stvCommon: c, votes: make([]int64, n), piles: make([][]paper, n), transferred: make([]bool, n)}
+}
+
+func (s *scottish) common() *stvCommon { return &s.stvCommon }
+
+func (s *scottish) clone() stvCount {
+	d := *s
+	d.stvCommon = s.cloneCommon()
+	d.votes = slices.Clone(s.votes)
+	d.transferred = slices.Clone(s.transferred)
+	d.piles = make([][]paper, len(s.piles))
+	for i, p := range s.piles {
+		d.piles[i] = slices.Clone(p)
+	}
+	return &d
+}
+
+// next moves a paper to its next continuing preference after pos, and
+// reports false when there is none.
+func (s *scottish) next(p paper) (paper, int, bool) {
+	end := s.b.start[p.g+1]
+	for q := p.pos + 1; q < end; q++ {
+		o := int(s.b.prefs[q])
+		if s.status[o] == stContinuing {
+			p.pos = q
+			return p, o, true
+		}
+	}
+	return p, -1, false
+}
+
+func (s *scottish) record(action string, cands, elected []int) {
+	s.stages = append(s.stages, Stage{
+		Action: action, Candidates: cands, Elected: elected,
+		Votes: slices.Clone(s.votes), NonTransferable: s.nt, Loss: s.loss,
+		Quota: s.quota, Lot: s.lot,
+	})
+	s.lot = false
+}
+
+// electReached elects the continuing candidates at or over the quota, most
+// votes first, and returns them.
+func (s *scottish) electReached() []int {
+	var out []int
+	for o, st := range s.status {
+		if st == stContinuing && s.votes[o] >= s.quota {
+			out = append(out, o)
+		}
+	}
+	byVotesDesc(out, s.votes)
+	if room := s.seats - len(s.elected); len(out) > room {
+		// More candidates reach the quota than seats are left: impossible
+		// with a Droop quota (seats+1 quotas exceed the votes), kept safe.
+		out = out[:room]
+	}
+	for _, o := range out {
+		s.status[o] = stElected
+		s.elected = append(s.elected, o)
+	}
+	return out
+}
+
+func (s *scottish) first() {
+	b := s.b
+	s.quota = (b.valid/int64(s.seats+1) + 1) * scotUnit
+	for g := range b.weight {
+		p := paper{g: int32(g), pos: b.start[g] - 1, val: scotUnit}
+		p, o, ok := s.next(p)
+		if !ok {
+			continue // only withdrawn candidates: dropped by flatten already
+		}
+		s.piles[o] = append(s.piles[o], p)
+		s.votes[o] += b.weight[g] * scotUnit
+	}
+	el := s.electReached()
+	s.record(ActionFirst, nil, el)
+}
+
+func (s *scottish) step() ([]int, func(int, bool)) {
+	if !s.started {
+		s.started = true
+		s.first()
+	}
+	for len(s.elected) < s.seats {
+		cont := s.continuing()
+		if len(s.elected)+len(cont) <= s.seats {
+			s.electRest(cont)
+			break
+		}
+		// The largest surplus not yet transferred.
+		var sur []int
+		var most int64
+		for o, st := range s.status {
+			if st != stElected || s.transferred[o] || s.votes[o] <= s.quota {
+				continue
+			}
+			switch x := s.votes[o] - s.quota; {
+			case x > most:
+				most, sur = x, []int{o}
+			case x == most:
+				sur = append(sur, o)
+			}
+		}
+		if len(sur) > 0 {
+			o := sur[0]
+			if len(sur) > 1 {
+				var still []int
+				if o, still = s.breakTie(sur, true); still != nil {
+					return still, func(o int, lot bool) { s.lot = lot; s.transferSurplus(o) }
+				}
+			}
+			s.transferSurplus(o)
+			continue
+		}
+		// Exclude the lowest continuing candidate.
+		low := []int{cont[0]}
+		for _, o := range cont[1:] {
+			switch {
+			case s.votes[o] < s.votes[low[0]]:
+				low = []int{o}
+			case s.votes[o] == s.votes[low[0]]:
+				low = append(low, o)
+			}
+		}
+		o := low[0]
+		if len(low) > 1 {
+			var still []int
+			o, still = s.breakTie(low, false)
+			if still != nil && s.votes[still[0]] == 0 && len(cont)-len(still) >= s.seats-len(s.elected) {
+				// Candidates without a vote are excluded one after the other
+				// before anything else changes: the order is only a record.
+				o, still = still[0], nil
+			}
+			if still != nil {
+				return still, func(o int, lot bool) { s.lot = lot; s.exclude(o) }
+			}
+		}
+		s.exclude(o)
+	}
+	return nil, nil
+}
+
+// transferSurplus transfers the surplus of elected candidate o: every paper
+// it holds passes to its next continuing preference at
+// surplus × value ÷ total, truncated to 5 decimals (rule 48).
+func (s *scottish) transferSurplus(o int) {
+	total := s.votes[o]
+	surplus := total - s.quota
+	var moved int64
+	for _, p := range s.piles[o] {
+		w := s.b.weight[p.g]
+		tv := mulDiv(surplus, p.val, total)
+		q, to, ok := s.next(p)
+		if !ok {
+			s.nt += w * tv
+			moved += w * tv
+			continue
+		}
+		q.val = tv
+		if tv > 0 {
+			s.piles[to] = append(s.piles[to], q)
+		}
+		s.votes[to] += w * tv
+		moved += w * tv
+	}
+	s.loss += surplus - moved
+	s.votes[o] = s.quota
+	s.piles[o] = nil
+	s.transferred[o] = true
+	el := s.electReached()
+	s.record(ActionSurplus, []int{o}, el)
+}
+
+// exclude excludes continuing candidate o; its papers pass on at the value
+// they were received at (rule 50).
+func (s *scottish) exclude(o int) {
+	s.status[o] = stExcluded
+	s.excluded = append(s.excluded, o)
+	for _, p := range s.piles[o] {
+		w := s.b.weight[p.g]
+		q, to, ok := s.next(p)
+		if !ok {
+			s.nt += w * p.val
+			continue
+		}
+		s.piles[to] = append(s.piles[to], q)
+		s.votes[to] += w * p.val
+	}
+	s.votes[o] = 0
+	s.piles[o] = nil
+	el := s.electReached()
+	s.record(ActionExcluded, []int{o}, el)
+}
+
+// mulDiv returns a×b÷c rounded down, for 0 ≤ a, b and 0 < c, with a 128-bit
+// product; the quotient must fit an int64.
+func mulDiv(a, b, c int64) int64 {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	q, _ := bits.Div64(hi, lo, uint64(c))
+	return int64(q)
+}
+
+// mulDivUp is mulDiv rounded up.
+func mulDivUp(a, b, c int64) int64 {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	q, r := bits.Div64(hi, lo, uint64(c))
+	if r != 0 {
+		q++
+	}
+	return int64(q)
+}
+
+// electRest deems the continuing candidates elected, as many as the seats
+// left (rule 53), most votes first. Official counts report them elected at
+// the stage that left them so: they join its Elected, and a stage of their
+// own is recorded only when there is none yet.
+func (s *scottish) electRest(cont []int) {
+	byVotesDesc(cont, s.votes)
+	for _, o := range cont {
+		s.status[o] = stElected
+		s.elected = append(s.elected, o)
+	}
+	if len(s.stages) == 0 {
+		s.record(ActionElected, slices.Clone(cont), cont)
+		return
+	}
+	last := &s.stages[len(s.stages)-1]
+	last.Elected = append(slices.Clone(last.Elected), cont...)
+}
