@@ -40,7 +40,6 @@ package tally
 
 import (
 	"cmp"
-	"math"
 	"math/big"
 	"slices"
 	"strings"
@@ -301,16 +300,8 @@ type mes struct {
 	part    []int     // projects taking part: support and cost > 0, by index
 	groupOf [][]int32 // per project, the groups supporting it
 	weight  [][]int64 // per project, parallel to groupOf: the weight
-	// init holds per project its initial entries: all voters in class 0,
-	// one entry per distinct weight.
-	init [][]entry
-}
-
-// entry is m voters of one budget class giving weight w to a project.
-type entry struct {
-	class int32
-	w     int64
-	m     int64
+	// wantPaid asks runs for what each group paid (tests).
+	wantPaid bool
 }
 
 // runResult is the outcome of one run with endowment e.
@@ -326,7 +317,7 @@ type runResult struct {
 func newMES(pb Budget, scores []int64, groups []pbGroup, voters int64) *mes {
 	n := len(pb.Projects)
 	m := &mes{pb: pb, scores: scores, groups: groups, voters: voters,
-		groupOf: make([][]int32, n), weight: make([][]int64, n), init: make([][]entry, n)}
+		groupOf: make([][]int32, n), weight: make([][]int64, n)}
 	for gi, g := range groups {
 		for _, it := range g.items {
 			m.groupOf[it.p] = append(m.groupOf[it.p], int32(gi))
@@ -338,14 +329,6 @@ func newMES(pb Budget, scores []int64, groups []pbGroup, voters int64) *mes {
 			continue
 		}
 		m.part = append(m.part, p)
-		byW := map[int64]int64{}
-		for k, gi := range m.groupOf[p] {
-			byW[m.weight[p][k]] += groups[gi].mult
-		}
-		for w, c := range byW {
-			m.init[p] = append(m.init[p], entry{class: 0, w: w, m: c})
-		}
-		slices.SortFunc(m.init[p], func(a, b entry) int { return cmp.Compare(a.w, b.w) })
 	}
 	return m
 }
@@ -386,264 +369,338 @@ func (m *mes) exhaustive(r runResult) bool {
 	return true
 }
 
-// class is a set of voters holding the same budget.
+// class is a set of voters holding the same budget: those who started with
+// the endowment and then paid for the same projects. Its exact budget is
+// computed only when a decision needs it: parent's budget − q·w.
 type class struct {
-	b  *big.Rat
-	bf float64 // approximation of b
+	bf, berr float64 // approximation of the budget and a bound on its error
+	parent   int32
+	w        int64
+	q        *big.Rat // the payment per unit of weight of the funding that made it
+	b        *big.Rat // exact budget, nil until needed
 }
+
+// entry is m voters of one class giving weight w to the project evaluated.
+type entry struct {
+	class int32
+	w     int64
+	m     int64
+	next  int32 // next entry of the same class (another weight), or -1
+	to    int32 // fund: the class these voters move to (-1: no money left)
+}
+
+// quote is a project's price in the current round.
+type quote struct {
+	p        int
+	qf, qerr float64 // q approximated, and the error bound
+	rf, rerr float64 // ρ = q / cost approximated, and the error bound
+	poor     []entry // the supporters paying all they hold
+	R        int64   // the other supporters' total weight
+	q, rho   *big.Rat
+	cost     int64
+}
+
+// ulp bounds the relative rounding error of one float64 operation.
+const ulp = 2.3e-16
 
 // state is one run's state.
 type state struct {
 	m       *mes
+	e       *big.Rat
 	classes []class
-	cls     []int32 // per group, its class; -1: broke
-	ent     [][]entry
-	idx     []map[[2]int64]int // per project: (class, w) → index in ent
-	alive   []bool             // per project: still a candidate
-	lb      []float64          // per project: lower bound of ρ (float)
-	tmp     []entry
-	rat     [4]big.Rat
+	cls     []int32 // per group, its class; -1: no money left
+	slot    []int32 // per class, 1 + its first entry in es, 0 if none
+	es      []entry
+	bufs    [][]entry // per project, the sorted entries of its last quote
+	alive   []bool
+	lb      []float64 // per project, a lower bound of its ρ
 }
 
 func (m *mes) run(e *big.Rat) runResult {
 	n := len(m.pb.Projects)
 	ef, _ := e.Float64()
-	s := &state{m: m, classes: []class{{b: e, bf: ef}}, cls: make([]int32, len(m.groups)),
-		ent: make([][]entry, n), idx: make([]map[[2]int64]int, n), alive: make([]bool, n), lb: make([]float64, n)}
+	s := &state{m: m, e: e, classes: []class{{bf: ef, berr: ef * ulp, parent: -1, b: e}},
+		cls: make([]int32, len(m.groups)), alive: make([]bool, n), lb: make([]float64, n),
+		bufs: make([][]entry, n)}
 	for _, p := range m.part {
-		s.ent[p] = slices.Clone(m.init[p])
 		s.alive[p] = true
-		s.lb[p] = 0
 	}
 	res := runResult{endowment: e}
 	cand := slices.Clone(m.part)
-	q := new(big.Rat)
 	for {
-		// Candidates by lower bound; evaluate until the bound exceeds the best.
+		// Candidates by lower bound of ρ; evaluate until it exceeds the best.
 		slices.SortFunc(cand, func(a, b int) int { return cmp.Compare(s.lb[a], s.lb[b]) })
-		best := -1
-		var bestRho, bestQ *big.Rat
-		var bestF float64
+		var best *quote
 		kept := cand[:0]
 		for ci, p := range cand {
-			if best >= 0 && s.lb[p] > bestF*(1+1e-9) {
+			if best != nil && s.lb[p] > best.rf+best.rerr {
 				kept = append(kept, cand[ci:]...)
 				break
 			}
-			qp, ok := s.price(p)
-			if !ok {
+			qt := s.price(p)
+			if qt == nil {
 				s.alive[p] = false
 				continue
 			}
 			kept = append(kept, p)
-			rho := new(big.Rat).Quo(qp, new(big.Rat).SetInt64(m.pb.Projects[p].Cost))
-			rf, _ := rho.Float64()
-			s.lb[p] = rf * (1 - 1e-12)
-			if best < 0 || s.betterRho(rho, rf, p, bestRho, bestF, best) {
-				best, bestRho, bestQ, bestF = p, rho, qp, rf
+			s.lb[p] = qt.rf - qt.rerr
+			if best == nil || s.better(qt, best) {
+				best = qt
 			}
 		}
 		cand = kept
-		if best < 0 {
+		if best == nil {
 			break
 		}
-		q.Set(bestQ)
-		payers := s.fund(best, q)
-		res.funded = append(res.funded, best)
+		payers := s.fund(best)
+		res.funded = append(res.funded, best.p)
 		res.payers = append(res.payers, payers)
-		res.cost += m.pb.Projects[best].Cost
-		cand = slices.DeleteFunc(cand, func(p int) bool { return p == best })
-		s.alive[best] = false
+		res.cost += best.cost
+		cand = slices.DeleteFunc(cand, func(p int) bool { return p == best.p })
+		s.alive[best.p] = false
 	}
-	res.paid = make([]*big.Rat, len(m.groups))
-	for gi, c := range s.cls {
-		left := new(big.Rat)
-		if c >= 0 {
-			left = s.classes[c].b
+	if m.wantPaid {
+		res.paid = make([]*big.Rat, len(m.groups))
+		for gi, c := range s.cls {
+			left := new(big.Rat)
+			if c >= 0 {
+				left = s.exact(c)
+			}
+			res.paid[gi] = new(big.Rat).Sub(e, left)
 		}
-		res.paid[gi] = new(big.Rat).Sub(e, left)
 	}
 	return res
 }
 
-// betterRho reports whether project p at rho beats the best so far.
-func (s *state) betterRho(rho *big.Rat, rf float64, p int, best *big.Rat, bf float64, bp int) bool {
-	c := cmpApprox(rf, bf, rho, best)
-	if c != 0 {
-		return c < 0
+// exact returns class c's exact budget.
+func (s *state) exact(c int32) *big.Rat {
+	cl := &s.classes[c]
+	if cl.b == nil {
+		pb := s.exact(cl.parent)
+		cl = &s.classes[c] // s.classes does not grow here, but stay safe
+		t := new(big.Rat).SetInt64(cl.w)
+		t.Mul(t, cl.q)
+		cl.b = t.Sub(pb, t)
 	}
-	pr := s.m.pb.Projects
-	if c := cmp.Compare(pr[p].Cost, pr[bp].Cost); c != 0 {
-		return c < 0
-	}
-	if c := cmp.Compare(s.m.scores[p], s.m.scores[bp]); c != 0 {
-		return c > 0
-	}
-	return strings.Compare(pr[p].ID, pr[bp].ID) < 0
+	return cl.b
 }
 
-// cmpApprox compares exact values x and y through their approximations xf,
-// yf when these differ clearly, exactly otherwise.
-func cmpApprox(xf, yf float64, x, y *big.Rat) int {
-	const eps = 1e-9
-	if xf < yf-eps*math.Max(math.Abs(xf), math.Abs(yf)) {
-		return -1
+// exactQ returns qt's exact q and ρ.
+func (s *state) exactQ(qt *quote) *big.Rat {
+	if qt.q == nil {
+		qt.q = s.exactQOf(qt.poor, qt.cost, qt.R)
+		qt.rho = new(big.Rat).Quo(qt.q, new(big.Rat).SetInt64(qt.cost))
 	}
-	if xf > yf+eps*math.Max(math.Abs(xf), math.Abs(yf)) {
-		return 1
-	}
-	return x.Cmp(y)
+	return qt.q
 }
 
-// price returns q, the payment per unit of weight that buys p: the smallest
-// q with Σ m·min(b, q·w) = cost(p) over p's supporters (then ρ = q / cost).
-// ok is false when p's supporters together hold less than its cost.
-func (s *state) price(p int) (*big.Rat, bool) {
-	cost := s.m.pb.Projects[p].Cost
-	// Live entries, by b/w ascending.
-	es := s.tmp[:0]
-	var R int64
-	var totalF float64
-	for _, e := range s.ent[p] {
-		if e.m == 0 || e.class < 0 {
-			continue
-		}
-		es = append(es, e)
-		R += e.m * e.w
-		totalF += float64(e.m) * s.classes[e.class].bf
-	}
-	s.tmp = es
-	if len(es) == 0 {
-		return nil, false
-	}
-	costF := float64(cost)
-	if totalF < costF*(1-1e-9) {
-		return nil, false
-	}
-	if totalF <= costF*(1+1e-9) {
-		total := new(big.Rat)
-		t := &s.rat[0]
-		for _, e := range es {
-			t.SetInt64(e.m)
-			total.Add(total, t.Mul(t, s.classes[e.class].b))
-		}
-		if total.Cmp(t.SetInt64(cost)) < 0 {
-			return nil, false
-		}
-	}
-	slices.SortFunc(es, func(a, b entry) int {
-		ca, cb := s.classes[a.class], s.classes[b.class]
-		xf, yf := ca.bf/float64(a.w), cb.bf/float64(b.w)
-		if a.w == b.w {
-			return cmpApprox(xf, yf, ca.b, cb.b)
-		}
-		x := new(big.Rat).Quo(ca.b, new(big.Rat).SetInt64(a.w))
-		y := new(big.Rat).Quo(cb.b, new(big.Rat).SetInt64(b.w))
-		return cmpApprox(xf, yf, x, y)
-	})
-	// Walk: the first entries are poor (pay all they hold) while
-	// q·w > b with q = (cost − poor money) / rich weight.
-	poorF := 0.0
-	k := 0
-	for ; k < len(es); k++ {
-		e := es[k]
-		b := s.classes[e.class]
-		qf := (costF - poorF) / float64(R)
-		need := qf * float64(e.w)
-		rich := false
-		switch {
-		case need < b.bf*(1-1e-9):
-			rich = true
-		case need > b.bf*(1+1e-9):
-		default:
-			qx := s.exactQ(es[:k], cost, R)
-			qx.Mul(qx, new(big.Rat).SetInt64(e.w))
-			rich = qx.Cmp(b.b) <= 0
-		}
-		if rich {
-			break
-		}
-		poorF += float64(e.m) * b.bf
-		R -= e.m * e.w
-	}
-	if k == len(es) { // cannot happen after the total check
-		return nil, false
-	}
-	return s.exactQ(es[:k], cost, R), true
-}
-
-// exactQ returns (cost − Σ poor m·b) / R.
-func (s *state) exactQ(poor []entry, cost, R int64) *big.Rat {
+// exactQOf returns (cost − Σ poor m·b) / R.
+func (s *state) exactQOf(poor []entry, cost, R int64) *big.Rat {
 	q := new(big.Rat).SetInt64(cost)
-	t := &s.rat[1]
+	t := new(big.Rat)
 	for _, e := range poor {
 		t.SetInt64(e.m)
-		q.Sub(q, t.Mul(t, s.classes[e.class].b))
+		q.Sub(q, t.Mul(t, s.exact(e.class)))
 	}
 	return q.Quo(q, t.SetInt64(R))
 }
 
-// fund makes p's supporters pay min(b, q·w) and returns how many paid.
-func (s *state) fund(p int, q *big.Rat) int64 {
-	// New class per (class, w) of p's supporters.
-	moved := map[[2]int64]int32{}
-	var payers int64
-	for _, e := range s.ent[p] {
-		if e.m == 0 || e.class < 0 {
-			continue
-		}
-		c := s.classes[e.class]
-		if c.b.Sign() == 0 {
-			moved[[2]int64{int64(e.class), e.w}] = -1
-			continue
-		}
-		payers += e.m
-		pay := new(big.Rat).SetInt64(e.w)
-		pay.Mul(pay, q)
-		if pay.Cmp(c.b) >= 0 {
-			moved[[2]int64{int64(e.class), e.w}] = -1
-			continue
-		}
-		nb := pay.Sub(c.b, pay)
-		nf, _ := nb.Float64()
-		moved[[2]int64{int64(e.class), e.w}] = int32(len(s.classes))
-		s.classes = append(s.classes, class{b: nb, bf: nf})
+// better reports whether quote a beats quote b: smaller ρ, then lower cost,
+// higher score, ID.
+func (s *state) better(a, b *quote) bool {
+	var c int
+	switch d := a.rf - b.rf; {
+	case d < -(a.rerr + b.rerr):
+		c = -1
+	case d > a.rerr+b.rerr:
+		c = 1
+	default:
+		s.exactQ(a)
+		s.exactQ(b)
+		c = a.rho.Cmp(b.rho)
 	}
-	// Move p's supporting groups and update the other projects' entries.
-	for k, gi := range s.m.groupOf[p] {
-		old := s.cls[gi]
-		if old < 0 {
-			continue
-		}
-		nc := moved[[2]int64{int64(old), s.m.weight[p][k]}]
-		s.cls[gi] = nc
-		g := s.m.groups[gi]
-		for _, it := range g.items {
-			q := int(it.p)
-			if q == p || !s.alive[q] {
-				continue
-			}
-			s.addEntry(q, old, it.w, -g.mult)
-			if nc >= 0 {
-				s.addEntry(q, nc, it.w, g.mult)
-			}
-		}
+	if c != 0 {
+		return c < 0
 	}
-	return payers
+	pr := s.m.pb.Projects
+	if c := cmp.Compare(a.cost, b.cost); c != 0 {
+		return c < 0
+	}
+	if c := cmp.Compare(s.m.scores[a.p], s.m.scores[b.p]); c != 0 {
+		return c > 0
+	}
+	return pr[a.p].ID < pr[b.p].ID
 }
 
-func (s *state) addEntry(p int, c int32, w, d int64) {
-	if s.idx[p] == nil {
-		s.idx[p] = make(map[[2]int64]int, len(s.ent[p])+8)
-		for i, e := range s.ent[p] {
-			s.idx[p][[2]int64{int64(e.class), e.w}] = i
+// aggregate fills s.es with p's supporters who still hold money, one entry
+// per (class, weight), and s.slot to find them. clearSlots undoes s.slot.
+func (s *state) aggregate(p int) {
+	s.es = s.es[:0]
+	if len(s.slot) < len(s.classes) {
+		s.slot = append(s.slot, make([]int32, len(s.classes)-len(s.slot))...)
+	}
+	for k, gi := range s.m.groupOf[p] {
+		c := s.cls[gi]
+		if c < 0 {
+			continue
+		}
+		w, mult := s.m.weight[p][k], s.m.groups[gi].mult
+		if i := s.find(c, w); i >= 0 {
+			s.es[i].m += mult
+			continue
+		}
+		s.es = append(s.es, entry{class: c, w: w, m: mult, next: s.slot[c] - 1})
+		s.slot[c] = int32(len(s.es))
+	}
+}
+
+// find returns the index in s.es of the entry (c, w), or -1.
+func (s *state) find(c int32, w int64) int {
+	for i := s.slot[c] - 1; i >= 0; i = s.es[i].next {
+		if s.es[i].w == w {
+			return int(i)
 		}
 	}
-	k := [2]int64{int64(c), w}
-	if i, ok := s.idx[p][k]; ok {
-		s.ent[p][i].m += d
-		return
+	return -1
+}
+
+func (s *state) clearSlots() {
+	for _, e := range s.es {
+		s.slot[e.class] = 0
 	}
-	s.idx[p][k] = len(s.ent[p])
-	s.ent[p] = append(s.ent[p], entry{class: c, w: w, m: d})
+}
+
+// price quotes p: q, the payment per unit of weight that buys it, the
+// smallest q with Σ m·min(b, q·w) = cost(p) over its supporters (then
+// ρ = q / cost). It returns nil when they together hold less than its cost.
+func (s *state) price(p int) *quote {
+	cost := s.m.pb.Projects[p].Cost
+	s.aggregate(p)
+	s.clearSlots()
+	es := append(s.bufs[p][:0], s.es...)
+	s.bufs[p] = es
+	if len(es) == 0 {
+		return nil
+	}
+	var R int64
+	var total, terr float64
+	for _, e := range es {
+		c := &s.classes[e.class]
+		R += e.m * e.w
+		total += float64(e.m) * c.bf
+		terr += float64(e.m) * (c.berr + c.bf*ulp)
+	}
+	terr += total * float64(len(es)+2) * ulp
+	costF := float64(cost)
+	switch {
+	case total < costF-terr:
+		return nil
+	case total <= costF+terr:
+		sum := new(big.Rat)
+		t := new(big.Rat)
+		for _, e := range es {
+			t.SetInt64(e.m)
+			sum.Add(sum, t.Mul(t, s.exact(e.class)))
+		}
+		if sum.Cmp(t.SetInt64(cost)) < 0 {
+			return nil
+		}
+	}
+	// Supporters by b/w ascending.
+	slices.SortFunc(es, func(a, b entry) int { return s.cmpShare(a, b) })
+	// The first entries are poor (pay all they hold) while q·w > b, with
+	// q = (cost − their money) / the others' weight.
+	var poor, perr, pabs float64
+	k := 0
+	var qf, qerr float64
+	for ; k < len(es); k++ {
+		e := es[k]
+		c := &s.classes[e.class]
+		qf = (costF - poor) / float64(R)
+		qerr = (perr+(costF+pabs)*float64(k+3)*ulp)/float64(R) + qf*ulp
+		need := qf * float64(e.w)
+		tol := qerr*float64(e.w) + c.berr + (need+c.bf)*2*ulp
+		rich := false
+		switch d := need - c.bf; {
+		case d < -tol:
+			rich = true
+		case d > tol:
+		default:
+			qx := s.exactQOf(es[:k], cost, R)
+			qx.Mul(qx, new(big.Rat).SetInt64(e.w))
+			rich = qx.Cmp(s.exact(e.class)) <= 0
+		}
+		if rich {
+			break
+		}
+		poor += float64(e.m) * c.bf
+		pabs += float64(e.m) * c.bf
+		perr += float64(e.m) * (c.berr + c.bf*ulp)
+		R -= e.m * e.w
+	}
+	if k == len(es) { // cannot happen after the total check
+		return nil
+	}
+	rf := qf / costF
+	return &quote{p: p, qf: qf, qerr: qerr, rf: rf, rerr: qerr/costF + rf*2*ulp,
+		poor: es[:k], R: R, cost: cost}
+}
+
+// cmpShare orders entries by b/w, exactly.
+func (s *state) cmpShare(a, b entry) int {
+	ca, cb := &s.classes[a.class], &s.classes[b.class]
+	xf, yf := ca.bf/float64(a.w), cb.bf/float64(b.w)
+	xerr := ca.berr/float64(a.w) + xf*2*ulp
+	yerr := cb.berr/float64(b.w) + yf*2*ulp
+	switch d := xf - yf; {
+	case d < -(xerr + yerr):
+		return -1
+	case d > xerr+yerr:
+		return 1
+	}
+	x := new(big.Rat).SetInt64(b.w)
+	x.Mul(x, s.exact(a.class))
+	y := new(big.Rat).SetInt64(a.w)
+	y.Mul(y, s.exact(b.class))
+	return x.Cmp(y)
+}
+
+// fund makes qt's project's supporters pay min(b, q·w) and returns how many
+// paid.
+func (s *state) fund(qt *quote) int64 {
+	p := qt.p
+	q := s.exactQ(qt)
+	s.aggregate(p)
+	var payers int64
+	for i := range s.es {
+		e := &s.es[i]
+		c := s.classes[e.class]
+		payers += e.m
+		need := qt.qf * float64(e.w)
+		tol := qt.qerr*float64(e.w) + c.berr + (need+c.bf)*2*ulp
+		rich := false
+		switch d := need - c.bf; {
+		case d < -tol:
+			rich = true
+		case d > tol:
+		default:
+			t := new(big.Rat).SetInt64(e.w)
+			rich = t.Mul(t, q).Cmp(s.exact(e.class)) < 0
+		}
+		if !rich {
+			e.to = -1
+			continue
+		}
+		nb := c.bf - need
+		e.to = int32(len(s.classes))
+		s.classes = append(s.classes, class{bf: nb, berr: c.berr + qt.qerr*float64(e.w) + (c.bf+need)*2*ulp,
+			parent: e.class, w: e.w, q: q})
+	}
+	for k, gi := range s.m.groupOf[p] {
+		if c := s.cls[gi]; c >= 0 {
+			s.cls[gi] = s.es[s.find(c, s.m.weight[p][k])].to
+		}
+	}
+	s.clearSlots()
+	return payers
 }

@@ -90,6 +90,7 @@ func oneRun(t *testing.T, pb Budget, bs []Ballot) runResult {
 		t.Fatal(err)
 	}
 	m := newMES(pb, scores, gs, int64(len(bs)))
+	m.wantPaid = true
 	r := m.run(big.NewRat(pb.Budget, int64(len(bs))))
 	// Per ballot rather than per group, for the tests.
 	paid := make([]*big.Rat, len(bs))
