@@ -56,7 +56,7 @@ const (
 
 // Problems of a budget poll, in addition to the ballot problems.
 const (
-	ProblemCost   Problem = "cost"   // a project's cost is negative or above the budget
+	ProblemCost   Problem = "cost"   // a project's cost is negative or above MaxAmount
 	ProblemBudget Problem = "budget" // the budget or the increment is out of range
 	ProblemID     Problem = "id"     // a project ID is empty or used twice
 	ProblemRule   Problem = "rule"   // the rule is not mes or greedy
@@ -69,7 +69,9 @@ const MaxAmount = 1_000_000_000_000_000
 // BudgetProject is one project of a participatory budget.
 type BudgetProject struct {
 	ID   string
-	Cost int64 // minor units, 0..Budget
+	// Cost in minor units, 0..MaxAmount. A project costing more than the
+	// budget is never funded (Pabulib files hold some); polls refuse it.
+	Cost int64
 }
 
 // Budget describes a participatory-budget poll.
@@ -191,8 +193,8 @@ func checkBudget(rule BudgetRule, pb Budget) *Error {
 			return newError(ProblemID, i, "project %d: ID %q empty or used twice", i, p.ID)
 		}
 		seen[p.ID] = true
-		if p.Cost < 0 || p.Cost > pb.Budget {
-			return newError(ProblemCost, i, "project %q: cost %d, want 0..%d", p.ID, p.Cost, pb.Budget)
+		if p.Cost < 0 || p.Cost > MaxAmount {
+			return newError(ProblemCost, i, "project %q: cost %d, want 0..%d", p.ID, p.Cost, MaxAmount)
 		}
 	}
 	return nil

@@ -254,7 +254,7 @@ func TestBudgetBadInput(t *testing.T) {
 		edit func(*Budget, *[]Ballot)
 		want Problem
 	}{
-		{"cost above budget", func(p *Budget, _ *[]Ballot) { p.Projects[0].Cost = 11 }, ProblemCost},
+		{"cost above the maximum", func(p *Budget, _ *[]Ballot) { p.Projects[0].Cost = MaxAmount + 1 }, ProblemCost},
 		{"negative cost", func(p *Budget, _ *[]Ballot) { p.Projects[0].Cost = -1 }, ProblemCost},
 		{"duplicate id", func(p *Budget, _ *[]Ballot) { p.Projects[1].ID = "a" }, ProblemID},
 		{"no budget", func(p *Budget, _ *[]Ballot) { p.Budget = 0 }, ProblemBudget},
@@ -276,6 +276,22 @@ func TestBudgetBadInput(t *testing.T) {
 	}
 	if _, err := CountBudget("knapsack", pb, bs); err == nil {
 		t.Error("unknown rule accepted")
+	}
+}
+
+// A project costing more than the budget is never funded, even when its
+// supporters could pay for it in a late Add1 run: that run overspends, so the
+// previous one is kept.
+func TestBudgetCostAboveBudget(t *testing.T) {
+	pb, bs := pbCase(t, 10, 1, "big:30 a:4 b:4", "big,a", "big,a", "big,b", "big")
+	for _, rule := range []BudgetRule{RuleMES, RuleGreedy} {
+		r, err := CountBudget(rule, pb, bs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sortedIDs(pb, r.Selected); got != "a b" || r.Spent != 8 {
+			t.Errorf("%s funds %q (spent %d), want \"a b\" (8)", rule, got, r.Spent)
+		}
 	}
 }
 
