@@ -68,7 +68,7 @@ const MaxAmount = 1_000_000_000_000_000
 
 // BudgetProject is one project of a participatory budget.
 type BudgetProject struct {
-	ID   string
+	ID string
 	// Cost in minor units, 0..MaxAmount. A project costing more than the
 	// budget is never funded (Pabulib files hold some); polls refuse it.
 	Cost int64
