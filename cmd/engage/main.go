@@ -6,6 +6,7 @@
 //	engage export [--db FILE | --store bolt:FILE|postgres:DSN] [--csv pledges|schedules]
 //	engage migrate [--store postgres:DSN]
 //	engage copy --from bolt:FILE --to postgres:DSN
+//	engage count FILE.pb [--rule mes|greedy] [--json]
 //	engage backup --db FILE --out FILE | --url URL --out FILE
 //	engage prompts check
 //	engage version
@@ -64,6 +65,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		err = runMigrate(ctx, args[1:], env)
 	case "copy":
 		err = runCopy(ctx, args[1:], env)
+	case "count":
+		err = runCount(ctx, args[1:], env)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "engage", version)
 	case "help", "--help", "-h":

@@ -104,12 +104,14 @@ func (in *Instance) TallyBudget() tally.Budget {
 	return pb
 }
 
-// FormatAmount writes v units of 10^-scale as a decimal string.
+// FormatAmount writes v units of 10^-scale as a decimal string, without
+// trailing zeros: 390 at scale 2 is "3.9", 400 is "4".
 func FormatAmount(v int64, scale int) string {
-	if scale == 0 {
-		return strconv.FormatInt(v, 10)
+	s := new(big.Rat).SetFrac64(v, pow10(scale)).FloatString(scale)
+	if scale > 0 {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
-	return new(big.Rat).SetFrac64(v, pow10(scale)).FloatString(scale)
+	return s
 }
 
 func pow10(n int) int64 {

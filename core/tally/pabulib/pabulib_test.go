@@ -49,7 +49,7 @@ func TestParse(t *testing.T) {
 	if pb := in.TallyBudget(); pb.Increment != 100 || pb.Points != 5 {
 		t.Errorf("increment %d points %d, want 100 5", pb.Increment, pb.Points)
 	}
-	if FormatAmount(in.Budget, in.Scale) != "10.50" {
+	if FormatAmount(in.Budget, in.Scale) != "10.5" || FormatAmount(400, 2) != "4" || FormatAmount(-5, 1) != "-0.5" {
 		t.Errorf("budget written %q", FormatAmount(in.Budget, in.Scale))
 	}
 }
