@@ -66,6 +66,10 @@ const (
 // billion euros), so that sums of costs stay within int64.
 const MaxAmount = 1_000_000_000_000_000
 
+// MaxBudgetProjects is the most projects a budget may have (city-wide
+// Pabulib files hold a few hundred).
+const MaxBudgetProjects = 4096
+
 // BudgetProject is one project of a participatory budget.
 type BudgetProject struct {
 	ID string
@@ -175,8 +179,8 @@ func checkBudget(rule BudgetRule, pb Budget) *Error {
 		return newError(ProblemRule, -1, "unknown budget rule %q", rule)
 	}
 	n := len(pb.Projects)
-	if n < 1 || n > MaxOptions {
-		return newError(ProblemOptions, -1, "%d projects, want 1..%d", n, MaxOptions)
+	if n < 1 || n > MaxBudgetProjects {
+		return newError(ProblemOptions, -1, "%d projects, want 1..%d", n, MaxBudgetProjects)
 	}
 	if pb.Budget < 1 || pb.Budget > MaxAmount {
 		return newError(ProblemBudget, -1, "budget %d, want 1..%d", pb.Budget, MaxAmount)

@@ -8,7 +8,7 @@
 //	META
 //	key;value
 //	budget;100000
-//	vote_type;approval          (or cumulative, with max_sum_points)
+//	vote_type;approval          (choose-1 too; or cumulative, with max_sum_points)
 //	currency;PLN
 //	PROJECTS
 //	project_id;cost;name
@@ -278,7 +278,7 @@ func (p *parser) meta(line int, rec []string) error {
 		p.budget, p.budgetAt = v, line
 	case "vote_type":
 		switch strings.ToLower(v) {
-		case "approval":
+		case "approval", "choose-1": // choose-1: an approval ballot of one project
 		case "cumulative":
 			p.in.Cumulative = true
 		default:
@@ -332,8 +332,8 @@ func (p *parser) project(line int, rec []string) error {
 	if cost == "" {
 		return p.fail(line, "project %q has no cost", id)
 	}
-	if len(p.in.Projects) >= tally.MaxOptions {
-		return p.fail(line, "more than %d projects", tally.MaxOptions)
+	if len(p.in.Projects) >= tally.MaxBudgetProjects {
+		return p.fail(line, "more than %d projects", tally.MaxBudgetProjects)
 	}
 	p.index[id] = len(p.in.Projects)
 	p.in.Projects = append(p.in.Projects, Project{ID: id, Name: p.field(rec, "name"), Selected: p.field(rec, "selected") == "1"})
