@@ -296,3 +296,44 @@ func naiveMES(pb Budget, bs []Ballot) []int {
 	}
 	return out
 }
+
+// Larger instances, where voters split into many budget classes and the
+// float shortcuts decide most comparisons: the count still agrees with the
+// naive transcription. Costs are multiples of 50 and ballots repeat, so
+// exact ties between projects and between voters' shares are frequent.
+func TestBudgetNaiveLarger(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(5, 12).Draw(t, "projects")
+		pb := Budget{Budget: 50 * rapid.Int64Range(4, 40).Draw(t, "budget"), Increment: rapid.Int64Range(1, 50).Draw(t, "increment")}
+		if rapid.Bool().Draw(t, "cumulative") {
+			pb.Points = rapid.IntRange(2, 10).Draw(t, "points")
+		}
+		for i := range n {
+			pb.Projects = append(pb.Projects, BudgetProject{ID: fmt.Sprintf("p%02d", i), Cost: 50 * rapid.Int64Range(1, 20).Draw(t, "cost")})
+		}
+		kinds := rapid.IntRange(1, 15).Draw(t, "kinds")
+		var bs []Ballot
+		for range kinds {
+			vals := make([]int, n)
+			left := pb.Points
+			for i := range vals {
+				if pb.Points == 0 {
+					vals[i] = rapid.IntRange(0, 1).Draw(t, "approve")
+				} else if left > 0 {
+					vals[i] = rapid.IntRange(0, left).Draw(t, "give")
+					left -= vals[i]
+				}
+			}
+			for range rapid.IntRange(1, 12).Draw(t, "copies") {
+				bs = append(bs, Ballot{Values: slices.Clone(vals)})
+			}
+		}
+		r, err := CountBudget(RuleMES, pb, bs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := ids(pb, r.Selected), ids(pb, naiveMES(pb, bs)); got != want {
+			t.Fatalf("counted %q, naive %q", got, want)
+		}
+	})
+}

@@ -10,6 +10,7 @@
 //	Validate(m Method, n int, b Ballot, s Settings) error      // one ballot, before it is stored
 //	Count(m Method, n int, ballots []Ballot, s Settings) (Result, error)
 //	NewLive(m Method, n int, s Settings) (*Live, error)         // running tally: Add, Remove
+//	CountBudget(r BudgetRule, pb Budget, ballots []Ballot)      // participatory budget (budget.go)
 //
 // A poll has n options, indexed 0..n-1, with 1 ≤ n ≤ MaxOptions. A [Ballot]
 // holds one value per option. What the value means depends on the method:
