@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 
 	"github.com/engage-org/engage/core/tally"
@@ -78,12 +79,18 @@ func runCountPB(_ context.Context, args []string, env Env) error {
 		ID, Name, Cost string
 		Score, Payers  int64
 		ByEqualShares  bool
+		Share          string // the most one supporter paid (per point), rounded for display
 	}
 	var rows []row
 	for k, p := range res.Selected {
 		pr := in.Projects[p]
-		rows = append(rows, row{ID: pr.ID, Name: pr.Name, Cost: amount(pr.Cost), Score: res.Scores[p],
-			Payers: res.Payers[k], ByEqualShares: k < res.ByMES})
+		rw := row{ID: pr.ID, Name: pr.Name, Cost: amount(pr.Cost), Score: res.Scores[p],
+			Payers: res.Payers[k], ByEqualShares: k < res.ByMES}
+		if rw.ByEqualShares {
+			share := new(big.Rat).Quo(res.Shares[k], new(big.Rat).SetInt64(pabulibUnit(in.Scale)))
+			rw.Share = share.FloatString(2)
+		}
+		rows = append(rows, rw)
 	}
 	fmt.Fprint(env.Stdout, cliText("cli.count_pb", map[string]any{
 		"Rule": string(r), "Budget": amount(in.Budget), "Currency": in.Value("currency"),
@@ -92,4 +99,13 @@ func runCountPB(_ context.Context, args []string, env Env) error {
 		"Greedy": ids(res.Greedy),
 	}))
 	return nil
+}
+
+// pabulibUnit is 10^scale: one unit of a file's amounts in its integers.
+func pabulibUnit(scale int) int64 {
+	u := int64(1)
+	for range scale {
+		u *= 10
+	}
+	return u
 }

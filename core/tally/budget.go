@@ -105,6 +105,11 @@ type BudgetResult struct {
 	// Payers holds, per entry of Selected, how many supporters paid for it
 	// (0 for a project funded by the greedy fill or by greedy).
 	Payers []int64
+	// Shares holds, per project funded by equal shares (the first ByMES of
+	// Selected), the most a supporter paid per unit of weight: with approval
+	// ballots, what each supporter paid, those who had less paying all they
+	// had; with points, a supporter giving w points paid up to w times it.
+	Shares []*big.Rat
 	// Greedy lists what the greedy rule alone funds, in its order.
 	Greedy []int
 	// Spent is the total cost of Selected; Left = Budget − Spent.
@@ -135,6 +140,7 @@ func CountBudget(rule BudgetRule, pb Budget, ballots []Ballot) (BudgetResult, er
 		run := m.add1()
 		r.Selected = slices.Clone(run.funded)
 		r.Payers = slices.Clone(run.payers)
+		r.Shares = slices.Clone(run.shares)
 		r.ByMES = len(run.funded)
 		r.Endowment = run.endowment
 		left := pb.Budget
@@ -315,6 +321,7 @@ type runResult struct {
 	endowment *big.Rat
 	funded    []int
 	payers    []int64
+	shares    []*big.Rat
 	cost      int64
 	// paid holds, per group, what each of its voters paid (for tests).
 	paid []*big.Rat
@@ -461,6 +468,7 @@ func (m *mes) run(e *big.Rat) runResult {
 		payers := s.fund(best)
 		res.funded = append(res.funded, best.p)
 		res.payers = append(res.payers, payers)
+		res.shares = append(res.shares, best.q)
 		res.cost += best.cost
 		cand = slices.DeleteFunc(cand, func(p int) bool { return p == best.p })
 		s.alive[best.p] = false

@@ -122,6 +122,18 @@ func TestBudgetMESBookExample12(t *testing.T) {
 	if !slices.Equal(r.payers, []int64{5, 4}) {
 		t.Errorf("payers %v, want [5 4]", r.payers)
 	}
+	// Add1's next run (endowment 11/8) funds all four, over the budget, so
+	// the first run is kept; the greedy fill then adds d (4 votes).
+	full, err := CountBudget(RuleMES, pb, bs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(pb, full.Selected); got != "c a d" || full.ByMES != 2 || full.Endowment.RatString() != "3/8" {
+		t.Fatalf("selected %q (%d by MES, endowment %s), want \"c a d\" (2, 3/8)", got, full.ByMES, full.Endowment.RatString())
+	}
+	if full.Shares[0].RatString() != "1/5" || full.Shares[1].RatString() != "13/40" || !slices.Equal(full.Payers, []int64{5, 4, 0}) {
+		t.Errorf("shares %v payers %v, want [1/5 13/40] [5 4 0]", full.Shares, full.Payers)
+	}
 }
 
 // The book's running example (Example 1, 11): 12 voters, 7 unit-cost
