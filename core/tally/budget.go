@@ -390,6 +390,7 @@ type class struct {
 	parent   int32
 	w        int64
 	q        *big.Rat // the payment per unit of weight of the funding that made it
+	ev       int32    // that funding's index in the run (state.evQ)
 	b        *big.Rat // exact budget, nil until needed
 }
 
@@ -426,7 +427,9 @@ type state struct {
 	es      []entry
 	bufs    [][]entry // per project, the sorted entries of its last quote
 	alive   []bool
-	lb      []float64 // per project, a lower bound of its ρ
+	lb      []float64  // per project, a lower bound of its ρ
+	evQ     []*big.Rat // per funding so far, its q
+	coef    []int64    // sumBudgets' scratch, per funding
 }
 
 func (m *mes) run(e *big.Rat) runResult {
@@ -511,12 +514,37 @@ func (s *state) exactQ(qt *quote) *big.Rat {
 // exactQOf returns (cost − Σ poor m·b) / R.
 func (s *state) exactQOf(poor []entry, cost, R int64) *big.Rat {
 	q := new(big.Rat).SetInt64(cost)
-	t := new(big.Rat)
-	for _, e := range poor {
-		t.SetInt64(e.m)
-		q.Sub(q, t.Mul(t, s.exact(e.class)))
+	q.Sub(q, s.sumBudgets(poor))
+	return q.Quo(q, new(big.Rat).SetInt64(R))
+}
+
+// sumBudgets returns Σ m·b over es, exactly. A class's budget is the
+// endowment less q·w for each funding on its way from the first class, so
+// the sum is e·Σm − Σ over fundings of q × (the weight its voters paid
+// with): integer sums per funding, then one product per funding.
+func (s *state) sumBudgets(es []entry) *big.Rat {
+	if cap(s.coef) < len(s.evQ) {
+		s.coef = make([]int64, len(s.evQ))
 	}
-	return q.Quo(q, t.SetInt64(R))
+	coef := s.coef[:len(s.evQ)]
+	clear(coef)
+	var voters int64
+	for _, e := range es {
+		voters += e.m
+		for c := e.class; s.classes[c].parent >= 0; c = s.classes[c].parent {
+			coef[s.classes[c].ev] += e.m * s.classes[c].w
+		}
+	}
+	sum := new(big.Rat).SetInt64(voters)
+	sum.Mul(sum, s.e)
+	t := new(big.Rat)
+	for ev, k := range coef {
+		if k != 0 {
+			t.SetInt64(k)
+			sum.Sub(sum, t.Mul(t, s.evQ[ev]))
+		}
+	}
+	return sum
 }
 
 // better reports whether quote a beats quote b: smaller ρ, then lower cost,
@@ -610,13 +638,7 @@ func (s *state) price(p int) *quote {
 	case total < costF-terr:
 		return nil
 	case total <= costF+terr:
-		sum := new(big.Rat)
-		t := new(big.Rat)
-		for _, e := range es {
-			t.SetInt64(e.m)
-			sum.Add(sum, t.Mul(t, s.exact(e.class)))
-		}
-		if sum.Cmp(t.SetInt64(cost)) < 0 {
+		if s.sumBudgets(es).Cmp(new(big.Rat).SetInt64(cost)) < 0 {
 			return nil
 		}
 	}
@@ -708,8 +730,9 @@ func (s *state) fund(qt *quote) int64 {
 		nb := c.bf - need
 		e.to = int32(len(s.classes))
 		s.classes = append(s.classes, class{bf: nb, berr: c.berr + qt.qerr*float64(e.w) + (c.bf+need)*2*ulp,
-			parent: e.class, w: e.w, q: q})
+			parent: e.class, w: e.w, q: q, ev: int32(len(s.evQ))})
 	}
+	s.evQ = append(s.evQ, q)
 	for k, gi := range s.m.groupOf[p] {
 		if c := s.cls[gi]; c >= 0 {
 			s.cls[gi] = s.es[s.find(c, s.m.weight[p][k])].to
