@@ -79,6 +79,20 @@ type PollSnapshot struct {
 	QuorumMet *bool      `json:"quorum_met,omitempty"`
 	Until     *time.Time `json:"until,omitempty"`
 	Closed    *time.Time `json:"closed,omitempty"`
+	// Result is a closed budget poll's outcome (poll_budget.go).
+	Result *BudgetSnapshot `json:"result,omitempty"`
+}
+
+// BudgetSnapshot is a closed budget poll's outcome in a Snapshot: the funded
+// options' labels in the order funded, the money spent (minor units of
+// Currency), and what the greedy rule alone would have funded.
+type BudgetSnapshot struct {
+	Rule     string   `json:"rule"`
+	Budget   int64    `json:"budget"`
+	Currency string   `json:"currency"`
+	Selected []string `json:"selected"`
+	Spent    int64    `json:"spent"`
+	Greedy   []string `json:"greedy"`
 }
 
 // CampaignSnapshot is one campaign in a Snapshot (filled by the campaigns part).

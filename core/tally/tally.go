@@ -224,6 +224,9 @@ type Result struct {
 	// Profiles holds, per option, its grade distribution in majority
 	// judgment: Profiles[i][g] ballots gave option i grade g.
 	Profiles [][]int
+	// Budget is a participatory-budget poll's outcome (set by the caller,
+	// core, which counts the ballots as approval or dot for Ranking).
+	Budget *BudgetResult `json:"budget,omitempty"`
 }
 
 // Round is one round of an instant-runoff count.
