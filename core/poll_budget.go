@@ -1,6 +1,7 @@
 package core
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/engage-org/engage/core/tally"
@@ -173,4 +174,28 @@ func (tx *Tx) closeBudget(p *Poll, ballots []tally.Ballot) (*tally.BudgetResult,
 		}
 	}
 	return res, tx.putCampaign(camp)
+}
+
+// BudgetBallots returns the ballots of closed budget poll id of community c,
+// with nothing naming a voter, sorted by their values so that their order
+// tells nothing either (for `engage export --pb`). Returns CodeNotFound for an
+// unknown poll, CodeConflict ("err.poll_open") while it is open and
+// CodeInvalid ("err.poll_not_budget") for another method.
+func (tx *Tx) BudgetBallots(c CommunityID, id string) (*Poll, []tally.Ballot, error) {
+	p, err := tx.Poll(c, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.Method != MethodBudget {
+		return nil, nil, Errorf(CodeInvalid, "err.poll_not_budget", "id", p.ID())
+	}
+	if p.Open() {
+		return nil, nil, Errorf(CodeConflict, "err.poll_open", "id", p.ID())
+	}
+	bs, err := tx.pollBallots(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortFunc(bs, func(a, b tally.Ballot) int { return slices.Compare(a.Values, b.Values) })
+	return p, bs, nil
 }

@@ -20,6 +20,8 @@ func runExport(ctx context.Context, args []string, env Env) error {
 	store := fs.String("store", "", "the store: bolt:FILE or postgres:DSN (default: store.driver and its settings)")
 	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
 	csvOf := fs.String("csv", "", "print a CSV instead of JSON: pledges or schedules")
+	pbOf := fs.String("pb", "", "print closed budget poll V1 as a Pabulib file (no voter names)")
+	community := fs.String("community", "", "with --pb: the community, when several have that poll")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -54,6 +56,9 @@ func runExport(ctx context.Context, args []string, env Env) error {
 	defer a.Close()
 	if *csvOf != "" {
 		return exportCSV(ctx, a.eng, *csvOf, env.Stdout)
+	}
+	if *pbOf != "" {
+		return exportPB(ctx, a.eng, *pbOf, *community, env.Stdout)
 	}
 	var snap *core.Snapshot
 	if err := a.eng.View(ctx, func(tx *core.Tx) error {
