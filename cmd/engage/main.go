@@ -3,7 +3,7 @@
 //
 //	engage console [--db FILE] [--lang en|fr] [--now TIME] [--demo]
 //	engage run [--config FILE]
-//	engage export [--db FILE | --store bolt:FILE|postgres:DSN] [--csv pledges|schedules]
+//	engage export [--db FILE | --store bolt:FILE|postgres:DSN] [--csv pledges|schedules | --pb V1]
 //	engage migrate [--store postgres:DSN]
 //	engage copy --from bolt:FILE --to postgres:DSN
 //	engage count FILE.pb [--rule mes|greedy] [--json]
