@@ -56,10 +56,10 @@ type ballotLine struct {
 
 // ballot renders a ballot of p in lang, for its voter's receipt.
 func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
-	data := map[string]any{"Method": string(p.Method)}
+	data := map[string]any{"Method": string(p.BallotMethod())}
 	label := func(i int) string { return n.tx.OptionLabel(p, i) }
 	switch {
-	case core.Ranked(p.Method):
+	case core.Ranked(p.BallotMethod()):
 		var tiers [][]string
 		for rank := 1; ; rank++ {
 			next, any := 0, false
@@ -81,7 +81,7 @@ func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
 			rank = next - 1
 		}
 		data["Tiers"] = tiers
-	case p.Method == tally.Single, p.Method == tally.Contest, p.Method == tally.Approval:
+	case p.BallotMethod() == tally.Single, p.BallotMethod() == tally.Contest, p.BallotMethod() == tally.Approval:
 		var chosen []string
 		for i, v := range values {
 			if v == 1 {
@@ -93,7 +93,7 @@ func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
 		var lines []ballotLine
 		for i, v := range values {
 			l := ballotLine{Label: label(i), Value: v}
-			switch p.Method {
+			switch p.BallotMethod() {
 			case tally.Judgment:
 				l.Grade = n.gradeName(p, v, lang)
 			case tally.Date:
@@ -139,7 +139,7 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 	}
 	pl := plot.New()
 	pl.Title.Text = clip(p.ID()+" · "+p.Question, 70)
-	pl.Y.Label.Text = n.b.cat.Text(lang, "chart.axis."+string(p.Method), nil)
+	pl.Y.Label.Text = n.b.cat.Text(lang, "chart.axis."+string(p.BallotMethod()), nil)
 	pl.Y.Min = 0
 	width := vg.Points(float64(min(40, 360/max(len(order), 1))))
 	series := func(f func(i int) float64) plotter.Values {
@@ -172,7 +172,7 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 		return f
 	}
 	var err error
-	switch p.Method {
+	switch p.BallotMethod() {
 	case tally.Judgment:
 		var under *plotter.BarChart
 		grades := p.Grades()
@@ -194,7 +194,7 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 		pl.Legend.Top = true
 	default:
 		var f func(i int) float64
-		switch p.Method {
+		switch p.BallotMethod() {
 		case tally.Single, tally.Approval:
 			f = func(i int) float64 { return float64(res.Counts[i]) }
 		case tally.Score, tally.Dot:
@@ -237,7 +237,7 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 // that goes with it; nil when p is no date poll, its quorum was not met, or no
 // single slot won (a tie, or nobody said yes).
 func (n *pollNotifier) calendar(p *core.Poll, res *tally.Result, lang string) (*Attachment, string, error) {
-	if p.Method != tally.Date || !p.QuorumMet || len(res.Ranking) == 0 || len(res.Ranking[0]) != 1 {
+	if p.BallotMethod() != tally.Date || !p.QuorumMet || len(res.Ranking) == 0 || len(res.Ranking[0]) != 1 {
 		return nil, "", nil
 	}
 	win := res.Ranking[0][0]

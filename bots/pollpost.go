@@ -36,6 +36,61 @@ type pollView struct {
 	JuryWeight           int
 	JuryBallots          int
 	Grades               []string
+	Budget               *budgetView // budget polls
+}
+
+// budgetView is what a budget poll's message and result show besides the
+// approval or dot tally of its ballots.
+type budgetView struct {
+	Money      core.Money
+	Rule, From string
+	Min, Max   int
+	Points     int
+	// Result (closed): the funded options in the order funded, what greedy
+	// alone would fund, the money spent and left.
+	Funded      []budgetFunded
+	Greedy      []string
+	Spent, Left core.Money
+	Closed      bool
+}
+
+// budgetFunded is one funded option of a budget poll's result.
+type budgetFunded struct {
+	Label         string
+	Cost          core.Money
+	Payers        int64
+	ByEqualShares bool
+}
+
+// budget returns p's budget view (nil for another method); with res, its
+// result too.
+func (n *pollNotifier) budget(p *core.Poll, res *tally.Result) *budgetView {
+	if p.Method != core.MethodBudget {
+		return nil
+	}
+	s := p.Settings
+	money := func(a int64) core.Money { return s.Budget.Plus(a - s.Budget.Amount) }
+	v := &budgetView{Money: money(s.Budget.Amount), Rule: s.Rule, From: s.From, Min: s.Min, Max: s.Max, Points: s.Points}
+	if res == nil || res.Budget == nil {
+		return v
+	}
+	b := res.Budget
+	v.Closed = true
+	if b.Spent+b.Left > 0 {
+		v.Money = money(b.Spent + b.Left)
+	}
+	v.Spent, v.Left = money(b.Spent), money(b.Left)
+	for k, i := range b.Selected {
+		f := budgetFunded{Label: n.tx.OptionLabel(p, i), Cost: money(p.Options[i].Cost), ByEqualShares: k < b.ByMES}
+		if k < len(b.Payers) {
+			f.Payers = b.Payers[k]
+		}
+		v.Funded = append(v.Funded, f)
+	}
+	for _, i := range b.Greedy {
+		v.Greedy = append(v.Greedy, n.tx.OptionLabel(p, i))
+	}
+	return v
 }
 
 // optionView is one option in a pollView, with its running figures.
@@ -51,10 +106,10 @@ type optionView struct {
 func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
 	s := p.Settings
 	v := pollView{
-		ID: p.ID(), Question: p.Question, Method: string(p.Method), Ballots: p.Ballots(),
+		ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Ballots: p.Ballots(),
 		Open: p.Open(), Hidden: s.Hidden, Secret: s.Secret, Final: !n.tx.BallotsChangeable(p),
-		Until: n.until(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: s.Dots,
-		JuryWeight: s.JuryWeight,
+		Until: n.until(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: p.TallySettings().Dots,
+		JuryWeight: s.JuryWeight, Budget: n.budget(p, nil),
 	}
 	v.ShowCounts = !p.Open() || !s.Hidden
 	for g := range p.Grades() {
@@ -121,7 +176,7 @@ func (n *pollNotifier) until(p *core.Poll) time.Time {
 // change of one: single and contest, and approval and date polls whose ballots can
 // be changed. The others are filled in a form or step by step.
 func (n *pollNotifier) pressable(p *core.Poll) bool {
-	switch p.Method {
+	switch p.BallotMethod() {
 	case tally.Single, tally.Contest:
 		return true
 	case tally.Approval, tally.Date:
@@ -152,7 +207,7 @@ func (n *pollNotifier) voteRows(p *core.Poll, lang string) ([][]Button, error) {
 	}
 	for i := range p.Options {
 		label, num := n.tx.OptionLabel(p, i), strconv.Itoa(i+1)
-		switch p.Method {
+		switch p.BallotMethod() {
 		case tally.Approval:
 			if err := add(label, cmd+"+"+num); err != nil {
 				return nil, err
@@ -271,6 +326,7 @@ type resultView struct {
 	JuryWeight           int // contest
 	JuryBallots          int
 	Min, Max             int // score
+	Budget               *budgetView
 }
 
 // tierView is one place of a ranking: one option, or several tied.
@@ -289,10 +345,10 @@ type resultOption struct {
 // result returns what the result message shows in lang.
 func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resultView {
 	v := resultView{
-		ID: p.ID(), Question: p.Question, Method: string(p.Method), Ballots: res.Ballots,
+		ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Ballots: res.Ballots,
 		QuorumMet: p.QuorumMet, Quorum: p.Settings.Quorum, Rounds: len(res.Rounds),
 		JuryWeight: p.Settings.JuryWeight, JuryBallots: res.JuryBallots,
-		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax,
+		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax, Budget: n.budget(p, res),
 	}
 	irvVotes := lastVotes(res, len(p.Options))
 	place := 1
