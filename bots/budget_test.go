@@ -92,3 +92,60 @@ func TestBudgetPollChatPoints(t *testing.T) {
 		t.Fatalf("result %+v, %d ballots", got.Result, got.Ballots)
 	}
 }
+
+// from C1: the budget is what C1 has left; closing allocates it to the funded
+// projects (ledger lines), moves them to funded and tells their referents.
+func TestBudgetPollChatFromCampaign(t *testing.T) {
+	e := botstest.NewEnv(t, botstest.Options{NoSync: true})
+	e.Say("alice", "/community create Solidons lang en")
+	e.Say("alice", "/project new Fruit de Terre")
+	e.Say("bob", "hello")
+	e.Say("alice", "/project new Petites Cantines")
+	e.Say("alice", "/campaign new donation Restaurants goal 2000 until 2026-12-20 keep-it-all")
+	e.Say("alice", "/collect C1 1000 from Chez Paul")
+	e.Say("alice", "/spend C1 100 posters")
+	if out := e.Say("alice", "/poll new budget Which projects? | P1 600 | P2 500 | Benches 100 | from C1"); len(out) != 1 || !strings.Contains(out[0].Text, "must be a project") {
+		t.Fatalf("a label with from C1: %q", botstest.Texts(out))
+	}
+	if out := e.Say("alice", "/poll new budget Which projects? | P1 600 | P2 500 | from C1"); len(out) != 0 {
+		t.Fatalf("open: %q", botstest.Texts(out))
+	}
+	for i, v := range []string{"P1", "P1", "P2", "P1, P2"} {
+		e.Say(string(rune('a'+i))+"voter", "/vote V1 "+v)
+	}
+	e.Sent.Reset()
+	e.Say("alice", "/poll V1 close")
+	if err := e.Dispatcher.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var told bool
+	for _, m := range e.Sent.Messages() {
+		if m.Direct && strings.Contains(m.Text, "is funded by the participatory budget V1") {
+			told = true
+		}
+	}
+	if !told {
+		t.Errorf("no referent told: %q", botstest.Texts(e.Sent.Messages()))
+	}
+	snap := e.Snapshot()
+	p := pollShot(t, e, "V1")
+	if p.Result == nil || p.Result.Budget != 90000 || len(p.Result.Selected) == 0 {
+		t.Fatalf("result %+v", p.Result)
+	}
+	var allocated int64
+	for _, c := range snap.Communities {
+		for _, camp := range c.Campaigns {
+			allocated += camp.Allocated
+		}
+		for _, pr := range c.Projects {
+			for _, sel := range p.Result.Selected {
+				if strings.HasPrefix(sel, pr.ID+" ") && pr.Stage != "funded" {
+					t.Errorf("%s funded but at stage %s", pr.ID, pr.Stage)
+				}
+			}
+		}
+	}
+	if allocated != p.Result.Spent {
+		t.Errorf("allocated %d, spent %d", allocated, p.Result.Spent)
+	}
+}

@@ -282,6 +282,9 @@ func (n *pollNotifier) refresh(p *core.Poll) error {
 // its chart, goes to every chat; a date poll with one chosen slot also gets its
 // calendar file.
 func (n *pollNotifier) closed(p *core.Poll, res *tally.Result) error {
+	if err := n.tellReferents(p, res); err != nil {
+		return err
+	}
 	lang := n.comm.Lang
 	text, _, err := n.message(p)
 	if err != nil {
@@ -389,4 +392,31 @@ func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resu
 		place += len(tier)
 	}
 	return v
+}
+
+// tellReferents writes to the referents of each project a budget poll
+// funded from a campaign (the money is allocated and the project is at stage
+// funded).
+func (n *pollNotifier) tellReferents(p *core.Poll, res *tally.Result) error {
+	if p.Method != core.MethodBudget || p.Settings.From == "" || res.Budget == nil || !p.QuorumMet {
+		return nil
+	}
+	for _, i := range res.Budget.Selected {
+		o := p.Options[i]
+		if o.Project == 0 {
+			continue
+		}
+		pr, err := n.tx.Project(p.Community, o.ProjectID())
+		if err != nil {
+			return err
+		}
+		data := map[string]any{"Poll": p.ID(), "Project": pr.ID(), "Title": pr.Title,
+			"Amount": p.Settings.Budget.Plus(o.Cost - p.Settings.Budget.Amount), "Campaign": p.Settings.From}
+		for _, ref := range pr.Referents {
+			if err := dmPerson(n.b, n.tx, n.comm, ref, "budget.funded_referent", data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
