@@ -53,10 +53,10 @@ type ballotLine struct {
 
 // ballot renders a ballot of p in lang, for its voter's receipt.
 func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
-	data := map[string]any{"Method": string(p.Method), "Tiers": nil, "Chosen": nil, "Lines": nil}
+	data := map[string]any{"Method": string(p.BallotMethod()), "Tiers": nil, "Chosen": nil, "Lines": nil}
 	label := func(i int) string { return n.tx.OptionLabel(p, i) }
 	switch {
-	case core.Ranked(p.Method):
+	case core.Ranked(p.BallotMethod()):
 		var tiers [][]string
 		for rank := 1; ; rank++ {
 			next, any := 0, false
@@ -78,7 +78,7 @@ func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
 			rank = next - 1
 		}
 		data["Tiers"] = tiers
-	case p.Method == tally.Single, p.Method == tally.Contest, p.Method == tally.Approval:
+	case p.BallotMethod() == tally.Single, p.BallotMethod() == tally.Contest, p.BallotMethod() == tally.Approval:
 		var chosen []string
 		for i, v := range values {
 			if v == 1 {
@@ -90,7 +90,7 @@ func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
 		var lines []ballotLine
 		for i, v := range values {
 			l := ballotLine{Label: label(i), Value: v}
-			switch p.Method {
+			switch p.BallotMethod() {
 			case tally.Judgment:
 				l.Grade = n.gradeName(p, v, lang)
 			case tally.Date:
@@ -121,7 +121,7 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 	}
 	bars := chart.Bars{
 		Title:   p.ID() + " · " + p.Question,
-		YLabel:  n.b.cat.Text(lang, "chart.axis."+string(p.Method), nil),
+		YLabel:  n.b.cat.Text(lang, "chart.axis."+string(p.BallotMethod()), nil),
 		Decimal: n.b.cat.Text(lang, "chart.decimal", nil),
 		Values:  true,
 	}
@@ -142,7 +142,7 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 		f, _ := r.Float64()
 		return f
 	}
-	switch p.Method {
+	switch p.BallotMethod() {
 	case tally.Judgment:
 		grades := p.Grades()
 		for g := range grades {
@@ -195,7 +195,7 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 // that goes with it; nil when p is no date poll, its quorum was not met, or no
 // single slot won (a tie, or nobody said yes).
 func (n *pollNotifier) calendar(p *core.Poll, res *tally.Result, lang string) (*Attachment, string, error) {
-	if p.Method != tally.Date || !core.Decided(p, res) || len(res.Ranking) == 0 || len(res.Ranking[0]) != 1 {
+	if p.BallotMethod() != tally.Date || !core.Decided(p, res) || len(res.Ranking) == 0 || len(res.Ranking[0]) != 1 {
 		return nil, "", nil
 	}
 	win := res.Ranking[0][0]

@@ -27,6 +27,11 @@ type pollContext struct {
 	aliases map[string]string // French words → English ones
 	// mention reports whether a word names a member (@alice, <@U123>).
 	mention func(string) bool
+	// currency is the community's default currency (budget polls).
+	currency string
+	// budget: the poll being read is a budget poll, whose settings words are
+	// read (and only then).
+	budget bool
 }
 
 // dates reads the poll's dates (its slots, its deadline).
@@ -54,13 +59,21 @@ var settingWithValue = map[string]bool{
 	"seats": true, "lots": true,
 }
 
+// budgetSettingWords are the settings of budget polls only; all take a value.
+var budgetSettingWords = map[string]bool{
+	"budget": true, "from": true, "rule": true, "min": true, "max": true, "points": true,
+}
+
 // word returns the English name of a typed keyword ("" if w is none of words).
+// In a budget poll the budget settings are keywords too.
 func (pc *pollContext) keyword(w string, words map[string]bool) string {
 	f := core.Fold(w)
-	if words[f] {
+	a := pc.aliases[f]
+	settings := pc.budget && words["secret"] // the settings of a budget poll
+	switch {
+	case words[f], settings && budgetSettingWords[f]:
 		return f
-	}
-	if a := pc.aliases[f]; words[a] {
+	case words[a], settings && budgetSettingWords[a]:
 		return a
 	}
 	return ""
@@ -80,6 +93,10 @@ func parsePollNew(args string, pc *pollContext) (*pollRequest, error) {
 			m, ok = core.ParseMethod(a)
 		}
 	}
+	if !ok && core.Fold(methodWord) == string(core.MethodBudget) {
+		m, ok = core.MethodBudget, true
+	}
+	pc.budget = m == core.MethodBudget
 	if !ok {
 		return nil, core.Errorf(core.CodeInvalid, "err.poll_method", "method", methodWord)
 	}
@@ -99,7 +116,7 @@ func parsePollNew(args string, pc *pollContext) (*pollRequest, error) {
 	}
 	if split < 0 { // a setting typed wrong is refused rather than taken for a label
 		for i := range last {
-			if k := pc.keyword(last[i], settingWords); settingWithValue[k] && i+1 < len(last) {
+			if k := pc.keyword(last[i], settingWords); (settingWithValue[k] || budgetSettingWords[k]) && i+1 < len(last) {
 				if _, _, err := pc.settings(last[i:]); err != nil && err != errNotSetting {
 					return nil, err
 				}
@@ -117,6 +134,9 @@ func parsePollNew(args string, pc *pollContext) (*pollRequest, error) {
 	}
 	for _, o := range opts {
 		opt := core.PollOption{Label: strings.TrimSpace(o)}
+		if m == core.MethodBudget {
+			opt.Label, opt.Cost = pc.splitCost(opt.Label, req.spec.Settings.Budget.Currency)
+		}
 		if m == tally.Date && opt.Label != "" {
 			d, err := pc.dates().Parse(opt.Label)
 			if errors.Is(err, when.ErrNoDate) {
@@ -129,6 +149,28 @@ func parsePollNew(args string, pc *pollContext) (*pollRequest, error) {
 		req.spec.Options = append(req.spec.Options, opt)
 	}
 	return req, nil
+}
+
+// splitCost splits a budget poll's option "P1 1 200 €" into its label and
+// its cost in minor units: the longest run of final words that reads as an
+// amount (in currency, else the community's). No amount: cost 0, which core
+// refuses with a message saying how to write it.
+func (pc *pollContext) splitCost(label, currency string) (string, int64) {
+	if currency == "" {
+		currency = pc.currency
+	}
+	words := strings.Fields(label)
+	for i := 1; i < len(words); i++ {
+		text := strings.Join(words[i:], " ")
+		cur := currency
+		if c := core.CurrencyIn(text); c != "" {
+			cur = c
+		}
+		if m, err := core.ParseAmount(text, cur, 0); err == nil {
+			return strings.Join(words[:i], " "), m.Amount
+		}
+	}
+	return label, 0
 }
 
 // errUsage asks the caller to show the command's usage.
@@ -246,6 +288,52 @@ func (pc *pollContext) settings(words []string) (core.PollSettings, []string, er
 				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_lots")
 			}
 			s.LotSeed = &seed
+			i += 2
+		case "budget":
+			j := upTo(i + 1)
+			text := strings.Join(words[i+1:j], " ")
+			cur := core.CurrencyIn(text)
+			if cur == "" {
+				cur = pc.currency
+			}
+			m, err := core.ParseAmount(text, cur, 0)
+			if err != nil || m.Amount <= 0 {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.budget_none")
+			}
+			s.Budget = m
+			i = j
+		case "from":
+			if _, err := core.ParseShortID('C', arg); err != nil {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.budget_none")
+			}
+			s.From = strings.ToUpper(arg)
+			i += 2
+		case "rule":
+			r := core.Fold(arg)
+			if a := pc.aliases[r]; a != "" {
+				r = a
+			}
+			if r != core.BudgetRuleMES && r != core.BudgetRuleGreedy {
+				return s, nil, core.Errorf(core.CodeInvalid, "err.budget_rule", "rule", arg)
+			}
+			s.Rule = r
+			i += 2
+		case "min", "max", "points":
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 0 || n > core.MaxPollDots {
+				if k == "points" {
+					return s, nil, core.Errorf(core.CodeInvalid, "err.poll_dots", "max", core.MaxPollDots)
+				}
+				return s, nil, core.Errorf(core.CodeInvalid, "err.budget_minmax", "min", 0, "max", 0, "n", core.MaxPollOptions)
+			}
+			switch k {
+			case "min":
+				s.Min = n
+			case "max":
+				s.Max = n
+			default:
+				s.Points = n
+			}
 			i += 2
 		default:
 			return s, nil, errNotSetting
@@ -414,13 +502,13 @@ func parseChoice(bc *ballotContext, text string) ([]int, error) {
 		return nil, errUsage
 	}
 	values := make([]int, len(p.Options))
-	if p.Method == tally.Score {
+	if p.BallotMethod() == tally.Score {
 		for i := range values {
 			values[i] = p.Settings.ScaleMin
 		}
 	}
 	switch {
-	case p.Method == tally.Single || p.Method == tally.Contest:
+	case p.BallotMethod() == tally.Single || p.BallotMethod() == tally.Contest:
 		if strings.ContainsAny(text, ",>") {
 			return nil, core.Errorf(core.CodeInvalid, "err.vote_one", "id", p.ID())
 		}
@@ -429,7 +517,7 @@ func parseChoice(bc *ballotContext, text string) ([]int, error) {
 			return nil, err
 		}
 		values[i] = 1
-	case core.Ranked(p.Method):
+	case core.Ranked(p.BallotMethod()):
 		if rest, ok := cutWord(text, "ranks"); ok {
 			return parseRanks(bc, rest)
 		}
@@ -451,7 +539,7 @@ func parseChoice(bc *ballotContext, text string) ([]int, error) {
 				values[i] = rank + 1
 			}
 		}
-	case p.Method == tally.Approval && !strings.Contains(text, "="):
+	case p.BallotMethod() == tally.Approval && !strings.Contains(text, "="):
 		if strings.Contains(text, ">") {
 			return nil, core.Errorf(core.CodeInvalid, "err.vote_pairs", "id", p.ID())
 		}
@@ -488,7 +576,7 @@ func parseChoice(bc *ballotContext, text string) ([]int, error) {
 			if right == "" { // OPTION= with nothing after it: a value is missing
 				return nil, core.Errorf(core.CodeInvalid, "err.vote_missing", "choice", strings.TrimSpace(left), "id", p.ID())
 			}
-			if right == blankValue && (p.Method == tally.Score || p.Method == tally.Dot) {
+			if right == blankValue && (p.BallotMethod() == tally.Score || p.BallotMethod() == tally.Dot) {
 				continue // left blank on purpose (a form's empty field): unscored, no dots
 			}
 			v, err := bc.value(right)
@@ -497,8 +585,8 @@ func parseChoice(bc *ballotContext, text string) ([]int, error) {
 			}
 			values[i] = v
 			sum += v
-			if p.Method == tally.Dot && sum > p.Settings.Dots {
-				return nil, core.Errorf(core.CodeInvalid, "err.vote_dots", "id", p.ID(), "dots", p.Settings.Dots)
+			if p.BallotMethod() == tally.Dot && sum > p.TallySettings().Dots {
+				return nil, core.Errorf(core.CodeInvalid, "err.vote_dots", "id", p.ID(), "dots", p.TallySettings().Dots)
 			}
 		}
 	}
@@ -513,14 +601,14 @@ const blankValue = "-"
 // value reads one OPTION=VALUE value for the poll's method.
 func (bc *ballotContext) value(s string) (int, error) {
 	p := bc.poll
-	switch p.Method {
+	switch p.BallotMethod() {
 	case tally.Score, tally.Dot:
 		n, err := strconv.Atoi(strings.TrimPrefix(s, "+"))
-		if p.Method == tally.Score && (err != nil || n < p.Settings.ScaleMin || n > p.Settings.ScaleMax) {
+		if p.BallotMethod() == tally.Score && (err != nil || n < p.Settings.ScaleMin || n > p.Settings.ScaleMax) {
 			return 0, core.Errorf(core.CodeInvalid, "err.vote_scale", "min", p.Settings.ScaleMin, "max", p.Settings.ScaleMax, "value", s)
 		}
-		if p.Method == tally.Dot && (err != nil || n < 0) {
-			return 0, core.Errorf(core.CodeInvalid, "err.vote_dots", "id", p.ID(), "dots", p.Settings.Dots)
+		if p.BallotMethod() == tally.Dot && (err != nil || n < 0) {
+			return 0, core.Errorf(core.CodeInvalid, "err.vote_dots", "id", p.ID(), "dots", p.TallySettings().Dots)
 		}
 		return n, nil
 	case tally.Judgment:

@@ -20,7 +20,7 @@ func fuzzPollContext(tb testing.TB, lang string) *pollContext {
 	loc, _ := time.LoadLocation("Europe/Paris")
 	return &pollContext{
 		lang: lang, now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), loc: loc,
-		aliases: cat.Aliases(), mention: isMention,
+		aliases: cat.Aliases(), mention: isMention, currency: "EUR",
 	}
 }
 
@@ -39,6 +39,8 @@ func FuzzParsePollNew(f *testing.F) {
 		"single Vote until we drop | A | B",
 		"single Q | Paris hidden gems | Keep it secret",
 		"score Q | A | B scale -2..2", "single | |", "approval Q | A, B | C", "single Q|A|B quorum x",
+		"budget Quoi ? | P1 1 200 € | Bancs 800 | budget 2 000 € max 2 règle glouton",
+		"budget Q | A 10 | B 20,50 | depuis C1 points 10 min 1", "budget Q | A | B budget x", "single Q | Max 3 | Rule 1",
 	} {
 		f.Add(s)
 	}
@@ -51,7 +53,7 @@ func FuzzParsePollNew(f *testing.F) {
 			}
 			return
 		}
-		if _, ok := core.ParseMethod(string(req.spec.Method)); !ok {
+		if _, ok := core.ParseMethod(string(req.spec.Method)); !ok && req.spec.Method != core.MethodBudget {
 			t.Fatalf("%q: method %q", s, req.spec.Method)
 		}
 		if strings.Contains(req.spec.Question, "|") || len(req.spec.Options) > strings.Count(s, "|") {
@@ -69,6 +71,17 @@ func FuzzParsePollNew(f *testing.F) {
 		if st.Quorum < 0 || st.Quorum > core.MaxPollQuorum || st.Dots < 0 || st.Dots > core.MaxPollDots ||
 			st.JuryWeight < 0 || st.JuryWeight > 100 || (st.ScaleMax != 0 || st.ScaleMin != 0) && st.ScaleMin >= st.ScaleMax {
 			t.Fatalf("%q: settings out of range %+v", s, st)
+		}
+		if st.Budget.Amount < 0 || st.Min < 0 || st.Max < 0 || st.Points < 0 || st.Points > core.MaxPollDots {
+			t.Fatalf("%q: budget settings out of range %+v", s, st)
+		}
+		if req.spec.Method != core.MethodBudget && (!st.Budget.IsZero() || st.From != "" || st.Rule != "" || st.Min != 0 || st.Max != 0 || st.Points != 0) {
+			t.Fatalf("%q: budget settings read for a %s poll", s, req.spec.Method)
+		}
+		for _, o := range req.spec.Options {
+			if o.Cost < 0 || (o.Cost > 0 && req.spec.Method != core.MethodBudget) {
+				t.Fatalf("%q: option %q costs %d", s, o.Label, o.Cost)
+			}
 		}
 		if !st.Until.IsZero() && st.Until.Sub(pc.now) > 11*365*24*time.Hour {
 			t.Fatalf("%q: deadline %v", s, st.Until)

@@ -39,6 +39,61 @@ type pollView struct {
 	Grades               []string
 	Seats                int  // stv
 	Meek                 bool // stv: counted by Meek's method
+	Budget               *budgetView // budget polls
+}
+
+// budgetView is what a budget poll's message and result show besides the
+// approval or dot tally of its ballots.
+type budgetView struct {
+	Money      core.Money
+	Rule, From string
+	Min, Max   int
+	Points     int
+	// Result (closed): the funded options in the order funded, what greedy
+	// alone would fund, the money spent and left.
+	Funded      []budgetFunded
+	Greedy      []string
+	Spent, Left core.Money
+	Closed      bool
+}
+
+// budgetFunded is one funded option of a budget poll's result.
+type budgetFunded struct {
+	Label         string
+	Cost          core.Money
+	Payers        int64
+	ByEqualShares bool
+}
+
+// budget returns p's budget view (nil for another method); with res, its
+// result too.
+func (n *pollNotifier) budget(p *core.Poll, res *tally.Result) *budgetView {
+	if p.Method != core.MethodBudget {
+		return nil
+	}
+	s := p.Settings
+	money := func(a int64) core.Money { return s.Budget.Plus(a - s.Budget.Amount) }
+	v := &budgetView{Money: money(s.Budget.Amount), Rule: s.Rule, From: s.From, Min: s.Min, Max: s.Max, Points: s.Points}
+	if res == nil || res.Budget == nil {
+		return v
+	}
+	b := res.Budget
+	v.Closed = true
+	if b.Spent+b.Left > 0 {
+		v.Money = money(b.Spent + b.Left)
+	}
+	v.Spent, v.Left = money(b.Spent), money(b.Left)
+	for k, i := range b.Selected {
+		f := budgetFunded{Label: n.tx.OptionLabel(p, i), Cost: money(p.Options[i].Cost), ByEqualShares: k < b.ByMES}
+		if k < len(b.Payers) {
+			f.Payers = b.Payers[k]
+		}
+		v.Funded = append(v.Funded, f)
+	}
+	for _, i := range b.Greedy {
+		v.Greedy = append(v.Greedy, n.tx.OptionLabel(p, i))
+	}
+	return v
 }
 
 // optionView is one option in a pollView, with its running figures.
@@ -54,10 +109,10 @@ type optionView struct {
 func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
 	s := p.Settings
 	v := pollView{
-		ID: p.ID(), Question: p.Question, Method: string(p.Method), Ballots: p.Ballots(),
+		ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Ballots: p.Ballots(),
 		Open: p.Open(), Hidden: s.Hidden, Secret: s.Secret, Final: !n.tx.BallotsChangeable(p),
-		Until: n.until(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: s.Dots, Seats: s.Seats, Meek: s.Meek,
-		JuryWeight: s.JuryWeight,
+		Until: n.until(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: p.TallySettings().Dots, Seats: s.Seats, Meek: s.Meek,
+		JuryWeight: s.JuryWeight, Budget: n.budget(p, nil),
 	}
 	v.ShowCounts = !p.Open() || !s.Hidden
 	if !p.Open() && !p.Closed.IsZero() {
@@ -131,7 +186,7 @@ func (n *pollNotifier) loc() *time.Location {
 // change of one: single and contest, and approval and date polls whose ballots can
 // be changed. The others are filled in a form or step by step.
 func (n *pollNotifier) pressable(p *core.Poll) bool {
-	switch p.Method {
+	switch p.BallotMethod() {
 	case tally.Single, tally.Contest:
 		return true
 	case tally.Approval, tally.Date:
@@ -162,7 +217,7 @@ func (n *pollNotifier) voteRows(p *core.Poll, lang string) ([][]Button, error) {
 	}
 	for i := range p.Options {
 		label, num := n.tx.OptionLabel(p, i), strconv.Itoa(i+1)
-		switch p.Method {
+		switch p.BallotMethod() {
 		case tally.Approval:
 			if err := add(label, cmd+"+"+num); err != nil {
 				return nil, err
@@ -213,6 +268,9 @@ func (n *pollNotifier) refresh(p *core.Poll) error {
 // its chart, goes to every chat; a date poll with one chosen slot also gets its
 // calendar file.
 func (n *pollNotifier) closed(p *core.Poll, res *tally.Result) error {
+	if err := n.tellReferents(p, res); err != nil {
+		return err
+	}
 	lang := n.comm.Lang
 	chart, err := n.chart(p, res, lang)
 	if err != nil {
@@ -256,6 +314,7 @@ type resultView struct {
 	JuryWeight           int // contest
 	JuryBallots          int
 	Min, Max             int // score
+	Budget               *budgetView
 }
 
 // tierView is one place of a ranking: one option, or several tied.
@@ -274,10 +333,10 @@ type resultOption struct {
 // result returns what the result message shows in lang.
 func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resultView {
 	v := resultView{
-		ID: p.ID(), Question: p.Question, Method: string(p.Method), Ballots: res.Ballots,
+		ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Ballots: res.Ballots,
 		QuorumMet: p.QuorumMet, Quorum: p.Settings.Quorum, Rounds: len(res.Rounds),
 		JuryWeight: p.Settings.JuryWeight, JuryBallots: res.JuryBallots,
-		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax, NoBallot: res.Ballots == 0,
+		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax, NoBallot: res.Ballots == 0, Budget: n.budget(p, res),
 	}
 	if v.NoBallot {
 		return v
@@ -321,4 +380,31 @@ func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resu
 		place += len(tier)
 	}
 	return v
+}
+
+// tellReferents writes to the referents of each project a budget poll
+// funded from a campaign (the money is allocated and the project is at stage
+// funded).
+func (n *pollNotifier) tellReferents(p *core.Poll, res *tally.Result) error {
+	if p.Method != core.MethodBudget || p.Settings.From == "" || res.Budget == nil || !p.QuorumMet {
+		return nil
+	}
+	for _, i := range res.Budget.Selected {
+		o := p.Options[i]
+		if o.Project == 0 {
+			continue
+		}
+		pr, err := n.tx.Project(p.Community, o.ProjectID())
+		if err != nil {
+			return err
+		}
+		data := map[string]any{"Poll": p.ID(), "Project": pr.ID(), "Title": pr.Title,
+			"Amount": p.Settings.Budget.Plus(o.Cost - p.Settings.Budget.Amount), "Campaign": p.Settings.From}
+		for _, ref := range pr.Referents {
+			if err := dmPerson(n.b, n.tx, n.comm, ref, "budget.funded_referent", data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

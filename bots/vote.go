@@ -80,7 +80,8 @@ func cmdPolls(c *call) error {
 func pollNew(c *call) error {
 	pc := &pollContext{
 		lang: c.lang, now: c.tx.Now(), loc: c.comm.Location(), locale: c.comm.Lang, aliases: c.b.aliases,
-		mention: func(w string) bool { return isMention(w) || c.ev.Mentions[w] != "" },
+		mention:  func(w string) bool { return isMention(w) || c.ev.Mentions[w] != "" },
+		currency: c.b.cfg.Currency,
 	}
 	req, err := parsePollNew(c.args, pc)
 	if errors.Is(err, errUsage) {
@@ -177,7 +178,7 @@ func cmdVote(c *call) error {
 	}
 	bc := c.ballotContext(p)
 	var values []int
-	if rest, ok := strings.CutPrefix(text, "+"); ok && (p.Method == tally.Approval || p.Method == tally.Date) {
+	if rest, ok := strings.CutPrefix(text, "+"); ok && (p.BallotMethod() == tally.Approval || p.BallotMethod() == tally.Date) {
 		values, err = c.patchBallot(bc, rest)
 	} else {
 		values, err = parseChoice(bc, text)
@@ -209,7 +210,7 @@ func (c *call) patchBallot(bc *ballotContext, s string) ([]int, error) {
 		return nil, err
 	}
 	switch {
-	case p.Method == tally.Approval && !hasValue:
+	case p.BallotMethod() == tally.Approval && !hasValue:
 		values[i] = 1 - values[i]
 	case hasValue:
 		v, err := bc.value(strings.TrimSpace(right))
@@ -269,7 +270,7 @@ func voteAsk(c *call, p *core.Poll) error {
 		Kind: core.DialogBallot, Community: p.Community, Ref: p.ID(),
 		Data: map[string]string{}, Expires: c.tx.Now().Add(builderTTL),
 	}
-	if !core.Ranked(p.Method) {
+	if !core.Ranked(p.BallotMethod()) {
 		d.Data["vals"] = joinInts(defaultValues(p))
 	}
 	if err := c.tx.SetDialog(c.person.ID, d); err != nil {
@@ -281,7 +282,7 @@ func voteAsk(c *call, p *core.Poll) error {
 // defaultValues is a ballot with nothing chosen: unscored, unrated, unranked, no.
 func defaultValues(p *core.Poll) []int {
 	v := make([]int, len(p.Options))
-	if p.Method == tally.Score {
+	if p.BallotMethod() == tally.Score {
 		for i := range v {
 			v[i] = p.Settings.ScaleMin
 		}
@@ -298,15 +299,15 @@ func (c *call) ballotForm(p *core.Poll) Form {
 		name := "o" + strconv.Itoa(i+1)
 		fl := Field{Name: name, Label: clip(strconv.Itoa(i+1)+". "+c.tx.OptionLabel(p, i), 45), Optional: true}
 		switch {
-		case core.Ranked(p.Method):
+		case core.Ranked(p.BallotMethod()):
 			fl.Placeholder = c.text("vote.form_rank", nil)
-		case p.Method == tally.Score:
+		case p.BallotMethod() == tally.Score:
 			fl.Placeholder = c.text("vote.form_score", map[string]any{"Min": p.Settings.ScaleMin, "Max": p.Settings.ScaleMax})
 			fl.Blank = blankValue
-		case p.Method == tally.Dot:
-			fl.Placeholder = c.text("vote.form_dots", map[string]any{"Dots": p.Settings.Dots})
+		case p.BallotMethod() == tally.Dot:
+			fl.Placeholder = c.text("vote.form_dots", map[string]any{"Dots": p.TallySettings().Dots})
 			fl.Blank = blankValue
-		case p.Method == tally.Judgment:
+		case p.BallotMethod() == tally.Judgment:
 			fl.Optional = false
 			for g, name := range p.Grades() {
 				fl.Options = append(fl.Options, Option{Label: n.gradeName(p, g, c.lang), Value: name})
@@ -320,7 +321,7 @@ func (c *call) ballotForm(p *core.Poll) Form {
 		f.Fields = append(f.Fields, fl)
 		pairs = append(pairs, strconv.Itoa(i+1)+"={"+name+"}")
 	}
-	if core.Ranked(p.Method) {
+	if core.Ranked(p.BallotMethod()) {
 		var ranks []string
 		for _, fl := range f.Fields {
 			ranks = append(ranks, "{"+fl.Name+"}")
@@ -334,7 +335,7 @@ func (c *call) ballotForm(p *core.Poll) Form {
 
 // answerKeys are the answers of an approval or date ballot, best first.
 func answerKeys(p *core.Poll) []string {
-	if p.Method == tally.Date {
+	if p.BallotMethod() == tally.Date {
 		return []string{"yes", "maybe", "no"}
 	}
 	return []string{"yes", "no"}
@@ -386,7 +387,7 @@ func ballotDialog(c *call, d *core.Dialog, text string) error {
 	if d.Data == nil {
 		d.Data = map[string]string{}
 	}
-	if core.Ranked(p.Method) {
+	if core.Ranked(p.BallotMethod()) {
 		order := splitInts(d.Data["order"])
 		done := false
 		switch w := norm(text); {
@@ -429,13 +430,13 @@ func ballotDialog(c *call, d *core.Dialog, text string) error {
 		if err != nil {
 			return err
 		}
-		if p.Method == tally.Dot {
+		if p.BallotMethod() == tally.Dot {
 			sum := v
 			for k := range d.Step {
 				sum += vals[k]
 			}
-			if sum > p.Settings.Dots {
-				return core.Errorf(core.CodeInvalid, "err.vote_dots", "id", p.ID(), "dots", p.Settings.Dots)
+			if sum > p.TallySettings().Dots {
+				return core.Errorf(core.CodeInvalid, "err.vote_dots", "id", p.ID(), "dots", p.TallySettings().Dots)
 			}
 		}
 		vals[d.Step] = v
@@ -459,9 +460,9 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 	n := c.pollNotifier(nil)
 	cmd := "/vote " + p.ID() + " step "
 	var pairs []string
-	data := map[string]any{"ID": p.ID(), "Question": p.Question, "Method": string(p.Method), "Steps": len(p.Options)}
+	data := map[string]any{"ID": p.ID(), "Question": p.Question, "Method": string(p.BallotMethod()), "Steps": len(p.Options)}
 	key := "vote.step"
-	if core.Ranked(p.Method) {
+	if core.Ranked(p.BallotMethod()) {
 		key = "vote.step_rank"
 		order := splitInts(d.Data["order"])
 		var sofar []string
@@ -484,7 +485,7 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 		i := d.Step
 		data["Step"], data["Label"] = i+1, c.tx.OptionLabel(p, i)
 		s := p.Settings
-		switch p.Method {
+		switch p.BallotMethod() {
 		case tally.Score:
 			data["Min"], data["Max"] = s.ScaleMin, s.ScaleMax
 			if s.ScaleMax-s.ScaleMin < maxValueButtons {
@@ -493,7 +494,7 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 				}
 			}
 		case tally.Dot:
-			left := s.Dots
+			left := p.TallySettings().Dots
 			for k := range i {
 				left -= vals[k]
 			}

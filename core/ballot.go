@@ -121,10 +121,13 @@ func (tx *Tx) Vote(actor *Member, p *Poll, values []int) (*VoteReceipt, error) {
 		return nil, Errorf(CodeConflict, "err.poll_closed", "id", p.ID())
 	}
 	rec := &ballotRecord{Values: slices.Clone(values), Jury: p.Method == tally.Contest && p.IsJury(actor.Person)}
-	if err := tally.Validate(p.Method, len(p.Options), rec.tally(), p.TallySettings()); err != nil {
+	if err := tally.Validate(p.BallotMethod(), len(p.Options), rec.tally(), p.TallySettings()); err != nil {
 		return nil, ballotError(p, err)
 	}
 	if err := checkRanks(p, values); err != nil {
+		return nil, err
+	}
+	if err := checkBudgetBallot(p, values); err != nil {
 		return nil, err
 	}
 	rc := &VoteReceipt{Secret: p.Settings.Secret}
@@ -208,7 +211,7 @@ func ballotError(p *Poll, err error) error {
 	case tally.ProblemEqualRanks:
 		return Errorf(CodeInvalid, "err.vote_stv_equal", "id", p.ID())
 	case tally.ProblemValue:
-		switch p.Method {
+		switch p.BallotMethod() {
 		case tally.Score:
 			return Errorf(CodeInvalid, "err.vote_scale", "min", s.ScaleMin, "max", s.ScaleMax)
 		case tally.Dot:

@@ -79,8 +79,9 @@ type PollSnapshot struct {
 	QuorumMet *bool      `json:"quorum_met,omitempty"`
 	Until     *time.Time `json:"until,omitempty"`
 	Closed    *time.Time `json:"closed,omitempty"`
-	// Result is an stv poll's count once closed (quorum met).
-	Result *STVResultSnapshot `json:"result,omitempty"`
+	// Result is what a closed poll's count holds beyond its ranking, for stv and
+	// budget polls (see PollResultSnapshot).
+	Result *PollResultSnapshot `json:"result,omitempty"`
 }
 
 // CampaignSnapshot is one campaign in a Snapshot (filled by the campaigns part).

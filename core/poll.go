@@ -46,6 +46,9 @@ type PollOption struct {
 	Project int       `json:"project,omitempty"`
 	Slot    time.Time `json:"slot,omitzero"`
 	AllDay  bool      `json:"all_day,omitempty"` // a date-only slot: the whole day
+	// Cost is what the option costs in a budget poll, in minor units of the
+	// poll's budget currency.
+	Cost int64 `json:"cost,omitempty"`
 }
 
 // ProjectID returns the option's project short ID ("P3"), or "".
@@ -83,6 +86,16 @@ type PollSettings struct {
 	// LotSeed, when set, lets a lot seeded with it break the ties the STV
 	// rules leave (stv); it is published with the result.
 	LotSeed *uint64 `json:"lot_seed,omitempty"`
+	// Budget polls (poll_budget.go): the money to spend, or From, the
+	// campaign whose money left is spent (Budget then records it at opening);
+	// Rule mes or greedy; Min and Max projects per ballot (0: no bound);
+	// Points each member spreads (0: approval ballots).
+	Budget Money  `json:"budget,omitzero"`
+	From   string `json:"from,omitempty"`
+	Rule   string `json:"rule,omitempty"`
+	Min    int    `json:"min,omitempty"`
+	Max    int    `json:"max,omitempty"`
+	Points int    `json:"points,omitempty"`
 }
 
 // Poll is a community's vote on a question. While it is open its running tally
@@ -136,7 +149,11 @@ func (p *Poll) IsJury(person PersonID) bool { return slices.Contains(p.Settings.
 // TallySettings returns the settings the counting method reads.
 func (p *Poll) TallySettings() tally.Settings {
 	s := p.Settings
-	t := tally.Settings{ScaleMin: s.ScaleMin, ScaleMax: s.ScaleMax, Dots: s.Dots, Grades: len(p.Grades()), JuryWeight: s.JuryWeight, Seats: s.Seats, Meek: s.Meek}
+	dots := s.Dots
+	if p.Method == MethodBudget {
+		dots = s.Points
+	}
+	t := tally.Settings{ScaleMin: s.ScaleMin, ScaleMax: s.ScaleMax, Dots: dots, Grades: len(p.Grades()), JuryWeight: s.JuryWeight, Seats: s.Seats, Meek: s.Meek}
 	if s.LotSeed != nil {
 		t.Lots, t.LotSeed = true, *s.LotSeed
 	}
@@ -182,7 +199,7 @@ func pollKey(c CommunityID, num int) string { return key(string(c), pad(uint64(n
 // setting that does not apply to the method included), CodeNotFound for an option
 // naming a missing project.
 func (tx *Tx) OpenPoll(actor *Member, spec PollSpec) (*Poll, error) {
-	if _, ok := ParseMethod(string(spec.Method)); !ok {
+	if _, ok := ParseMethod(string(spec.Method)); !ok && spec.Method != MethodBudget {
 		return nil, Errorf(CodeInvalid, "err.poll_method", "method", string(spec.Method))
 	}
 	m := spec.Method
@@ -229,12 +246,15 @@ func (tx *Tx) OpenPoll(actor *Member, spec PollSpec) (*Poll, error) {
 		} else {
 			o.Slot, o.AllDay = time.Time{}, false
 		}
+		if m != MethodBudget {
+			o.Cost = 0
+		}
 		p.Options = append(p.Options, o)
 	}
 	if err := tx.checkPollSettings(p); err != nil {
 		return nil, err
 	}
-	live, err := tally.NewLive(m, len(p.Options), p.TallySettings())
+	live, err := tally.NewLive(p.BallotMethod(), len(p.Options), p.TallySettings())
 	if err != nil {
 		return nil, Internal("open poll", err)
 	}
@@ -293,6 +313,14 @@ func (tx *Tx) checkPollSettings(p *Poll) error {
 	}
 	if m != tally.STV && s.LotSeed != nil {
 		return foreign("lots")
+	}
+	if m != MethodBudget && s.budgetSettingsSet() {
+		return foreign("budget")
+	}
+	if m == MethodBudget {
+		if err := tx.checkBudgetPoll(p); err != nil {
+			return err
+		}
 	}
 	if s.Quorum < 0 || s.Quorum > MaxPollQuorum {
 		return Errorf(CodeInvalid, "err.poll_quorum", "max", MaxPollQuorum)
@@ -423,9 +451,13 @@ func (tx *Tx) ClosePoll(actor *Member, p *Poll) (*tally.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := tally.Count(p.Method, len(p.Options), ballots, p.TallySettings())
+	res, err := tally.Count(p.BallotMethod(), len(p.Options), ballots, p.TallySettings())
 	if err != nil {
 		return nil, Internal("count poll "+p.ID(), err)
+	}
+	res.Method = p.Method
+	if res.Budget, err = tx.closeBudget(p, ballots); err != nil {
+		return nil, err
 	}
 	p.Status, p.Closed = PollClosed, tx.now
 	if actor != nil {
@@ -560,7 +592,7 @@ func (tx *Tx) PollOutcome(c CommunityID, id string) (*PollOutcome, error) {
 		}
 		return w
 	}
-	switch p.Method {
+	switch p.BallotMethod() {
 	case tally.Single, tally.Approval, tally.Date:
 		out.Weights = ints(res.Counts, 0)
 	case tally.Score:
@@ -657,6 +689,20 @@ func (tx *Tx) pollSnapshots(c CommunityID) ([]PollSnapshot, error) {
 			s.Closed, s.Ballots = &closed, res.Ballots
 			met := p.QuorumMet
 			s.QuorumMet = &met
+			if b := res.Budget; b != nil && met {
+				s.Result = &PollResultSnapshot{Rule: string(b.Rule), BudgetResultFields: BudgetResultFields{
+					Budget: p.Settings.Budget.Amount, Currency: p.Settings.Budget.Currency,
+					Selected: []string{}, Spent: b.Spent, Greedy: []string{}}}
+				if b.Spent+b.Left > 0 {
+					s.Result.Budget = b.Spent + b.Left
+				}
+				for _, i := range b.Selected {
+					s.Result.Selected = append(s.Result.Selected, tx.OptionLabel(p, i))
+				}
+				for _, i := range b.Greedy {
+					s.Result.Greedy = append(s.Result.Greedy, tx.OptionLabel(p, i))
+				}
+			}
 			if Decided(p, res) {
 				for _, tier := range res.Ranking {
 					labels := []string{}

@@ -4,13 +4,13 @@ import (
 	"github.com/engage-org/engage/core/tally"
 )
 
-// STVResultSnapshot is an stv poll's count in the export (PollSnapshot.Result):
-// the elected in order of election, the quota as a decimal string (Meek: at
-// the last stage), the stages, and the candidates between whom only a lot
-// could decide when that lot would change who is elected. Votes are decimal
-// strings to the rule's precision (5 decimals Scottish, 9 Meek).
-type STVResultSnapshot struct {
-	Rule     string          `json:"rule"` // scottish or meek
+// STVResultFields are an stv poll's count in the export (PollSnapshot.Result,
+// whose Rule is scottish or meek): the elected in order of election, the quota
+// as a decimal string (Meek: at the last stage), the stages, and the candidates
+// between whom only a lot could decide when that lot would change who is
+// elected. Votes are decimal strings to the rule's precision (5 decimals
+// Scottish, 9 Meek).
+type STVResultFields struct {
 	Seats    int             `json:"seats"`
 	Quota    string          `json:"quota"`
 	Elected  []string        `json:"elected"`
@@ -40,7 +40,7 @@ func STVRule(s PollSettings) string {
 }
 
 // STVSnapshot shapes an STV result with the given candidate labels.
-func STVSnapshot(rule string, labels []string, r *tally.Result) *STVResultSnapshot {
+func STVSnapshot(rule string, labels []string, r *tally.Result) *PollResultSnapshot {
 	name := func(os []int) []string {
 		out := make([]string, 0, len(os))
 		for _, o := range os {
@@ -48,10 +48,10 @@ func STVSnapshot(rule string, labels []string, r *tally.Result) *STVResultSnapsh
 		}
 		return out
 	}
-	out := &STVResultSnapshot{
-		Rule: rule, Seats: r.Seats, Quota: r.Quota, Elected: name(r.Elected), Excluded: name(r.Excluded),
+	out := &PollResultSnapshot{Rule: rule, STVResultFields: STVResultFields{
+		Seats: r.Seats, Quota: r.Quota, Elected: name(r.Elected), Excluded: name(r.Excluded),
 		Stages: make([]STVStageShown, 0, len(r.Stages)), Tied: name(r.Tied), LotSeed: r.LotSeed,
-	}
+	}}
 	for i, st := range r.Stages {
 		votes := make(map[string]string, len(st.Votes))
 		for o, v := range st.Votes {

@@ -20,7 +20,13 @@ type countFlags struct {
 // FILE. The file's extension says what it holds:
 //
 //	.blt  ranked ballots for STV (count_blt.go)
+//	.pb   a participatory budget, Pabulib (count_pb.go)
 func runCount(ctx context.Context, args []string, env Env) error {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") && strings.EqualFold(filepath.Ext(a), ".pb") {
+			return runCountPB(ctx, args, env) // its own flags (--rule)
+		}
+	}
 	fs := flagSet("count", env)
 	var f countFlags
 	fs.StringVar(&f.method, "method", "scottish", "the STV rule for a .blt file: scottish or meek")
@@ -37,9 +43,8 @@ func runCount(ctx context.Context, args []string, env Env) error {
 	switch strings.ToLower(filepath.Ext(file)) {
 	case ".blt":
 		return countBLT(ctx, file, f, env)
-	// Other ballot files (participatory budgeting, …) get their case here.
 	default:
-		fmt.Fprint(env.Stderr, cliText("cli.count.kind", map[string]any{"File": file}))
+		fmt.Fprint(env.Stderr, cliText("cli.count.kind", map[string]any{"File": file, "Ext": filepath.Ext(file)}))
 		return errUsage
 	}
 }

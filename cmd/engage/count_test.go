@@ -120,7 +120,7 @@ func TestCount_BadInput(t *testing.T) {
 	}{
 		{[]string{"count"}, 2, "Usage: engage count"},
 		{[]string{"count", wardBLT, "--method", "droop"}, 2, "scottish or meek"},
-		{[]string{"count", "ballots.txt"}, 2, "want a .blt file"},
+		{[]string{"count", "ballots.txt"}, 2, "cannot count a .txt file"},
 		{[]string{"count", wardBLT, wardBLT}, 2, "one file"},
 		{[]string{"count", bad}, 1, "line 2: want candidate numbers 1..3"},
 		{[]string{"count", wardBLT, "--lots", "x"}, 2, "whole number"},

@@ -24,7 +24,8 @@ func runExport(ctx context.Context, args []string, env Env) error {
 	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
 	csvOf := fs.String("csv", "", "print a CSV instead of JSON: pledges or schedules")
 	blt := fs.String("blt", "", "print closed STV poll `V1`'s ballots as a BLT file (no voter names)")
-	community := fs.String("community", "", "with --blt: the community (name or ID) holding the poll")
+	pbOf := fs.String("pb", "", "print closed budget poll V1 as a Pabulib file (no voter names)")
+	community := fs.String("community", "", "with --blt or --pb: the community (name or ID) holding the poll")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -66,6 +67,9 @@ func runExport(ctx context.Context, args []string, env Env) error {
 	}
 	if *blt != "" {
 		return exportBLT(ctx, a.eng, *blt, *community, env.Stdout)
+	}
+	if *pbOf != "" {
+		return exportPB(ctx, a.eng, *pbOf, *community, env.Stdout)
 	}
 	var snap *core.Snapshot
 	if err := a.eng.View(ctx, func(tx *core.Tx) error {

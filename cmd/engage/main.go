@@ -3,11 +3,12 @@
 //
 //	engage console [--db FILE] [--lang en|fr] [--now TIME] [--demo] [--files DIR]
 //	engage run [--config FILE]
-//	engage export [--db FILE | --store bolt:FILE|postgres:DSN] [--csv pledges|schedules | --blt V1 [--community NAME]]
+//	engage export [--db FILE | --store bolt:FILE|postgres:DSN] [--csv pledges|schedules | --blt V1 | --pb V1 [--community NAME]]
 //	engage migrate [--store postgres:DSN]
 //	engage copy --from bolt:FILE --to postgres:DSN
 //	engage backup --db FILE --out FILE | --url URL --out FILE [--force]
 //	engage count FILE.blt [--method scottish|meek] [--json] [--lots SEED]
+//	engage count FILE.pb [--rule mes|greedy] [--json]
 //	engage prompts check
 //	engage version
 //

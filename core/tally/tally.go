@@ -10,6 +10,7 @@
 //	Validate(m Method, n int, b Ballot, s Settings) error      // one ballot, before it is stored
 //	Count(m Method, n int, ballots []Ballot, s Settings) (Result, error)
 //	NewLive(m Method, n int, s Settings) (*Live, error)         // running tally: Add, Remove
+//	CountBudget(r BudgetRule, pb Budget, ballots []Ballot)      // participatory budget (budget.go)
 //
 // A poll has n options, indexed 0..n-1, with 1 ≤ n ≤ MaxOptions. A [Ballot]
 // holds one value per option. What the value means depends on the method:
@@ -275,6 +276,9 @@ type Result struct {
 	// LotSeed is the seed of the lot (Settings.Lots), nil when none was
 	// allowed.
 	LotSeed *uint64
+	// Budget is a participatory-budget poll's outcome (set by the caller,
+	// core, which counts the ballots as approval or dot for Ranking).
+	Budget *BudgetResult `json:"budget,omitempty"`
 }
 
 // Round is one round of an instant-runoff count.

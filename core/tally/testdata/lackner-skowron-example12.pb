@@ -1,0 +1,21 @@
+META
+key;value
+description;Lackner & Skowron (2023), Example 12: 8 voters, unit costs, committee of 3 (budget 3)
+budget;3
+vote_type;approval
+PROJECTS
+project_id;cost
+a;1
+b;1
+c;1
+d;1
+VOTES
+voter_id;vote
+1;c,d
+2;c,d
+3;c,d
+4;a,b
+5;a,b
+6;a,c
+7;a,c
+8;b,d
