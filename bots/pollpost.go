@@ -37,8 +37,8 @@ type pollView struct {
 	JuryWeight           int
 	JuryBallots          int
 	Grades               []string
-	Seats                int  // stv
-	Meek                 bool // stv: counted by Meek's method
+	Seats                int         // stv
+	Meek                 bool        // stv: counted by Meek's method
 	Budget               *budgetView // budget polls
 }
 
