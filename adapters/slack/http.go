@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	slackapi "github.com/slack-go/slack"
 )
@@ -94,7 +96,14 @@ func (a *Adapter) verify(h http.Header, body []byte) error {
 	if err := sv.Ensure(); err != nil { // hmac.Equal: constant time
 		return err
 	}
-	if !a.replay.add(h.Get("X-Slack-Signature")) {
+	// A replay is known by what the signature covers (the timestamp and the
+	// body), not by the header's text: hex in another case is the same signature.
+	ts := h.Get("X-Slack-Request-Timestamp")
+	secs, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return errors.New("bad timestamp")
+	}
+	if !a.replay.First(ts, time.Unix(secs, 0), body) {
 		return errors.New("replayed request")
 	}
 	return nil

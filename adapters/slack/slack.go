@@ -129,7 +129,7 @@ type Adapter struct {
 	spaces []*workspace // the first is the primary
 	limits *limiter
 	seen   *recent // event keys taken (a retried event is dropped)
-	replay *recent // request signatures seen (a replayed request is refused)
+	replay *bots.ReplayGuard // requests seen (a replayed request is refused)
 	shards []chan job
 
 	mu     sync.Mutex // guards the fields below
@@ -202,7 +202,7 @@ func New(cfg Config) (*Adapter, error) {
 		cfg: cfg, log: cfg.Log,
 		limits: newLimiter(cfg.ChannelInterval, 3),
 		seen:   newRecent(10 * time.Minute),
-		replay: newRecent(6 * time.Minute),
+		replay: bots.NewReplayGuard(5*time.Minute, nil),
 		byTeam: map[string]*workspace{}, dms: map[string]string{}, users: map[string]userInfo{},
 	}
 	a.spaces = append(a.spaces, a.newWorkspace("default", cfg.BotToken, cfg.AppToken, true))
