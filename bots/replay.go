@@ -17,7 +17,7 @@ type ReplayGuard struct {
 	window time.Duration
 	now    func() time.Time
 
-	mu   sync.Mutex // guards the fields below
+	mu   sync.Mutex                      // guards the fields below
 	seen map[[sha256.Size]byte]time.Time // request digest → when it leaves the window
 	next time.Time                       // when expired entries are next swept
 }

@@ -128,7 +128,7 @@ type Adapter struct {
 	log    *slog.Logger
 	spaces []*workspace // the first is the primary
 	limits *limiter
-	seen   *recent // event keys taken (a retried event is dropped)
+	seen   *recent           // event keys taken (a retried event is dropped)
 	replay *bots.ReplayGuard // requests seen (a replayed request is refused)
 	shards []chan job
 
