@@ -138,6 +138,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		if err := c.run(); err != nil {
 			return nil, err
 		}
+		if c.secret {
+			c.keepSecret()
+		}
 		return json.Marshal(c.out)
 	})
 	code := core.ErrorCode(err)
@@ -168,7 +171,13 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 			}
 		}
 		b.count(ev, code)
-		return decodeAnswer(raw)
+		out, err := decodeAnswer(raw)
+		if c != nil && c.secret { // it may quote a choice typed for a secret poll
+			for i := range out {
+				out[i].Kept = b.cat.Text(lang, "vote.secret_kept", nil)
+			}
+		}
+		return out, err
 	}
 	b.count(ev, "")
 	b.woke(res)
@@ -421,8 +430,12 @@ func Enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error
 	return enqueue(tx, m, coalesce, notBefore)
 }
 
-// enqueue writes m to the outbox.
+// enqueue writes m to the outbox. A message that shows a secret ballot is stored
+// as its Kept text only.
 func enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error {
+	if m.Kept != "" {
+		m.Text, m.Kept, m.Buttons, m.Form, m.Attachment = m.Kept, "", nil, nil, nil
+	}
 	raw, err := json.Marshal(m)
 	if err != nil {
 		return core.Internal("encode message", err)

@@ -105,6 +105,12 @@ type Message struct {
 	// Form, in an answer, asks the actor to fill it (a modal where the platform has
 	// them); Text is then its title.
 	Form *Form `json:"form,omitempty"`
+	// Kept, when not empty, is what is stored of a message that shows a secret
+	// ballot (a receipt, a step of a ballot being built) if the message cannot be
+	// sent at once and waits in the outbox: Text, buttons and form are replaced by
+	// it, so that no record keeps the choice with the voter. It is never stored
+	// itself.
+	Kept string `json:"-"`
 }
 
 // chatKey is where a message lands, for remembering message IDs.
