@@ -9,6 +9,8 @@ package core
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"time"
@@ -56,9 +58,34 @@ type Tx struct {
 func (tx *Tx) Now() time.Time { return tx.now }
 
 // eventRecord is what an event key remembers: when it was handled and its answer.
+// It is stored under the key's digest (eventKey), so that a key naming a platform
+// account (a Slack action's user ID) is not kept; the answer is kept for
+// AnswerRetention at most (TrimEvents), and the record for the event retention
+// (PruneEvents).
 type eventRecord struct {
 	At     time.Time `json:"at"`
 	Answer []byte    `json:"answer,omitempty"`
+}
+
+// AnswerRetention is how long an event's answer is kept, to be given again to the
+// same event delivered again: longer than any platform redelivers (Telegram keeps
+// an update 24 hours). The key alone is kept after it, until PruneEvents.
+const AnswerRetention = 26 * time.Hour
+
+// eventKey is the record key of an idempotency key: its SHA-256, in hex.
+func eventKey(k string) string {
+	sum := sha256.Sum256([]byte(k))
+	return "h" + hex.EncodeToString(sum[:])
+}
+
+// getEvent reads the record of idempotency key k, under its digest or, written
+// by an earlier version, under k itself.
+func getEvent(kv StoreTx, k string) ([]byte, error) {
+	raw, err := kv.Get(bucketEvent, eventKey(k))
+	if errors.Is(err, ErrNoKey) {
+		return kv.Get(bucketEvent, k)
+	}
+	return raw, err
 }
 
 // Result is what Do reports.
@@ -83,7 +110,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 		res = Result{}
 		now := e.now()
 		if key != "" {
-			raw, err := kv.Get(bucketEvent, key)
+			raw, err := getEvent(kv, key)
 			if err == nil {
 				var rec eventRecord
 				if err := json.Unmarshal(raw, &rec); err != nil {
@@ -105,7 +132,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 			if tx.forgetAnswer {
 				kept = nil
 			}
-			if err := tx.putJSON(bucketEvent, key, eventRecord{At: now, Answer: kept}); err != nil {
+			if err := tx.putJSON(bucketEvent, eventKey(key), eventRecord{At: now, Answer: kept}); err != nil {
 				return err
 			}
 		}
@@ -143,6 +170,7 @@ func (e *Engine) Update(ctx context.Context, fn func(tx *Tx) error) (Result, err
 
 // PruneEvents deletes event keys older than before, at most limit of them, and
 // returns how many it deleted. Platforms redeliver within hours, so a week is plenty.
+// The service runs it with TrimEvents on a timer (see the event retention setting).
 func (e *Engine) PruneEvents(ctx context.Context, before time.Time, limit int) (int, error) {
 	var n int
 	_, err := e.Update(ctx, func(tx *Tx) error {
@@ -170,4 +198,72 @@ func (e *Engine) PruneEvents(ctx context.Context, before time.Time, limit int) (
 		return nil
 	})
 	return n, err
+}
+
+// TrimEvents drops the answers of events handled before before (keeping their
+// keys, so that a redelivery still changes nothing), at most limit of them, and
+// returns how many it trimmed. An answer may hold personal data (a /me summary, a
+// pledge's receipt): it is kept only as long as a platform may deliver the event
+// again (AnswerRetention).
+func (e *Engine) TrimEvents(ctx context.Context, before time.Time, limit int) (int, error) {
+	var n int
+	_, err := e.Update(ctx, func(tx *Tx) error {
+		n = 0
+		var old []string
+		err := tx.kv.Scan(bucketEvent, "", false, func(k string, v []byte) error {
+			var rec eventRecord
+			if json.Unmarshal(v, &rec) == nil && rec.At.Before(before) && (len(rec.Answer) > 0 || !isEventDigest(k)) {
+				old = append(old, k)
+				if len(old) >= limit {
+					return ErrStop
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if err := tx.trimEvent(k, nil); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}
+
+// trimEvent drops the answer of the event record at record key k, and moves a
+// record an earlier version kept under the plain idempotency key to its digest.
+// A record whose at is unreadable is deleted.
+func (tx *Tx) trimEvent(k string, v []byte) error {
+	if v == nil {
+		var err error
+		if v, err = tx.kv.Get(bucketEvent, k); err != nil {
+			return err
+		}
+	}
+	var rec eventRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return tx.kv.Delete(bucketEvent, k)
+	}
+	rec.Answer = nil
+	to := k
+	if !isEventDigest(k) {
+		to = eventKey(k)
+		if err := tx.kv.Delete(bucketEvent, k); err != nil {
+			return err
+		}
+	}
+	return tx.putJSON(bucketEvent, to, rec)
+}
+
+// isEventDigest reports whether k is a record key made by eventKey.
+func isEventDigest(k string) bool {
+	if len(k) != 1+2*sha256.Size || k[0] != 'h' {
+		return false
+	}
+	_, err := hex.DecodeString(k[1:])
+	return err == nil
 }

@@ -92,7 +92,7 @@ func runService(ctx context.Context, args []string, env Env) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errs := make(chan error, len(set.services)+3)
+	errs := make(chan error, len(set.services)+4)
 	start := func(name string, s service) {
 		wg.Go(func() {
 			if err := s.Run(runCtx); err != nil && runCtx.Err() == nil {
@@ -106,6 +106,7 @@ func runService(ctx context.Context, args []string, env Env) error {
 	}
 	start("outbox", disp)
 	start("scheduler", a.sched)
+	start("event retention", newRetention(a.eng, log.With("component", "retention"), cfg.Store.EventRetention))
 	wg.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs <- fmt.Errorf("http: %w", err)
