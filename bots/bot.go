@@ -134,6 +134,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	var c *call
 	res, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
 		defer b.bind(tx, as)()
+		if err := tx.InboxDone(ev.Inbox); err != nil {
+			return nil, err
+		}
 		c = &call{b: b, ev: ev, tx: tx, lang: b.guessLang(ev)}
 		if err := c.run(); err != nil {
 			return nil, err
@@ -170,6 +173,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 				return nil, fmt.Errorf("remember refusal: %w", err)
 			}
 		}
+		if err := b.engine.InboxDone(ctx, ev.Inbox); err != nil {
+			return nil, fmt.Errorf("inbox: %w", err)
+		}
 		b.count(ev, code)
 		out, err := decodeAnswer(raw)
 		if c != nil && c.secret { // it may quote a choice typed for a secret poll
@@ -183,6 +189,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	b.woke(res)
 	if !res.Replayed && c != nil {
 		return c.out, nil // what was just recorded as the answer, without decoding it back
+	}
+	if err := b.engine.InboxDone(ctx, ev.Inbox); err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
 	}
 	return decodeAnswer(res.Answer)
 }

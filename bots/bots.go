@@ -61,6 +61,9 @@ type Event struct {
 	// CanForm says the platform can open a Form in answer to this event (a Slack or
 	// Discord interaction with its trigger); otherwise forms are asked in messages.
 	CanForm bool `json:"can_form,omitempty"`
+	// Inbox is the ID of the delivery in the durable inbox this event came from
+	// (see Inbox): handling the event deletes it in the same transaction.
+	Inbox string `json:"-"`
 }
 
 // Button is a shortcut for a command: pressing it runs the command as the presser.

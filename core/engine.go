@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +23,8 @@ type Engine struct {
 	now   func() time.Time
 	// ballotKey keys secret ballots (SetBallotSecret); nil: secret ballots are final.
 	ballotKey []byte
+	// inboxSeq orders the deliveries this engine appends to the inbox.
+	inboxSeq atomic.Uint64
 }
 
 // New returns an engine on st whose clock is now (time.Now when nil).

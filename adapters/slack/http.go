@@ -1,7 +1,8 @@
 package slack
 
 import (
-	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -24,8 +25,9 @@ const maxBody = 1 << 20
 // ServeHTTP takes one delivery over HTTP. The request must be signed with the
 // app's signing secret (v0 HMAC-SHA256 over the timestamp and the raw body,
 // compared in constant time) less than 5 minutes ago, and not be seen before (a
-// replayed request is refused even within the 5 minutes). The answer is an
-// immediate 200; the work continues after it.
+// replayed request is refused even within the 5 minutes). With an Inbox, the
+// delivery is stored durably before the 200 (a 503 when it cannot be, so that
+// Slack retries), and the work continues after it from the inbox.
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.cfg.Mode != ModeHTTP {
 		http.NotFound(w, r)
@@ -41,28 +43,13 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
 		return
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body)) // verified: the body is read again below
 	via := a.spaces[0]
-	var in inbound
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		in, err = decodeEvent(body)
-		if err == nil && in.challenge != "" {
-			w.Header().Set("Content-Type", "text/plain")
-			_, _ = io.WriteString(w, in.challenge)
-			return
-		}
-	} else {
-		form, perr := url.ParseQuery(string(body))
-		switch {
-		case perr != nil:
-			err = perr
-		case form.Has("payload"):
-			in, err = decodeInteraction([]byte(form.Get("payload")))
-		case form.Has("command"):
-			in, err = decodeSlashForm(form)
-		default:
-			err = errors.New("neither an event, an interaction nor a command")
-		}
+	ctype := r.Header.Get("Content-Type")
+	in, err := decodeHTTP(ctype, body)
+	if err == nil && in.challenge != "" {
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, in.challenge)
+		return
 	}
 	switch {
 	case errors.Is(err, errIgnored):
@@ -76,11 +63,70 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("X-Slack-Retry-Num") != "" {
 		a.log.Debug("slack retried delivery", "key", in.ev.Key, "retry", r.Header.Get("X-Slack-Retry-Num"), "reason", r.Header.Get("X-Slack-Retry-Reason"))
 	}
+	in.raw, _ = json.Marshal(httpDelivery{ContentType: ctype, Body: body})
 	if !a.accept(r.Context(), via, in) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// httpDelivery is what the inbox keeps of an HTTP delivery: enough to decode it
+// again after a restart.
+type httpDelivery struct {
+	ContentType string `json:"ctype"`
+	Body        []byte `json:"body"`
+}
+
+// decodeHTTP decodes the body of a verified HTTP delivery.
+func decodeHTTP(ctype string, body []byte) (inbound, error) {
+	if strings.HasPrefix(ctype, "application/json") {
+		return decodeEvent(body)
+	}
+	form, err := url.ParseQuery(string(body))
+	switch {
+	case err != nil:
+		return inbound{}, err
+	case form.Has("payload"):
+		return decodeInteraction([]byte(form.Get("payload")))
+	case form.Has("command"):
+		return decodeSlashForm(form)
+	default:
+		return inbound{}, errors.New("neither an event, an interaction nor a command")
+	}
+}
+
+// recoverInbox queues the HTTP deliveries an earlier run acknowledged and never
+// handled: each is handled once, as if just received.
+func (a *Adapter) recoverInbox(ctx context.Context) {
+	if a.cfg.Inbox == nil {
+		return
+	}
+	pending, err := a.cfg.Inbox.Pending(ctx)
+	if err != nil {
+		a.log.Error("slack inbox: deliveries of the previous run not read", "err", err)
+		return
+	}
+	if len(pending) > 0 {
+		a.log.Info("slack inbox: handling deliveries acknowledged before the restart", "n", len(pending))
+	}
+	for _, d := range pending {
+		var hd httpDelivery
+		in, err := inbound{}, json.Unmarshal(d.Payload, &hd)
+		if err == nil {
+			in, err = decodeHTTP(hd.ContentType, hd.Body)
+		}
+		if err != nil || in.challenge != "" {
+			if err := a.cfg.Inbox.Done(ctx, d.ID); err != nil {
+				a.log.Warn("slack inbox", "err", err)
+			}
+			continue
+		}
+		in.ev.Inbox = d.ID
+		if !a.accept(ctx, a.spaces[0], in) {
+			return
+		}
+	}
 }
 
 // verify checks a request's signature and timestamp, and that it was not seen

@@ -65,6 +65,10 @@ type Config struct {
 	Workspaces []Workspace
 	// Handler answers events. Required.
 	Handler Handler
+	// Inbox, when set, keeps every HTTP delivery durably from before it is
+	// acknowledged until its event is handled (see bots.Inbox); without it an
+	// acknowledged delivery waits in memory only.
+	Inbox bots.Inbox
 	// Log receives the adapter's logs; nil discards them.
 	Log *slog.Logger
 	// HTTPClient makes the Web API calls (default: one with a 30 s timeout).
@@ -253,6 +257,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	for _, ch := range a.shards {
 		wg.Go(func() { a.work(ctx, ch) })
 	}
+	a.recoverInbox(ctx)
 	errs := make(chan error, len(a.spaces))
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -356,11 +361,13 @@ func (a *Adapter) accept(ctx context.Context, via *workspace, in inbound) bool {
 	if in.team != "" {
 		if team, _ := w.ids(); team != "" && team != in.team {
 			a.log.Warn("slack delivery from an unknown workspace dropped", "team_id", in.team)
+			a.inboxDone(in)
 			return true
 		}
 	}
 	if !a.seen.add(in.ev.Key) {
 		a.log.Debug("slack delivery already taken", "key", in.ev.Key)
+		a.inboxDone(in)
 		return true
 	}
 	a.mu.Lock()
@@ -369,6 +376,16 @@ func (a *Adapter) accept(ctx context.Context, via *workspace, in inbound) bool {
 	if stopped {
 		a.seen.remove(in.ev.Key)
 		return false
+	}
+	if a.cfg.Inbox != nil && in.raw != nil && in.ev.Inbox == "" {
+		// Durable before it is acknowledged: a crash from here on loses nothing.
+		id, err := a.cfg.Inbox.Append(ctx, in.raw)
+		if err != nil {
+			a.log.Error("slack inbox: delivery not stored, Slack will retry it", "key", in.ev.Key, "err", err)
+			a.seen.remove(in.ev.Key)
+			return false
+		}
+		in.ev.Inbox = id
 	}
 	in.ev = a.qualifyEvent(w, in.ev)
 	chat := in.ev.ChatID
@@ -383,6 +400,16 @@ func (a *Adapter) accept(ctx context.Context, via *workspace, in inbound) bool {
 	case <-ctx.Done():
 		a.seen.remove(in.ev.Key)
 		return false
+	}
+}
+
+// inboxDone deletes from the inbox a recovered delivery that will not be handled.
+func (a *Adapter) inboxDone(in inbound) {
+	if a.cfg.Inbox == nil || in.ev.Inbox == "" {
+		return
+	}
+	if err := a.cfg.Inbox.Done(context.Background(), in.ev.Inbox); err != nil {
+		a.log.Warn("slack inbox", "err", err)
 	}
 }
 
