@@ -114,6 +114,9 @@ type Message struct {
 	// it, so that no record keeps the choice with the voter. It is never stored
 	// itself.
 	Kept string `json:"-"`
+	// Part is the place (1-based) of an answer among those Handle returned for
+	// its event, for AnswerDelivered; 0 for other messages.
+	Part int `json:"-"`
 }
 
 // chatKey is where a message lands, for remembering message IDs.

@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -25,6 +26,8 @@ type Engine struct {
 	ballotKey []byte
 	// inboxSeq orders the deliveries this engine appends to the inbox.
 	inboxSeq atomic.Uint64
+	// run names this engine's run of the service, in the event records it writes.
+	run string
 }
 
 // New returns an engine on st whose clock is now (time.Now when nil).
@@ -32,7 +35,64 @@ func New(st Store, now func() time.Time) *Engine {
 	if now == nil {
 		now = time.Now
 	}
-	return &Engine{store: st, now: now}
+	return &Engine{store: st, now: now, run: NewRun()}
+}
+
+// AnswerDelivered records that part n (1-based) of the answer to the event key
+// was delivered: the same event delivered again to another run gets the other
+// parts only. Recording each part as it goes keeps the window in which a crash
+// makes a part sent twice as short as one send.
+func (e *Engine) AnswerDelivered(ctx context.Context, key string, n int) error {
+	if key == "" || n <= 0 {
+		return nil
+	}
+	_, err := e.Update(ctx, func(tx *Tx) error {
+		raw, err := getEvent(tx.kv, key)
+		if ok, err := found(err); err != nil || !ok {
+			return err
+		}
+		var rec eventRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return Internal("read event", err)
+		}
+		if rec.Sent || slices.Contains(rec.Done, n) {
+			return nil
+		}
+		rec.Done = append(rec.Done, n)
+		if err := tx.kv.Delete(bucketEvent, key); err != nil { // a record of an earlier version
+			return err
+		}
+		return tx.putJSON(bucketEvent, eventKey(key), rec)
+	})
+	return err
+}
+
+// AnswerSent records that the answer to the event key was delivered: the same
+// event delivered again (a platform's redelivery after a crash, a second
+// instance) gets no answer, and the answer is no longer kept.
+func (e *Engine) AnswerSent(ctx context.Context, key string) error {
+	if key == "" {
+		return nil
+	}
+	_, err := e.Update(ctx, func(tx *Tx) error {
+		raw, err := getEvent(tx.kv, key)
+		if ok, err := found(err); err != nil || !ok {
+			return err
+		}
+		var rec eventRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return Internal("read event", err)
+		}
+		if rec.Sent && rec.Answer == nil {
+			return nil
+		}
+		rec.Sent, rec.Answer, rec.Done = true, nil, nil
+		if err := tx.kv.Delete(bucketEvent, key); err != nil { // a record of an earlier version
+			return err
+		}
+		return tx.putJSON(bucketEvent, eventKey(key), rec)
+	})
+	return err
 }
 
 // Now returns the engine clock's current time.
@@ -65,9 +125,19 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // account (a Slack action's user ID) is not kept; the answer is kept for
 // AnswerRetention at most (TrimEvents), and the record for the event retention
 // (PruneEvents).
+//
+// Sent records that the answer was delivered (AnswerSent): a redelivered event
+// then gets no answer at all, and the answer itself is no longer kept. Run names
+// the run of the service that handled it: while that run is the caller's own,
+// it is delivering the answer, so a duplicate delivery gets none either.
 type eventRecord struct {
 	At     time.Time `json:"at"`
 	Answer []byte    `json:"answer,omitempty"`
+	Sent   bool      `json:"sent,omitempty"`
+	Run    string    `json:"run,omitempty"`
+	// Done lists the answers (by their 1-based place in Answer) already
+	// delivered, when they go one by one (AnswerDelivered).
+	Done []int `json:"done,omitempty"`
 }
 
 // AnswerRetention is how long an event's answer is kept, to be given again to the
@@ -95,7 +165,13 @@ func getEvent(kv StoreTx, k string) ([]byte, error) {
 type Result struct {
 	Answer   []byte // the answer fn returned, or the first answer for a replayed key
 	Replayed bool   // the key had been handled before: nothing was changed
-	Enqueued int    // outbox items written
+	// Answered, for a replayed key, says its answer was delivered, or is being
+	// delivered by this run of the service: it is not to be sent again.
+	Answered bool
+	// Done, for a replayed key, lists the parts of the answer (1-based) already
+	// delivered: only the others are to be sent.
+	Done     []int
+	Enqueued int // outbox items written
 	Next     time.Time
 }
 
@@ -119,7 +195,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 				if err := json.Unmarshal(raw, &rec); err != nil {
 					return Internal("read event", err)
 				}
-				res = Result{Answer: rec.Answer, Replayed: true}
+				res = Result{Answer: rec.Answer, Replayed: true, Answered: rec.Sent || rec.Run == e.run, Done: rec.Done}
 				return nil
 			} else if !errors.Is(err, ErrNoKey) {
 				return err
@@ -135,7 +211,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 			if tx.forgetAnswer {
 				kept = nil
 			}
-			if err := tx.putJSON(bucketEvent, eventKey(key), eventRecord{At: now, Answer: kept}); err != nil {
+			if err := tx.putJSON(bucketEvent, eventKey(key), eventRecord{At: now, Answer: kept, Run: e.run}); err != nil {
 				return err
 			}
 		}

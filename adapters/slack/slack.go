@@ -206,7 +206,7 @@ func New(cfg Config) (*Adapter, error) {
 		cfg: cfg, log: cfg.Log,
 		limits: newLimiter(cfg.ChannelInterval, 3),
 		seen:   newRecent(10 * time.Minute),
-		replay: bots.NewReplayGuard(5*time.Minute, nil),
+		replay: bots.NewReplayGuard(5*time.Minute, time.Now),
 		byTeam: map[string]*workspace{}, dms: map[string]string{}, users: map[string]userInfo{},
 	}
 	a.spaces = append(a.spaces, a.newWorkspace("default", cfg.BotToken, cfg.AppToken, true))
@@ -466,6 +466,13 @@ func (a *Adapter) handle(ctx context.Context, j job) {
 			continue
 		}
 		a.deliver(ctx, m, j.in.response)
+	}
+	if r, ok := a.cfg.Handler.(bots.AnswerRecorder); ok && err == nil && ev.Key != "" {
+		// A retry of this event (after a restart, to another instance) gets no
+		// answer again.
+		if err := r.AnswersSent(context.WithoutCancel(ctx), ev.Key); err != nil {
+			a.log.Warn("slack: answers sent but not recorded", "key", ev.Key, "err", err)
+		}
 	}
 }
 
