@@ -63,9 +63,7 @@ func newHarnessTB(t testing.TB, opt options) *harness {
 	if opt.workspaces {
 		cfg.Workspaces = []slack.Workspace{{Name: "second", BotToken: team2.BotToken}}
 	}
-	if opt.mode == slack.ModeHTTP {
-		cfg.Inbox = h.env.Bot.Inbox(bots.PlatformSlack)
-	}
+	cfg.Inbox = h.env.Bot.Inbox(bots.PlatformSlack)
 	h.cfg = cfg
 	ad, err := slack.New(cfg)
 	if err != nil {

@@ -71,11 +71,31 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-// httpDelivery is what the inbox keeps of an HTTP delivery: enough to decode it
-// again after a restart.
+// httpDelivery is what the inbox keeps of a delivery: enough to decode it again
+// after a restart. Over HTTP, its content type and body; over Socket Mode, its
+// envelope's type and payload, and the workspace whose connection it came by.
 type httpDelivery struct {
-	ContentType string `json:"ctype"`
-	Body        []byte `json:"body"`
+	ContentType string          `json:"ctype,omitempty"`
+	Body        []byte          `json:"body,omitempty"`
+	Type        string          `json:"type,omitempty"`
+	Payload     json.RawMessage `json:"payload,omitempty"`
+	Workspace   string          `json:"ws,omitempty"`
+}
+
+// decode decodes a delivery kept in the inbox, and says which workspace it came by.
+func (a *Adapter) decodeKept(d httpDelivery) (*workspace, inbound, error) {
+	if d.Type == "" {
+		in, err := decodeHTTP(d.ContentType, d.Body)
+		return a.spaces[0], in, err
+	}
+	w := a.spaces[0]
+	for _, s := range a.spaces {
+		if s.name == d.Workspace {
+			w = s
+		}
+	}
+	in, err := decodePayload(d.Type, d.Payload)
+	return w, in, err
 }
 
 // decodeHTTP decodes the body of a verified HTTP delivery.
@@ -96,7 +116,7 @@ func decodeHTTP(ctype string, body []byte) (inbound, error) {
 	}
 }
 
-// recoverInbox queues the HTTP deliveries an earlier run acknowledged and never
+// recoverInbox queues the deliveries an earlier run acknowledged and never
 // handled: each is handled once, as if just received.
 func (a *Adapter) recoverInbox(ctx context.Context) {
 	if a.cfg.Inbox == nil {
@@ -112,9 +132,9 @@ func (a *Adapter) recoverInbox(ctx context.Context) {
 	}
 	for _, d := range pending {
 		var hd httpDelivery
-		in, err := inbound{}, json.Unmarshal(d.Payload, &hd)
+		w, in, err := a.spaces[0], inbound{}, json.Unmarshal(d.Payload, &hd)
 		if err == nil {
-			in, err = decodeHTTP(hd.ContentType, hd.Body)
+			w, in, err = a.decodeKept(hd)
 		}
 		if err != nil || in.challenge != "" {
 			if err := a.cfg.Inbox.Done(ctx, d.ID); err != nil {
@@ -123,7 +143,7 @@ func (a *Adapter) recoverInbox(ctx context.Context) {
 			continue
 		}
 		in.ev.Inbox = d.ID
-		if !a.accept(ctx, a.spaces[0], in) {
+		if !a.accept(ctx, w, in) {
 			return
 		}
 	}

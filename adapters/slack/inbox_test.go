@@ -110,3 +110,43 @@ func pending(t *testing.T, h *harness) int {
 	}
 	return n
 }
+
+// Ensure a Socket Mode delivery an earlier run stored in the inbox (and so
+// acknowledged) but never handled is handled once at the next start, on the
+// workspace it came by.
+func TestSocket_InboxRecovered(t *testing.T) {
+	h := newHarness(t, options{})
+	h.community()
+	dead := h.env.Bot.Inbox(bots.PlatformSlack) // the run that stored it, then died
+	for i, text := range []string{"news P1 kept-one", "news P1 kept-two"} {
+		payload := fmt.Sprintf(`{"command":"/engage","text":%q,"team_id":"T1","channel_id":"C1","channel_name":"general","user_id":"U1","user_name":"alice","trigger_id":"tr-s%d"}`, text, i)
+		raw := fmt.Sprintf(`{"type":"slash_commands","payload":%s,"ws":"default"}`, payload)
+		if _, err := dead.Append(t.Context(), []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := h.cfg
+	cfg.Inbox = h.env.Bot.Inbox(bots.PlatformSlack)
+	ad, err := slack.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = ad.Run(ctx) })
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+	})
+	h.fake.WaitText("C1", "kept-two")
+	deadline := time.Now().Add(10 * time.Second)
+	for pending(t, h) > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if got := pending(t, h); got != 0 {
+		t.Fatalf("%d deliveries left in the inbox", got)
+	}
+	if got := len(h.snapshot().Projects[0].News); got != 2 {
+		t.Fatalf("%d news, want 2", got)
+	}
+}

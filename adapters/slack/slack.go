@@ -65,9 +65,9 @@ type Config struct {
 	Workspaces []Workspace
 	// Handler answers events. Required.
 	Handler Handler
-	// Inbox, when set, keeps every HTTP delivery durably from before it is
-	// acknowledged until its event is handled (see bots.Inbox); without it an
-	// acknowledged delivery waits in memory only.
+	// Inbox, when set, keeps every delivery (HTTP or Socket Mode) durably from
+	// before it is acknowledged until its event is handled (see bots.Inbox);
+	// without it an acknowledged delivery waits in memory only.
 	Inbox bots.Inbox
 	// Log receives the adapter's logs; nil discards them.
 	Log *slog.Logger

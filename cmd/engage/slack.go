@@ -26,9 +26,7 @@ func addSlack(cfg Config, a *app, set *adapterSet) error {
 		Mode: sc.Mode, APIURL: sc.APIURL, Workspaces: spaces,
 		Handler: a.bot, Log: a.log.With("component", "slack"),
 	}
-	if sc.Mode == slack.ModeHTTP {
-		scfg.Inbox = a.bot.Inbox(bots.PlatformSlack) // acknowledged means stored
-	}
+	scfg.Inbox = a.bot.Inbox(bots.PlatformSlack) // acknowledged means stored
 	ad, err := slack.New(scfg)
 	if err != nil {
 		return err
