@@ -38,6 +38,25 @@ func New(st Store, now func() time.Time) *Engine {
 	return &Engine{store: st, now: now, run: NewRun()}
 }
 
+// AnswerRecorded reports whether the delivery of the answer to the event key was
+// recorded, whole or in part (see AnswerSent, AnswerDelivered).
+func (e *Engine) AnswerRecorded(ctx context.Context, key string) (bool, error) {
+	var ok bool
+	err := e.store.View(ctx, func(kv StoreTx) error {
+		raw, err := getEvent(kv, key)
+		if found, err := found(err); err != nil || !found {
+			return err
+		}
+		var rec eventRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return Internal("read event", err)
+		}
+		ok = rec.Sent || len(rec.Done) > 0
+		return nil
+	})
+	return ok, err
+}
+
 // AnswerDelivered records that part n (1-based) of the answer to the event key
 // was delivered: the same event delivered again to another run gets the other
 // parts only. Recording each part as it goes keeps the window in which a crash

@@ -227,8 +227,12 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 // the answers not sent yet.
 func (a *Adapter) answer(ctx context.Context, up update, out []bots.Message) {
 	rec, _ := a.handler.(bots.AnswerRecorder)
+	last := 0 // the part sent last: process records them all at once after it
+	if len(out) > 0 {
+		last = out[len(out)-1].Part
+	}
 	done := func(m bots.Message) {
-		if rec == nil || up.Event == nil || m.Part == 0 {
+		if rec == nil || up.Event == nil || m.Part == 0 || m.Part == last {
 			return
 		}
 		if err := rec.AnswerDelivered(ctx, up.Event.Key, m); err != nil {
@@ -239,6 +243,11 @@ func (a *Adapter) answer(ctx context.Context, up update, out []bots.Message) {
 	if up.Callback != "" {
 		var toast string
 		toast, rest = pickToast(up.Event, out)
+		if len(rest) == 0 && len(out) > 0 {
+			last = out[0].Part // the toast alone
+		} else if len(rest) > 0 {
+			last = rest[len(rest)-1].Part
+		}
 		a.answerCallback(ctx, up.Callback, toast)
 		if len(rest) < len(out) { // the toast was an answer of its own
 			for _, m := range out {
