@@ -13,15 +13,21 @@ import (
 // dropped, the key kept for deduplication; a key an earlier version stored in
 // clear is moved to its digest), messages waiting in the outbox that name them
 // (not sent: they are addressed to them or about them), and message references
-// of their direct conversations. needles are their name, platform user IDs,
+// of their direct conversations, and the name a collect was typed as coming
+// from. needles are their name, platform user IDs,
 // handles, display names, and the e-mail and phone of their tracking-sheet
 // entries; a needle matches as a whole word, whatever the case.
-func (tx *Tx) eraseTraces(needles []string) error {
+func (tx *Tx) eraseTraces(p *Person, needles []string) error {
 	var ns [][]byte
 	for _, n := range needles {
 		n = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(n), "@"))
 		if n != "" {
 			ns = append(ns, bytes.ToLower([]byte(n)))
+		}
+	}
+	for _, c := range p.Communities {
+		if err := tx.forgetLedger(c, p.ID, ns); err != nil {
+			return err
 		}
 	}
 	if len(ns) == 0 {
@@ -69,6 +75,29 @@ func (tx *Tx) eraseTraces(needles []string) error {
 	}
 	for _, k := range refs {
 		if err := tx.kv.Delete(bucketMsgRef, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forgetLedger removes person p's name from the money lines of community c that
+// say a collect came from them (by their person, or by a name typed that is
+// theirs): the amounts stay, for the accounts.
+func (tx *Tx) forgetLedger(c CommunityID, p PersonID, ns [][]byte) error {
+	lines := map[string]*LedgerLine{}
+	err := scanJSON(tx, bucketLedger, string(c)+"/", false, func(k string, l *LedgerLine) error {
+		if l.From != "" && (l.FromPerson == p || mentions([]byte(l.From), ns)) {
+			l.From = ""
+			lines[k] = l
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for k, l := range lines {
+		if err := tx.putJSON(bucketLedger, k, l); err != nil {
 			return err
 		}
 	}

@@ -86,7 +86,7 @@ func (tx *Tx) Forget(p *Person) error {
 	if err := tx.kv.Delete(bucketDialog, string(p.ID)); err != nil {
 		return err
 	}
-	if err := tx.eraseTraces(needles); err != nil {
+	if err := tx.eraseTraces(p, needles); err != nil {
 		return err
 	}
 	return tx.putPerson(&Person{ID: p.ID, Created: p.Created})
