@@ -41,6 +41,26 @@ func BenchmarkHandle(b *testing.B) {
 
 // handleBatch times n events through a fresh environment from senders goroutines.
 func handleBatch(b *testing.B, noGroup bool, senders, n int) time.Duration {
+	return handleBatchRecorded(b, noGroup, senders, n, false)
+}
+
+// BenchmarkHandleAnswersSent is BenchmarkHandle's group commit with 64 senders,
+// each event's delivery recorded after it (AnswersSent) as the adapters do:
+// what answers sent once cost.
+func BenchmarkHandleAnswersSent(b *testing.B) {
+	const batch = 10000
+	var took time.Duration
+	runs := 0
+	for b.Loop() {
+		took += handleBatchRecorded(b, false, 64, batch, true)
+		runs++
+	}
+	b.ReportMetric(float64(batch*runs)/took.Seconds(), "events/s")
+}
+
+// handleBatchRecorded is handleBatch, each event's answers recorded as sent
+// after it when record is set.
+func handleBatchRecorded(b *testing.B, noGroup bool, senders, n int, record bool) time.Duration {
 	b.Helper()
 	e := botstest.NewEnv(b, botstest.Options{NoGroupCommit: noGroup})
 	e.Say("alice", "/community create Bench lang en")
@@ -65,6 +85,11 @@ func handleBatch(b *testing.B, noGroup bool, senders, n int) time.Duration {
 			for ev := range events {
 				if _, err := e.Bot.Handle(context.Background(), ev); err != nil {
 					b.Error(err)
+				}
+				if record {
+					if err := e.Bot.AnswersSent(context.Background(), ev.Key); err != nil {
+						b.Error(err)
+					}
 				}
 			}
 		})

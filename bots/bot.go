@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -127,8 +128,10 @@ func (b *Bot) woke(res core.Result) {
 
 // Handle answers one event: it returns the messages to send now, in order (answers
 // to the actor, in the chat or directly). Fan-out goes to the outbox in the same
-// transaction. The same Key delivered again returns the first answer and changes
-// nothing. Refusals (bad input, missing rights) are answers, not errors: the error
+// transaction. The same Key delivered again changes nothing, and returns no answer
+// when the first one was delivered (AnswersSent) or is being delivered by this
+// run of the service; otherwise (a crash came between the change and the
+// delivery) it returns the first answer, kept for core.AnswerRetention. Refusals (bad input, missing rights) are answers, not errors: the error
 // is for a broken store, a bug or a canceled context: then nothing was changed, and
 // the messages hold an apology the adapter may send.
 func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
@@ -136,9 +139,15 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	var c *call
 	res, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
 		defer b.bind(tx, as)()
+		if err := tx.InboxDone(ev.Inbox); err != nil {
+			return nil, err
+		}
 		c = &call{b: b, ev: ev, tx: tx, lang: b.guessLang(ev)}
 		if err := c.run(); err != nil {
 			return nil, err
+		}
+		if c.secret {
+			c.keepSecret()
 		}
 		return json.Marshal(c.out)
 	})
@@ -176,15 +185,63 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 				return nil, fmt.Errorf("remember refusal: %w", err)
 			}
 		}
+		if err := b.engine.InboxDone(ctx, ev.Inbox); err != nil {
+			return nil, fmt.Errorf("inbox: %w", err)
+		}
 		b.count(ev, code)
-		return decodeAnswer(raw)
+		out, err := decodeAnswer(raw)
+		for i := range out {
+			out[i].Part = i + 1
+			if c != nil && c.secret { // it may quote a choice typed for a secret poll
+				out[i].Kept = b.cat.Text(lang, "vote.secret_kept", nil)
+			}
+		}
+		return out, err
 	}
 	b.count(ev, "")
 	b.woke(res)
 	if !res.Replayed && c != nil {
+		for i := range c.out {
+			c.out[i].Part = i + 1
+		}
 		return c.out, nil // what was just recorded as the answer, without decoding it back
 	}
-	return decodeAnswer(res.Answer)
+	if err := b.engine.InboxDone(ctx, ev.Inbox); err != nil {
+		return nil, fmt.Errorf("inbox: %w", err)
+	}
+	if res.Answered {
+		return nil, nil // delivered once (or being delivered): never twice
+	}
+	out, err := decodeAnswer(res.Answer)
+	var left []Message
+	for i, m := range out {
+		if !slices.Contains(res.Done, i+1) {
+			m.Part = i + 1
+			left = append(left, m)
+		}
+	}
+	return left, err
+}
+
+// AnswerDelivered records that m, an answer Handle returned for the event key,
+// was delivered (or handed to the outbox): the event delivered again gets the
+// others only. Adapters that send answers one by one call it after each.
+func (b *Bot) AnswerDelivered(ctx context.Context, key string, m Message) error {
+	return b.engine.AnswerDelivered(ctx, key, m.Part)
+}
+
+// AnswersSent records that the answers to the event key were delivered (or handed
+// to the outbox): the same event delivered again then gets none. Adapters call it
+// once they sent what Handle returned.
+func (b *Bot) AnswersSent(ctx context.Context, key string) error {
+	return b.engine.AnswerSent(ctx, key)
+}
+
+// AnswerRecorder is what adapters call, when their handler has it, as the answers
+// to an event are sent (see Bot.AnswerDelivered and Bot.AnswersSent).
+type AnswerRecorder interface {
+	AnswerDelivered(ctx context.Context, key string, m Message) error
+	AnswersSent(ctx context.Context, key string) error
 }
 
 func decodeAnswer(raw []byte) ([]Message, error) {
@@ -431,8 +488,12 @@ func Enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error
 	return enqueue(tx, m, coalesce, notBefore)
 }
 
-// enqueue writes m to the outbox.
+// enqueue writes m to the outbox. A message that shows a secret ballot is stored
+// as its Kept text only.
 func enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error {
+	if m.Kept != "" {
+		m.Text, m.Kept, m.Buttons, m.Form, m.Attachment = m.Kept, "", nil, nil, nil
+	}
 	raw, err := json.Marshal(m)
 	if err != nil {
 		return core.Internal("encode message", err)

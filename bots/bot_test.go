@@ -93,15 +93,24 @@ func TestBot_IdempotentConcurrent(t *testing.T) {
 }
 
 // Ensure a refused event redelivered gets the same refusal, even after the state
-// changed in between.
+// changed in between, when its first answer may not have been delivered (another
+// run of the service), and none when it was.
 func TestBot_RefusalRemembered(t *testing.T) {
 	e := setup(t)
 	ev := e.Event("alice", "/news P2 too early")
 	first := botstest.Texts(e.Handle(ev))
 	e.Say("alice", "/project new Second")
+	e.Restart()
 	again := botstest.Texts(e.Handle(ev))
 	if !slices.Equal(first, again) || len(project(t, e, "P2").News) != 0 {
 		t.Fatalf("got %q then %q; P2 news %d", first, again, len(project(t, e, "P2").News))
+	}
+	if err := e.Bot.AnswersSent(t.Context(), ev.Key); err != nil {
+		t.Fatal(err)
+	}
+	e.Restart()
+	if again := e.Handle(ev); len(again) != 0 || len(project(t, e, "P2").News) != 0 {
+		t.Fatalf("a refusal delivered once is sent again: %q", botstest.Texts(again))
 	}
 }
 
@@ -212,4 +221,46 @@ func TestBot_NextStepShare(t *testing.T) {
 	if ms := e.Sent.Messages(); len(ms) == 0 || ms[0].ChatID != "group" {
 		t.Fatalf("nothing posted to the group: %+v", ms)
 	}
+}
+
+// Ensure an answer is sent once: the same event delivered again gets no answer
+// when the first was delivered (AnswersSent), even to another run of the service
+// (a restart, a second instance), and none while this run is delivering it; it
+// gets the first answer only from another run when no delivery was recorded (a
+// crash came between the change and the send). The state changes once throughout.
+func TestBot_AnswerSentOnce(t *testing.T) {
+	e := setup(t)
+	ev := e.Event("bob", "/like P1")
+	first := e.Handle(ev)
+	if len(first) == 0 {
+		t.Fatal("no answer")
+	}
+	if again := e.Handle(ev); len(again) != 0 {
+		t.Fatalf("same run, delivery under way: answered again %q", botstest.Texts(again))
+	}
+	e.Restart()
+	if again := e.Handle(ev); len(again) != len(first) || again[0].Text != first[0].Text {
+		t.Fatalf("after a crash before the send: got %q, want the first answer", botstest.Texts(again))
+	}
+	if err := e.Bot.AnswersSent(t.Context(), ev.Key); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		e.Restart()
+		if again := e.Handle(ev); len(again) != 0 {
+			t.Fatalf("delivered, then redelivered to another run: answered again %q", botstest.Texts(again))
+		}
+	}
+	if got := project(t, e, "P1").Likes; got != 1 {
+		t.Fatalf("got %d likes, want 1", got)
+	}
+	// Once delivered, the answer itself is no longer kept.
+	if err := e.DB.Close(); err != nil {
+		t.Fatal(err)
+	}
+	inspect(t, e.DB.Path(), func(bucket, key, value string) {
+		if bucket == "event" && strings.Contains(withDecoded(value), "like") && strings.Contains(value, `"sent":true`) {
+			t.Errorf("a delivered answer is kept: %s", value)
+		}
+	})
 }

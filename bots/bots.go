@@ -61,6 +61,9 @@ type Event struct {
 	// CanForm says the platform can open a Form in answer to this event (a Slack or
 	// Discord interaction with its trigger); otherwise forms are asked in messages.
 	CanForm bool `json:"can_form,omitempty"`
+	// Inbox is the ID of the delivery in the durable inbox this event came from
+	// (see Inbox): handling the event deletes it in the same transaction.
+	Inbox string `json:"-"`
 }
 
 // Button is a shortcut for a command: pressing it runs the command as the presser.
@@ -108,6 +111,15 @@ type Message struct {
 	// Form, in an answer, asks the actor to fill it (a modal where the platform has
 	// them); Text is then its title.
 	Form *Form `json:"form,omitempty"`
+	// Kept, when not empty, is what is stored of a message that shows a secret
+	// ballot (a receipt, a step of a ballot being built) if the message cannot be
+	// sent at once and waits in the outbox: Text, buttons and form are replaced by
+	// it, so that no record keeps the choice with the voter. It is never stored
+	// itself.
+	Kept string `json:"-"`
+	// Part is the place (1-based) of an answer among those Handle returned for
+	// its event, for AnswerDelivered; 0 for other messages.
+	Part int `json:"-"`
 }
 
 // chatKey is where a message lands, for remembering message IDs.

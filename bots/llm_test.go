@@ -227,6 +227,7 @@ func TestLLM_Redelivery(t *testing.T) {
 	e.Say("bob", "/ask C1 Can I pay by cheque?")
 	ev := e.Event("rita", "> /answer C1 Q1 Yes.")
 	first := botstest.Texts(e.Handle(ev))
+	e.Restart()
 	again := botstest.Texts(e.Handle(ev))
 	if strings.Join(first, "|") != strings.Join(again, "|") {
 		t.Errorf("replay: %q then %q", first, again)

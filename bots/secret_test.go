@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/bots/botstest"
+	"github.com/engage-org/engage/core"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -160,5 +162,87 @@ func TestSecretBallot_StoreHoldsNoLink(t *testing.T) {
 				t.Fatalf("got %d secret ballots and %d voter records, want 5 and 5", secret, voted)
 			}
 		})
+	}
+}
+
+// Ensure a secret ballot's receipt that cannot be sent at once (a Telegram member
+// who never started the bot votes by typing in the group; a step of a ballot built
+// by direct message during an outage) is kept in the outbox, held, without the
+// choice: the raw store holds no record that names the voter and an option, and
+// the held receipt says only that the ballot is counted.
+func TestSecretBallot_HeldReceiptHoldsNoChoice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "held.db")
+	e := pollEnv(t, "en", botstest.Options{Path: path})
+	e.Sent.Fail = func(m bots.Message) error {
+		if m.Direct && m.UserID == "voter-eve" {
+			return &bots.NoDirectError{StartURL: "https://t.me/engage_bot?start=dm"}
+		}
+		if m.Direct && m.UserID == "voter-fay" {
+			return core.Errorf(core.CodeUnavailable, "err.internal")
+		}
+		return nil
+	}
+	// As the Telegram adapter does: an answer the platform cannot take now goes to
+	// the outbox.
+	answer := func(out []bots.Message) {
+		for _, m := range out {
+			if _, err := e.Sent.Send(t.Context(), m); err != nil {
+				if err := e.Bot.Postpone(t.Context(), m); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := e.Dispatcher.Flush(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	voters := []string{"Voter-eve", "Voter-fay"}
+	for _, v := range voters {
+		e.Say(v, "hello")
+	}
+	e.Say("alice", "/poll new single Lunch? | Alphonse | Bertrand | Celestin secret")
+	e.Say("alice", "/poll new irv Capital? | Dolomieu | Eustache | Fulgence secret")
+	answer(e.Say("Voter-eve", "/vote V1 Zanzibar")) // refused: names no option, but a choice
+	answer(e.Say("Voter-eve", "/vote V1 Celestin"))
+	answer(e.Say("Voter-eve", "/vote V2 Fulgence > Eustache"))
+	e.Sent.Fail = nil
+	step := e.Say("Voter-fay", "/vote V2")[0]
+	e.Sent.Fail = func(m bots.Message) error { return core.Errorf(core.CodeUnavailable, "err.internal") }
+	answer(e.Press("Voter-fay", step, "Dolomieu"))
+	if got := pollShot(t, e, "V1").Ballots; got != 1 {
+		t.Fatalf("V1 counts %d ballots, want 1", got)
+	}
+	ids := voterIDs(t, e, voters)
+	labels := []string{"Alphonse", "Bertrand", "Celestin", "Dolomieu", "Eustache", "Fulgence", "Zanzibar"}
+	if err := e.DB.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var held, counted int
+	inspect(t, path, func(bucket, key, value string) {
+		value = withDecoded(value)
+		rec := bucket + " " + key + " " + value
+		if bucket == "held" {
+			held++
+		}
+		if bucket == "outbox" && strings.Contains(value, "is counted") {
+			counted++
+		}
+		for name, pats := range ids {
+			named := false
+			for _, p := range pats {
+				named = named || p.MatchString(key) || p.MatchString(value)
+			}
+			if !named {
+				continue
+			}
+			for _, l := range labels {
+				if strings.Contains(value, l) || strings.Contains(key, l) {
+					t.Errorf("a record names %s and the option %s: %s", name, l, rec)
+				}
+			}
+		}
+	})
+	if held == 0 || counted != 2 {
+		t.Fatalf("%d held messages, %d receipts saying the ballot is counted; want some and 2", held, counted)
 	}
 }

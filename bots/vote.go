@@ -236,10 +236,17 @@ func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Pol
 		c.tx.ForgetAnswer()
 	}
 	n := c.pollNotifier(comm)
-	c.replyPrivate("vote.receipt", map[string]any{
+	data := map[string]any{
 		"ID": p.ID(), "Question": p.Question, "Ballot": n.ballot(p, values, c.lang),
 		"Changed": rc.Changed, "Secret": rc.Secret, "Final": rc.Final, "Until": n.until(p),
-	})
+	}
+	c.replyPrivate("vote.receipt", data)
+	if p.Settings.Secret {
+		// Sent at once it shows the choice; waiting in the outbox, only that
+		// the ballot is counted.
+		delete(data, "Ballot")
+		c.out[len(c.out)-1].Kept = c.text("vote.receipt_kept", data)
+	}
 	return n.refresh(p)
 }
 
@@ -606,4 +613,16 @@ func pct(part, whole int) string {
 		return "0"
 	}
 	return ratString(big.NewRat(int64(part)*100, int64(whole)))
+}
+
+// keepSecret gives every answer of a call about a secret poll the text stored
+// should it wait in the outbox (Message.Kept): a receipt says its ballot is
+// counted, anything else (a step showing the choices so far) that the ballot is
+// to be taken up again.
+func (c *call) keepSecret() {
+	for i := range c.out {
+		if c.out[i].Kept == "" {
+			c.out[i].Kept = c.text("vote.secret_kept", nil)
+		}
+	}
 }

@@ -482,6 +482,7 @@ func TestVote_Idempotent(t *testing.T) {
 	e.Say("alice", "/poll new approval Snacks? | Crisps | Fruit")
 	ev := e.Event("bob", "/vote V1 +1")
 	first := e.Handle(ev)
+	e.Restart()
 	again := e.Handle(ev)
 	if diff := cmp.Diff(first, again); diff != "" {
 		t.Fatalf("redelivery answers differently:\n%s", diff)

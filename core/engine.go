@@ -9,8 +9,12 @@ package core
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,6 +24,10 @@ type Engine struct {
 	now   func() time.Time
 	// ballotKey keys secret ballots (SetBallotSecret); nil: secret ballots are final.
 	ballotKey []byte
+	// inboxSeq orders the deliveries this engine appends to the inbox.
+	inboxSeq atomic.Uint64
+	// run names this engine's run of the service, in the event records it writes.
+	run string
 }
 
 // New returns an engine on st whose clock is now (time.Now when nil).
@@ -27,7 +35,83 @@ func New(st Store, now func() time.Time) *Engine {
 	if now == nil {
 		now = time.Now
 	}
-	return &Engine{store: st, now: now}
+	return &Engine{store: st, now: now, run: NewRun()}
+}
+
+// AnswerRecorded reports whether the delivery of the answer to the event key was
+// recorded, whole or in part (see AnswerSent, AnswerDelivered).
+func (e *Engine) AnswerRecorded(ctx context.Context, key string) (bool, error) {
+	var ok bool
+	err := e.store.View(ctx, func(kv StoreTx) error {
+		raw, err := getEvent(kv, key)
+		if found, err := found(err); err != nil || !found {
+			return err
+		}
+		var rec eventRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return Internal("read event", err)
+		}
+		ok = rec.Sent || len(rec.Done) > 0
+		return nil
+	})
+	return ok, err
+}
+
+// AnswerDelivered records that part n (1-based) of the answer to the event key
+// was delivered: the same event delivered again to another run gets the other
+// parts only. Recording each part as it goes keeps the window in which a crash
+// makes a part sent twice as short as one send.
+func (e *Engine) AnswerDelivered(ctx context.Context, key string, n int) error {
+	if key == "" || n <= 0 {
+		return nil
+	}
+	_, err := e.Update(ctx, func(tx *Tx) error {
+		raw, err := getEvent(tx.kv, key)
+		if ok, err := found(err); err != nil || !ok {
+			return err
+		}
+		var rec eventRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return Internal("read event", err)
+		}
+		if rec.Sent || slices.Contains(rec.Done, n) {
+			return nil
+		}
+		rec.Done = append(rec.Done, n)
+		if err := tx.kv.Delete(bucketEvent, key); err != nil { // a record of an earlier version
+			return err
+		}
+		return tx.putJSON(bucketEvent, eventKey(key), rec)
+	})
+	return err
+}
+
+// AnswerSent records that the answer to the event key was delivered: the same
+// event delivered again (a platform's redelivery after a crash, a second
+// instance) gets no answer, and the answer is no longer kept.
+func (e *Engine) AnswerSent(ctx context.Context, key string) error {
+	if key == "" {
+		return nil
+	}
+	_, err := e.Update(ctx, func(tx *Tx) error {
+		raw, err := getEvent(tx.kv, key)
+		if ok, err := found(err); err != nil || !ok {
+			return err
+		}
+		var rec eventRecord
+		if err := json.Unmarshal(raw, &rec); err != nil {
+			return Internal("read event", err)
+		}
+		if rec.Sent && rec.Answer == nil {
+			return nil
+		}
+		rec.Sent, rec.Answer, rec.Done = true, nil, nil
+		if err := tx.kv.Delete(bucketEvent, key); err != nil { // a record of an earlier version
+			return err
+		}
+		return tx.putJSON(bucketEvent, eventKey(key), rec)
+	})
+	return err
 }
 
 // Now returns the engine clock's current time.
@@ -56,16 +140,57 @@ type Tx struct {
 func (tx *Tx) Now() time.Time { return tx.now }
 
 // eventRecord is what an event key remembers: when it was handled and its answer.
+// It is stored under the key's digest (eventKey), so that a key naming a platform
+// account (a Slack action's user ID) is not kept; the answer is kept for
+// AnswerRetention at most (TrimEvents), and the record for the event retention
+// (PruneEvents).
+//
+// Sent records that the answer was delivered (AnswerSent): a redelivered event
+// then gets no answer at all, and the answer itself is no longer kept. Run names
+// the run of the service that handled it: while that run is the caller's own,
+// it is delivering the answer, so a duplicate delivery gets none either.
 type eventRecord struct {
 	At     time.Time `json:"at"`
 	Answer []byte    `json:"answer,omitempty"`
+	Sent   bool      `json:"sent,omitempty"`
+	Run    string    `json:"run,omitempty"`
+	// Done lists the answers (by their 1-based place in Answer) already
+	// delivered, when they go one by one (AnswerDelivered).
+	Done []int `json:"done,omitempty"`
+}
+
+// AnswerRetention is how long an event's answer is kept, to be given again to the
+// same event delivered again: longer than any platform redelivers (Telegram keeps
+// an update 24 hours). The key alone is kept after it, until PruneEvents.
+const AnswerRetention = 26 * time.Hour
+
+// eventKey is the record key of an idempotency key: its SHA-256, in hex.
+func eventKey(k string) string {
+	sum := sha256.Sum256([]byte(k))
+	return "h" + hex.EncodeToString(sum[:])
+}
+
+// getEvent reads the record of idempotency key k, under its digest or, written
+// by an earlier version, under k itself.
+func getEvent(kv StoreTx, k string) ([]byte, error) {
+	raw, err := kv.Get(bucketEvent, eventKey(k))
+	if errors.Is(err, ErrNoKey) {
+		return kv.Get(bucketEvent, k)
+	}
+	return raw, err
 }
 
 // Result is what Do reports.
 type Result struct {
 	Answer   []byte // the answer fn returned, or the first answer for a replayed key
 	Replayed bool   // the key had been handled before: nothing was changed
-	Enqueued int    // outbox items written
+	// Answered, for a replayed key, says its answer was delivered, or is being
+	// delivered by this run of the service: it is not to be sent again.
+	Answered bool
+	// Done, for a replayed key, lists the parts of the answer (1-based) already
+	// delivered: only the others are to be sent.
+	Done     []int
+	Enqueued int // outbox items written
 	Next     time.Time
 }
 
@@ -83,13 +208,13 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 		res = Result{}
 		now := e.now()
 		if key != "" {
-			raw, err := kv.Get(bucketEvent, key)
+			raw, err := getEvent(kv, key)
 			if err == nil {
 				var rec eventRecord
 				if err := json.Unmarshal(raw, &rec); err != nil {
 					return Internal("read event", err)
 				}
-				res = Result{Answer: rec.Answer, Replayed: true}
+				res = Result{Answer: rec.Answer, Replayed: true, Answered: rec.Sent || rec.Run == e.run, Done: rec.Done}
 				return nil
 			} else if !errors.Is(err, ErrNoKey) {
 				return err
@@ -105,7 +230,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 			if tx.forgetAnswer {
 				kept = nil
 			}
-			if err := tx.putJSON(bucketEvent, key, eventRecord{At: now, Answer: kept}); err != nil {
+			if err := tx.putJSON(bucketEvent, eventKey(key), eventRecord{At: now, Answer: kept, Run: e.run}); err != nil {
 				return err
 			}
 		}
@@ -143,6 +268,7 @@ func (e *Engine) Update(ctx context.Context, fn func(tx *Tx) error) (Result, err
 
 // PruneEvents deletes event keys older than before, at most limit of them, and
 // returns how many it deleted. Platforms redeliver within hours, so a week is plenty.
+// The service runs it with TrimEvents on a timer (see the event retention setting).
 func (e *Engine) PruneEvents(ctx context.Context, before time.Time, limit int) (int, error) {
 	var n int
 	_, err := e.Update(ctx, func(tx *Tx) error {
@@ -170,4 +296,72 @@ func (e *Engine) PruneEvents(ctx context.Context, before time.Time, limit int) (
 		return nil
 	})
 	return n, err
+}
+
+// TrimEvents drops the answers of events handled before before (keeping their
+// keys, so that a redelivery still changes nothing), at most limit of them, and
+// returns how many it trimmed. An answer may hold personal data (a /me summary, a
+// pledge's receipt): it is kept only as long as a platform may deliver the event
+// again (AnswerRetention).
+func (e *Engine) TrimEvents(ctx context.Context, before time.Time, limit int) (int, error) {
+	var n int
+	_, err := e.Update(ctx, func(tx *Tx) error {
+		n = 0
+		var old []string
+		err := tx.kv.Scan(bucketEvent, "", false, func(k string, v []byte) error {
+			var rec eventRecord
+			if json.Unmarshal(v, &rec) == nil && rec.At.Before(before) && (len(rec.Answer) > 0 || !isEventDigest(k)) {
+				old = append(old, k)
+				if len(old) >= limit {
+					return ErrStop
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if err := tx.trimEvent(k, nil); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	return n, err
+}
+
+// trimEvent drops the answer of the event record at record key k, and moves a
+// record an earlier version kept under the plain idempotency key to its digest.
+// A record whose at is unreadable is deleted.
+func (tx *Tx) trimEvent(k string, v []byte) error {
+	if v == nil {
+		var err error
+		if v, err = tx.kv.Get(bucketEvent, k); err != nil {
+			return err
+		}
+	}
+	var rec eventRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return tx.kv.Delete(bucketEvent, k)
+	}
+	rec.Answer = nil
+	to := k
+	if !isEventDigest(k) {
+		to = eventKey(k)
+		if err := tx.kv.Delete(bucketEvent, k); err != nil {
+			return err
+		}
+	}
+	return tx.putJSON(bucketEvent, to, rec)
+}
+
+// isEventDigest reports whether k is a record key made by eventKey.
+func isEventDigest(k string) bool {
+	if len(k) != 1+2*sha256.Size || k[0] != 'h' {
+		return false
+	}
+	_, err := hex.DecodeString(k[1:])
+	return err == nil
 }

@@ -49,6 +49,8 @@ const (
 	bucketSecretBallot = "sballot"    // community ID/poll number/token → secret ballot
 	// Direct messages waiting for their addressee to open a conversation (core/held.go).
 	bucketHeld = "held" // hold (platform/user ID)/outbox sequence → "" (direct messages waiting)
+	// Deliveries acknowledged and not handled yet (core/inbox.go).
+	bucketInbox = "inbox" // platform/time/random → InboxItem
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -62,7 +64,7 @@ var Buckets = []string{
 	bucketLLMUse, bucketQuestion, bucketFAQ,
 	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
 	bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot,
-	bucketHeld,
+	bucketHeld, bucketInbox,
 }
 
 // pad renders n zero-padded to 12 digits for keys.

@@ -98,6 +98,7 @@ type Adapter struct {
 	rest   *discordgo.Session // REST calls (every shard shares its client)
 	cat    *catalog
 	pub    ed25519.PublicKey
+	replay *bots.ReplayGuard // http mode: requests taken (a replay is refused)
 
 	// life is the adapter's own lifetime: follow-ups outlive the HTTP request or
 	// gateway event that started them, until Run returns.
@@ -164,6 +165,7 @@ func New(cfg Config) (*Adapter, error) {
 			return nil, errors.New("discord: http mode needs public_key, the application's public key in hex")
 		}
 		a.pub = key
+		a.replay = bots.NewReplayGuard(cfg.MaxSkew, cfg.Now)
 	}
 	a.client = &http.Client{Transport: newTransport(base, cfg.Transport, cfg.Log), Timeout: 30 * time.Second}
 	a.rest = a.session(0, 1)

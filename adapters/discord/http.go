@@ -20,7 +20,7 @@ const maxBody = 1 << 20
 // ServeHTTP is the interactions endpoint (http mode, at Route): it checks the
 // Ed25519 signature of X-Signature-Timestamp + body against the application's
 // public key and refuses (401) a bad signature or a timestamp further than MaxSkew
-// from now, answers PING, and answers every other interaction in the HTTP response
+// from now or a request already taken within that window (a replay), answers PING, and answers every other interaction in the HTTP response
 // within DeferAfter (deferred when the bot takes longer; follow-ups then go by REST).
 func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if a.pub == nil {
@@ -32,8 +32,17 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "payload too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	if !a.verify(r.Header.Get("X-Signature-Ed25519"), r.Header.Get("X-Signature-Timestamp"), body) {
+	ts := r.Header.Get("X-Signature-Timestamp")
+	at, ok := a.verify(r.Header.Get("X-Signature-Ed25519"), ts, body)
+	if !ok {
 		http.Error(w, "invalid request signature", http.StatusUnauthorized)
+		return
+	}
+	// A request signed once is taken once within the timestamp window, however
+	// its signature is written (it is known by the timestamp and the body).
+	if !a.replay.First(ts, at, body) {
+		a.log.Warn("discord request replayed", "remote", r.RemoteAddr)
+		http.Error(w, "replayed request", http.StatusUnauthorized)
 		return
 	}
 	in, err := decodeInteraction(body, a.cfg.Now())
@@ -79,21 +88,23 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(got.resp)
 }
 
-// verify checks a request's signature and the freshness of its timestamp.
-func (a *Adapter) verify(sigHex, ts string, body []byte) bool {
+// verify checks a request's signature and the freshness of its timestamp, and
+// returns the timestamp.
+func (a *Adapter) verify(sigHex, ts string, body []byte) (time.Time, bool) {
 	sig, err := hex.DecodeString(sigHex)
 	if err != nil || len(sig) != ed25519.SignatureSize {
-		return false
+		return time.Time{}, false
 	}
 	secs, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil {
-		return false
+		return time.Time{}, false
 	}
-	skew := a.cfg.Now().Sub(time.Unix(secs, 0))
+	at := time.Unix(secs, 0)
+	skew := a.cfg.Now().Sub(at)
 	if skew > a.cfg.MaxSkew || skew < -a.cfg.MaxSkew {
-		return false
+		return time.Time{}, false
 	}
 	msg := make([]byte, 0, len(ts)+len(body))
 	msg = append(append(msg, ts...), body...)
-	return ed25519.Verify(a.pub, msg, sig)
+	return at, ed25519.Verify(a.pub, msg, sig)
 }

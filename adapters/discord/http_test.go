@@ -114,3 +114,55 @@ func TestAdapter_HTTPInteractions(t *testing.T) {
 		t.Fatalf("got %d %s, want a modal", code, body)
 	}
 }
+
+// Ensure a signed interaction is taken once within the timestamp window: the same
+// request again, its signature in lower, upper or mixed case hex, is refused (401)
+// and changes nothing.
+func TestAdapter_HTTPReplay(t *testing.T) {
+	t.Parallel()
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	fake := discordtest.New(t)
+	h := start(t, fake, func(c *discord.Config, env *botstest.Env) {
+		c.Mode, c.PublicKey = discord.ModeHTTP, hex.EncodeToString(pub)
+	})
+	srv := httptest.NewServer(h.ad)
+	t.Cleanup(srv.Close)
+	now := time.Now()
+	raw, _ := fake.Payload(2, alice, here, map[string]any{"id": "1", "name": "community", "type": 1,
+		"options": []discordtest.Opt{discordtest.Sub("create", discordtest.S("name", "Garden Club"), discordtest.S("lang", "en"))}}, "")
+	stamp := strconv.FormatInt(now.Unix(), 10)
+	sig := hex.EncodeToString(ed25519.Sign(priv, append([]byte(stamp), raw...)))
+	mixed := []byte(sig)
+	for i := range mixed {
+		if i%3 == 0 {
+			mixed[i] = strings.ToUpper(string(mixed[i]))[0]
+		}
+	}
+	send := func(sig string) int {
+		req, _ := http.NewRequest("POST", srv.URL, bytes.NewReader(raw))
+		req.Header.Set("X-Signature-Ed25519", sig)
+		req.Header.Set("X-Signature-Timestamp", stamp)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := send(sig); code != 200 {
+		t.Fatalf("original: got %d", code)
+	}
+	for _, again := range []string{sig, strings.ToUpper(sig), string(mixed)} {
+		if code := send(again); code != 401 {
+			t.Errorf("replay %q: got %d, want 401", again[:8], code)
+		}
+	}
+	// The same body signed at another second is another request (Discord does not
+	// send one, but the guard is not keyed on the body alone).
+	if code, _ := signed(t, srv.URL, priv, now.Add(-time.Second), raw); code == 401 {
+		t.Errorf("another timestamp: got 401")
+	}
+	if n := len(h.env.Snapshot().Communities); n != 1 {
+		t.Fatalf("got %d communities", n)
+	}
+}

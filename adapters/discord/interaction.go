@@ -240,14 +240,27 @@ func (a *Adapter) interact(in *incoming, respond responder) {
 					log.Warn("discord modal", "err", redact(err, in.Token))
 				}
 				a.sendAway(ctx, log, without(r.out, f))
+				a.answered(ctx, ev.Key)
 				return
 			}
 		}
 	}
 	if formIn(r.out) != nil { // no modal possible now: ask the form by direct message
 		r = a.withoutForms(ctx, ev)
+		defer a.answered(ctx, ev.Key+"/noform")
 	}
 	a.answer(ctx, log, in, ev, r.out, respond, deferred)
+	a.answered(ctx, ev.Key)
+}
+
+// answered records that the answers to the event key were sent, so that the
+// event delivered again (a gateway replaying events after a resume) gets none.
+func (a *Adapter) answered(ctx context.Context, key string) {
+	if r, ok := a.cfg.Handler.(bots.AnswerRecorder); ok && key != "" {
+		if err := r.AnswersSent(context.WithoutCancel(ctx), key); err != nil {
+			a.log.Warn("discord: answers sent but not recorded", "key", key, "err", err)
+		}
+	}
 }
 
 // withoutForms handles ev again, as from a platform without forms: the bot then

@@ -116,4 +116,5 @@ func (a *Adapter) message(ev bots.Event) {
 			a.log.Warn("discord send answer", "key", ev.Key, "err", err)
 		}
 	}
+	a.answered(ctx, ev.Key)
 }

@@ -32,6 +32,7 @@ type inbound struct {
 	response  string // response_url: answers may go there when the app cannot post in the chat
 	challenge string // url_verification: echo this, nothing else
 	botUser   string // the app's bot user in this workspace, if the payload says
+	raw       []byte // what the inbox keeps of the delivery (nil: not kept)
 }
 
 // eventCallback is the outer envelope of the Events API.

@@ -33,6 +33,7 @@ type harness struct {
 	fake *slackfake.Server
 	ad   *slack.Adapter
 	http *httptest.Server // HTTP mode: the service's listener
+	cfg  slack.Config
 }
 
 type options struct {
@@ -62,6 +63,8 @@ func newHarnessTB(t testing.TB, opt options) *harness {
 	if opt.workspaces {
 		cfg.Workspaces = []slack.Workspace{{Name: "second", BotToken: team2.BotToken}}
 	}
+	cfg.Inbox = h.env.Bot.Inbox(bots.PlatformSlack)
+	h.cfg = cfg
 	ad, err := slack.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -185,3 +185,44 @@ func httpRecorder(t *testing.T, hd http.Handler, path, body string) int {
 	hd.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, path, strings.NewReader(body)))
 	return rec.Code
 }
+
+// Ensure a replay is recognised whatever the case of the signature's hex: the same
+// signed request again with its signature in upper or mixed case is refused (401)
+// and changes nothing.
+func TestHTTP_ReplayAnyCase(t *testing.T) {
+	h := newHarness(t, options{mode: slack.ModeHTTP})
+	body := []byte(url.Values{
+		"command": {"/engage"}, "text": {"community create Replayed"}, "team_id": {"T1"}, "channel_id": {"C8"},
+		"channel_name": {"general"}, "user_id": {"U1"}, "user_name": {"alice"}, "trigger_id": {"r1"},
+	}.Encode())
+	ts, sig := slackfake.Sign(secret, time.Now(), body)
+	hexsig, _ := strings.CutPrefix(sig, "v0=")
+	mixed := []byte(hexsig)
+	for i := range mixed {
+		if i%2 == 0 {
+			mixed[i] = strings.ToUpper(string(mixed[i]))[0]
+		}
+	}
+	send := func(sig string) int {
+		req, _ := http.NewRequest(http.MethodPost, h.http.URL+"/slack/commands", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", sig)
+		status, _ := do(t, req)
+		return status
+	}
+	if got := send(sig); got != http.StatusOK {
+		t.Fatalf("got %d for the original, want 200", got)
+	}
+	for _, again := range []string{"v0=" + strings.ToUpper(hexsig), "v0=" + string(mixed), sig} {
+		if got := send(again); got != http.StatusUnauthorized {
+			t.Errorf("got %d for the replay %q, want 401", got, again[:12])
+		}
+	}
+	h.fake.WaitText("C8", "Replayed")
+	h.fake.Mention("T1", "C8", "U1", "help", "Ev900", 0) // a sentinel after the replays
+	time.Sleep(200 * time.Millisecond)
+	if got := len(h.env.Snapshot().Communities); got != 1 {
+		t.Fatalf("got %d communities, want 1", got)
+	}
+}

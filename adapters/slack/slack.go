@@ -65,6 +65,10 @@ type Config struct {
 	Workspaces []Workspace
 	// Handler answers events. Required.
 	Handler Handler
+	// Inbox, when set, keeps every delivery (HTTP or Socket Mode) durably from
+	// before it is acknowledged until its event is handled (see bots.Inbox);
+	// without it an acknowledged delivery waits in memory only.
+	Inbox bots.Inbox
 	// Log receives the adapter's logs; nil discards them.
 	Log *slog.Logger
 	// HTTPClient makes the Web API calls (default: one with a 30 s timeout).
@@ -128,8 +132,8 @@ type Adapter struct {
 	log    *slog.Logger
 	spaces []*workspace // the first is the primary
 	limits *limiter
-	seen   *recent // event keys taken (a retried event is dropped)
-	replay *recent // request signatures seen (a replayed request is refused)
+	seen   *recent           // event keys taken (a retried event is dropped)
+	replay *bots.ReplayGuard // requests seen (a replayed request is refused)
 	shards []chan job
 
 	mu     sync.Mutex // guards the fields below
@@ -202,7 +206,7 @@ func New(cfg Config) (*Adapter, error) {
 		cfg: cfg, log: cfg.Log,
 		limits: newLimiter(cfg.ChannelInterval, 3),
 		seen:   newRecent(10 * time.Minute),
-		replay: newRecent(6 * time.Minute),
+		replay: bots.NewReplayGuard(5*time.Minute, time.Now),
 		byTeam: map[string]*workspace{}, dms: map[string]string{}, users: map[string]userInfo{},
 	}
 	a.spaces = append(a.spaces, a.newWorkspace("default", cfg.BotToken, cfg.AppToken, true))
@@ -253,6 +257,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	for _, ch := range a.shards {
 		wg.Go(func() { a.work(ctx, ch) })
 	}
+	a.recoverInbox(ctx)
 	errs := make(chan error, len(a.spaces))
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -356,11 +361,13 @@ func (a *Adapter) accept(ctx context.Context, via *workspace, in inbound) bool {
 	if in.team != "" {
 		if team, _ := w.ids(); team != "" && team != in.team {
 			a.log.Warn("slack delivery from an unknown workspace dropped", "team_id", in.team)
+			a.inboxDone(in)
 			return true
 		}
 	}
 	if !a.seen.add(in.ev.Key) {
 		a.log.Debug("slack delivery already taken", "key", in.ev.Key)
+		a.inboxDone(in)
 		return true
 	}
 	a.mu.Lock()
@@ -369,6 +376,16 @@ func (a *Adapter) accept(ctx context.Context, via *workspace, in inbound) bool {
 	if stopped {
 		a.seen.remove(in.ev.Key)
 		return false
+	}
+	if a.cfg.Inbox != nil && in.raw != nil && in.ev.Inbox == "" {
+		// Durable before it is acknowledged: a crash from here on loses nothing.
+		id, err := a.cfg.Inbox.Append(ctx, in.raw)
+		if err != nil {
+			a.log.Error("slack inbox: delivery not stored, Slack will retry it", "key", in.ev.Key, "err", err)
+			a.seen.remove(in.ev.Key)
+			return false
+		}
+		in.ev.Inbox = id
 	}
 	in.ev = a.qualifyEvent(w, in.ev)
 	chat := in.ev.ChatID
@@ -383,6 +400,16 @@ func (a *Adapter) accept(ctx context.Context, via *workspace, in inbound) bool {
 	case <-ctx.Done():
 		a.seen.remove(in.ev.Key)
 		return false
+	}
+}
+
+// inboxDone deletes from the inbox a recovered delivery that will not be handled.
+func (a *Adapter) inboxDone(in inbound) {
+	if a.cfg.Inbox == nil || in.ev.Inbox == "" {
+		return
+	}
+	if err := a.cfg.Inbox.Done(context.Background(), in.ev.Inbox); err != nil {
+		a.log.Warn("slack inbox", "err", err)
 	}
 }
 
@@ -439,6 +466,13 @@ func (a *Adapter) handle(ctx context.Context, j job) {
 			continue
 		}
 		a.deliver(ctx, m, j.in.response)
+	}
+	if r, ok := a.cfg.Handler.(bots.AnswerRecorder); ok && err == nil && ev.Key != "" {
+		// A retry of this event (after a restart, to another instance) gets no
+		// answer again.
+		if err := r.AnswersSent(context.WithoutCancel(ctx), ev.Key); err != nil {
+			a.log.Warn("slack: answers sent but not recorded", "key", ev.Key, "err", err)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package slack
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -54,9 +55,14 @@ func (a *Adapter) consume(ctx context.Context, w *workspace, sm *socketmode.Clie
 					continue
 				}
 				req := evt.Request
-				a.ack(ctx, sm, req.EnvelopeID) // first: Slack waits 3 s at most
 				in, err := decodePayload(req.Type, req.Payload)
+				if err == nil && a.cfg.Inbox != nil {
+					in.raw, _ = json.Marshal(httpDelivery{Type: req.Type, Payload: req.Payload, Workspace: w.name})
+				}
+				// Stored (in the inbox, when there is one) before it is
+				// acknowledged; one store write, well within Slack's 3 s.
 				a.take(ctx, w, in, err, req.RetryAttempt)
+				a.ack(ctx, sm, req.EnvelopeID)
 			case socketmode.EventTypeErrorBadMessage:
 				// The library could not read the payload; the adapter's own decoder may.
 				bad, ok := evt.Data.(*socketmode.ErrorBadMessage)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -204,6 +205,13 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		log.Error("update skipped after failing every attempt; the person got an apology", "err", err)
 	}
 	a.answer(hctx, up, out)
+	if r, ok := a.handler.(bots.AnswerRecorder); ok && err == nil && up.Event.Key != "" {
+		// The update comes back after a crash until the offset passes it: its
+		// answers, sent now, are not sent again.
+		if err := r.AnswersSent(hctx, up.Event.Key); err != nil {
+			log.Warn("answers sent but not recorded", "err", err)
+		}
+	}
 	return true
 }
 
@@ -213,28 +221,62 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 // its message ID for later edits; an answer Telegram cannot take now (a direct
 // message to someone who never started the bot, an outage) is handed to the
 // outbox too, which holds or retries it.
+//
+// Each answer delivered (or handed to the outbox) is recorded at once, so that
+// the update, delivered again after a crash until the offset passes it, gets only
+// the answers not sent yet.
 func (a *Adapter) answer(ctx context.Context, up update, out []bots.Message) {
+	rec, _ := a.handler.(bots.AnswerRecorder)
+	last := 0 // the part sent last: process records them all at once after it
+	if len(out) > 0 {
+		last = out[len(out)-1].Part
+	}
+	done := func(m bots.Message) {
+		if rec == nil || up.Event == nil || m.Part == 0 || m.Part == last {
+			return
+		}
+		if err := rec.AnswerDelivered(ctx, up.Event.Key, m); err != nil {
+			a.log.Warn("answer sent but not recorded", "update_id", up.ID, "err", err)
+		}
+	}
 	rest := out
 	if up.Callback != "" {
 		var toast string
 		toast, rest = pickToast(up.Event, out)
+		if len(rest) == 0 && len(out) > 0 {
+			last = out[0].Part // the toast alone
+		} else if len(rest) > 0 {
+			last = rest[len(rest)-1].Part
+		}
 		a.answerCallback(ctx, up.Callback, toast)
+		if len(rest) < len(out) { // the toast was an answer of its own
+			for _, m := range out {
+				if !slices.ContainsFunc(rest, func(r bots.Message) bool { return r.Part == m.Part }) {
+					done(m)
+				}
+			}
+		}
 	}
 	for _, m := range rest {
 		if m.Ref != "" {
 			if err := a.handler.Postpone(ctx, m); err != nil {
 				a.log.Error("postpone answer", "err", err)
+			} else {
+				done(m)
 			}
 			continue
 		}
 		_, err := a.Send(ctx, m)
 		if err == nil {
+			done(m)
 			continue
 		}
 		var nd *bots.NoDirectError
 		if errors.As(err, &nd) || core.ErrorCode(err) == core.CodeUnavailable {
 			if err := a.handler.Postpone(ctx, m); err != nil {
 				a.log.Error("postpone answer", "err", err)
+			} else {
+				done(m)
 			}
 			continue
 		}

@@ -77,6 +77,9 @@ type Env struct {
 	Platform   string
 	Chat       string
 	seq        int
+	opt        Options
+	cat        *prompts.Catalog
+	cfg        bots.Config
 }
 
 // Start is the time the clock of a new Env shows.
@@ -136,13 +139,31 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 	if opt.Tune != nil {
 		opt.Tune(&cfg)
 	}
-	b := bots.New(eng, cat, cfg)
-	rec := &Recorder{}
-	e := &Env{TB: tb, DB: db, Engine: eng, Bot: b, Clock: clock, Sent: rec, Platform: "test", Chat: "group"}
-	e.Dispatcher = bots.NewDispatcher(eng, b, map[string]bots.Sender{"test": rec, "other": rec}, nil, nil)
+	e := &Env{TB: tb, DB: db, Clock: clock, Sent: &Recorder{}, Platform: "test", Chat: "group", opt: opt, cat: cat, cfg: cfg}
+	e.wire(eng)
+	return e
+}
+
+// wire builds the bot, its dispatcher and scheduler on eng.
+func (e *Env) wire(eng *core.Engine) {
+	b := bots.New(eng, e.cat, e.cfg)
+	e.Engine, e.Bot = eng, b
+	e.Dispatcher = bots.NewDispatcher(eng, b, map[string]bots.Sender{"test": e.Sent, "other": e.Sent}, nil, nil)
 	e.Dispatcher.Notify = true
 	e.Scheduler = bots.NewScheduler(b)
-	return e
+}
+
+// Restart replaces the engine and the bot by new ones on the same store, as a
+// restart of the service (or a second instance) would: a new run, the same data.
+func (e *Env) Restart() {
+	e.TB.Helper()
+	eng := core.New(e.DB, e.Clock.Now)
+	if e.opt.BallotSecret != "" {
+		if err := eng.SetBallotSecret(e.opt.BallotSecret); err != nil {
+			e.TB.Fatal(err)
+		}
+	}
+	e.wire(eng)
 }
 
 // Event builds a message event from user in the Env's group chat (or directly when

@@ -42,6 +42,10 @@ type StoreConfig struct {
 	Driver string `yaml:"driver"` // bolt (default) or postgres
 	Path   string `yaml:"path"`   // the bbolt file
 	DSN    string `yaml:"dsn"`    // the PostgreSQL connection string
+	// EventRetention is how long an event's key is kept so that a redelivered event
+	// changes nothing (7 days by default, at least 2 days: longer than any
+	// platform redelivers). Its answer is kept a day (core.AnswerRetention).
+	EventRetention time.Duration `yaml:"event_retention"`
 }
 
 // HTTPConfig is the service's own HTTP listener: /healthz, /metrics, /backup and the
@@ -118,7 +122,7 @@ type LLMConfig struct {
 // DefaultConfig returns the settings used when nothing is configured.
 func DefaultConfig() Config {
 	return Config{
-		Store:     StoreConfig{Driver: "bolt", Path: "engage.db"},
+		Store:     StoreConfig{Driver: "bolt", Path: "engage.db", EventRetention: 7 * 24 * time.Hour},
 		HTTP:      HTTPConfig{Addr: "127.0.0.1:8080"},
 		Log:       LogConfig{Level: "info", Format: "text"},
 		Community: CommunityConfig{Lang: "fr", TimeZone: "UTC", PledgeCeiling: 1_000_000, Currency: "EUR"},
@@ -150,8 +154,15 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	if err := applySlackWorkspaceEnv(&cfg, getenv); err != nil {
 		return cfg, err
 	}
+	if cfg.Store.EventRetention < minEventRetention {
+		return cfg, fmt.Errorf("store.event_retention %s is shorter than %s: a platform may deliver an event again after it", cfg.Store.EventRetention, minEventRetention)
+	}
 	return cfg, nil
 }
+
+// minEventRetention bounds store.event_retention from below: Telegram keeps an
+// update for 24 hours, and a service may be down a while before it comes back.
+const minEventRetention = 48 * time.Hour
 
 // EnvNames lists every environment variable a setting can be given by.
 func EnvNames() []string {

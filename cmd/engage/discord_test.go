@@ -203,8 +203,12 @@ func TestRun_DiscordHTTP(t *testing.T) {
 	}
 	ping := []byte(`{"id":"1","application_id":"` + fake.AppID + `","type":1,"token":"t","version":1}`)
 	fake.Eventually("the listener", func() bool { code, _ := post(ping, priv, time.Now()); return code == 200 })
-	if code, body := post(ping, priv, time.Now()); body != `{"type":1}` {
+	// The same signed request again is a replay; signed at another second, it is not.
+	if code, body := post(ping, priv, time.Now().Add(-2*time.Second)); body != `{"type":1}` {
 		t.Fatalf("got %d %s", code, body)
+	}
+	if code, _ := post(ping, priv, time.Now().Add(-2*time.Second)); code != 401 {
+		t.Fatalf("replayed: got %d, want 401", code)
 	}
 	_, other, _ := ed25519.GenerateKey(nil)
 	if code, _ := post(ping, other, time.Now()); code != 401 {

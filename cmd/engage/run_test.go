@@ -72,15 +72,23 @@ func TestHTTP_HealthAndMetrics(t *testing.T) {
 	}
 }
 
-// Ensure /backup gives a consistent copy that opens and holds the data, refuses a
-// request without the admin token when one is set, and `engage backup --url` uses it.
+// Ensure /backup gives a consistent copy that opens and holds the data with the
+// admin token, refuses a request without it or with another, and `engage backup --url`
+// uses it.
 func TestHTTP_Backup(t *testing.T) {
 	t.Parallel()
 	a, m := testApp(t)
+	a.cfg.HTTP.AdminToken = "s3cret"
 	srv := httptest.NewServer(httpHandler(a, m, nil))
 	defer srv.Close()
 	out := filepath.Join(t.TempDir(), "copy.db")
-	if err := runBackup(t.Context(), []string{"--url", srv.URL + "/backup", "--out", out}, Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}); err != nil {
+	env := Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string {
+		if k == "ENGAGE_HTTP_ADMIN_TOKEN" {
+			return "s3cret"
+		}
+		return ""
+	}}
+	if err := runBackup(t.Context(), []string{"--url", srv.URL + "/backup", "--out", out}, env); err != nil {
 		t.Fatal(err)
 	}
 	cfg := DefaultConfig()
@@ -97,12 +105,35 @@ func TestHTTP_Backup(t *testing.T) {
 		}
 		return nil
 	})
-	a.cfg.HTTP.AdminToken = "s3cret"
-	if code, _ := get(t, srv.URL+"/backup"); code != http.StatusForbidden {
-		t.Errorf("without the token: got %d, want 403", code)
+	for _, h := range [][]string{nil, {"Authorization", "Bearer s3cre"}, {"Authorization", "Bearer s3cret2"}, {"Authorization", "s3cret"}, {"Authorization", "Basic s3cret"}} {
+		if code, _ := get(t, srv.URL+"/backup", h...); code != http.StatusForbidden {
+			t.Errorf("with %q: got %d, want 403", h, code)
+		}
 	}
 	if code, _ := get(t, srv.URL+"/backup", "Authorization", "Bearer s3cret"); code != 200 {
 		t.Errorf("with the token: got %d", code)
+	}
+}
+
+// Ensure /backup without an admin token is off for everyone, loopback and proxied
+// requests included (a reverse proxy on the same host makes every request local):
+// 404, no byte of the database, and an answer that says how to turn it on.
+func TestHTTP_BackupOffWithoutToken(t *testing.T) {
+	a, m := testApp(t)
+	a.cfg.HTTP.AdminToken = ""
+	srv := httptest.NewServer(httpHandler(a, m, nil)) // listens on 127.0.0.1
+	defer srv.Close()
+	for _, h := range [][]string{nil, {"X-Forwarded-For", "203.0.113.9"}, {"Authorization", "Bearer "}, {"Authorization", "Bearer x"}} {
+		code, body := get(t, srv.URL+"/backup", h...)
+		if code != http.StatusNotFound {
+			t.Errorf("with %q: got %d, want 404", h, code)
+		}
+		if !strings.Contains(body, "ENGAGE_HTTP_ADMIN_TOKEN") || strings.Contains(body, "bolt") || len(body) > 200 {
+			t.Errorf("with %q: a body of %d bytes, not the hint", h, len(body))
+		}
+	}
+	if adminAllowed(httptest.NewRequest("GET", "/backup", nil), "") {
+		t.Error("no token allows a request")
 	}
 }
 

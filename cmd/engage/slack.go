@@ -21,11 +21,13 @@ func addSlack(cfg Config, a *app, set *adapterSet) error {
 	for _, w := range sc.Workspaces {
 		spaces = append(spaces, slack.Workspace{Name: w.Name, BotToken: w.BotToken, AppToken: w.AppToken})
 	}
-	ad, err := slack.New(slack.Config{
+	scfg := slack.Config{
 		BotToken: sc.BotToken, AppToken: sc.AppToken, SigningSecret: sc.SigningSecret,
 		Mode: sc.Mode, APIURL: sc.APIURL, Workspaces: spaces,
 		Handler: a.bot, Log: a.log.With("component", "slack"),
-	})
+	}
+	scfg.Inbox = a.bot.Inbox(bots.PlatformSlack) // acknowledged means stored
+	ad, err := slack.New(scfg)
 	if err != nil {
 		return err
 	}

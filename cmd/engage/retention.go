@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/engage-org/engage/core"
+)
+
+// retention is the timed job of `engage run` that keeps event records within
+// their retention: answers dropped after core.AnswerRetention, keys pruned after
+// store.event_retention. It runs at start, then every Every.
+type retention struct {
+	eng   *core.Engine
+	log   *slog.Logger
+	keep  time.Duration // store.event_retention
+	Every time.Duration
+}
+
+// retentionBatch is how many records one transaction trims or prunes.
+const retentionBatch = 500
+
+func newRetention(eng *core.Engine, log *slog.Logger, keep time.Duration) *retention {
+	return &retention{eng: eng, log: log, keep: keep, Every: time.Hour}
+}
+
+// Run prunes until ctx ends.
+func (r *retention) Run(ctx context.Context) error {
+	for {
+		if err := r.Once(ctx); err != nil && ctx.Err() == nil {
+			r.log.Error("event retention", "err", err)
+		}
+		t := time.NewTimer(r.Every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// Once trims the answers and prunes the keys that are past their time, in
+// batches, and returns the first error.
+func (r *retention) Once(ctx context.Context) error {
+	now := r.eng.Now()
+	trimmed, pruned := 0, 0
+	for {
+		n, err := r.eng.TrimEvents(ctx, now.Add(-core.AnswerRetention), retentionBatch)
+		trimmed += n
+		if err != nil {
+			return err
+		}
+		if n < retentionBatch {
+			break
+		}
+	}
+	for {
+		n, err := r.eng.PruneEvents(ctx, now.Add(-r.keep), retentionBatch)
+		pruned += n
+		if err != nil {
+			return err
+		}
+		if n < retentionBatch {
+			break
+		}
+	}
+	if trimmed+pruned > 0 {
+		r.log.Info("event retention", "answers_dropped", trimmed, "keys_pruned", pruned)
+	}
+	return nil
+}
