@@ -135,6 +135,9 @@ func (c *call) command(text string) error {
 		}
 	}
 	c.cmd, c.args = full, args
+	if privateCommands[full] {
+		c.lang = c.own // answered to the actor alone (lang.go)
+	}
 	return cmd.run(c)
 }
 
