@@ -239,10 +239,10 @@ type call struct {
 	person *core.Person
 	comm   *core.Community // the community in context, nil if none
 	member *core.Member    // the person's membership of comm
-	lang   string // the language of answers where the event came from (lang.go)
-	own    string // the actor's own language: their private answers
-	cmd    string // the command name being run
-	args   string // what follows the command name
+	lang   string          // the language of answers where the event came from (lang.go)
+	own    string          // the actor's own language: their private answers
+	cmd    string          // the command name being run
+	args   string          // what follows the command name
 	out    []Message
 	// private: a refusal is answered to the actor alone (a refused ballot).
 	// secret: a refusal is not kept with the event key either (it may name a
