@@ -693,6 +693,7 @@ func cmdPledge(c *call) error {
 	data := pledgeView(c.tx, c.comm, camp, res.Pledge)
 	data["Changed"] = res.Previous != nil
 	data["RewardLeft"] = res.RewardLeft
+	data["FirstPledge"] = res.First // how pledges work, on a member's first one only
 	c.replyPrivate("pledge.done", data)
 	if res.Milestone > 0 {
 		if err := c.broadcast(c.comm, "campaign.milestone", map[string]any{
