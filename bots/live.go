@@ -10,7 +10,7 @@ import (
 // Live messages.
 //
 // A posted message that shows state — a poll with its running tally, a campaign
-// card — is queued in the outbox as what it shows, not as text: its Ref
+// card, a project card (projectcard.go) — is queued in the outbox as what it shows, not as text: its Ref
 // ("poll:COMMUNITY:V2", "campaign:COMMUNITY:C1") with Live set. The dispatcher
 // renders it from the current state when it sends it (renderLive), so a message
 // never shows state older than its send: a ballot withdrawn by /forgetme, a pledge
@@ -139,6 +139,18 @@ func (b *Bot) renderLive(tx *core.Tx, m *Message) (bool, error) {
 			return false, err
 		}
 		text, rows, err := b.campaignCard(tx, comm, camp, comm.Lang)
+		if err != nil {
+			return false, err
+		}
+		m.Text, m.Buttons = text, rows
+	case "project":
+		p, err := tx.Project(cid, id)
+		if core.ErrorCode(err) == core.CodeNotFound {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		text, rows, err := b.projectCard(tx, comm, p)
 		if err != nil {
 			return false, err
 		}
