@@ -1,6 +1,8 @@
 package bots_test
 
 import (
+	"encoding/csv"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -81,6 +83,78 @@ func TestLike_EditsProjectCard(t *testing.T) {
 			}
 			if out := e.Say("dan", "/project P1"); len(out) != 1 || !strings.Contains(out[0].Text, map[string]string{"en": "2 likes", "fr": "2 soutiens"}[tc.lang]) {
 				t.Errorf("/project P1 = %+v, want the like count", out)
+			}
+		})
+	}
+}
+
+// Ensure /schedule on a long loan is a short summary (first and last due dates,
+// monthly amount, total, interest) with every instalment in an attached CSV file
+// a spreadsheet of the member's language opens; a short loan lists its
+// instalments and attaches the file too — in both languages.
+func TestSchedule_SummaryAndCSV(t *testing.T) {
+	for _, tc := range []struct {
+		lang, comma, dec, summary, first, last, name string
+	}{
+		{"en", ",", ".", "24 monthly payments of", "from Wednesday 20 January 2027", "to Wednesday 20 December 2028", "C2-schedule.csv"},
+		{"fr", ";", ",", "24 mensualités de", "du mercredi 20 janvier 2027", "au mercredi 20 décembre 2028", "C2-echeancier.csv"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			e := campaignEnv(t, tc.lang, nil)
+			e.Say("alice", "/campaign new loan Van goal 10 000 until 2026-12-20 rate 3% term 24")
+			e.Say("alice", "/campaign new loan Bike goal 1 000 until 2026-12-20 rate 0% term 6")
+			e.Say("bob", "/pledge C2 2 400")
+			e.Say("bob", "/pledge C3 600")
+			out := e.Say("bob", "/schedule C2")
+			if len(out) != 1 || !out[0].Direct || out[0].Attachment == nil {
+				t.Fatalf("/schedule C2 = %+v, want one private answer with a file", out)
+			}
+			text, att := out[0].Text, out[0].Attachment
+			for _, w := range []string{tc.summary, tc.first, tc.last} {
+				if !strings.Contains(text, w) {
+					t.Errorf("summary %q lacks %q", text, w)
+				}
+			}
+			if n := strings.Count(text, "\n"); n > 3 {
+				t.Errorf("summary has %d lines: %q", n+1, text)
+			}
+			if att.Name != tc.name || att.Type != "text/csv" {
+				t.Errorf("file %s (%s), want %s text/csv", att.Name, att.Type, tc.name)
+			}
+			r := csv.NewReader(strings.NewReader(string(att.Data)))
+			r.Comma = rune(tc.comma[0])
+			recs, err := r.ReadAll()
+			if err != nil {
+				t.Fatalf("csv: %v\n%s", err, att.Data)
+			}
+			if len(recs) != 25 {
+				t.Fatalf("csv has %d records, want a header and 24 instalments:\n%s", len(recs), att.Data)
+			}
+			minor := func(s string) int64 {
+				t.Helper()
+				v, err := strconv.ParseInt(strings.Replace(s, tc.dec, "", 1), 10, 64)
+				if err != nil || !strings.Contains(s, tc.dec) {
+					t.Fatalf("amount %q: %v", s, err)
+				}
+				return v
+			}
+			var principal int64
+			for i, rec := range recs[1:] {
+				if rec[0] != strconv.Itoa(i+1) || len(rec) != 7 || rec[6] != "EUR" {
+					t.Fatalf("record %d = %q", i+1, rec)
+				}
+				if minor(rec[2]) != minor(rec[3])+minor(rec[4]) {
+					t.Errorf("record %d: payment is not capital + interest: %q", i+1, rec)
+				}
+				principal += minor(rec[3])
+			}
+			if principal != 2400_00 || minor(recs[24][5]) != 0 || recs[1][1] != "2027-01-20" || recs[24][1] != "2028-12-20" {
+				t.Errorf("capital repaid %d, last balance %s, dues %s…%s", principal, recs[24][5], recs[1][1], recs[24][1])
+			}
+
+			out = e.Say("bob", "/schedule C3") // six instalments: listed
+			if len(out) != 1 || out[0].Attachment == nil || !strings.Contains(out[0].Text, "6. 20 ") || strings.Contains(out[0].Text, tc.summary[3:]) {
+				t.Errorf("/schedule C3 = %+v, want the six instalments listed and the file", out)
 			}
 		})
 	}
