@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/engage-org/engage/bots/botstest"
 )
@@ -155,6 +156,56 @@ func TestSchedule_SummaryAndCSV(t *testing.T) {
 			out = e.Say("bob", "/schedule C3") // six instalments: listed
 			if len(out) != 1 || out[0].Attachment == nil || !strings.Contains(out[0].Text, "6. 20 ") || strings.Contains(out[0].Text, tc.summary[3:]) {
 				t.Errorf("/schedule C3 = %+v, want the six instalments listed and the file", out)
+			}
+		})
+	}
+}
+
+// Ensure the facilitator's weekly agenda shows every health line the first time,
+// then only the lines that changed since the last agenda (with since when), and
+// says so when none did — in both languages.
+func TestAgenda_HealthLinesOnlyWhenChanged(t *testing.T) {
+	for _, tc := range []struct{ lang, members, projects, changed, unchanged, since string }{
+		{"en", "• Members:", "• Active projects:", "(what changed since 1 Dec)", "Health signals unchanged since", " 8 Dec."},
+		{"fr", "• Membres :", "• Projets en cours :", "(ce qui a changé depuis le 1 déc.)", "Signaux de santé inchangés depuis le", " 8 déc."},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			e := botstest.NewEnv(t, botstest.Options{NoSync: true, Lang: tc.lang})
+			e.Say("alice", "/community create Club tz Europe/Paris lang "+tc.lang)
+			e.Say("rita", "/project new Garden")
+			e.Say("fay", "hello")
+			e.Say("alice", "/role @fay facilitator")
+			e.Say("fay", "/slot tuesday 18:00")
+			e.Sent.Reset()
+			week := func(d time.Duration) string {
+				t.Helper()
+				e.Sent.Reset()
+				advance(t, e, d)
+				ns := nudges(e, "fay")
+				if len(ns) != 1 {
+					t.Fatalf("agendas: %q", botstest.Texts(e.Sent.Messages()))
+				}
+				return ns[0].Text
+			}
+			first := week(9 * time.Hour) // Tuesday 18:00 Paris
+			if !strings.Contains(first, tc.members) || !strings.Contains(first, tc.projects) || strings.Contains(first, tc.changed) {
+				t.Fatalf("first agenda shows every health line: %q", first)
+			}
+			e.Say("zoe", "hello") // a new member; the projects stay as they were
+			second := week(7 * 24 * time.Hour)
+			if !strings.Contains(second, tc.changed) || !strings.Contains(second, tc.members) || strings.Contains(second, tc.projects) {
+				t.Errorf("second agenda, members changed, projects not: %q", second)
+			}
+			third := week(7 * 24 * time.Hour)
+			if strings.Contains(third, tc.members) || strings.Contains(third, tc.projects) || !strings.Contains(third, tc.unchanged+tc.since) {
+				t.Errorf("third agenda repeats unchanged lines: %q", third)
+			}
+			if fourth := week(7 * 24 * time.Hour); !strings.Contains(fourth, tc.unchanged+tc.since) {
+				t.Errorf("a week later, nothing changed still since the second agenda: %q", fourth)
+			}
+			e.Say("rita", "/project new Library")
+			if fifth := week(7 * 24 * time.Hour); !strings.Contains(fifth, tc.projects) || strings.Contains(fifth, tc.members) {
+				t.Errorf("fifth agenda, projects changed, members not: %q", fifth)
 			}
 		})
 	}
