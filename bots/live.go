@@ -52,10 +52,10 @@ func queueLive(tx *core.Tx, comm *core.Community, ref string, at time.Time) erro
 }
 
 // refreshLive queues, due now, an edit of every posted live message of comm that
-// may show a person: the open polls (their tallies) and every campaign card (its
-// backers). /forgetme calls it, so that no posted copy keeps showing the member. A
-// chat where the message is not posted yet gets nothing: its post, when it goes,
-// shows the current state.
+// may show a person: the open polls (their tallies), every campaign card (its
+// backers) and every project card (its referent). /forgetme calls it, so that no
+// posted copy keeps showing the member. A chat where the message is not posted
+// yet gets nothing: its post, when it goes, shows the current state.
 func refreshLive(tx *core.Tx, comm *core.Community) error {
 	var refs []string
 	polls, err := tx.Polls(comm.ID, true)
@@ -71,6 +71,13 @@ func refreshLive(tx *core.Tx, comm *core.Community) error {
 	}
 	for _, camp := range camps {
 		refs = append(refs, campaignRef(camp))
+	}
+	projects, err := tx.Projects(comm.ID, nil)
+	if err != nil {
+		return err
+	}
+	for _, p := range projects {
+		refs = append(refs, projectRef(p)) // its card names its referent
 	}
 	for _, ref := range refs {
 		for _, ch := range comm.Chats {

@@ -210,3 +210,25 @@ func TestAgenda_HealthLinesOnlyWhenChanged(t *testing.T) {
 		})
 	}
 }
+
+// Ensure a project card no longer names its referent once they are forgotten:
+// /forgetme edits the posted card.
+func TestProjectCard_Forgotten(t *testing.T) {
+	e := botstest.NewEnv(t, botstest.Options{NoSync: true})
+	e.Say("alice", "/community create Jardin lang en")
+	e.Say("rita", "/project new Compost")
+	e.Sent.Reset()
+	e.Say("rita", "/forgetme confirm")
+	var edited bool
+	for _, m := range e.Sent.Messages() {
+		if m.Edit && strings.Contains(m.Text, "New project P1") {
+			edited = true
+			if strings.Contains(m.Text, "rita") {
+				t.Errorf("the card still names rita: %q", m.Text)
+			}
+		}
+	}
+	if !edited {
+		t.Errorf("the card was not edited: %q", botstest.Texts(e.Sent.Messages()))
+	}
+}
