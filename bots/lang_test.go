@@ -68,3 +68,25 @@ func TestLang_GroupAnswersInCommunityLanguage(t *testing.T) {
 		})
 	}
 }
+
+// Ensure a form opened from the group (/news P1 without its text) is asked, by
+// direct message, in the referent's own language, not the community's.
+func TestLang_FormInOwnLanguage(t *testing.T) {
+	cat, err := prompts.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ comm, member string }{{"fr", "en"}, {"en", "fr"}} {
+		t.Run(tc.comm+"/"+tc.member, func(t *testing.T) {
+			e := botstest.NewEnv(t, botstest.Options{Lang: tc.comm, NoSync: true})
+			e.Say("alice", "/community create Jardin lang "+tc.comm)
+			e.Say("bob", "/lang "+tc.member)
+			e.Say("bob", "/project new Compost")
+			out := e.Say("bob", "/news P1")
+			want := cat.Text(tc.member, "form.news.text", nil)
+			if len(out) != 1 || !out[0].Direct || !strings.Contains(out[0].Text, want) {
+				t.Errorf("/news P1 asked %+v, want %q by direct message", out, want)
+			}
+		})
+	}
+}

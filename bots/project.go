@@ -235,8 +235,8 @@ func cmdNews(c *call) error {
 			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 		}
 		return c.askForm(Form{
-			Title:   c.text("form.news", map[string]any{"ID": p.ID(), "Title": p.Title}),
-			Fields:  []Field{{Name: "text", Label: c.text("form.news.text", nil), Multiline: true}},
+			Title:   c.ownText("form.news", map[string]any{"ID": p.ID(), "Title": p.Title}),
+			Fields:  []Field{{Name: "text", Label: c.ownText("form.news.text", nil), Multiline: true}},
 			Command: "/news " + p.ID() + " {text}",
 		})
 	}
@@ -300,12 +300,12 @@ func cmdNextStep(c *call) error {
 			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 		}
 		return c.askForm(Form{
-			Title: c.text("form.nextstep", map[string]any{"ID": p.ID(), "Title": p.Title}),
+			Title: c.ownText("form.nextstep", map[string]any{"ID": p.ID(), "Title": p.Title}),
 			Fields: []Field{
-				{Name: "text", Label: c.text("form.nextstep.text", nil)},
-				{Name: "due", Label: c.text("form.nextstep.due", nil), Placeholder: c.text("form.nextstep.due_hint", nil), Optional: true},
+				{Name: "text", Label: c.ownText("form.nextstep.text", nil)},
+				{Name: "due", Label: c.ownText("form.nextstep.due", nil), Placeholder: c.ownText("form.nextstep.due_hint", nil), Optional: true},
 			},
-			Command: "/nextstep " + p.ID() + " {text} " + c.text("form.nextstep.by", nil) + " {due}",
+			Command: "/nextstep " + p.ID() + " {text} " + c.ownText("form.nextstep.by", nil) + " {due}",
 		})
 	}
 	text, due, err := c.findDue(c.args)
