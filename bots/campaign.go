@@ -246,7 +246,7 @@ func campaignNew(c *call) error {
 	if !ok || until == "" {
 		return core.Errorf(core.CodeInvalid, "err.missing", "what", "deadline")
 	}
-	d, ok := when.Parse(until, c.lang, c.tx.Now(), c.comm.Location())
+	d, ok := when.Parse(until, c.own, c.tx.Now(), c.comm.Location())
 	if !ok {
 		return core.Errorf(core.CodeInvalid, "err.bad_date", "text", until)
 	}

@@ -24,7 +24,7 @@ func (c *call) findDue(s string) (string, time.Time, error) {
 			break
 		}
 	}
-	d, rest, ok := when.Find(s, c.lang, c.tx.Now(), c.comm.Location())
+	d, rest, ok := when.Find(s, c.own, c.tx.Now(), c.comm.Location())
 	if !ok {
 		if tail := afterConnector(s); strings.IndexFunc(tail, unicode.IsDigit) >= 0 {
 			return "", time.Time{}, core.Errorf(core.CodeInvalid, "err.bad_date", "text", tail)

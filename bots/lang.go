@@ -8,7 +8,9 @@ package bots
 // language the member who typed the command chose with /lang. What only the
 // actor sees — a direct message, an ephemeral answer, a receipt, a form asked
 // field by field — is in the actor's own language. call.lang is the language of
-// the place the event came from; call.own is the actor's.
+// the place the event came from; call.own is the actor's. What the actor types
+// (a date, "by", a poll's date options) is read in their own language: parse
+// with c.own.
 
 // privateCommands are the commands whose answers are for the actor alone
 // wherever they are typed (their receipts, their ballot, their settings): they

@@ -90,3 +90,19 @@ func TestLang_FormInOwnLanguage(t *testing.T) {
 		})
 	}
 }
+
+// Ensure what a member types in the group is read in their own language: an
+// English member's "4/15" in a French community's group is 15 April, shown to
+// the group in French.
+func TestLang_DatesReadInOwnLanguage(t *testing.T) {
+	e := botstest.NewEnv(t, botstest.Options{Lang: "fr", NoSync: true})
+	e.Say("alice", "/community create Jardin lang fr tz Europe/Paris")
+	e.Say("bob", "/lang en")
+	e.Say("bob", "/project new Compost")
+	e.Sent.Reset()
+	out := e.Say("bob", "/nextstep P1 Buy compost by 4/15")
+	out = append(out, e.Sent.Messages()...)
+	if got := botstest.Texts(e.Say("carol", "/project P1")); len(got) != 1 || !strings.Contains(got[0], "15 avril 2027") {
+		t.Errorf("/project P1 = %q, want the step due on 15 April 2027, in French (answers %q)", got, botstest.Texts(out))
+	}
+}

@@ -78,7 +78,7 @@ func cmdMeeting(c *call) error {
 		if args == "" {
 			return c.usage()
 		}
-		d, title, ok := when.Find(args, c.lang, c.tx.Now(), loc)
+		d, title, ok := when.Find(args, c.own, c.tx.Now(), loc)
 		if !ok {
 			return core.Errorf(core.CodeInvalid, "err.meeting_date", "text", args)
 		}
@@ -165,7 +165,7 @@ func pollDates(c *call, args string, last *core.Meeting, now time.Time, loc *tim
 			if part == "" {
 				continue
 			}
-			d, ok := when.Parse(part, c.lang, now, loc)
+			d, ok := when.Parse(part, c.own, now, loc)
 			if !ok {
 				return nil, core.Errorf(core.CodeInvalid, "err.bad_date", "text", part)
 			}

@@ -166,7 +166,7 @@ func cmdSlot(c *call) error {
 		loc, _ = core.LoadLocation(zone)
 	}
 	spec := strings.Join(words, " ")
-	d, ok := when.Parse(spec, c.lang, c.tx.Now(), loc)
+	d, ok := when.Parse(spec, c.own, c.tx.Now(), loc)
 	if !ok || !d.HasTime || len(words) < 2 { // a day and a time ("18:00" alone names no day)
 		return core.Errorf(core.CodeInvalid, "err.bad_slot_spec", "text", spec)
 	}
@@ -211,7 +211,7 @@ func slotMove(c *call) error {
 		return c.usage()
 	}
 	loc := f.Location()
-	d, ok := when.Parse(c.args, c.lang, c.tx.Now(), loc)
+	d, ok := when.Parse(c.args, c.own, c.tx.Now(), loc)
 	if !ok {
 		return core.Errorf(core.CodeInvalid, "err.bad_date", "text", c.args)
 	}
@@ -296,12 +296,12 @@ func cmdAway(c *call) error {
 		return nil
 	}
 	now := c.tx.Now()
-	first, rest, ok := when.Find(args, c.lang, now, loc)
+	first, rest, ok := when.Find(args, c.own, now, loc)
 	if !ok {
 		return core.Errorf(core.CodeInvalid, "err.bad_date", "text", args)
 	}
 	from, to := first.Time, first.End()
-	if second, rest2, ok := when.Find(rest, c.lang, now, loc); ok {
+	if second, rest2, ok := when.Find(rest, c.own, now, loc); ok {
 		to, rest = second.End(), rest2
 	} else {
 		from = now // one date: away from now until then
