@@ -155,18 +155,12 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	if code == core.CodeInternal || ctx.Err() != nil && err != nil {
 		b.count(ev, core.CodeInternal)
 		b.log.ErrorContext(ctx, "handle event", "platform", ev.Platform, "key", ev.Key, "err", err)
-		lang := b.guessLang(ev)
-		if c != nil && c.lang != "" {
-			lang = c.lang
-		}
-		sorry := b.refusal(ev, lang, err)
+		sorry := b.refusal(ev, refusalLang(b, c, ev, false), err)
 		return []Message{sorry}, fmt.Errorf("handle %s event: %w", ev.Platform, err)
 	}
 	if err != nil { // a refusal: answer it, remember the answer, change nothing else
-		lang := b.guessLang(ev)
-		if c != nil && c.lang != "" {
-			lang = c.lang
-		}
+		private := c != nil && (c.private || privateRefusals[c.cmd]) && !ev.Direct // a refused pledge or ballot is no one else's business
+		lang := refusalLang(b, c, ev, private)
 		var ask *askDate
 		if errors.As(err, &ask) && ask.line != "" {
 			if out, ok := b.askDateAnswer(ctx, ev, lang, ask); ok {
@@ -175,7 +169,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 			}
 		}
 		msg := b.refusal(ev, lang, err)
-		if c != nil && (c.private || privateRefusals[c.cmd]) && !ev.Direct { // a refused pledge or ballot is no one else's business
+		if private {
 			msg.Direct, msg.Ephemeral = true, true
 		}
 		raw, _ := json.Marshal([]Message{msg})
@@ -277,6 +271,24 @@ func (b *Bot) refusal(ev Event, lang string, err error) Message {
 	return m
 }
 
+// refusalLang is the language of a refusal: the place's (the community's in its
+// group) when everyone there sees it, the actor's own when only they do (a
+// direct message, a refused press, a private command's refusal).
+func refusalLang(b *Bot, c *call, ev Event, private bool) string {
+	lang := b.guessLang(ev)
+	if c == nil {
+		return lang
+	}
+	if private || ev.Direct || ev.Kind == KindAction {
+		if c.own != "" {
+			return c.own
+		}
+	} else if c.lang != "" {
+		return c.lang
+	}
+	return lang
+}
+
 // guessLang is the language before the person is known: the platform's hint if the
 // catalog has it, else the bot's default.
 func (b *Bot) guessLang(ev Event) string {
@@ -294,9 +306,10 @@ type call struct {
 	person *core.Person
 	comm   *core.Community // the community in context, nil if none
 	member *core.Member    // the person's membership of comm
-	lang   string
-	cmd    string // the command name being run
-	args   string // what follows the command name
+	lang   string          // the language of answers where the event came from (lang.go)
+	own    string          // the actor's own language: their private answers
+	cmd    string          // the command name being run
+	args   string          // what follows the command name
 	out    []Message
 	// private: a refusal is answered to the actor alone (a refused ballot).
 	// secret: a refusal is not kept with the event key either (it may name a
@@ -333,7 +346,8 @@ func (c *call) run() error {
 	} else if err := c.releaseDirect(); err != nil {
 		return err
 	}
-	c.lang = c.personLang()
+	c.own = c.personLang()
+	c.lang = c.placeLang()
 	// What people type is checked once they are known, so the refusal is in their language.
 	if !utf8.ValidString(ev.Text) {
 		return core.Errorf(core.CodeInvalid, "err.bad_text")
@@ -428,11 +442,12 @@ func (c *call) reply(key string, data any, rows ...[]Button) {
 }
 
 // replyPrivate answers the actor alone: directly, or ephemerally in the chat on
-// platforms that can. Personal answers (/me, contact details, receipts) use it.
+// platforms that can. Personal answers (/me, contact details, receipts) use it;
+// they are in the actor's own language.
 func (c *call) replyPrivate(key string, data any, rows ...[]Button) {
 	m := Message{
 		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: true, UserID: c.ev.UserID,
-		Text: c.text(key, data), Buttons: rows, Name: c.ev.UserName,
+		Text: c.ownText(key, data), Buttons: rows, Name: c.ev.UserName,
 	}
 	if !c.ev.Direct {
 		m.Ephemeral = true

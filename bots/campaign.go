@@ -696,6 +696,7 @@ func cmdPledge(c *call) error {
 	data := pledgeView(c.tx, c.comm, camp, res.Pledge)
 	data["Changed"] = res.Previous != nil
 	data["RewardLeft"] = res.RewardLeft
+	data["FirstPledge"] = res.First // how pledges work, on a member's first one only
 	c.replyPrivate("pledge.done", data)
 	if res.Milestone > 0 {
 		if err := c.broadcast(c.comm, "campaign.milestone", map[string]any{
@@ -919,7 +920,8 @@ func cmdLedger(c *call) error {
 	return nil
 }
 
-// maxScheduleLines bounds the instalments /schedule lists before the last one.
+// maxScheduleLines bounds the instalments /schedule lists; a longer schedule is
+// summed up, every instalment being in the attached file.
 const maxScheduleLines = 12
 
 // cmdSchedule: /schedule C1 — the member's repayments (loans) or shares (equity),
@@ -940,29 +942,39 @@ func cmdSchedule(c *call) error {
 		return core.Errorf(core.CodeConflict, "err.no_pledge", "id", camp.ID())
 	}
 	data := pledgeView(c.tx, c.comm, camp, p)
-	if rp := camp.Repayment(p, c.comm.Location()); rp != nil {
-		lines := rp.Schedule
-		skipped := 0
-		if len(lines) > maxScheduleLines+1 {
-			skipped = len(lines) - maxScheduleLines - 1
-			lines = append(slices.Clone(lines[:maxScheduleLines]), lines[len(lines)-1])
-		}
+	data["Projected"], data["Summary"], data["Lines"] = nil, nil, nil
+	var csv *Attachment
+	rp := camp.Repayment(p, c.comm.Location())
+	if rp != nil {
+		data["Projected"] = camp.Status == core.CampaignOpen
+	}
+	if rp != nil && len(rp.Schedule) > 0 {
 		type line struct {
-			N, Gap                       int // Gap: instalments left out before this one
-			Due                          time.Time
-			Payment, Principal, Interest core.Money
+			N                                     int
+			Due                                   time.Time
+			Payment, Principal, Interest, Balance core.Money
 		}
 		var ls []line
-		for i, in := range lines {
-			l := line{N: in.N, Due: in.Due, Payment: camp.Money(in.Payment), Principal: camp.Money(in.Principal), Interest: camp.Money(in.Interest)}
-			if i == len(lines)-1 {
-				l.Gap = skipped
-			}
-			ls = append(ls, l)
+		for _, in := range rp.Schedule {
+			ls = append(ls, line{N: in.N, Due: in.Due, Payment: camp.Money(in.Payment), Principal: camp.Money(in.Principal),
+				Interest: camp.Money(in.Interest), Balance: camp.Money(in.Balance)})
 		}
-		data["Lines"], data["Projected"] = ls, camp.Status == core.CampaignOpen
+		// Every instalment goes in a spreadsheet file; the message lists them only
+		// when they are few, else sums them up (first and last due dates, monthly
+		// amount, total, interest).
+		rows := map[string]any{"Lines": ls, "ID": camp.ID()}
+		csv = &Attachment{
+			Name: c.ownText("schedule.csv.name", rows), Type: "text/csv",
+			Data: []byte(c.ownText("schedule.csv", rows) + "\n"),
+		}
+		if len(ls) > maxScheduleLines {
+			data["Summary"] = true
+		} else {
+			data["Lines"] = ls
+		}
 	}
 	c.replyPrivate("schedule", data)
+	c.out[len(c.out)-1].Attachment = csv
 	return nil
 }
 

@@ -521,8 +521,9 @@ func TestCampaign_Loan(t *testing.T) {
 	}
 	e.Say("bob", "/pledge C2 1 500 hours 20") // changing the pledge keeps the hours given
 	out = e.Say("bob", "/schedule C2")
-	if len(out) != 1 || !out[0].Direct || !strings.Contains(out[0].Text, "60. 20 Dec 2031: €20.00") ||
-		!strings.Contains(out[0].Text, "Still owed to you: €1,425.00") || !strings.Contains(out[0].Text, "… (47 more instalments)") {
+	if len(out) != 1 || !out[0].Direct || !strings.Contains(out[0].Text, "to Saturday 20 December 2031") ||
+		!strings.Contains(out[0].Text, "Still owed to you: €1,425.00") || out[0].Attachment == nil ||
+		!strings.Contains(string(out[0].Attachment.Data), "\n60,2031-12-20,20.00,") {
 		t.Fatalf("got %q", botstest.Texts(out))
 	}
 	refuse(t, e, "erin", "/schedule C2", "You have no pledge to C2")

@@ -247,11 +247,17 @@ func nudgeData(n *notifier, run *core.CheckinRun, at time.Time) (map[string]any,
 	} else {
 		rows = append(rows, []btn{meetingPollButton()})
 	}
-	h, err := tx.Health(comm.ID)
+	// The health lines that did not change since the last agenda are not repeated.
+	h, prev, since, err := tx.AgendaHealth(comm.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	data["Health"] = h
+	data["Health"], data["HealthSame"] = h, h.Same(prev)
+	if prev != nil {
+		data["HealthSince"] = since.In(loc)
+	} else {
+		data["HealthSince"] = time.Time{}
+	}
 	return data, rows, nil
 }
 

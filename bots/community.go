@@ -86,8 +86,9 @@ settings:
 		return err
 	}
 	if c.person.Lang == "" {
-		c.lang = comm.Lang
+		c.own = comm.Lang
 	}
+	c.lang = c.placeLang()
 	c.reply("community.created", map[string]any{"C": comm, "Admin": c.person.Name})
 	return nil
 }

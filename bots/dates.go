@@ -68,7 +68,7 @@ func (c *call) dateReader(loc *time.Location) when.Reader {
 	if loc == nil {
 		loc = c.comm.Location()
 	}
-	return when.Reader{Lang: c.lang, Locale: c.comm.Lang, Now: c.tx.Now(), Loc: loc}
+	return when.Reader{Lang: c.own, Locale: c.dateLocale(c.comm), Now: c.tx.Now(), Loc: loc}
 }
 
 // parseDate reads text, entirely a date. The error is when.ErrNoDate (the caller
@@ -188,7 +188,7 @@ func (c *call) resolveSlots(spec *core.PollSpec) {
 // per reading that gives the reply again with the date written in full. ok is false
 // when the reply has no such date.
 func (c *call) askAmbiguousAnswer(text string, comm *core.Community) (bool, error) {
-	r := when.Reader{Lang: c.lang, Locale: comm.Lang, Now: c.tx.Now(), Loc: comm.Location()}
+	r := when.Reader{Lang: c.own, Locale: c.dateLocale(comm), Now: c.tx.Now(), Loc: comm.Location()}
 	var amb *when.AmbiguousError
 	if _, _, err := r.Find(text); !errors.As(err, &amb) {
 		return false, nil

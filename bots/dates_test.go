@@ -83,14 +83,22 @@ func TestDates_AmbiguousAsksWithButtons(t *testing.T) {
 			t.Errorf("%s: %q", cmd, botstest.Texts(msgs))
 		}
 	}
-	// The question in French, for a French-speaking member of the English community.
-	e.Say("bob", "/lang fr")
-	out = e.Say("bob", "/nextstep P1 Semer by 12/03")
-	if len(out[0].Buttons) != 1 || !strings.Contains(out[0].Text, "« 12/03 » se lit de deux façons") {
-		t.Errorf("fr question: %+v", out)
+	// A French speaker of the English community writes the day first: their 12/03
+	// is 12 March, read without a question.
+	e.Say("alice", "/lang fr")
+	if out := e.Say("alice", "/nextstep P1 Semer by 12/03"); len(out) != 0 && len(out[0].Buttons) != 0 {
+		t.Errorf("a French speaker was asked: %+v", out)
+	}
+	if ns := project(t, e, "P1").NextStep; ns == nil || ns.Due == nil || ns.Due.Month() != 3 || ns.Due.Day() != 12 {
+		t.Errorf("French speaker's 12/03: %+v", ns)
 	}
 
 	f := dateEnv(t, "fr")
+	// An English speaker of the French community is asked, in the group's French.
+	f.Say("bob", "/lang en")
+	if out := f.Say("bob", "/sondage nouveau date Quand ? | 5/4 | 20/03"); len(out) != 1 || len(out[0].Buttons) != 1 || !strings.Contains(out[0].Text, "« 5/4 » se lit de deux façons") {
+		t.Errorf("fr question to an English speaker: %+v", out)
+	}
 	f.Say("alice", "/reunion nouvelle 5/4 19h AG")
 	if m := f.Say("bob", "/reunion"); !strings.Contains(m[0].Text, "lundi 5 avril 2027 à 19 h 00") {
 		t.Errorf("fr day first: %q", m[0].Text)
@@ -149,8 +157,9 @@ func TestIDActions_UnknownWordRefused(t *testing.T) {
 	}
 	e.Say("bob", "/lang fr")
 	e.Sent.Reset()
-	if out := e.Say("bob", "/reunion M1 supprimer"); !strings.Contains(out[0].Text, "/reunion M1 ne sait pas faire « supprimer »") ||
-		!strings.Contains(out[0].Text, "/reunion M1 deplacer DATE") {
+	// Refused in the group, in the community's language (English), whatever bob's.
+	if out := e.Say("bob", "/reunion M1 supprimer"); !strings.Contains(out[0].Text, "/reunion M1 cannot do “supprimer”") ||
+		!strings.Contains(out[0].Text, "/reunion M1 move DATE") {
 		t.Errorf("fr: %q", out[0].Text)
 	}
 	if len(e.Sent.Messages()) != 0 {
@@ -167,7 +176,7 @@ func TestIDActions_UnknownWordRefused(t *testing.T) {
 		t.Errorf("stage not set")
 	}
 	e.Say("alice", "/reunion M1 decaler 2026-12-18")
-	if m := e.Say("bob", "/meeting M1"); !strings.Contains(m[0].Text, "vendredi 18 décembre 2026 à 19 h 00") {
+	if m := e.Say("bob", "/meeting M1"); !strings.Contains(m[0].Text, "Friday 18 December 2026 at 19:00") {
 		t.Errorf("décaler: %q", m[0].Text)
 	}
 }

@@ -130,8 +130,8 @@ func cmdLang(c *call) error {
 	if err := c.tx.SetLang(c.person, lang); err != nil {
 		return err
 	}
-	c.lang = c.person.Lang
-	c.reply("lang.set", nil)
+	c.lang, c.own = c.person.Lang, c.person.Lang
+	c.replyPrivate("lang.set", nil) // a member's own setting: in a group, only they see it
 	return nil
 }
 

@@ -109,7 +109,9 @@ const formPrefix = "form:"
 const dialogForm = "form"
 
 // askForm asks the actor to fill f: as a form in answer to this event when the
-// platform can show one, else field by field by direct message.
+// platform can show one, else field by field by direct message. Only the actor
+// sees it: it is in their own language (lang.go), and so are the forms callers
+// build.
 func (c *call) askForm(f Form) error {
 	raw, err := json.Marshal(f)
 	if err != nil {
@@ -121,7 +123,7 @@ func (c *call) askForm(f Form) error {
 	}
 	f.Token = tok
 	if c.ev.CanForm {
-		f.Submit, f.Cancel = c.text("form.submit", nil), c.text("form.cancel", nil)
+		f.Submit, f.Cancel = c.ownText("form.submit", nil), c.ownText("form.cancel", nil)
 		c.out = append(c.out, Message{
 			Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID,
 			Text: f.Title, Form: &f, Name: c.ev.UserName,
@@ -149,7 +151,7 @@ func (c *call) askField(f Form, i int) {
 	}
 	c.out = append(c.out, Message{
 		Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
-		Text: c.text("form.ask", map[string]any{
+		Text: c.ownText("form.ask", map[string]any{
 			"Title": f.Title, "Label": fl.Label, "Placeholder": fl.Placeholder, "Options": opts,
 			"Optional": fl.Optional, "Step": i + 1, "Steps": len(f.Fields),
 		}),
@@ -263,7 +265,7 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 		key, args := core.ErrorMessage(err)
 		c.out = append(c.out, Message{
 			Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
-			Text: c.text(key, args),
+			Text: c.ownText(key, args),
 		})
 		c.askField(f, i)
 		return nil

@@ -50,19 +50,21 @@ func TestHelp_OverviewByRole(t *testing.T) {
 }
 
 // Ensure /help TOPIC details one topic, by its English or French word, and that
-// the detail of a topic keeps the role shaping.
+// the detail of a topic keeps the role shaping. mo, who chose French in an
+// English community, asks by direct message: in the group the answer is in the
+// community's language.
 func TestHelp_Topics(t *testing.T) {
 	e := roleEnv(t)
 	e.Say("mo", "/lang fr")
 	for _, tt := range []struct{ who, text, want, not string }{
 		{"alice", "/help polls", "/poll new", "/pledge"},
 		{"alice", "/help campaigns", "/pledge C1", "/poll new"},
-		{"mo", "/aide sondages", "/sondage nouveau", "/pledge"},
-		{"mo", "/aide votes", "/voter", "/pledge"},
-		{"mo", "/aide campagnes", "/pledge C1", "/collect"},
-		{"mo", "/aide animation", "/absent", "/digest"},
+		{"mo", ">/aide sondages", "/sondage nouveau", "/pledge"},
+		{"mo", ">/aide votes", "/voter", "/pledge"},
+		{"mo", ">/aide campagnes", "/pledge C1", "/collect"},
+		{"mo", ">/aide animation", "/absent", "/digest"},
 		{"alice", "/help facilitation", "/digest", "/pledge"},
-		{"mo", "/aide communauté", "/community", "/role"},
+		{"mo", ">/aide communauté", "/community", "/role"},
 		{"alice", "/help vote", "/vote", "/pledge"}, // a command, not a topic
 	} {
 		out := botstest.Texts(e.Say(tt.who, tt.text))

@@ -10,7 +10,7 @@ import (
 // Live messages.
 //
 // A posted message that shows state — a poll with its running tally, a campaign
-// card — is queued in the outbox as what it shows, not as text: its Ref
+// card, a project card (projectcard.go) — is queued in the outbox as what it shows, not as text: its Ref
 // ("poll:COMMUNITY:V2", "campaign:COMMUNITY:C1") with Live set. The dispatcher
 // renders it from the current state when it sends it (renderLive), so a message
 // never shows state older than its send: a ballot withdrawn by /forgetme, a pledge
@@ -52,10 +52,10 @@ func queueLive(tx *core.Tx, comm *core.Community, ref string, at time.Time) erro
 }
 
 // refreshLive queues, due now, an edit of every posted live message of comm that
-// may show a person: the open polls (their tallies) and every campaign card (its
-// backers). /forgetme calls it, so that no posted copy keeps showing the member. A
-// chat where the message is not posted yet gets nothing: its post, when it goes,
-// shows the current state.
+// may show a person: the open polls (their tallies), every campaign card (its
+// backers) and every project card (its referent). /forgetme calls it, so that no
+// posted copy keeps showing the member. A chat where the message is not posted
+// yet gets nothing: its post, when it goes, shows the current state.
 func refreshLive(tx *core.Tx, comm *core.Community) error {
 	var refs []string
 	polls, err := tx.Polls(comm.ID, true)
@@ -71,6 +71,13 @@ func refreshLive(tx *core.Tx, comm *core.Community) error {
 	}
 	for _, camp := range camps {
 		refs = append(refs, campaignRef(camp))
+	}
+	projects, err := tx.Projects(comm.ID, nil)
+	if err != nil {
+		return err
+	}
+	for _, p := range projects {
+		refs = append(refs, projectRef(p)) // its card names its referent
 	}
 	for _, ref := range refs {
 		for _, ch := range comm.Chats {
@@ -139,6 +146,18 @@ func (b *Bot) renderLive(tx *core.Tx, m *Message) (bool, error) {
 			return false, err
 		}
 		text, rows, err := b.campaignCard(tx, comm, camp, comm.Lang)
+		if err != nil {
+			return false, err
+		}
+		m.Text, m.Buttons = text, rows
+	case "project":
+		p, err := tx.Project(cid, id)
+		if core.ErrorCode(err) == core.CodeNotFound {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		text, rows, err := b.projectCard(tx, comm, p)
 		if err != nil {
 			return false, err
 		}

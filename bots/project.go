@@ -131,15 +131,7 @@ func cmdProject(c *call) error {
 		if err != nil {
 			return err
 		}
-		v, err := c.view(p, false)
-		if err != nil {
-			return err
-		}
-		row, err := c.buttons(c.text("button.follow", nil), "/follow "+p.ID(), c.text("button.like", nil), "/like "+p.ID())
-		if err != nil {
-			return err
-		}
-		return c.broadcast(c.comm, "project.created", map[string]any{"P": v, "By": c.person.Name}, "", row)
+		return postLive(c.tx, c.comm, projectRef(p)) // its card (projectcard.go)
 	}
 	p, err := c.project()
 	if err != nil {
@@ -220,8 +212,9 @@ func follow(c *call, on bool) error {
 	return nil
 }
 
-// cmdLike: /like P1.
+// cmdLike: /like P1 — answered privately; the project's card is edited.
 func cmdLike(c *call) error {
+	c.private = true // its refusals too: a like is no group message
 	p, err := c.project()
 	if err != nil {
 		return err
@@ -229,8 +222,9 @@ func cmdLike(c *call) error {
 	if err := c.tx.Like(c.member, p); err != nil {
 		return err
 	}
-	c.reply("like", map[string]any{"ID": p.ID(), "Title": p.Title, "Likes": len(p.Likes), "Name": c.person.Name})
-	return nil
+	// The liker alone is answered; the card shows the count (projectcard.go).
+	c.replyPrivate("like", map[string]any{"ID": p.ID(), "Title": p.Title, "Likes": len(p.Likes)})
+	return editProjectCard(c.tx, c.comm, p)
 }
 
 // cmdNews: /news P1 TEXT — to every chat of the community and to followers.
@@ -244,8 +238,8 @@ func cmdNews(c *call) error {
 			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 		}
 		return c.askForm(Form{
-			Title:   c.text("form.news", map[string]any{"ID": p.ID(), "Title": p.Title}),
-			Fields:  []Field{{Name: "text", Label: c.text("form.news.text", nil), Multiline: true}},
+			Title:   c.ownText("form.news", map[string]any{"ID": p.ID(), "Title": p.Title}),
+			Fields:  []Field{{Name: "text", Label: c.ownText("form.news.text", nil), Multiline: true}},
 			Command: "/news " + p.ID() + " {text}",
 		})
 	}
@@ -309,12 +303,12 @@ func cmdNextStep(c *call) error {
 			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 		}
 		return c.askForm(Form{
-			Title: c.text("form.nextstep", map[string]any{"ID": p.ID(), "Title": p.Title}),
+			Title: c.ownText("form.nextstep", map[string]any{"ID": p.ID(), "Title": p.Title}),
 			Fields: []Field{
-				{Name: "text", Label: c.text("form.nextstep.text", nil)},
-				{Name: "due", Label: c.text("form.nextstep.due", nil), Placeholder: c.text("form.nextstep.due_hint", nil), Optional: true},
+				{Name: "text", Label: c.ownText("form.nextstep.text", nil)},
+				{Name: "due", Label: c.ownText("form.nextstep.due", nil), Placeholder: c.ownText("form.nextstep.due_hint", nil), Optional: true},
 			},
-			Command: "/nextstep " + p.ID() + " {text} " + c.text("form.nextstep.by", nil) + " {due}",
+			Command: "/nextstep " + p.ID() + " {text} " + c.ownText("form.nextstep.by", nil) + " {due}",
 		})
 	}
 	text, due, err := c.findDue(c.args)

@@ -141,6 +141,9 @@ func (c *call) command(text string) error {
 	if err := c.checkAction(name); err != nil {
 		return err
 	}
+	if privateCommands[full] {
+		c.lang = c.own // answered to the actor alone (lang.go)
+	}
 	return c.dateRefusal(cmd.run(c), text)
 }
 

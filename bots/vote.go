@@ -79,7 +79,7 @@ func cmdPolls(c *call) error {
 // pollNew opens a poll from `/poll new …`.
 func pollNew(c *call) error {
 	pc := &pollContext{
-		lang: c.lang, now: c.tx.Now(), loc: c.comm.Location(), locale: c.comm.Lang, aliases: c.b.aliases,
+		lang: c.own, now: c.tx.Now(), loc: c.comm.Location(), locale: c.dateLocale(c.comm), aliases: c.b.aliases,
 		mention:  func(w string) bool { return isMention(w) || c.ev.Mentions[w] != "" },
 		currency: c.b.cfg.Currency,
 	}

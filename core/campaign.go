@@ -490,6 +490,9 @@ type PledgeResult struct {
 	Milestone  int       // the highest milestone newly reached (0: none)
 	Stretch    []Stretch // stretch goals newly reached
 	RewardLeft int       // units left of the chosen tier (-1: unlimited)
+	// First: the member has no other pledge in the community (a new pledge, not a
+	// change): their receipt explains how pledges work; later ones are short.
+	First bool
 }
 
 // Pledge records actor's pledge to c, or changes it: one pledge per member per
@@ -530,6 +533,13 @@ func (tx *Tx) Pledge(actor *Member, c *Campaign, in PledgeInput) (*PledgeResult,
 		p.Public = *in.Public
 	}
 	res := &PledgeResult{Pledge: p, Previous: old, RewardLeft: -1}
+	if old == nil {
+		others, err := tx.PersonPledges(c.Community, actor.Person)
+		if err != nil {
+			return nil, err
+		}
+		res.First = len(others) == 0
+	}
 	// Reward tiers.
 	if in.Reward != 0 {
 		if c.Kind != CampaignReward {

@@ -49,6 +49,10 @@ type Facilitation struct {
 	// Runs are the last slots run, oldest first; Count is how many ran in all.
 	Runs  []SlotRun `json:"runs,omitempty"`
 	Count int       `json:"count"`
+	// Health is the health signals last shown in the facilitator's agenda, at
+	// HealthAt (see AgendaHealth).
+	Health   *Health   `json:"health,omitempty"`
+	HealthAt time.Time `json:"health_at,omitzero"`
 	// Digest is when the last weekly digest was posted (see ClaimDigest).
 	Digest time.Time `json:"digest,omitzero"`
 }

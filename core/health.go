@@ -106,6 +106,50 @@ func (tx *Tx) Health(c CommunityID) (*Health, error) {
 	return h, nil
 }
 
+// HealthSame says, line by line, whether health signals say what they said
+// before: the members, the active members, the active projects, the check-in
+// answers.
+type HealthSame struct {
+	Members, Active, Projects, Answers bool
+}
+
+// Same compares h with prev, line by line (prev nil: nothing is the same).
+func (h *Health) Same(prev *Health) HealthSame {
+	if prev == nil {
+		return HealthSame{}
+	}
+	return HealthSame{
+		Members:  h.Members == prev.Members && h.MembersLevel == prev.MembersLevel,
+		Active:   h.Active == prev.Active && h.ActivePct == prev.ActivePct && h.ActiveLevel == prev.ActiveLevel,
+		Projects: h.Projects == prev.Projects && h.ProjectsLevel == prev.ProjectsLevel,
+		Answers: h.Asked == prev.Asked && h.Answered == prev.Answered && h.AnswerPct == prev.AnswerPct &&
+			h.AnswerLevel == prev.AnswerLevel,
+	}
+}
+
+// AgendaHealth measures community c now for the facilitator's weekly agenda. It
+// returns the signals, those last shown in an agenda and when (nil and zero the
+// first time), and records these as the last shown when they changed: the agenda
+// repeats only the lines that changed, and "unchanged since" keeps its date.
+func (tx *Tx) AgendaHealth(c CommunityID) (h, prev *Health, since time.Time, err error) {
+	if h, err = tx.Health(c); err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	f, err := tx.Facilitation(c)
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	prev, since = f.Health, f.HealthAt
+	if prev != nil && *prev == *h {
+		return h, prev, since, nil // unchanged since then: "since" stays
+	}
+	f.Health, f.HealthAt = h, tx.now
+	if err := tx.putFacilitation(f); err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	return h, prev, since, nil
+}
+
 // pct is n out of of, in whole percent (0 when of is 0).
 func pct(n, of int) int {
 	if of == 0 {

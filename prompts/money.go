@@ -42,3 +42,25 @@ func (c *Catalog) money(lang string, v any) string {
 		"Number": m.Format(marks[0], marks[1]), "Sign": sign, "IsSign": isSign,
 	})
 }
+
+// amount renders m's number alone, with lang's decimal mark and no thousands
+// separator: a spreadsheet's cell ("1854,02" / "1854.02").
+func (c *Catalog) amount(lang string, v any) string {
+	var m core.Money
+	switch x := v.(type) {
+	case core.Money:
+		m = x
+	case *core.Money:
+		if x == nil {
+			return ""
+		}
+		m = *x
+	default:
+		return ""
+	}
+	marks, ok := moneyMarks[lang]
+	if !ok {
+		marks = moneyMarks[DefaultLang]
+	}
+	return m.Format(marks[0], "")
+}

@@ -238,6 +238,8 @@ func (c *Catalog) funcs(lang string) template.FuncMap {
 		// money writes an amount with its currency as the language does:
 		// "1 854,02 €" / "€1,854.02".
 		"money": func(m any) string { return c.money(lang, m) },
+		// amount writes an amount's number alone, for a spreadsheet: "1854,02" / "1854.02".
+		"amount": func(m any) string { return c.amount(lang, m) },
 	}
 }
 

@@ -278,7 +278,7 @@ func TestAdapter_DuplicateInteraction(t *testing.T) {
 		"options": []discordtest.Opt{discordtest.S("id", "P1")}}, "")
 	h.fake.Resend(raw)
 	in := h.answered(id)
-	if c, _ := data(t, in.Responses[0]); !strings.Contains(c, "bob likes P1") {
+	if c, _ := data(t, in.Responses[0]); !strings.Contains(c, "You like P1") {
 		t.Fatalf("got %q", c)
 	}
 	h.fake.Resend(raw)
@@ -287,7 +287,7 @@ func TestAdapter_DuplicateInteraction(t *testing.T) {
 		t.Fatalf("got refusal %d, want 40060", r.Refused)
 	}
 	// The first answer was delivered: the duplicate does not repeat it.
-	if c, _ := data(t, h.fake.Interaction(id).Responses[1]); strings.Contains(c, "bob likes P1") {
+	if c, _ := data(t, h.fake.Interaction(id).Responses[1]); strings.Contains(c, "You like P1") {
 		t.Fatalf("the duplicate got the answer again: %q", c)
 	}
 	if n := h.env.Snapshot().Communities[0].Projects[0].Likes; n != 1 {

@@ -139,7 +139,7 @@ func TestHTTP_RetriedEvent(t *testing.T) {
 	h := newHarness(t, options{mode: slack.ModeHTTP})
 	h.community()
 	h.fake.Mention("T1", "C1", "U2", "like P1", "Ev300", 0)
-	h.fake.WaitText("C1", "likes P1")
+	h.fake.WaitText("C1", "You like P1")
 	if d := h.fake.Mention("T1", "C1", "U2", "like P1", "Ev300", 1); d.Status != http.StatusOK {
 		t.Fatalf("got %d for the retry, want 200", d.Status)
 	}

@@ -60,7 +60,7 @@ func TestSocket_MentionRetriedOnce(t *testing.T) {
 	h := newHarness(t, options{})
 	h.community()
 	h.fake.Mention("T1", "C1", "U1", "like P1", "Ev100", 0)
-	h.fake.WaitText("C1", "likes P1")
+	h.fake.WaitText("C1", "You like P1")
 	h.fake.Mention("T1", "C1", "U1", "like P1", "Ev100", 1)
 	h.fake.Mention("T1", "C1", "U1", "like P1", "Ev100", 2)
 	// A later, distinct event of the same chat is handled after the retries: once
@@ -72,7 +72,7 @@ func TestSocket_MentionRetriedOnce(t *testing.T) {
 	}
 	n := 0
 	for _, m := range h.fake.Messages("C1") {
-		if strings.Contains(m.Text, "likes P1") {
+		if strings.Contains(m.Text, "You like P1") {
 			n++
 		}
 	}

@@ -119,9 +119,28 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 	})
 	// Strict texts: a template that reads a key its data lacks fails the test
 	// instead of showing a member "<no value>".
-	cat, err := prompts.LoadStrict(func(key string, err error) {
-		tb.Errorf("text %s: %v", key, err)
-	})
+	var report func(key string, err error)
+	if f, ok := tb.(*testing.F); ok {
+		// Inside a fuzz target only its *testing.T may fail: the failures are
+		// told when the fuzz test ends.
+		var mu sync.Mutex
+		var failed []string
+		report = func(key string, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			failed = append(failed, fmt.Sprintf("text %s: %v", key, err))
+		}
+		f.Cleanup(func() {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, s := range failed {
+				f.Error(s)
+			}
+		})
+	} else {
+		report = func(key string, err error) { tb.Errorf("text %s: %v", key, err) }
+	}
+	cat, err := prompts.LoadStrict(report)
 	if err != nil {
 		tb.Fatal(err)
 	}

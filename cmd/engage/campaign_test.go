@@ -95,7 +95,8 @@ func TestConsole_Campaign(t *testing.T) {
 		"[group] 📒 Ledger of C1 Bread oven\nPledged: €500.00 · collected: €42.50 · spent: €40.00 · left: €2.50\nCollected from:\n• Le Zinc: €12.50 (1×)\n• backers: €30.00 (1×)\nSpent on:\n• 21 Dec: €40.00 — flour and firewood",
 		"[dm carol] 📰 News from P1 Bakery, a project you backed: The oven is lit",
 		"[dm bob] Thank you! You pledged to C2 Van: €200,000.00.\nYou would be repaid €1,854.02 a month for 180 months from Sunday 28 February 2027",
-		"[dm bob] Your loan to C2 Van: €200,000.00 at 7.5% a year (projected: the campaign is still open).\n1. 28 Feb 2027: €1,854.02 (capital €604.02, interest €1,250.00)\n2. 31 Mar 2027: €1,854.02 (capital €607.80, interest €1,246.22)",
+		"[dm bob] Your loan to C2 Van: €200,000.00 at 7.5% a year (projected: the campaign is still open).\n180 monthly payments of €1,854.02 from Sunday 28 February 2027 to Friday 31 January 2042 (last one €1,855.50): €333,725.08 in cash, of which €133,725.08 interest.",
+		"📎 C2-schedule.csv (text/csv,",
 	})
 	// Bob cancelled: he gets the news as a follower only, and no settlement message.
 	if strings.Contains(out, "[dm bob] 🎉 C1") || strings.Count(out, "[dm bob] 📰") != 1 {

@@ -145,9 +145,9 @@ func TestCrossPlatform_SlackAndConsole(t *testing.T) {
 	}
 	// Likes from both platforms count on one project.
 	cp.fake.Press("U2", announce, "Like")
-	cp.fake.WaitText("C1", "Bob likes P1 Garden (1 like)")
+	cp.fake.WaitText("C1", "You like P1 Garden (1 like in all)")
 	cp.say("carol: /like P1")
-	cp.expect(`\[group\] .*carol likes P1 Garden \(2 likes\)`)
+	cp.expect(`\[dm carol\] .*You like P1 Garden \(2 likes in all\)`)
 	// A follower on Slack gets the console's news by direct message; the news is
 	// posted in both chats.
 	cp.fake.Press("U2", announce, "Follow")

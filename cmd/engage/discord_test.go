@@ -298,9 +298,9 @@ func TestDiscordAndConsole(t *testing.T) {
 	waitMessage(t, fake, here.Channel, "New project P1: Garden")
 
 	say("carol: /like P1")
-	printed("carol likes P1 Garden (1 like)")
+	printed("[dm carol] 👍 You like P1 Garden (1 like in all).")
 	in = answered(t, fake, fake.Command(bob, here, "like", discordtest.S("id", "P1")))
-	if c := content(t, in.Responses[0]); !strings.Contains(c, "bob likes P1 Garden (2 likes)") {
+	if c := content(t, in.Responses[0]); !strings.Contains(c, "You like P1 Garden (2 likes in all)") {
 		t.Fatalf("got %q, want the count across both platforms", c)
 	}
 

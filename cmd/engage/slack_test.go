@@ -167,7 +167,7 @@ func TestRun_SlackSocketMode(t *testing.T) {
 	f.WaitText(slackfake.DM("U2"), "The first beds are in")
 
 	f.Mention("T1", "C1", "U2", "like P1", "EvLike", 0)
-	f.WaitText("C1", "likes P1")
+	f.WaitText("C1", "You like P1")
 	f.Mention("T1", "C1", "U2", "like P1", "EvLike", 1) // Slack retries: it changes nothing
 	f.Mention("T1", "C1", "U1", "nextstep P1 Build the shed by 2026-12-20", "EvNext", 0)
 	f.WaitText("C1", "Build the shed")
@@ -200,7 +200,7 @@ func TestRun_SlackHTTPMode(t *testing.T) {
 	f.WaitText("C1", "Garden Club")
 	f.Slash("T1", "C1", "U1", "project new Garden")
 	f.Press("U2", f.WaitText("C1", "New project P1"), "Like")
-	f.WaitText("C1", "likes P1")
+	f.WaitText("C1", "You like P1")
 
 	body := []byte(`{"type":"event_callback","team_id":"T1","event_id":"EvHTTP","event":{"type":"app_mention","user":"U2","text":"<@UBOT> follow P1","channel":"C1"}}`)
 	post := func(secret string, at time.Time, ts, sig string) int {
@@ -348,7 +348,7 @@ func TestRun_SlackCheckin(t *testing.T) {
 	f.WaitText("C1", "Garden Club")
 	f.Slash("T1", "C1", "U1", "project new Garden")
 	f.Press("U2", f.WaitText("C1", "New project P1"), "Like") // bob is a member from then on
-	f.WaitText("C1", "Bob likes P1")
+	f.WaitText("C1", "You like P1")
 	f.Slash("T1", "C1", "U1", "role <@U2|bob> facilitator")
 	f.WaitText("C1", "facilitator")
 	f.Slash("T1", "C1", "U2", "slot monday 09:00")
