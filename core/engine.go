@@ -270,13 +270,20 @@ func (e *Engine) Update(ctx context.Context, fn func(tx *Tx) error) (Result, err
 // returns how many it deleted. Platforms redeliver within hours, so a week is plenty.
 // The service runs it with TrimEvents on a timer (see the event retention setting).
 func (e *Engine) PruneEvents(ctx context.Context, before time.Time, limit int) (int, error) {
+	return e.sweepEvents(ctx, limit, func(_ string, rec *eventRecord) bool { return rec.At.Before(before) },
+		func(tx *Tx, k string) error { return tx.kv.Delete(bucketEvent, k) })
+}
+
+// sweepEvents applies act, in one transaction, to at most limit event records that
+// match, and returns how many.
+func (e *Engine) sweepEvents(ctx context.Context, limit int, match func(k string, rec *eventRecord) bool, act func(tx *Tx, k string) error) (int, error) {
 	var n int
 	_, err := e.Update(ctx, func(tx *Tx) error {
 		n = 0
 		var old []string
 		err := tx.kv.Scan(bucketEvent, "", false, func(k string, v []byte) error {
 			var rec eventRecord
-			if json.Unmarshal(v, &rec) == nil && rec.At.Before(before) {
+			if json.Unmarshal(v, &rec) == nil && match(k, &rec) {
 				old = append(old, k)
 				if len(old) >= limit {
 					return ErrStop
@@ -288,7 +295,7 @@ func (e *Engine) PruneEvents(ctx context.Context, before time.Time, limit int) (
 			return err
 		}
 		for _, k := range old {
-			if err := tx.kv.Delete(bucketEvent, k); err != nil {
+			if err := act(tx, k); err != nil {
 				return err
 			}
 		}
@@ -304,32 +311,9 @@ func (e *Engine) PruneEvents(ctx context.Context, before time.Time, limit int) (
 // pledge's receipt): it is kept only as long as a platform may deliver the event
 // again (AnswerRetention).
 func (e *Engine) TrimEvents(ctx context.Context, before time.Time, limit int) (int, error) {
-	var n int
-	_, err := e.Update(ctx, func(tx *Tx) error {
-		n = 0
-		var old []string
-		err := tx.kv.Scan(bucketEvent, "", false, func(k string, v []byte) error {
-			var rec eventRecord
-			if json.Unmarshal(v, &rec) == nil && rec.At.Before(before) && (len(rec.Answer) > 0 || !isEventDigest(k)) {
-				old = append(old, k)
-				if len(old) >= limit {
-					return ErrStop
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		for _, k := range old {
-			if err := tx.trimEvent(k, nil); err != nil {
-				return err
-			}
-		}
-		n = len(old)
-		return nil
-	})
-	return n, err
+	return e.sweepEvents(ctx, limit, func(k string, rec *eventRecord) bool {
+		return rec.At.Before(before) && (len(rec.Answer) > 0 || !isEventDigest(k))
+	}, func(tx *Tx, k string) error { return tx.trimEvent(k, nil) })
 }
 
 // trimEvent drops the answer of the event record at record key k, and moves a

@@ -18,49 +18,49 @@ var currencySigns = map[string]string{
 // number and the sign (or code).
 // m is a core.Money or a *core.Money; anything else renders empty.
 func (c *Catalog) money(lang string, v any) string {
-	var m core.Money
-	switch x := v.(type) {
-	case core.Money:
-		m = x
-	case *core.Money:
-		if x == nil {
-			return ""
-		}
-		m = *x
-	default:
-		return ""
-	}
-	marks, ok := moneyMarks[lang]
+	m, ok := moneyOf(v)
 	if !ok {
-		marks = moneyMarks[DefaultLang]
+		return ""
 	}
 	sign, isSign := currencySigns[m.Currency]
 	if !isSign {
 		sign = m.Currency
 	}
+	marks := marksOf(lang)
 	return c.Text(lang, "money.format", map[string]any{
 		"Number": m.Format(marks[0], marks[1]), "Sign": sign, "IsSign": isSign,
 	})
 }
 
+// moneyOf reads a template's argument as money: a core.Money or a non-nil
+// *core.Money.
+func moneyOf(v any) (core.Money, bool) {
+	switch x := v.(type) {
+	case core.Money:
+		return x, true
+	case *core.Money:
+		if x != nil {
+			return *x, true
+		}
+	}
+	return core.Money{}, false
+}
+
+// marksOf is lang's decimal mark and thousands separator (English's for a
+// language without its own).
+func marksOf(lang string) [2]string {
+	if marks, ok := moneyMarks[lang]; ok {
+		return marks
+	}
+	return moneyMarks[DefaultLang]
+}
+
 // amount renders m's number alone, with lang's decimal mark and no thousands
 // separator: a spreadsheet's cell ("1854,02" / "1854.02").
 func (c *Catalog) amount(lang string, v any) string {
-	var m core.Money
-	switch x := v.(type) {
-	case core.Money:
-		m = x
-	case *core.Money:
-		if x == nil {
-			return ""
-		}
-		m = *x
-	default:
+	m, ok := moneyOf(v)
+	if !ok {
 		return ""
 	}
-	marks, ok := moneyMarks[lang]
-	if !ok {
-		marks = moneyMarks[DefaultLang]
-	}
-	return m.Format(marks[0], "")
+	return m.Format(marksOf(lang)[0], "")
 }

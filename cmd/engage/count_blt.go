@@ -9,30 +9,16 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/core/tally"
 )
 
-// countJSON is the --json output of `engage count FILE.blt`.
+// countJSON is the --json output of `engage count FILE.blt`: the method, the
+// ballots, and the count as the export shows a poll's (core.STVResultFields).
 type countJSON struct {
-	Method   string           `json:"method"`
-	Seats    int              `json:"seats"`
-	Ballots  int              `json:"ballots"`
-	Quota    string           `json:"quota"`
-	Elected  []string         `json:"elected"`
-	Excluded []string         `json:"excluded"`
-	Stages   []countStageJSON `json:"stages"`
-	Tied     []string         `json:"tied"`
-	LotSeed  *uint64          `json:"lot_seed,omitempty"`
-}
-
-type countStageJSON struct {
-	Stage           int               `json:"stage"`
-	Action          string            `json:"action"`
-	Candidates      []string          `json:"candidates"`
-	Elected         []string          `json:"elected"`
-	Votes           map[string]string `json:"votes"`
-	NonTransferable string            `json:"non_transferable"`
-	Lot             bool              `json:"lot,omitempty"`
+	Method  string `json:"method"`
+	Ballots int    `json:"ballots"`
+	core.STVResultFields
 }
 
 // countBLT counts a BLT ballot file by STV and prints the result.
@@ -78,29 +64,7 @@ func countBLT(_ context.Context, file string, f countFlags, env Env) error {
 
 // stvJSON shapes an STV result for --json, candidates by name.
 func stvJSON(method string, names []string, r tally.Result) countJSON {
-	nameAll := func(os []int) []string {
-		out := make([]string, 0, len(os))
-		for _, o := range os {
-			out = append(out, names[o])
-		}
-		return out
-	}
-	out := countJSON{
-		Method: method, Seats: r.Seats, Ballots: r.Ballots, Quota: r.Quota,
-		Elected: nameAll(r.Elected), Excluded: nameAll(r.Excluded), Tied: nameAll(r.Tied),
-		Stages: make([]countStageJSON, 0, len(r.Stages)), LotSeed: r.LotSeed,
-	}
-	for i, st := range r.Stages {
-		votes := make(map[string]string, len(names))
-		for o, v := range st.Votes {
-			votes[names[o]] = tally.FormatFixed(v, r.Decimals)
-		}
-		out.Stages = append(out.Stages, countStageJSON{
-			Stage: i + 1, Action: st.Action, Candidates: nameAll(st.Candidates), Elected: nameAll(st.Elected),
-			Votes: votes, NonTransferable: tally.FormatFixed(st.NonTransferable, r.Decimals), Lot: st.Lot,
-		})
-	}
-	return out
+	return countJSON{Method: method, Ballots: r.Ballots, STVResultFields: core.STVSnapshot(method, names, &r).STVResultFields}
 }
 
 // printSTV prints the count as the stage table of an official count sheet:

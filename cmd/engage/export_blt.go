@@ -18,33 +18,11 @@ import (
 func exportBLT(ctx context.Context, eng *core.Engine, pollID, community string, out io.Writer) error {
 	var f *tally.BLT
 	err := eng.View(ctx, func(tx *core.Tx) error {
-		comms, err := tx.Communities()
+		c, err := pollCommunity(tx, pollID, community)
 		if err != nil {
 			return err
 		}
-		var holders []*core.Community
-		for _, c := range comms {
-			if community != "" && !strings.EqualFold(c.Name, community) && string(c.ID) != community {
-				continue
-			}
-			if _, err := tx.Poll(c.ID, pollID); err == nil {
-				holders = append(holders, c)
-			} else if ce := (*core.Error)(nil); !errors.As(err, &ce) || ce.Code != core.CodeNotFound {
-				return err
-			}
-		}
-		switch len(holders) {
-		case 0:
-			return fmt.Errorf("no poll %s%s", pollID, inCommunity(community))
-		case 1:
-		default:
-			var names []string
-			for _, c := range holders {
-				names = append(names, fmt.Sprintf("%q (%s)", c.Name, c.ID))
-			}
-			return fmt.Errorf("%s exists in %s: choose one with --community", pollID, strings.Join(names, ", "))
-		}
-		f, err = tx.PollBLT(holders[0].ID, pollID)
+		f, err = tx.PollBLT(c.ID, pollID)
 		return err
 	})
 	if err != nil {
@@ -55,6 +33,37 @@ func exportBLT(ctx context.Context, eng *core.Engine, pollID, community string, 
 		return err
 	}
 	return tally.WriteBLT(out, f)
+}
+
+// pollCommunity returns the community holding poll pollID: the only one, or the
+// one community names (by name or ID) when several hold such a poll.
+func pollCommunity(tx *core.Tx, pollID, community string) (*core.Community, error) {
+	comms, err := tx.Communities()
+	if err != nil {
+		return nil, err
+	}
+	var holders []*core.Community
+	for _, c := range comms {
+		if community != "" && !strings.EqualFold(c.Name, community) && string(c.ID) != community {
+			continue
+		}
+		if _, err := tx.Poll(c.ID, pollID); err == nil {
+			holders = append(holders, c)
+		} else if core.ErrorCode(err) != core.CodeNotFound {
+			return nil, err
+		}
+	}
+	switch len(holders) {
+	case 0:
+		return nil, fmt.Errorf("no poll %s%s", pollID, inCommunity(community))
+	case 1:
+		return holders[0], nil
+	}
+	var names []string
+	for _, c := range holders {
+		names = append(names, fmt.Sprintf("%q (%s)", c.Name, c.ID))
+	}
+	return nil, fmt.Errorf("%s exists in %s: choose one with --community", pollID, strings.Join(names, ", "))
 }
 
 func inCommunity(name string) string {

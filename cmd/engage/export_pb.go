@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strconv"
 
 	"github.com/engage-org/engage/core"
-	"github.com/engage-org/engage/core/tally"
 	"github.com/engage-org/engage/core/tally/pabulib"
 )
 
@@ -18,34 +16,15 @@ import (
 func exportPB(ctx context.Context, eng *core.Engine, id, community string, w io.Writer) error {
 	var in *pabulib.Instance
 	err := eng.View(ctx, func(tx *core.Tx) error {
-		comms, err := tx.Communities()
+		c, err := pollCommunity(tx, id, community)
 		if err != nil {
 			return err
 		}
-		var p *core.Poll
-		var ballots []tally.Ballot
-		var name string
-		found := 0
-		for _, c := range comms {
-			if community != "" && string(c.ID) != community {
-				continue
-			}
-			cp, cb, err := tx.BudgetBallots(c.ID, id)
-			if core.ErrorCode(err) == core.CodeNotFound {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			p, ballots, name = cp, cb, c.Name
-			found++
+		p, ballots, err := tx.BudgetBallots(c.ID, id)
+		if err != nil {
+			return err
 		}
-		switch {
-		case found == 0:
-			return fmt.Errorf("no poll %s", id)
-		case found > 1:
-			return fmt.Errorf("several communities have a poll %s: choose one with --community", id)
-		}
+		name := c.Name
 		digits, _ := core.MinorUnits(p.Settings.Budget.Currency)
 		in = &pabulib.Instance{Scale: digits, Cumulative: p.Settings.Points > 0, Points: p.Settings.Points, Ballots: ballots}
 		rule := "equalshares/add1"
