@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"net/http"
 	"os"
@@ -29,24 +28,24 @@ func TestRun_SIGTERM(t *testing.T) {
 	cmd.Env = append(os.Environ(),
 		"ENGAGE_TELEGRAM_TOKEN="+telegramtest.Token, "ENGAGE_TELEGRAM_API_URL="+fake.URL(),
 		"ENGAGE_HTTP_ADDR=127.0.0.1:0", "ENGAGE_STORE_PATH="+db, "ENGAGE_COMMUNITY_LANG=en")
-	stderr, _ := cmd.StderrPipe()
+	// The logs go to a buffer that cmd.Wait does not cut short (a pipe read by
+	// another goroutine may lose the last lines once Wait closes it).
+	stderr := &tgBuffer{}
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
 	addr := make(chan string, 1)
-	logs := make(chan string, 1)
 	go func() {
-		var all strings.Builder
-		sc := bufio.NewScanner(stderr)
 		re := regexp.MustCompile(`msg="http listening" addr=(\S+)`)
-		for sc.Scan() {
-			all.WriteString(sc.Text() + "\n")
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+		for range 400 {
+			if m := re.FindStringSubmatch(stderr.String()); m != nil {
 				addr <- m[1]
+				return
 			}
+			time.Sleep(50 * time.Millisecond)
 		}
-		logs <- all.String()
 	}()
 	var base string
 	select {
@@ -81,13 +80,13 @@ func TestRun_SIGTERM(t *testing.T) {
 	select {
 	case err := <-done:
 		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\n%s", err, <-logs)
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, stderr.String())
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("engage did not stop on SIGTERM")
 	}
 	t.Logf("stopped in %v", time.Since(start))
-	if l := <-logs; !strings.Contains(l, "shutting down") {
+	if l := stderr.String(); !strings.Contains(l, "shutting down") {
 		t.Errorf("no shutdown in the logs:\n%s", l)
 	}
 	out, _, code := runEngage(t, "", nil, "export", "--db", db)
