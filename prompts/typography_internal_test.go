@@ -1,0 +1,170 @@
+package prompts
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"text/template/parse"
+	"unicode"
+	"unicode/utf8"
+)
+
+// frenchSpaces are the spaces French puts before : ; ! ? and %: a plain space,
+// a no-break space or a narrow no-break space.
+func frenchSpace(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u202f' }
+
+var (
+	decimalPoint = regexp.MustCompile(`[0-9]\.[0-9]`)
+	// consoleSyntax is what the terminal texts (cli.*) show as typed: a console
+	// line's speaker (alice: /projects, NAME: TEXT) and a store (bolt:FILE).
+	consoleSyntax = regexp.MustCompile(`^\(?(alice|NAME|bolt|postgres):`)
+)
+
+// literalRuns calls fn with each run of literal text of a template: the text
+// nodes, where a text that follows an action (whose output may end with any
+// character) starts with prevAction set.
+func literalRuns(tree *parse.Tree, fn func(text string, afterAction bool)) {
+	var walk func(n parse.Node)
+	walkList := func(l *parse.ListNode) {
+		if l == nil {
+			return
+		}
+		after := false
+		for _, c := range l.Nodes {
+			if tn, ok := c.(*parse.TextNode); ok {
+				fn(string(tn.Text), after)
+				after = false
+				continue
+			}
+			_, after = c.(*parse.ActionNode)
+			walk(c)
+		}
+	}
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			walkList(n)
+		case *parse.IfNode:
+			walkList(n.List)
+			walkList(n.ElseList)
+		case *parse.RangeNode:
+			walkList(n.List)
+			walkList(n.ElseList)
+		case *parse.WithNode:
+			walkList(n.List)
+			walkList(n.ElseList)
+		}
+	}
+	walk(tree.Root)
+}
+
+// frenchTypoFaults returns what in text breaks French typography: a : ; ! ?
+// with no space before it (a time 19:00 and a URL's colon excepted), and a
+// decimal point in a number.
+func frenchTypoFaults(text string, afterAction bool) []string {
+	var out []string
+	for _, loc := range decimalPoint.FindAllStringIndex(text, -1) {
+		if w := wordAround(text, loc[0]); !strings.Contains(w, "://") {
+			out = append(out, "decimal point in "+w)
+		}
+	}
+	for i, r := range text {
+		if !strings.ContainsRune(":;!?", r) {
+			continue
+		}
+		if i == 0 {
+			if afterAction {
+				out = append(out, "no space before "+string(r)+" after a field")
+			}
+			continue
+		}
+		prev, _ := utf8.DecodeLastRuneInString(text[:i])
+		if frenchSpace(prev) || prev == '\n' {
+			continue
+		}
+		word := wordAround(text, i)
+		next, _ := utf8.DecodeRuneInString(text[i+1:])
+		switch {
+		case r == ':' && unicode.IsDigit(prev) && unicode.IsDigit(next): // a time, 19:00
+		case r == ':' && strings.Contains(word, "HH:MM"):
+		case r == ':' && strings.Contains(word, "://"):
+		case r == '?' && strings.Contains(word, "://"): // a URL's query
+		case r == ':' && consoleSyntax.MatchString(word):
+		default:
+			out = append(out, "no space before "+string(r)+" in "+word)
+		}
+	}
+	return out
+}
+
+// wordAround returns the run of non-space characters around text[i].
+func wordAround(text string, i int) string {
+	start := strings.LastIndexAny(text[:i], " \n\u00a0\u202f") + 1
+	end := strings.IndexAny(text[i:], " \n\u00a0\u202f")
+	if end < 0 {
+		end = len(text) - i
+	}
+	return text[start : i+end]
+}
+
+// Ensure every French text follows French typography: a space before : ; ! ?
+// and a decimal comma — in what the text writes itself; numbers it is given
+// are formatted by the functions (TestFrench_DecimalComma).
+func TestFrench_Typography(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, tmpl := range c.sets["fr"].Templates() {
+		// A CSV file's separator is a ; with no space.
+		if tmpl.Tree == nil || tmpl.Name() == "fr" || strings.HasSuffix(tmpl.Name(), ".csv") {
+			continue
+		}
+		checked++
+		literalRuns(tmpl.Tree, func(text string, after bool) {
+			for _, f := range frenchTypoFaults(text, after) {
+				t.Errorf("%s: %s", tmpl.Name(), f)
+			}
+		})
+	}
+	if checked < 100 {
+		t.Fatalf("only %d texts checked: the walk is broken", checked)
+	}
+}
+
+// Ensure the typography check itself catches each fault and lets French through.
+func TestFrenchTypoFaults(t *testing.T) {
+	for _, c := range []struct {
+		text  string
+		after bool
+		bad   bool
+	}{
+		{"Jardin partagé : ouvert", false, false},
+		{"Jardin partagé: ouvert", false, true},
+		{"Vraiment ?", false, false},
+		{"Vraiment?", false, true},
+		{"Merci !", false, false},
+		{"Merci!", false, true},
+		{"un ; deux", false, false},
+		{"un; deux", false, true},
+		{"à 19:00", false, false},
+		{"[HH:MM]", false, false},
+		{"--now 2026-12-01T09:00", false, false},
+		{"Essayez : alice: /projects", false, false},
+		{"http://127.0.0.1:8080/backup", false, false},
+		{"écrivez 7.25 %", false, true},
+		{"Usage: engage", false, true},
+		{"voir https://example.org", false, false},
+		{"33,3 %", false, false},
+		{"33.3 %", false, true},
+		{": suite", true, true},
+		{": suite", false, false},
+		{"\u202f: suite", true, false},
+	} {
+		got := frenchTypoFaults(c.text, c.after)
+		if (len(got) > 0) != c.bad {
+			t.Errorf("%q (after a field %v): faults %q", c.text, c.after, got)
+		}
+	}
+}
