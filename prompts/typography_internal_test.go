@@ -168,3 +168,44 @@ func TestFrenchTypoFaults(t *testing.T) {
 		}
 	}
 }
+
+// Ensure French texts name commands by their French aliases (/projet nouveau,
+// /promesse C1 annuler), which work as typed: a command written with its
+// English name where a French one exists is reported. Platform menus and slash
+// commands (menu.*, discord.*) and the terminal (cli.*) name commands as
+// registered.
+func TestFrench_CommandNames(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	english := map[string]bool{} // English commands that have a French alias
+	for alias, cmd := range c.aliases {
+		if alias != cmd {
+			english[cmd] = true
+		}
+	}
+	for alias := range c.aliases {
+		delete(english, alias) // "vote" is French too
+	}
+	delete(english, "referent") // French as well: référent
+	command := regexp.MustCompile(`(?:^|[\s(«"'])/([a-z]+)\b`)
+	checked := 0
+	for _, tmpl := range c.sets["fr"].Templates() {
+		name := tmpl.Name()
+		if tmpl.Tree == nil || name == "fr" || strings.HasPrefix(name, "menu.") || strings.HasPrefix(name, "discord.") || strings.HasPrefix(name, "cli.") {
+			continue
+		}
+		literalRuns(tmpl.Tree, func(text string, _ bool) {
+			for _, m := range command.FindAllStringSubmatch(text, -1) {
+				checked++
+				if english[m[1]] {
+					t.Errorf("%s: /%s is English; use its French alias", name, m[1])
+				}
+			}
+		})
+	}
+	if checked < 50 {
+		t.Fatalf("only %d commands seen: the walk is broken", checked)
+	}
+}
