@@ -108,3 +108,26 @@ func TestPoll_FrenchDecimalComma(t *testing.T) {
 		t.Fatalf("no 33,3 %% in %q", botstest.Texts(e.Sent.Messages()))
 	}
 }
+
+// Ensure the commands the French help and receipts show work as typed: a
+// community, a project and its stage, a campaign, a pledge and its withdrawal.
+func TestFrench_CommandsAsTyped(t *testing.T) {
+	e := botstest.NewEnv(t, botstest.Options{NoSync: true, Lang: "fr"})
+	say := func(who, text string) { e.Say(who, text) }
+	say("alice", "/communaute creer Club fuseau Europe/Paris langue fr")
+	say("alice", "/projet nouveau Jardin partagé — des bacs dans la cour")
+	say("alice", "/projet P1 stade soutien")
+	say("alice", "/campagne nouvelle don Bacs objectif 500 € jusqu'au 2026-12-20 pour P1")
+	say("bob", "/promesse C1 20")
+	c := e.Snapshot().Communities[0]
+	if len(c.Projects) != 1 || c.Projects[0].Stage != "support" || len(c.Campaigns) != 1 {
+		t.Fatalf("projects %+v, campaigns %+v", c.Projects, c.Campaigns)
+	}
+	if got := c.Campaigns[0].Pledged; got != 2000 {
+		t.Fatalf("pledged %d after /promesse C1 20", got)
+	}
+	say("bob", "/promesse C1 annuler")
+	if got := e.Snapshot().Communities[0].Campaigns[0].Pledged; got != 0 {
+		t.Fatalf("pledged %d after /promesse C1 annuler", got)
+	}
+}
