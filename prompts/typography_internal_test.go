@@ -7,6 +7,8 @@ import (
 	"text/template/parse"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/engage-org/engage/core"
 )
 
 // frenchSpaces are the spaces French puts before : ; ! ? and %: a plain space,
@@ -207,5 +209,28 @@ func TestFrench_CommandNames(t *testing.T) {
 	}
 	if checked < 50 {
 		t.Fatalf("only %d commands seen: the walk is broken", checked)
+	}
+}
+
+// Ensure French texts write the decimal numbers they are given with a decimal
+// comma and a space before %: a loan's rate 2.5 reads « 2,5 % », in English
+// "2.5%".
+func TestFrench_DecimalComma(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := map[string]any{"Loan": true, "Rate": "2.5", "ID": "C1", "Title": "Four", "Amount": core.Money{Amount: 10000, Currency: "EUR"}}
+	for _, tt := range []struct{ lang, want, not string }{
+		{"fr", "2,5 %", "2.5"},
+		{"en", "2.5%", "2,5"},
+	} {
+		got := c.Text(tt.lang, "schedule", data)
+		if !strings.Contains(got, tt.want) || strings.Contains(got, tt.not) {
+			t.Errorf("%s schedule: %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+	if got := decimalMark("fr", "33.3"); got != "33,3" {
+		t.Errorf("decimalMark(fr, 33.3) = %q", got)
 	}
 }
