@@ -131,3 +131,24 @@ func TestFrench_CommandsAsTyped(t *testing.T) {
 		t.Fatalf("pledged %d after /promesse C1 annuler", got)
 	}
 }
+
+// Ensure a French loan's rate is typed as the French help writes it (taux 2,5 %)
+// and shown with a decimal comma.
+func TestFrench_LoanRateAsTyped(t *testing.T) {
+	e := pollEnv(t, "fr", botstest.Options{})
+	e.Say("alice", "/campagne nouvelle pret Camion objectif 1 000 € jusqu'au 2026-12-20 taux 2,5 % duree 12")
+	c := e.Snapshot().Communities[0]
+	if len(c.Campaigns) != 1 || c.Campaigns[0].Rate != "2.5" {
+		t.Fatalf("campaigns %+v", c.Campaigns)
+	}
+	found := false
+	for _, m := range e.Sent.Messages() {
+		if strings.Contains(m.Text, "2.5") {
+			t.Errorf("decimal point in French: %q", m.Text)
+		}
+		found = found || strings.Contains(m.Text, "2,5 % par an")
+	}
+	if !found {
+		t.Fatalf("no « 2,5 %% par an » in %q", botstest.Texts(e.Sent.Messages()))
+	}
+}

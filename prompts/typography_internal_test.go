@@ -71,6 +71,10 @@ func frenchTypoFaults(text string, afterAction bool) []string {
 		}
 	}
 	for i, r := range text {
+		if r == '%' && (i == 0 && afterAction || i > 0 && unicode.IsDigit(rune(text[i-1]))) {
+			out = append(out, "no space before % in "+wordAround(text, i))
+			continue
+		}
 		if !strings.ContainsRune(":;!?", r) {
 			continue
 		}
@@ -160,6 +164,9 @@ func TestFrenchTypoFaults(t *testing.T) {
 		{"voir https://example.org", false, false},
 		{"33,3 %", false, false},
 		{"33.3 %", false, true},
+		{"33%", false, true},
+		{"% des mentions", true, true},
+		{"% des mentions", false, false},
 		{": suite", true, true},
 		{": suite", false, false},
 		{"\u202f: suite", true, false},
