@@ -256,12 +256,12 @@ func cmdFind(c *call) error {
 	}
 	loc := c.comm.Location()
 	type hit struct {
-		Kind, Ref, Text string
-		At              any
+		Kind, Ref, Title, Text, Status string
+		At                             any
 	}
 	var out []hit
 	for _, h := range hits {
-		out = append(out, hit{Kind: h.Kind, Ref: h.Ref, Text: h.Text, At: h.At.In(loc)})
+		out = append(out, hit{Kind: h.Kind, Ref: h.Ref, Title: h.Title, Text: h.Text, Status: h.Status, At: h.At.In(loc)})
 	}
 	c.reply("find", map[string]any{"Query": c.args, "Hits": out})
 	return nil

@@ -61,10 +61,10 @@ func TestHelp_Topics(t *testing.T) {
 		{"alice", "/help campaigns", "/pledge C1", "/poll new"},
 		{"mo", ">/aide sondages", "/sondage nouveau", "/pledge"},
 		{"mo", ">/aide votes", "/voter", "/pledge"},
-		{"mo", ">/aide campagnes", "/pledge C1", "/collect"},
+		{"mo", ">/aide campagnes", "/promesse C1", "/encaisser"},
 		{"mo", ">/aide animation", "/absent", "/digest"},
 		{"alice", "/help facilitation", "/digest", "/pledge"},
-		{"mo", ">/aide communauté", "/community", "/role"},
+		{"mo", ">/aide communauté", "/communaute creer", "/role"},
 		{"alice", "/help vote", "/vote", "/pledge"}, // a command, not a topic
 	} {
 		out := botstest.Texts(e.Say(tt.who, tt.text))

@@ -87,12 +87,7 @@ func parsePollNew(args string, pc *pollContext) (*pollRequest, error) {
 	if methodWord == "" || !strings.Contains(rest, "|") {
 		return nil, errUsage
 	}
-	m, ok := core.ParseMethod(methodWord)
-	if !ok {
-		if a, ok2 := pc.aliases[core.Fold(methodWord)]; ok2 {
-			m, ok = core.ParseMethod(a)
-		}
-	}
+	m, ok := parseMethodWord(methodWord, pc.aliases)
 	if !ok && core.Fold(methodWord) == string(core.MethodBudget) {
 		m, ok = core.MethodBudget, true
 	}
@@ -662,4 +657,20 @@ func cutWord(s, w string) (string, bool) {
 		return rest, true
 	}
 	return s, false
+}
+
+// parseMethodWord reads a method as typed: its name, a French alias
+// (« uninominal », « alternatif », « notes »), or either in the plural
+// (« dates », « gommettes », whose alias is the setting word "dots").
+func parseMethodWord(w string, aliases map[string]string) (tally.Method, bool) {
+	f := core.Fold(w)
+	for _, cand := range []string{f, aliases[f], strings.TrimSuffix(f, "s"), strings.TrimSuffix(aliases[f], "s"), aliases[strings.TrimSuffix(f, "s")]} {
+		if cand == "" {
+			continue
+		}
+		if m, ok := core.ParseMethod(cand); ok {
+			return m, true
+		}
+	}
+	return "", false
 }

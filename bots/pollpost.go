@@ -127,7 +127,7 @@ func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
 		o := optionView{N: i + 1, Label: n.tx.OptionLabel(p, i)}
 		if l.Counts != nil {
 			o.Count = l.Counts[i]
-			o.Pct = pct(o.Count, l.Ballots)
+			o.Pct = pct(o.Count, l.Ballots, lang)
 		}
 		if l.Maybes != nil {
 			o.Maybe = l.Maybes[i]
@@ -360,16 +360,16 @@ func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resu
 				o.Total = res.Totals[i]
 			}
 			if res.Points != nil {
-				o.Points = ratString(res.Points[i])
+				o.Points = ratString(res.Points[i], lang)
 			}
 			if res.Shares != nil {
-				o.Share = ratString(res.Shares[i])
+				o.Share = ratString(res.Shares[i], lang)
 			}
 			if res.Grades != nil {
 				o.Grade = n.gradeName(p, res.Grades[i], lang)
 			}
 			if irvVotes != nil {
-				o.Votes = ratString(irvVotes[i])
+				o.Votes = ratString(irvVotes[i], lang)
 			}
 			if res.Strongest != nil {
 				o.Wins = schulzeWins(res, i)

@@ -78,9 +78,10 @@ func TestQA_AskAnswerApprove(t *testing.T) {
 			if len(out) != 1 || !strings.Contains(out[0].Text, "Q1") || out[0].Direct {
 				t.Fatalf("ask: %q", botstest.Texts(out))
 			}
+			answer := map[string]string{"en": "/answer C1 Q1", "fr": "/repondre C1 Q1"}[lang]
 			for _, org := range []string{"alice", "fay", "rita"} {
 				dms := sentTo(e, org)
-				if !contains(dms, "Can I pay by cheque?") || !contains(dms, "/answer C1 Q1") {
+				if !contains(dms, "Can I pay by cheque?") || !contains(dms, answer) {
 					t.Errorf("%s was not told: %q", org, dms)
 				}
 			}

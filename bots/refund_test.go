@@ -67,7 +67,7 @@ func TestCampaign_HeldAndRefunded(t *testing.T) {
 			releasedRefund:  "votre promesse de 100,00 € est libérée. Les 60,00 € enregistrés comme reçus de vous vous seront remboursés par alice.",
 			releasedNothing: "votre promesse de 30,00 € est libérée, vous ne devez rien.",
 			refundsDue:      "↩️ C1 Oven n'a pas atteint son objectif : 60,00 € enregistrés comme reçus sont à rembourser.",
-			dueLine:         "• erin : 60,00 € (reçus par alice)\nEnregistrez chaque remboursement avec /refund C1 @membre MONTANT",
+			dueLine:         "• erin : 60,00 € (reçus par alice)\nEnregistrez chaque remboursement avec /rembourser C1 @membre MONTANT",
 			refundOver:      "Il ne reste que 60,00 € à rembourser", noRefund: "Rien n'est à rembourser à ce membre pour C1",
 			ledgerAfter:   "remboursé : 80,00 € · conservé : 5,00 €",
 			ledgerRefunds: "↩️ Remboursements : 80,00 € remboursés, 0,00 € encore dus.", meMember: "membre",
@@ -223,7 +223,7 @@ func TestCampaign_LoanAllInHours(t *testing.T) {
 	for lang, want := range map[string][2]string{
 		"en": {"40 hours of volunteering (€600.00) repay all of it: nothing is repaid in cash. /schedule C2 shows it.",
 			"20 hours of volunteering (€300.00) repay part of it. You would be repaid €20.00 a month for 60 months"},
-		"fr": {"40 heures de bénévolat (600,00 €) en remboursent la totalité : rien n'est remboursé en numéraire. /schedule C2 le détaille.",
+		"fr": {"40 heures de bénévolat (600,00 €) en remboursent la totalité : rien n'est remboursé en numéraire. /echeancier C2 le détaille.",
 			"20 heures de bénévolat (300,00 €) en remboursent une partie. Vous seriez remboursé·e de 20,00 € par mois pendant 60 mois"},
 	} {
 		t.Run(lang, func(t *testing.T) {

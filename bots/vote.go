@@ -596,23 +596,28 @@ func jobPollClose(b *Bot, tx *core.Tx, j *core.Job) error {
 	return (&pollNotifier{b: b, tx: tx, comm: comm}).closed(p, res)
 }
 
-// ratString shows an exact value with at most one decimal ("12", "12.5").
-func ratString(r *big.Rat) string {
+// ratString shows an exact value with at most one decimal, with the decimal
+// mark of lang ("12", "12.5", in French "12,5").
+func ratString(r *big.Rat, lang string) string {
 	if r == nil {
 		return "0"
 	}
 	if r.IsInt() {
 		return r.Num().String()
 	}
-	return r.FloatString(1)
+	s := r.FloatString(1)
+	if lang == "fr" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
 }
 
-// pct shows a percentage with one decimal at most.
-func pct(part, whole int) string {
+// pct shows a percentage with one decimal at most, in lang's decimal mark.
+func pct(part, whole int, lang string) string {
 	if whole == 0 {
 		return "0"
 	}
-	return ratString(big.NewRat(int64(part)*100, int64(whole)))
+	return ratString(big.NewRat(int64(part)*100, int64(whole)), lang)
 }
 
 // keepSecret gives every answer of a call about a secret poll the text stored

@@ -840,7 +840,7 @@ func (tx *Tx) Spend(actor *Member, c *Campaign, amount Money, purpose string) (*
 	if err := tx.putCampaign(c); err != nil {
 		return nil, err
 	}
-	return l, tx.index(c.Community, "spend", c.ID(), c.Title+": "+purpose)
+	return l, tx.indexEntry(c.Community, SearchEntry{Kind: "spend", Ref: c.ID(), Title: c.Title, Text: purpose})
 }
 
 // GiveHours records hours of volunteering given back to lender on a zero-interest
@@ -939,7 +939,7 @@ func (tx *Tx) SettleCampaign(c *Campaign) ([]*Pledge, error) {
 	if err := tx.putCampaign(c); err != nil {
 		return nil, err
 	}
-	return ps, tx.index(c.Community, "result", c.ID(), c.Title+": "+string(c.Status))
+	return ps, tx.indexEntry(c.Community, SearchEntry{Kind: "result", Ref: c.ID(), Title: c.Title, Status: string(c.Status)})
 }
 
 // Repayment is a lender's side of a loan: the cash schedule (the amount less the

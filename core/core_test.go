@@ -274,7 +274,7 @@ func TestFind(t *testing.T) {
 		hits, err = tx.Find(c.ID, "etapes JARDIN")
 		return err
 	})
-	if len(hits) != 2 || hits[0].Text != "Jardin partagé: Étapes suivantes: récolte" {
+	if len(hits) != 2 || hits[0].Text != "Étapes suivantes: récolte" || hits[0].Title != "Jardin partagé" {
 		t.Fatalf("got %+v", hits)
 	}
 	if code := refused(t, e, func(tx *core.Tx) error { _, err := tx.Find(c.ID, " !! "); return err }); code != core.CodeInvalid {

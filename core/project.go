@@ -290,7 +290,7 @@ func (tx *Tx) PostNews(actor *Member, p *Project, text string) (*News, error) {
 	if err := tx.putProject(p); err != nil {
 		return nil, err
 	}
-	return n, tx.index(p.Community, "news", p.ID(), p.Title+": "+text)
+	return n, tx.indexEntry(p.Community, SearchEntry{Kind: "news", Ref: p.ID(), Title: p.Title, Text: text})
 }
 
 // NewsOf returns p's latest news, newest first, at most limit.
@@ -328,7 +328,7 @@ func (tx *Tx) SetNextStep(actor *Member, p *Project, text string, due time.Time,
 	if err := tx.watchStepDue(p); err != nil {
 		return err
 	}
-	return tx.index(p.Community, "nextstep", p.ID(), p.Title+": "+text)
+	return tx.indexEntry(p.Community, SearchEntry{Kind: "nextstep", Ref: p.ID(), Title: p.Title, Text: text})
 }
 
 // MarkShared records that p's next step was posted to the community.
@@ -353,7 +353,7 @@ func (tx *Tx) AddNeed(actor *Member, p *Project, text string) error {
 	if err := tx.putProject(p); err != nil {
 		return err
 	}
-	return tx.index(p.Community, "need", p.ID(), p.Title+": "+text)
+	return tx.indexEntry(p.Community, SearchEntry{Kind: "need", Ref: p.ID(), Title: p.Title, Text: text})
 }
 
 // OfferHelp records actor's offer to help p; the caller tells p's referents.

@@ -13,10 +13,17 @@ import (
 // SearchEntry is one findable thing of a community's sharing space: a news post, a
 // next step, a need, a decision or a result.
 type SearchEntry struct {
-	Kind string    `json:"kind"` // project, news, nextstep, need, decision, result, meeting
-	Ref  string    `json:"ref"`  // the short ID it belongs to ("P3", "V2")
-	Text string    `json:"text"`
-	At   time.Time `json:"at"`
+	Kind string `json:"kind"` // project, news, nextstep, need, decision, result, meeting
+	Ref  string `json:"ref"`  // the short ID it belongs to ("P3", "V2")
+	Text string `json:"text"`
+	// Title is the title of the project or campaign the entry is about, kept
+	// apart from Text so that each language joins them its own way ("Jardin
+	// partagé : …"); empty in entries written before it and in those whose Text
+	// is the title.
+	Title string `json:"title,omitempty"`
+	// Status is a campaign result's status ("succeeded"), for the texts to name.
+	Status string    `json:"status,omitempty"`
+	At     time.Time `json:"at"`
 }
 
 // fold lowercases s and strips accents, for accent-insensitive matching.
@@ -35,11 +42,17 @@ func Fold(s string) string { return fold(s) }
 // Index adds an entry to community c's sharing space (used by other parts of the
 // engine, such as poll results).
 func (tx *Tx) index(c CommunityID, kind, ref, text string) error {
+	return tx.indexEntry(c, SearchEntry{Kind: kind, Ref: ref, Text: text})
+}
+
+// indexEntry adds e, dated now, to community c's sharing space.
+func (tx *Tx) indexEntry(c CommunityID, e SearchEntry) error {
 	seq, err := tx.next("search/" + string(c))
 	if err != nil {
 		return err
 	}
-	return tx.putJSON(bucketSearch, key(string(c), pad(seq)), SearchEntry{Kind: kind, Ref: ref, Text: text, At: tx.now})
+	e.At = tx.now
+	return tx.putJSON(bucketSearch, key(string(c), pad(seq)), e)
 }
 
 // MaxFindResults bounds what /find returns.
@@ -55,7 +68,7 @@ func (tx *Tx) Find(c CommunityID, query string) ([]SearchEntry, error) {
 	}
 	var out []SearchEntry
 	err := scanJSON(tx, bucketSearch, string(c)+"/", true, func(_ string, e *SearchEntry) error {
-		text := fold(e.Text + " " + e.Ref)
+		text := fold(e.Title + " " + e.Text + " " + e.Ref)
 		for _, w := range words {
 			if !strings.Contains(text, w) {
 				return nil

@@ -66,7 +66,7 @@ func TestCampaign_LoanHoursWording(t *testing.T) {
 		{"en", 0, []string{"40 hours of volunteering (€600.00) repay all of it: nothing is repaid in cash. /schedule C2 shows it."}, []string{"part of it", "You would be repaid"}},
 		{"en", 60, []string{"repay part of it. You would be repaid €20.00 a month for 60 months"}, []string{"all of it"}},
 		{"en", 1, []string{"a month for 1 month from"}, []string{"1 months"}},
-		{"fr", 0, []string{"40 heures de bénévolat (600,00 €) en remboursent la totalité : rien n'est remboursé en numéraire. /schedule C2 le détaille."}, []string{"une partie", "Vous seriez"}},
+		{"fr", 0, []string{"40 heures de bénévolat (600,00 €) en remboursent la totalité : rien n'est remboursé en numéraire. /echeancier C2 le détaille."}, []string{"une partie", "Vous seriez"}},
 		{"fr", 60, []string{"en remboursent une partie. Vous seriez remboursé·e de 20,00 € par mois pendant 60 mois"}, []string{"totalité"}},
 	} {
 		d := map[string]any{"ID": "C2", "Title": "Truck", "Amount": eur(600), "Loan": true, "Hours": 40,

@@ -1,6 +1,10 @@
 package prompts
 
-import "github.com/engage-org/engage/core"
+import (
+	"strings"
+
+	"github.com/engage-org/engage/core"
+)
 
 // moneyMarks are the decimal mark and the thousands separator of each language.
 var moneyMarks = map[string][2]string{
@@ -63,4 +67,13 @@ func (c *Catalog) amount(lang string, v any) string {
 		return ""
 	}
 	return m.Format(marksOf(lang)[0], "")
+}
+
+// decimalMark writes the decimal number s ("2.5") with lang's decimal mark:
+// a comma in French, a point otherwise.
+func decimalMark(lang, s string) string {
+	if m, ok := moneyMarks[lang]; ok {
+		return strings.Replace(s, ".", m[0], 1)
+	}
+	return s
 }

@@ -240,6 +240,9 @@ func (c *Catalog) funcs(lang string) template.FuncMap {
 		"money": func(m any) string { return c.money(lang, m) },
 		// amount writes an amount's number alone, for a spreadsheet: "1854,02" / "1854.02".
 		"amount": func(m any) string { return c.amount(lang, m) },
+		// decimal writes a decimal number given as text ("2.5", a loan's rate)
+		// with the language's decimal mark: "2,5" / "2.5".
+		"decimal": func(s string) string { return decimalMark(lang, s) },
 	}
 }
 
