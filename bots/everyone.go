@@ -80,8 +80,14 @@ func cmdHelp(c *call) error {
 		sec := section{ID: s.id, Title: c.text("help.section."+s.id, nil), Topic: c.text("help.topic."+s.id, nil)}
 		for _, name := range s.cmds {
 			if c.helpShows(name, referent) {
-				sec.Names = append(sec.Names, "/"+name)
-				sec.Lines = append(sec.Lines, c.text("help."+name, nil))
+				line := c.text("help."+name, nil)
+				// The command as its help writes it in this language (/aide, /sondage).
+				shown := "/" + name
+				if f := strings.Fields(line); len(f) > 0 && strings.HasPrefix(f[0], "/") {
+					shown = f[0]
+				}
+				sec.Names = append(sec.Names, shown)
+				sec.Lines = append(sec.Lines, line)
 			}
 		}
 		return sec

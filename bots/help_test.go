@@ -73,3 +73,28 @@ func TestHelp_Topics(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a French community's overview names the commands as its French help
+// writes them, shaped by role as in English.
+func TestHelp_OverviewFrench(t *testing.T) {
+	e := botstest.NewEnv(t, botstest.Options{NoSync: true})
+	e.Say("alice", "/community create Club lang fr")
+	e.Say("mo", "bonjour")
+	admin := botstest.Texts(e.Say("alice", "/aide"))[0]
+	member := botstest.Texts(e.Say("mo", "/aide"))[0]
+	for _, cmd := range []string{"/membres", "/bilan", "/voter", "/promesse"} {
+		if !strings.Contains(admin, cmd) {
+			t.Errorf("the admin's French overview lacks %s:\n%s", cmd, admin)
+		}
+	}
+	for _, cmd := range []string{"/voter", "/promesse", "/suivre", "/aide votes"} {
+		if !strings.Contains(member, cmd) {
+			t.Errorf("a member's French overview lacks %s:\n%s", cmd, member)
+		}
+	}
+	for _, cmd := range []string{"/membres", "/bilan", "/pledge", "/vote "} {
+		if strings.Contains(member, cmd) {
+			t.Errorf("a member's French overview shows %s:\n%s", cmd, member)
+		}
+	}
+}
