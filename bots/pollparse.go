@@ -513,8 +513,10 @@ func parseChoice(bc *ballotContext, text string) ([]int, error) {
 		}
 		values[i] = 1
 	case core.Ranked(p.BallotMethod()):
-		if rest, ok := cutWord(text, "ranks"); ok {
-			return parseRanks(bc, rest)
+		for _, w := range []string{"ranks", "rangs"} { // the ranks form, by its English or French word
+			if rest, ok := cutWord(text, w); ok {
+				return parseRanks(bc, rest)
+			}
 		}
 		if strings.Contains(text, ",") {
 			return nil, core.Errorf(core.CodeInvalid, "err.vote_ranking", "id", p.ID())

@@ -110,6 +110,7 @@ func TestVote_RefusesMissingOrOutOfRangeValues(t *testing.T) {
 		{"ApprovalEmptyChoice", "approval Q | A | B", "A,, B", "has an empty choice", "contient un choix vide"},
 		{"ApprovalTrailingComma", "approval Q | A | B", "A,", "has an empty choice", "contient un choix vide"},
 		{"RankInRange", "irv Q | A | B | C", "ranks 3;;1", "", ""},
+		{"RankBeyondOptionsFrench", "irv Q | A | B | C", "rangs 9;;", "(1 to 3)", "(de 1 à 3)"},
 		{"ScoreBlankOnPurpose", "score Q | A | B scale 0-5", "A=-, B=3", "", ""},
 		{"DotBlankOnPurpose", "dot Q | A | B dots 4", "A=-, B=2", "", ""},
 	}
