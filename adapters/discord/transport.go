@@ -230,7 +230,9 @@ func (t *transport) learn(route, major string, h http.Header) {
 		b.remaining = rem
 	}
 	if err2 == nil && after >= 0 && after < 24*3600 {
-		b.reset = time.Now().Add(time.Duration(after * float64(time.Second)))
+		// Reset-After is written to the millisecond, rounded either way: a
+		// millisecond more never sends before the bucket is really empty.
+		b.reset = time.Now().Add(time.Duration(after*float64(time.Second)) + time.Millisecond)
 	}
 }
 

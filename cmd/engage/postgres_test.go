@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,14 +35,23 @@ func TestPostgres_ConsoleScripts(t *testing.T) {
 				t.Fatal(err)
 			}
 			dsn := pgtest.FreshDSN(t)
-			out, stderr, code := runEngage(t, string(script), pgEnv(dsn), "console", "--lang", tc.lang, "--now", "2026-12-07T09:00")
+			// Attachments go to a folder of the test's (PostgreSQL has no file to put
+			// them beside); the folders' paths are left out of the comparisons.
+			files := filepath.Join(t.TempDir(), "pg-files")
+			out, stderr, code := runEngage(t, string(script), pgEnv(dsn), "console", "--lang", tc.lang, "--now", "2026-12-07T09:00", "--files", files)
 			if code != 0 || stderr != "" {
 				t.Fatalf("postgres: exit %d, stderr %q", code, stderr)
 			}
-			golden(t, tc.golden, out)
+			want, err := os.ReadFile(filepath.Join("testdata", tc.golden))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if filesNorm(out) != filesNorm(string(want)) {
+				t.Errorf("output differs from %s:\n%s", tc.golden, diffLines(filesNorm(string(want)), filesNorm(out)))
+			}
 			db := filepath.Join(t.TempDir(), "s.db")
 			boltOut, _, _ := runEngage(t, string(script), nil, "console", "--db", db, "--lang", tc.lang, "--now", "2026-12-07T09:00")
-			if out != boltOut {
+			if out, boltOut := filesNorm(out), filesNorm(boltOut); out != boltOut {
 				t.Errorf("postgres and bbolt chats differ:\n%s", diffLines(boltOut, out))
 			}
 			pgExport, stderr, code := runEngage(t, "", pgEnv(dsn), "export")
@@ -55,6 +65,13 @@ func TestPostgres_ConsoleScripts(t *testing.T) {
 		})
 	}
 }
+
+// filesNorm replaces the folder of each attachment the console wrote by FILES.
+func filesNorm(s string) string {
+	return filesPath.ReplaceAllString(s, "→ FILES/")
+}
+
+var filesPath = regexp.MustCompile(`→ \S*/`)
 
 // Ensure engage copy moves a populated bbolt file to PostgreSQL with nothing lost:
 // the exports are identical, a bucket the engine does not know is copied too, a
