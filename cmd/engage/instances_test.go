@@ -90,6 +90,22 @@ func outboxCreated(t *testing.T, a *app) int {
 	return n
 }
 
+// checkSentOnce checks that every message the outbox was given was sent, once:
+// only an edit may go again, when a newer version of it was queued while it was
+// being sent (it is rendered at send, so the first send may show older figures).
+func checkSentOnce(t *testing.T, sent []sentMsg, created int) {
+	t.Helper()
+	edits := 0
+	for _, s := range sent {
+		if s.m.Edit {
+			edits++
+		}
+	}
+	if len(sent) < created || len(sent)-created > edits {
+		t.Errorf("sent %d messages (%d edits), the outbox was given %d", len(sent), edits, created)
+	}
+}
+
 // Ensure two instances on one database under concurrent load count every event
 // once, whichever instance gets it and however often it is delivered, and their two
 // dispatchers send every outbox message exactly once between them.
@@ -471,9 +487,7 @@ func TestTwoInstances_PledgesAndSettlement(t *testing.T) {
 		t.Errorf("campaign status %q, want succeeded", c.Status)
 	}
 	sent := rec.all()
-	if created := outboxCreated(t, apps[0]); len(sent) != created {
-		t.Errorf("sent %d messages, the outbox was given %d", len(sent), created)
-	}
+	checkSentOnce(t, sent, outboxCreated(t, apps[0]))
 	owe, over, reminders := map[string]int{}, 0, 0
 	for _, s := range sent {
 		switch {

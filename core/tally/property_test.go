@@ -269,6 +269,13 @@ func stvOutcome(r tally.Result, perm []int) tally.Result {
 		perm = seq(len(r.Stages[0].Votes))
 	}
 	out := tally.Result{Method: r.Method, Ballots: r.Ballots, Quota: r.Quota, Valid: r.Valid}
+	if r.Decimals == tally.MeekDecimals {
+		// Meek's quota falls as votes exhaust: when candidates tied without
+		// effect on who is elected, the one excluded (by option order) decides
+		// how many votes exhaust, so the last quota may differ. Who is elected
+		// and a reported tie still may not.
+		out.Quota = ""
+	}
 	out.Elected = relabelSet(r.Elected, perm)
 	out.Tied = relabelSet(r.Tied, perm)
 	return out
