@@ -151,7 +151,9 @@ func TestCrossPlatform_SlackAndConsole(t *testing.T) {
 	// A follower on Slack gets the console's news by direct message; the news is
 	// posted in both chats.
 	cp.fake.Press("U2", announce, "Follow")
-	cp.fake.WaitMessage("bob's follow receipt", func(m slackfake.Message) bool { return m.Ephemeral && m.User == "U2" })
+	cp.fake.WaitMessage("bob's follow receipt", func(m slackfake.Message) bool {
+		return m.Ephemeral && m.User == "U2" && strings.Contains(m.Text, "You follow P1")
+	})
 	cp.say("alice: /news P1 Compost delivered")
 	cp.expect(`\[group\] .*Compost delivered`)
 	cp.fake.WaitText("C1", "Compost delivered")
