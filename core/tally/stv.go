@@ -274,6 +274,27 @@ type stvCommon struct {
 	budget   *int
 }
 
+// electReached elects the continuing candidates with votes at or over quota, most
+// votes first, as many as seats are left, and returns them. (More than that can
+// only reach a Droop quota by rounding; the seats left bound it all the same.)
+func (c *stvCommon) electReached(votes []int64, quota int64) []int {
+	var out []int
+	for o, st := range c.status {
+		if st == stContinuing && votes[o] >= quota {
+			out = append(out, o)
+		}
+	}
+	byVotesDesc(out, votes)
+	if room := c.seats - len(c.elected); len(out) > room {
+		out = out[:room]
+	}
+	for _, o := range out {
+		c.status[o] = stElected
+		c.elected = append(c.elected, o)
+	}
+	return out
+}
+
 func (c *stvCommon) continuing() []int {
 	var out []int
 	for o, st := range c.status {

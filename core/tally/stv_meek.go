@@ -87,24 +87,6 @@ func (m *meek) record(action string, cands, elected []int) {
 	m.lot = false
 }
 
-func (m *meek) electReached() []int {
-	var out []int
-	for o, st := range m.status {
-		if st == stContinuing && m.votes[o] >= m.quota {
-			out = append(out, o)
-		}
-	}
-	byVotesDesc(out, m.votes)
-	if room := m.seats - len(m.elected); len(out) > room {
-		out = out[:room]
-	}
-	for _, o := range out {
-		m.status[o] = stElected
-		m.elected = append(m.elected, o)
-	}
-	return out
-}
-
 func (m *meek) surplus() int64 {
 	var s int64
 	for o, st := range m.status {
@@ -123,7 +105,7 @@ func (m *meek) step() ([]int, func(int, bool)) {
 		// The first iteration of the first round: first preferences.
 		m.started = true
 		m.distribute()
-		m.record(ActionFirst, nil, m.electReached())
+		m.record(ActionFirst, nil, m.electReached(m.votes, m.quota))
 	}
 	// B.1: rounds while more hopefuls than seats left.
 	for {
@@ -139,7 +121,7 @@ func (m *meek) step() ([]int, func(int, bool)) {
 		var sur int64
 		for it := 0; it < meekIterations; it++ {
 			m.distribute()
-			if el := m.electReached(); len(el) > 0 {
+			if el := m.electReached(m.votes, m.quota); len(el) > 0 {
 				m.record(ActionSurplus, m.surplusHolders(el), el)
 				elected = true
 				break

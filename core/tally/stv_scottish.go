@@ -74,28 +74,6 @@ func (s *scottish) record(action string, cands, elected []int) {
 	s.lot = false
 }
 
-// electReached elects the continuing candidates at or over the quota, most
-// votes first, and returns them.
-func (s *scottish) electReached() []int {
-	var out []int
-	for o, st := range s.status {
-		if st == stContinuing && s.votes[o] >= s.quota {
-			out = append(out, o)
-		}
-	}
-	byVotesDesc(out, s.votes)
-	if room := s.seats - len(s.elected); len(out) > room {
-		// More candidates reach the quota than seats are left: impossible
-		// with a Droop quota (seats+1 quotas exceed the votes), kept safe.
-		out = out[:room]
-	}
-	for _, o := range out {
-		s.status[o] = stElected
-		s.elected = append(s.elected, o)
-	}
-	return out
-}
-
 func (s *scottish) first() {
 	b := s.b
 	s.quota = (b.valid/int64(s.seats+1) + 1) * scotUnit
@@ -108,7 +86,7 @@ func (s *scottish) first() {
 		s.piles[o] = append(s.piles[o], p)
 		s.votes[o] += b.weight[g] * scotUnit
 	}
-	el := s.electReached()
+	el := s.electReached(s.votes, s.quota)
 	s.record(ActionFirst, nil, el)
 }
 
@@ -203,7 +181,7 @@ func (s *scottish) transferSurplus(o int) {
 	s.votes[o] = s.quota
 	s.piles[o] = nil
 	s.transferred[o] = true
-	el := s.electReached()
+	el := s.electReached(s.votes, s.quota)
 	s.record(ActionSurplus, []int{o}, el)
 }
 
@@ -224,7 +202,7 @@ func (s *scottish) exclude(o int) {
 	}
 	s.votes[o] = 0
 	s.piles[o] = nil
-	el := s.electReached()
+	el := s.electReached(s.votes, s.quota)
 	s.record(ActionExcluded, []int{o}, el)
 }
 
