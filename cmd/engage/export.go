@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/engage-org/engage/core"
@@ -138,7 +139,7 @@ func refuseOverwrite(path string, force bool) error {
 		return nil
 	}
 	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("%s already exists: give --force to overwrite it", path)
+		return errors.New(strings.TrimSpace(cliText("cli.exists", map[string]any{"Path": path})))
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("check %s: %w", path, err)
 	}

@@ -55,7 +55,7 @@ func pollCommunity(tx *core.Tx, pollID, community string) (*core.Community, erro
 	}
 	switch len(holders) {
 	case 0:
-		return nil, fmt.Errorf("no poll %s%s", pollID, inCommunity(community))
+		return nil, errors.New(strings.TrimSpace(cliText("cli.no_poll", map[string]any{"ID": pollID, "Community": community})))
 	case 1:
 		return holders[0], nil
 	}
@@ -63,12 +63,5 @@ func pollCommunity(tx *core.Tx, pollID, community string) (*core.Community, erro
 	for _, c := range holders {
 		names = append(names, fmt.Sprintf("%q (%s)", c.Name, c.ID))
 	}
-	return nil, fmt.Errorf("%s exists in %s: choose one with --community", pollID, strings.Join(names, ", "))
-}
-
-func inCommunity(name string) string {
-	if name == "" {
-		return ""
-	}
-	return " in community " + name
+	return nil, errors.New(strings.TrimSpace(cliText("cli.poll_several", map[string]any{"ID": pollID, "Communities": strings.Join(names, ", ")})))
 }
