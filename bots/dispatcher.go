@@ -318,7 +318,7 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 		_, err := d.engine.Update(ctx, func(tx *core.Tx) error { return tx.OutboxSent(it.Seq) })
 		return true, err
 	}
-	if m.Ref != "" && m.Edit {
+	if m.Ref != "" && m.Edit && !m.Live { // a live message's edit finds its ID as it is rendered
 		err := d.engine.View(ctx, func(tx *core.Tx) error {
 			var err error
 			m.EditID, err = tx.MessageRef(m.Platform, m.chatKey(), m.Ref)
@@ -380,7 +380,8 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 	return sendErr == nil, err
 }
 
-// renderLive renders a live message from the current state (see live.go). It
+// renderLive renders a live message from the current state (see live.go), in
+// the same transaction that finds the platform ID of the message an edit replaces. It
 // reports false when the message is to be dropped: what it showed is gone, or
 // there is no bot to render it.
 func (d *Dispatcher) renderLive(ctx context.Context, m *Message) (bool, error) {
@@ -391,6 +392,11 @@ func (d *Dispatcher) renderLive(ctx context.Context, m *Message) (bool, error) {
 	var show bool
 	_, err := d.engine.Update(ctx, func(tx *core.Tx) error {
 		var err error
+		if m.Edit {
+			if m.EditID, err = tx.MessageRef(m.Platform, m.chatKey(), m.Ref); err != nil {
+				return err
+			}
+		}
 		show, err = d.bot.renderLive(tx, m)
 		return err
 	})
