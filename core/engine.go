@@ -65,25 +65,13 @@ func (e *Engine) AnswerDelivered(ctx context.Context, key string, n int) error {
 	if key == "" || n <= 0 {
 		return nil
 	}
-	_, err := e.Update(ctx, func(tx *Tx) error {
-		raw, err := getEvent(tx.kv, key)
-		if ok, err := found(err); err != nil || !ok {
-			return err
-		}
-		var rec eventRecord
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			return Internal("read event", err)
-		}
+	return e.updateEvent(ctx, key, func(rec *eventRecord) bool {
 		if rec.Sent || slices.Contains(rec.Done, n) {
-			return nil
+			return false
 		}
 		rec.Done = append(rec.Done, n)
-		if err := tx.kv.Delete(bucketEvent, key); err != nil { // a record of an earlier version
-			return err
-		}
-		return tx.putJSON(bucketEvent, eventKey(key), rec)
+		return true
 	})
-	return err
 }
 
 // AnswerSent records that the answer to the event key was delivered: the same
@@ -93,6 +81,19 @@ func (e *Engine) AnswerSent(ctx context.Context, key string) error {
 	if key == "" {
 		return nil
 	}
+	return e.updateEvent(ctx, key, func(rec *eventRecord) bool {
+		if rec.Sent && rec.Answer == nil {
+			return false
+		}
+		rec.Sent, rec.Answer, rec.Done = true, nil, nil
+		return true
+	})
+}
+
+// updateEvent applies change to the record of the event key, if there is one,
+// and writes it back under its digest when change reports a change (removing a
+// record an earlier version kept under the key itself).
+func (e *Engine) updateEvent(ctx context.Context, key string, change func(*eventRecord) bool) error {
 	_, err := e.Update(ctx, func(tx *Tx) error {
 		raw, err := getEvent(tx.kv, key)
 		if ok, err := found(err); err != nil || !ok {
@@ -102,11 +103,10 @@ func (e *Engine) AnswerSent(ctx context.Context, key string) error {
 		if err := json.Unmarshal(raw, &rec); err != nil {
 			return Internal("read event", err)
 		}
-		if rec.Sent && rec.Answer == nil {
+		if !change(&rec) {
 			return nil
 		}
-		rec.Sent, rec.Answer, rec.Done = true, nil, nil
-		if err := tx.kv.Delete(bucketEvent, key); err != nil { // a record of an earlier version
+		if err := tx.kv.Delete(bucketEvent, key); err != nil {
 			return err
 		}
 		return tx.putJSON(bucketEvent, eventKey(key), rec)
