@@ -115,13 +115,13 @@ func cmdAllocate(c *call) error {
 		shares = append(shares, share{ID: pr.ID(), Title: pr.Title, Amount: l.Amount})
 	}
 	slices.SortStableFunc(shares, func(a, b share) int { return int(b.Amount.Amount - a.Amount.Amount) })
-	if err := c.broadcast(c.comm, "allocate.post", map[string]any{
+	if err := c.post("allocate.post", map[string]any{
 		"ID": camp.ID(), "Title": camp.Title, "Poll": p.ID(), "Question": p.Question,
 		"Total": camp.Money(left), "Shares": shares, "LeftOut": leftOut,
-	}, ""); err != nil {
+	}, nil); err != nil {
 		return err
 	}
-	return c.b.editCard(c.tx, c.comm, camp, false)
+	return c.editCard(camp, false)
 }
 
 // leftOutView is a poll option /allocate gives nothing to, and why ("not_project",

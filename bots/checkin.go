@@ -34,8 +34,7 @@ func cmdCheckin(c *call) error {
 	if !core.CanManage(c.member, p) {
 		return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 	}
-	n := c.notifier(c.comm)
-	if err := startCheckin(n, c.person.ID, nil, []int{p.Num}, nil); err != nil {
+	if err := startCheckin(c, c.person.ID, nil, []int{p.Num}, nil); err != nil {
 		return err
 	}
 	if !c.ev.Direct { // said in the group: the group learns where the questions went
@@ -64,7 +63,7 @@ func checkinNow(c *call) error {
 		}
 		data["Skipped"] = j.Due.In(f.Location())
 	}
-	run, err := runCheckin(c.notifier(c.comm), now, c.person.ID)
+	run, err := runCheckin(c, now, c.person.ID)
 	if err != nil {
 		return err
 	}
@@ -94,51 +93,51 @@ func later(a, b time.Time) time.Time {
 // three questions by direct message, the host the nudge (or, when no one can host,
 // the admins an alert), and the end of the hour is scheduled. by is who typed
 // /checkin now ("" for the weekly slot): they host it.
-func runCheckin(n *notifier, at time.Time, by core.PersonID) (*core.CheckinRun, error) {
-	run, err := n.tx.StartCheckin(n.comm.ID, at, by)
+func runCheckin(c *call, at time.Time, by core.PersonID) (*core.CheckinRun, error) {
+	run, err := c.tx.StartCheckin(c.comm.ID, at, by)
 	if err != nil {
 		return nil, err
 	}
 	for i, cd := range run.Asked {
-		if err := startCheckin(n, cd.Person, run.Prompts[i], run.Prompts[i].Projects, nil); err != nil {
+		if err := startCheckin(c, cd.Person, run.Prompts[i], run.Prompts[i].Projects, nil); err != nil {
 			return nil, err
 		}
 	}
-	data, rows, err := nudgeData(n, run, at)
+	data, rows, err := nudgeData(c, run, at)
 	if err != nil {
 		return nil, err
 	}
 	if run.Host != "" {
-		if _, _, lang, ok, err := n.recipient(run.Host); err != nil {
+		if _, _, lang, ok, err := c.recipient(run.Host); err != nil {
 			return nil, err
 		} else if ok {
-			if data["Intro"], err = n.b.draftOpening(n.tx, n.comm, "nudge", lang, nudgeFacts(data)); err != nil {
+			if data["Intro"], err = c.draftOpening("nudge", lang, nudgeFacts(data)); err != nil {
 				return nil, err
 			}
 		}
-		if err := n.dm(run.Host, "checkin.nudge", data, nil, rows...); err != nil {
+		if err := c.dm(run.Host, "checkin.nudge", data, nil, rows...); err != nil {
 			return nil, err
 		}
-	} else if err := tellAdmins(n, "checkin.nobody", data, rows...); err != nil {
+	} else if err := tellAdmins(c, "checkin.nobody", data, rows...); err != nil {
 		return nil, err
 	}
-	return run, n.tx.Schedule(core.Job{
-		ID: core.JobSlotEnd + "/" + string(n.comm.ID) + "/" + strconv.Itoa(run.Run.N), Due: at.Add(core.SlotLength),
-		Kind: core.JobSlotEnd, Community: n.comm.ID, Ref: strconv.Itoa(run.Run.N),
+	return run, c.tx.Schedule(core.Job{
+		ID: core.JobSlotEnd + "/" + string(c.comm.ID) + "/" + strconv.Itoa(run.Run.N), Due: at.Add(core.SlotLength),
+		Kind: core.JobSlotEnd, Community: c.comm.ID, Ref: strconv.Itoa(run.Run.N),
 	})
 }
 
 // tellAdmins sends key to every admin of the community.
-func tellAdmins(n *notifier, key string, data any, rows ...[]btn) error {
-	admins, err := n.tx.Admins(n.comm.ID)
+func tellAdmins(c *call, key string, data any, rows ...[]btn) error {
+	admins, err := c.tx.Admins(c.comm.ID)
 	if err != nil {
 		return err
 	}
 	if len(admins) == 0 {
-		n.b.log.Warn("no admin to tell", "community", n.comm.ID, "key", key)
+		c.b.log.Warn("no admin to tell", "community", c.comm.ID, "key", key)
 	}
 	for _, a := range admins {
-		if err := n.dm(a, key, data, nil, rows...); err != nil {
+		if err := c.dm(a, key, data, nil, rows...); err != nil {
 			return err
 		}
 	}
@@ -163,8 +162,8 @@ type askedView struct {
 }
 
 // nudgeData is the facilitator's agenda for the slot at `at`.
-func nudgeData(n *notifier, run *core.CheckinRun, at time.Time) (map[string]any, [][]btn, error) {
-	tx, comm := n.tx, n.comm
+func nudgeData(c *call, run *core.CheckinRun, at time.Time) (map[string]any, [][]btn, error) {
+	tx, comm := c.tx, c.comm
 	loc := comm.Location()
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil {
@@ -274,40 +273,40 @@ type checkinState struct {
 // startCheckin opens the three questions about projects nums with person and sends
 // the first by direct message. prompt is the slot's prompt (nil outside a slot);
 // extra adds to the first question's data (a reminder, an overdue step).
-func startCheckin(n *notifier, person core.PersonID, prompt *core.Prompt, nums []int, extra map[string]any) error {
+func startCheckin(c *call, person core.PersonID, prompt *core.Prompt, nums []int, extra map[string]any) error {
 	var ids []string
 	for _, num := range nums {
 		ids = append(ids, strconv.Itoa(num))
 	}
 	d := &core.Dialog{
-		Kind: dialogCheckin, Community: n.comm.ID, Data: map[string]string{"projects": strings.Join(ids, ","), "i": "0"},
-		Expires: n.tx.Now().Add(core.PromptLife),
+		Kind: dialogCheckin, Community: c.comm.ID, Data: map[string]string{"projects": strings.Join(ids, ","), "i": "0"},
+		Expires: c.tx.Now().Add(core.PromptLife),
 	}
 	if prompt != nil {
 		d.Ref = prompt.Ref()
 	}
-	if err := n.tx.SetDialog(person, d); err != nil {
+	if err := c.tx.SetDialog(person, d); err != nil {
 		return err
 	}
-	return askDM(n, person, d, extra)
+	return askDM(c, person, d, extra)
 }
 
 // askDM sends d's current question to person by direct message, in their language.
-func askDM(n *notifier, person core.PersonID, d *core.Dialog, extra map[string]any) error {
-	st, err := loadCheckin(n.tx, person, d)
+func askDM(c *call, person core.PersonID, d *core.Dialog, extra map[string]any) error {
+	st, err := loadCheckin(c.tx, person, d)
 	if err != nil || st == nil || st.p == nil {
 		return err
 	}
-	p, _, lang, ok, err := n.recipient(person)
+	p, _, lang, ok, err := c.recipient(person)
 	if err != nil || !ok {
 		return err
 	}
-	key, data, rows := checkinQuestion(st, d, n.tx.Now(), lang)
+	key, data, rows := checkinQuestion(st, d, c.tx.Now(), lang)
 	data["Name"] = p.Name
 	for k, v := range extra {
 		data[k] = v
 	}
-	return n.dm(person, key, data, nil, rows...)
+	return c.dm(person, key, data, nil, rows...)
 }
 
 // loadCheckin reads the state of person's check-in dialog d; nil when the dialog no
@@ -562,7 +561,7 @@ func (c *call) checkinRetry(st *checkinState, d *core.Dialog, again, typed strin
 
 // replyBtn answers with buttons rendered in the actor's language.
 func (c *call) replyBtn(key string, data any, rows [][]btn) error {
-	bs, err := c.notifier(c.comm).rows(c.lang, rows)
+	bs, err := c.rows(c.lang, rows)
 	if err != nil {
 		return err
 	}
@@ -644,11 +643,8 @@ func (c *call) checkinSave(st *checkinState, d *core.Dialog) error {
 }
 
 // jobSlot runs the weekly slot and schedules the next one.
-func jobSlot(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobSlot(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil || !f.HasSlot() {
 		return err
@@ -657,7 +653,7 @@ func jobSlot(b *Bot, tx *core.Tx, j *core.Job) error {
 	if json.Unmarshal(j.Data, &sj) != nil || sj.Regular.IsZero() {
 		sj.Regular = j.Due
 	}
-	if _, err := runCheckin(&notifier{b: b, tx: tx, comm: comm}, j.Due, ""); err != nil {
+	if _, err := runCheckin(c, j.Due, ""); err != nil {
 		return err
 	}
 	_, err = scheduleSlot(tx, f, later(sj.Regular, tx.Now()))
@@ -674,12 +670,8 @@ func ignoreGone(err error) error {
 }
 
 // jobSlotEnd sends the host the summary of the slot's answers and posts the digest.
-func jobSlotEnd(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
-	n := &notifier{b: b, tx: tx, comm: comm}
+func jobSlotEnd(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil {
 		return err
@@ -696,16 +688,16 @@ func jobSlotEnd(b *Bot, tx *core.Tx, j *core.Job) error {
 		if err != nil {
 			return err
 		}
-		if err := n.dm(run.Host, "checkin.summary", data, nil); err != nil {
+		if err := c.dm(run.Host, "checkin.summary", data, nil); err != nil {
 			return err
 		}
 	}
-	posted, at, err := postDigest(n, tx.Now())
+	posted, at, err := postDigest(c, tx.Now())
 	if err != nil || posted || at.IsZero() || run == nil || run.Host == "" {
 		return err
 	}
 	// One digest a day: the host learns why this hour gets none.
-	return n.dm(run.Host, "digest.skipped", map[string]any{"At": at.In(comm.Location())}, nil)
+	return c.dm(run.Host, "digest.skipped", map[string]any{"At": at.In(comm.Location())}, nil)
 }
 
 // summaryData is the summary of a slot's answers, for its host.
@@ -762,16 +754,12 @@ func summaryData(tx *core.Tx, comm *core.Community, run *core.SlotRun) (map[stri
 
 // jobRemind reminds a referent who has not answered, once, with the question
 // they are at.
-func jobRemind(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobRemind(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	pr, err := tx.RemindPrompt(comm.ID, j.Ref)
 	if err != nil || pr == nil {
 		return err
 	}
-	n := &notifier{b: b, tx: tx, comm: comm}
 	extra := map[string]any{"Reminder": true, "Asked": pr.Asked.In(comm.Location())}
 	d, err := tx.Dialog(pr.Person)
 	if err != nil {
@@ -784,18 +772,15 @@ func jobRemind(b *Bot, tx *core.Tx, j *core.Job) error {
 				rest = append(rest, num)
 			}
 		}
-		return startCheckin(n, pr.Person, pr, rest, extra)
+		return startCheckin(c, pr.Person, pr, rest, extra)
 	}
-	return askDM(n, pr.Person, d, extra)
+	return askDM(c, pr.Person, d, extra)
 }
 
 // jobEscalate tells the host (the admins when no one hosts) that a referent has not
 // answered after the reminder.
-func jobEscalate(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobEscalate(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	pr, err := tx.EscalatePrompt(comm.ID, j.Ref)
 	if err != nil || pr == nil {
 		return err
@@ -822,20 +807,16 @@ func jobEscalate(b *Bot, tx *core.Tx, j *core.Job) error {
 	if err != nil {
 		return err
 	}
-	n := &notifier{b: b, tx: tx, comm: comm}
 	if host == "" {
-		return tellAdmins(n, "checkin.escalate", data)
+		return tellAdmins(c, "checkin.escalate", data)
 	}
-	return n.dm(host, "checkin.escalate", data, nil)
+	return c.dm(host, "checkin.escalate", data, nil)
 }
 
 // jobStepDue asks the referents of a project whose next step's date passed: done?
 // what is the next step now?
-func jobStepDue(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobStepDue(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	var s string
 	if err := json.Unmarshal(j.Data, &s); err != nil {
 		return nil
@@ -848,7 +829,6 @@ func jobStepDue(b *Bot, tx *core.Tx, j *core.Job) error {
 	if err != nil || p == nil {
 		return err
 	}
-	n := &notifier{b: b, tx: tx, comm: comm}
 	extra := map[string]any{"Overdue": true, "OverdueText": p.NextStep.Text, "OverdueDue": p.NextStep.Due.In(comm.Location())}
 	for _, r := range p.Referents {
 		d, err := tx.Dialog(r)
@@ -858,12 +838,12 @@ func jobStepDue(b *Bot, tx *core.Tx, j *core.Job) error {
 		if d != nil && d.Kind == dialogCheckin {
 			// Already in a check-in: a note, not a second conversation.
 			data := map[string]any{"ID": p.ID(), "Title": p.Title, "Text": p.NextStep.Text, "Due": p.NextStep.Due.In(comm.Location())}
-			if err := n.dm(r, "checkin.overdue_note", data, nil); err != nil {
+			if err := c.dm(r, "checkin.overdue_note", data, nil); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := startCheckin(n, r, nil, []int{p.Num}, extra); err != nil {
+		if err := startCheckin(c, r, nil, []int{p.Num}, extra); err != nil {
 			return err
 		}
 	}

@@ -34,7 +34,7 @@ func cmdCommunity(c *call) error {
 			return err
 		}
 		c.comm = comm
-		if err := c.broadcast(comm, "community.joined", map[string]any{"Name": comm.Name, "Platform": c.ev.Platform, "Chats": len(comm.Chats)}, ""); err != nil {
+		if err := c.post("community.joined", map[string]any{"Name": comm.Name, "Platform": c.ev.Platform, "Chats": len(comm.Chats)}, nil); err != nil {
 			return err
 		}
 		return nil

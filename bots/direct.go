@@ -38,7 +38,7 @@ func (b *Bot) Postpone(ctx context.Context, msgs ...Message) error {
 	}
 	res, err := b.engine.Update(ctx, func(tx *core.Tx) error {
 		for _, m := range msgs {
-			if err := enqueue(tx, m, "", time.Time{}); err != nil {
+			if err := writeOutbox(tx, m, "", time.Time{}); err != nil {
 				return err
 			}
 		}
@@ -108,7 +108,7 @@ func (b *Bot) noDirect(tx *core.Tx, m Message, startURL string) error {
 	if startURL != "" {
 		notice.Buttons = [][]Button{{{Label: b.cat.Text(comm.Lang, "button.start_dm", nil), URL: startURL}}}
 	}
-	return enqueue(tx, notice, "dmclosed:"+core.HoldKey(m.Platform, m.UserID), time.Time{})
+	return writeOutbox(tx, notice, "dmclosed:"+core.HoldKey(m.Platform, m.UserID), time.Time{})
 }
 
 // MoveChat records that a platform chat got a new ID (Telegram upgrades a group

@@ -76,7 +76,7 @@ func TestDispatcher_EditByRef(t *testing.T) {
 	e := setup(t)
 	send := func(text string, edit bool) {
 		_, err := e.Engine.Update(context.Background(), func(tx *core.Tx) error {
-			return botstest.Enqueue(tx, bots.Message{Platform: "test", ChatID: "group", Text: text, Ref: "poll:c1:V1", Edit: edit}, "poll:c1:V1")
+			return botstest.Outbox(tx, bots.Message{Platform: "test", ChatID: "group", Text: text, Ref: "poll:c1:V1", Edit: edit}, "poll:c1:V1")
 		})
 		if err != nil {
 			t.Fatal(err)

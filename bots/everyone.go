@@ -234,7 +234,7 @@ func cmdForgetMe(c *call) error {
 			if err != nil {
 				return err
 			}
-			if err := refreshLive(c.tx, comm); err != nil {
+			if err := c.within(comm, c.refreshPeople); err != nil {
 				return err
 			}
 		}

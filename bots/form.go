@@ -124,10 +124,9 @@ func (c *call) askForm(f Form) error {
 	f.Token = tok
 	if c.ev.CanForm {
 		f.Submit, f.Cancel = c.ownText("form.submit", nil), c.ownText("form.cancel", nil)
-		c.out = append(c.out, Message{
-			Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID,
-			Text: f.Title, Form: &f, Name: c.ev.UserName,
-		})
+		m := c.here(false)
+		m.Text, m.Form = f.Title, &f
+		c.answer(m)
 		return nil
 	}
 	var comm core.CommunityID
@@ -149,13 +148,12 @@ func (c *call) askField(f Form, i int) {
 	for _, o := range fl.Options {
 		opts = append(opts, o.Label)
 	}
-	c.out = append(c.out, Message{
-		Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
-		Text: c.ownText("form.ask", map[string]any{
-			"Title": f.Title, "Label": fl.Label, "Placeholder": fl.Placeholder, "Options": opts,
-			"Optional": fl.Optional, "Step": i + 1, "Steps": len(f.Fields),
-		}),
+	m := c.toActor()
+	m.Text = c.ownText("form.ask", map[string]any{
+		"Title": f.Title, "Label": fl.Label, "Placeholder": fl.Placeholder, "Options": opts,
+		"Optional": fl.Optional, "Step": i + 1, "Steps": len(f.Fields),
 	})
+	c.answer(m)
 }
 
 // form returns the form a token stands for.
@@ -263,10 +261,9 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 		// Asked again at once, with why: the form is kept, and so are the fields
 		// already answered.
 		key, args := core.ErrorMessage(err)
-		c.out = append(c.out, Message{
-			Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
-			Text: c.ownText(key, args),
-		})
+		m := c.toActor()
+		m.Text = c.ownText(key, args)
+		c.answer(m)
 		c.askField(f, i)
 		return nil
 	}

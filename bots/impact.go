@@ -15,7 +15,8 @@ const (
 )
 
 // jobFigures records a community's figures for /impact and schedules next week's.
-func jobFigures(b *Bot, tx *core.Tx, j *core.Job) error {
+func jobFigures(c *call, j *core.Job) error {
+	tx := c.tx
 	if _, err := tx.Community(j.Community); err != nil {
 		return ignoreGone(err)
 	}
@@ -76,11 +77,7 @@ func cmdImpact(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.out = append(c.out, Message{
-		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
-		Text:       c.text("impact", data),
-		Attachment: &Attachment{Name: "impact-chart.png", Type: "image/png", Data: png},
-	})
+	c.replyFile(&Attachment{Name: "impact-chart.png", Type: "image/png", Data: png}, "impact", data)
 	return nil
 }
 

@@ -45,7 +45,7 @@ func cmdCollect(c *call) error {
 		"Collected": camp.Money(camp.Collected), "Pledged": camp.Money(camp.Pledged), "Held": camp.Held(),
 	})
 	if fromPerson != "" && fromPerson != c.person.ID {
-		return c.dm(fromPerson, "collect.thanks", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount})
+		return c.dm(fromPerson, "collect.thanks", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount}, nil)
 	}
 	return nil
 }
@@ -68,10 +68,10 @@ func cmdSpend(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.broadcast(c.comm, "spend.post", map[string]any{
+	return c.post("spend.post", map[string]any{
 		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "Purpose": l.Purpose,
 		"Left": camp.Money(camp.Left()),
-	}, "")
+	}, nil)
 }
 
 // sourceView is one source of collected money in the ledger.

@@ -43,7 +43,7 @@ func (c *call) modelReading(st *checkinState, d *core.Dialog, text string, rules
 	if st.p.NextStep != nil {
 		in.Current = st.p.NextStep.Text
 	}
-	out, err := c.b.ask(c.tx, st.comm, st.comm.Lang, in)
+	out, err := c.ask(st.comm, st.comm.Lang, in)
 	r, ok := out.(llm.CheckinReading)
 	if err != nil || !ok {
 		return rules, err
@@ -163,18 +163,19 @@ func stem(w string) string {
 // lang, from facts; it returns "" (the template's text alone) when the model is off,
 // fails, or writes anything CheckDraft refuses: a number that is not a fact's, a
 // link, a command, a mention.
-func (b *Bot) draftOpening(tx *core.Tx, comm *core.Community, kind, lang string, facts map[string]any) (string, error) {
-	if !b.modelOn(comm) {
+func (c *call) draftOpening(kind, lang string, facts map[string]any) (string, error) {
+	comm := c.comm
+	if !c.b.modelOn(comm) {
 		return "", nil
 	}
-	out, err := b.ask(tx, comm, lang, llm.DraftInput{Kind: kind, Language: lang, Community: comm.Name, Facts: facts})
+	out, err := c.ask(comm, lang, llm.DraftInput{Kind: kind, Language: lang, Community: comm.Name, Facts: facts})
 	text, ok := out.(string)
 	if err != nil || !ok {
 		return "", err
 	}
 	checked, err := llm.CheckDraft(text, factNumbers(facts))
 	if err != nil {
-		b.log.Info("llm draft not used", "community", comm.ID, "kind", kind, "why", err)
+		c.b.log.Info("llm draft not used", "community", comm.ID, "kind", kind, "why", err)
 		return "", nil
 	}
 	return checked, nil

@@ -39,12 +39,12 @@ func meetingView(m *core.Meeting, loc *time.Location) mView {
 
 // meetingPollButton opens the form that launches the date poll of the next meeting.
 func meetingPollButton() btn {
-	return btn{key: "meeting.btn.poll", form: func(n *notifier, lang string) Form {
+	return btn{key: "meeting.btn.poll", form: func(c *call, lang string) Form {
 		return Form{
-			Title: n.text(lang, "form.meeting_poll", nil),
+			Title: c.textIn(lang, "form.meeting_poll", nil),
 			Fields: []Field{{
-				Name: "slots", Label: n.text(lang, "form.meeting_poll.slots", nil),
-				Placeholder: n.text(lang, "form.meeting_poll.hint", nil), Optional: true,
+				Name: "slots", Label: c.textIn(lang, "form.meeting_poll.slots", nil),
+				Placeholder: c.textIn(lang, "form.meeting_poll.hint", nil), Optional: true,
 			}},
 			Command: "/meeting poll {slots}",
 		}
@@ -95,9 +95,8 @@ func cmdMeeting(c *call) error {
 		if err != nil {
 			return err
 		}
-		n := c.notifier(c.comm)
 		att := meetingICS(c.comm, m, c.tx.Now())
-		if err := n.post("meeting.new", map[string]any{"M": meetingView(m, loc), "By": c.person.Name}, att); err != nil {
+		if err := c.post("meeting.new", map[string]any{"M": meetingView(m, loc), "By": c.person.Name}, att); err != nil {
 			return err
 		}
 		if c.ev.Direct {
@@ -129,7 +128,7 @@ func cmdMeeting(c *call) error {
 		if next == nil {
 			var rows [][]Button
 			if c.member.Role.AtLeast(core.RoleFacilitator) {
-				rs, err := c.notifier(c.comm).rows(c.lang, [][]btn{{meetingPollButton()}})
+				rs, err := c.rows(c.lang, [][]btn{{meetingPollButton()}})
 				if err != nil {
 					return err
 				}
@@ -144,11 +143,7 @@ func cmdMeeting(c *call) error {
 	if m.Canceled.IsZero() {
 		att = meetingICS(c.comm, m, c.tx.Now())
 	}
-	c.out = append(c.out, Message{
-		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
-		Text:       c.text("meeting.show", map[string]any{"M": meetingView(m, loc), "Past": m.End(loc).Before(c.tx.Now())}),
-		Attachment: att,
-	})
+	c.replyFile(att, "meeting.show", map[string]any{"M": meetingView(m, loc), "Past": m.End(loc).Before(c.tx.Now())})
 	return nil
 }
 
@@ -271,16 +266,12 @@ func openDatePollOf(tx *core.Tx, c core.CommunityID) (*core.Poll, error) {
 }
 
 // jobMeetingRemind reminds the community of a meeting, with its calendar file.
-func jobMeetingRemind(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobMeetingRemind(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	m, err := tx.Meeting(comm.ID, j.Ref)
 	if err != nil {
 		return ignoreGone(err)
 	}
 	days, _ := strconv.Atoi(string(j.Data))
-	n := &notifier{b: b, tx: tx, comm: comm}
-	return n.post("meeting.remind", map[string]any{"M": meetingView(m, comm.Location()), "Days": days}, meetingICS(comm, m, tx.Now()))
+	return c.post("meeting.remind", map[string]any{"M": meetingView(m, comm.Location()), "Days": days}, meetingICS(comm, m, tx.Now()))
 }

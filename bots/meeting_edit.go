@@ -38,7 +38,7 @@ func meetingMove(c *call, m *core.Meeting) error {
 	}
 	data := map[string]any{"M": meetingView(m, loc), "From": from, "By": c.person.Name}
 	att := meetingICS(c.comm, m, c.tx.Now())
-	if err := c.notifier(c.comm).post("meeting.moved", data, att); err != nil {
+	if err := c.post("meeting.moved", data, att); err != nil {
 		return err
 	}
 	if err := c.tellMembers("meeting.moved_dm", data, att); err != nil {
@@ -81,7 +81,7 @@ func meetingCancel(c *call, m *core.Meeting) error {
 		return err
 	}
 	att := meetingICS(c.comm, m, c.tx.Now()) // removes the event from calendars that have it
-	if err := c.notifier(c.comm).post("meeting.canceled", data, att); err != nil {
+	if err := c.post("meeting.canceled", data, att); err != nil {
 		return err
 	}
 	if err := c.tellMembers("meeting.canceled_dm", data, att); err != nil {
@@ -100,12 +100,11 @@ func (c *call) tellMembers(key string, data map[string]any, att *Attachment) err
 	if err != nil {
 		return err
 	}
-	n := c.notifier(c.comm)
 	for _, mb := range ms {
 		if mb.Person == c.person.ID {
 			continue
 		}
-		if err := n.dm(mb.Person, key, data, att); err != nil {
+		if err := c.dm(mb.Person, key, data, att); err != nil {
 			return err
 		}
 	}

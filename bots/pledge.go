@@ -59,7 +59,7 @@ func cmdPledge(c *call) error {
 			return err
 		}
 		c.replyPrivate("pledge.cancelled", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": old.Amount})
-		return c.b.editCard(c.tx, c.comm, camp, false)
+		return c.editCard(camp, false)
 	}
 	if len(words) == 0 { // ask the amount
 		if camp.Ended(c.tx.Now()) {
@@ -103,19 +103,19 @@ func cmdPledge(c *call) error {
 	data["FirstPledge"] = res.First // how pledges work, on a member's first one only
 	c.replyPrivate("pledge.done", data)
 	if res.Milestone > 0 {
-		if err := c.broadcast(c.comm, "campaign.milestone", map[string]any{
+		if err := c.post("campaign.milestone", map[string]any{
 			"ID": camp.ID(), "Title": camp.Title, "Percent": res.Milestone, "Pledged": camp.Money(camp.Pledged),
 			"Goal": camp.Goal, "Backers": camp.Backers,
-		}, ""); err != nil {
+		}, nil); err != nil {
 			return err
 		}
 	}
 	for _, s := range res.Stretch {
-		if err := c.broadcast(c.comm, "campaign.stretch", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": s.Amount, "Goal": s.Title}, ""); err != nil {
+		if err := c.post("campaign.stretch", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": s.Amount, "Goal": s.Title}, nil); err != nil {
 			return err
 		}
 	}
-	return c.b.editCard(c.tx, c.comm, camp, false)
+	return c.editCard(camp, false)
 }
 
 // pledgeView is what templates show of a member's pledge to camp.

@@ -131,7 +131,7 @@ func cmdProject(c *call) error {
 		if err != nil {
 			return err
 		}
-		return postLive(c.tx, c.comm, projectRef(p)) // its card (projectcard.go)
+		return c.postLive(projectRef(p)) // its card (projectcard.go)
 	}
 	p, err := c.project()
 	if err != nil {
@@ -149,7 +149,7 @@ func cmdProject(c *call) error {
 		if err := c.tx.SetStage(c.member, p, stage); err != nil {
 			return err
 		}
-		return c.broadcast(c.comm, "project.stage", map[string]any{"ID": p.ID(), "Title": p.Title, "Stage": string(stage)}, "")
+		return c.post("project.stage", map[string]any{"ID": p.ID(), "Title": p.Title, "Stage": string(stage)}, nil)
 	}
 	if strings.TrimSpace(c.args) != "" {
 		return c.usage()
@@ -190,7 +190,7 @@ func cmdReferent(c *call) error {
 		return err
 	}
 	c.reply("referent.added", map[string]any{"ID": p.ID(), "Title": p.Title, "Name": person.Name})
-	return c.dm(target.Person, "referent.you", map[string]any{"ID": p.ID(), "Title": p.Title, "By": c.person.Name})
+	return c.dm(target.Person, "referent.you", map[string]any{"ID": p.ID(), "Title": p.Title, "By": c.person.Name}, nil)
 }
 
 func cmdFollow(c *call) error   { return follow(c, true) }
@@ -224,7 +224,7 @@ func cmdLike(c *call) error {
 	}
 	// The liker alone is answered; the card shows the count (projectcard.go).
 	c.replyPrivate("like", map[string]any{"ID": p.ID(), "Title": p.Title, "Likes": len(p.Likes)})
-	return editProjectCard(c.tx, c.comm, p)
+	return c.editPosted(projectRef(p))
 }
 
 // cmdNews: /news P1 TEXT — to every chat of the community and to followers.
@@ -248,14 +248,14 @@ func cmdNews(c *call) error {
 		return err
 	}
 	data := map[string]any{"ID": p.ID(), "Title": p.Title, "Text": n.Text, "By": c.person.Name}
-	if err := c.broadcast(c.comm, "news.post", data, ""); err != nil {
+	if err := c.post("news.post", data, nil); err != nil {
 		return err
 	}
 	for _, f := range p.Followers {
 		if f == c.person.ID {
 			continue
 		}
-		if err := c.dm(f, "news.follower", data); err != nil {
+		if err := c.dm(f, "news.follower", data, nil); err != nil {
 			return err
 		}
 	}
@@ -268,7 +268,7 @@ func cmdNews(c *call) error {
 		if bk == c.person.ID || slices.Contains(p.Followers, bk) {
 			continue
 		}
-		if err := c.dm(bk, "news.backer", data); err != nil {
+		if err := c.dm(bk, "news.backer", data, nil); err != nil {
 			return err
 		}
 	}
@@ -292,7 +292,7 @@ func cmdNextStep(c *call) error {
 		if err := c.tx.MarkShared(p); err != nil {
 			return err
 		}
-		if err := c.broadcast(c.comm, "nextstep.post", c.nextStepData(p), ""); err != nil {
+		if err := c.post("nextstep.post", c.nextStepData(p), nil); err != nil {
 			return err
 		}
 		c.replyPrivate("nextstep.shared", map[string]any{"ID": p.ID()})
@@ -321,7 +321,7 @@ func cmdNextStep(c *call) error {
 	}
 	data := c.nextStepData(p)
 	if shared {
-		if err := c.broadcast(c.comm, "nextstep.post", data, ""); err != nil {
+		if err := c.post("nextstep.post", data, nil); err != nil {
 			return err
 		}
 	} else {
@@ -335,7 +335,7 @@ func cmdNextStep(c *call) error {
 		if f == c.person.ID || !shared {
 			continue
 		}
-		if err := c.dm(f, "nextstep.follower", data); err != nil {
+		if err := c.dm(f, "nextstep.follower", data, nil); err != nil {
 			return err
 		}
 	}
@@ -365,11 +365,8 @@ func cmdNeeds(c *call) error {
 	if err := c.tx.AddNeed(c.member, p, c.args); err != nil {
 		return err
 	}
-	row, err := c.buttons(c.text("button.offer", nil), "/offer "+p.ID())
-	if err != nil {
-		return err
-	}
-	return c.broadcast(c.comm, "needs.post", map[string]any{"ID": p.ID(), "Title": p.Title, "Text": strings.TrimSpace(c.args)}, "", row)
+	offer := btn{key: "button.offer", cmd: "/offer " + p.ID()}
+	return c.post("needs.post", map[string]any{"ID": p.ID(), "Title": p.Title, "Text": strings.TrimSpace(c.args)}, nil, []btn{offer})
 }
 
 // cmdOffer: /offer P1 [TEXT] — the referents are told.
@@ -387,7 +384,7 @@ func cmdOffer(c *call) error {
 		if r == c.person.ID {
 			continue
 		}
-		if err := c.dm(r, "offer.referent", data); err != nil {
+		if err := c.dm(r, "offer.referent", data, nil); err != nil {
 			return err
 		}
 	}

@@ -41,31 +41,18 @@ func cmdAsk(c *call) error {
 		if o == c.person.ID {
 			continue
 		}
-		lang := c.langOf(o)
-		btn, err := c.formButton(c.b.cat.Text(lang, "qa.btn.answer", nil), Form{
-			Title:   c.b.cat.Text(lang, "qa.form.title", data),
-			Fields:  []Field{{Name: "text", Label: c.b.cat.Text(lang, "qa.form.label", nil), Multiline: true}},
-			Command: "/answer " + camp.ID() + " " + q.ID() + " {text}",
-		})
-		if err != nil {
-			return err
-		}
-		if err := c.dm(o, "qa.new", data, []Button{btn}); err != nil {
+		answer := btn{key: "qa.btn.answer", form: func(c *call, lang string) Form {
+			return Form{
+				Title:   c.textIn(lang, "qa.form.title", data),
+				Fields:  []Field{{Name: "text", Label: c.textIn(lang, "qa.form.label", nil), Multiline: true}},
+				Command: "/answer " + camp.ID() + " " + q.ID() + " {text}",
+			}
+		}}
+		if err := c.dm(o, "qa.new", data, nil, []btn{answer}); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// langOf is person's language, else the community's, else the bot's.
-func (c *call) langOf(person core.PersonID) string {
-	if p, err := c.tx.Person(person); err == nil && p.Lang != "" {
-		return p.Lang
-	}
-	if c.comm != nil && c.comm.Lang != "" {
-		return c.comm.Lang
-	}
-	return c.b.cfg.Lang
 }
 
 // qaList answers the questions of camp and where each stands.
@@ -110,7 +97,7 @@ func cmdAnswer(c *call) error {
 	data := map[string]any{"ID": q.ID(), "Campaign": camp.ID(), "Title": camp.Title, "Question": q.Text, "Text": answer}
 	told := false
 	if q.Asker != "" && q.Asker != c.person.ID {
-		if err := c.dm(q.Asker, "qa.answer_you", data); err != nil {
+		if err := c.dm(q.Asker, "qa.answer_you", data, nil); err != nil {
 			return err
 		}
 		if p, err := c.tx.Person(q.Asker); err == nil {
@@ -159,7 +146,7 @@ func qaSummary(c *call, camp *core.Campaign, q *core.Question) (*core.FAQDraft, 
 		in.Answers = append(in.Answers, a.Text)
 		sources = append(sources, a.Text)
 	}
-	out, err := c.b.ask(c.tx, c.comm, c.comm.Lang, in)
+	out, err := c.ask(c.comm, c.comm.Lang, in)
 	s, ok := out.(llm.FAQSummary)
 	if err != nil || !ok {
 		return nil, err
@@ -226,7 +213,7 @@ func cmdFAQ(c *call) error {
 		return err
 	}
 	data["Q"], data["A"] = e.Question, e.Answer
-	if err := c.broadcast(c.comm, "qa.faq_new", data, ""); err != nil {
+	if err := c.post("qa.faq_new", data, nil); err != nil {
 		return err
 	}
 	if c.ev.Direct {

@@ -37,7 +37,7 @@ func cmdRefund(c *call) error {
 	}
 	c.replyPrivate("refund.done", data) // who paid and got money back is private
 	if target.Person != c.person.ID {
-		return c.dm(target.Person, "refund.you", data)
+		return c.dm(target.Person, "refund.you", data, nil)
 	}
 	return nil
 }
@@ -63,11 +63,11 @@ func pledgeWithdraw(c *call, camp *core.Campaign, tok string) error {
 	}
 	c.replyPrivate("pledge.withdrawn", data)
 	if target.Person != c.person.ID {
-		if err := c.dm(target.Person, "pledge.withdrawn_you", data); err != nil {
+		if err := c.dm(target.Person, "pledge.withdrawn_you", data, nil); err != nil {
 			return err
 		}
 	}
-	return c.b.editCard(c.tx, c.comm, camp, false)
+	return c.editCard(camp, false)
 }
 
 // receivers returns, for each member who paid part of a pledge to camp, the names
@@ -100,7 +100,8 @@ type refundView struct {
 
 // refundsDue tells camp's organisers, privately, the refunds it owes once it
 // failed: who, how much, who received it, and the command that records each.
-func (b *Bot) refundsDue(tx *core.Tx, comm *core.Community, camp *core.Campaign, by map[core.PersonID][]string) error {
+func (c *call) refundsDue(camp *core.Campaign, by map[core.PersonID][]string) error {
+	b, tx, comm := c.b, c.tx, c.comm
 	var rs []refundView
 	for _, r := range camp.Refunds {
 		if r.Left() <= 0 {
@@ -126,7 +127,7 @@ func (b *Bot) refundsDue(tx *core.Tx, comm *core.Community, camp *core.Campaign,
 			return err
 		}
 		if ok {
-			if err := dmPerson(b, tx, comm, m.Person, "campaign.refunds_due", data); err != nil {
+			if err := c.dm(m.Person, "campaign.refunds_due", data, nil); err != nil {
 				return err
 			}
 		}

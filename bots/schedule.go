@@ -59,7 +59,8 @@ func cmdSchedule(c *call) error {
 			data["Lines"] = ls
 		}
 	}
-	c.replyPrivate("schedule", data)
-	c.out[len(c.out)-1].Attachment = csv
+	m := c.here(true)
+	m.Text, m.Attachment = c.ownText("schedule", data), csv
+	c.answer(m)
 	return nil
 }

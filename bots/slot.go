@@ -191,7 +191,7 @@ func cmdSlot(c *call) error {
 	}
 	c.reply("slot.set", data)
 	if prev != "" {
-		return c.notifier(c.comm).dm(prev, "slot.handover", map[string]any{"By": c.person.Name, "Community": c.comm.Name}, nil)
+		return c.dm(prev, "slot.handover", map[string]any{"By": c.person.Name, "Community": c.comm.Name}, nil)
 	}
 	return nil
 }
@@ -275,7 +275,7 @@ func cmdBackup(c *call) error {
 		return err
 	}
 	c.reply("backup.set", map[string]any{"Name": p.Name, "HasSlot": f.HasSlot()})
-	return c.notifier(c.comm).dm(target.Person, "backup.you", map[string]any{"By": c.person.Name, "Community": c.comm.Name}, nil)
+	return c.dm(target.Person, "backup.you", map[string]any{"By": c.person.Name, "Community": c.comm.Name}, nil)
 }
 
 // cmdAway: /away FROM TO · /away TO · /away off · /away (show).

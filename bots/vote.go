@@ -43,7 +43,7 @@ func cmdPoll(c *call) error {
 		if err != nil {
 			return err
 		}
-		if err := c.pollNotifier(c.comm).closed(p, res); err != nil {
+		if err := c.pollClosed(p, res); err != nil {
 			return err
 		}
 		if c.ev.Direct {
@@ -68,9 +68,8 @@ func cmdPolls(c *call) error {
 		more, ps = len(ps)-maxListed, ps[len(ps)-maxListed:]
 	}
 	var vs []pollView
-	n := c.pollNotifier(c.comm)
 	for _, p := range ps {
-		vs = append(vs, n.view(p, c.lang))
+		vs = append(vs, c.pollViewOf(p, c.lang))
 	}
 	c.reply("polls", map[string]any{"Polls": vs, "More": more})
 	return nil
@@ -112,7 +111,7 @@ func (c *call) openPoll(spec core.PollSpec) (*core.Poll, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.pollNotifier(c.comm).post(p); err != nil {
+	if err := c.postPoll(p); err != nil {
 		return nil, err
 	}
 	if c.ev.Direct {
@@ -124,29 +123,23 @@ func (c *call) openPoll(spec core.PollSpec) (*core.Poll, error) {
 // pollShow answers /poll V1: the poll with its tally when visible and its buttons
 // while open; once closed, the result with its chart.
 func pollShow(c *call, p *core.Poll) error {
-	n := c.pollNotifier(c.comm)
 	if p.Open() {
-		rows, err := n.voteRows(p, c.lang)
+		rows, err := c.pollVoteRows(p, c.lang)
 		if err != nil {
 			return err
 		}
-		c.reply("poll.message", n.view(p, c.lang), rows...)
+		c.reply("poll.message", c.pollViewOf(p, c.lang), rows...)
 		return nil
 	}
 	res, err := c.tx.PollResult(p)
 	if err != nil {
 		return err
 	}
-	m := Message{
-		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
-		Text: c.text("poll.result", n.result(p, res, c.lang)),
-	}
-	if att, err := n.chart(p, res, c.lang); err != nil {
+	att, err := c.pollChart(p, res, c.lang)
+	if err != nil {
 		return err
-	} else if att != nil {
-		m.Attachment = att
 	}
-	c.out = append(c.out, m)
+	c.replyFile(att, "poll.result", c.pollResult(p, res, c.lang))
 	return nil
 }
 
@@ -227,6 +220,9 @@ func (c *call) patchBallot(bc *ballotContext, s string) ([]int, error) {
 // castBallot records member's ballot, answers with a receipt (privately) and
 // schedules the poll message's edit.
 func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Poll, values []int) error {
+	if comm != c.comm { // a ballot by direct message: the poll's community
+		return c.within(comm, func() error { return c.castBallot(comm, member, p, values) })
+	}
 	rc, err := c.tx.Vote(member, p, values)
 	if err != nil {
 		return err
@@ -235,26 +231,26 @@ func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Pol
 		// The receipt shows the choice: it is not kept with the event key.
 		c.tx.ForgetAnswer()
 	}
-	n := c.pollNotifier(comm)
 	data := map[string]any{
-		"ID": p.ID(), "Question": p.Question, "Ballot": n.ballot(p, values, c.lang),
-		"Changed": rc.Changed, "Secret": rc.Secret, "Final": rc.Final, "Until": n.until(p),
+		"ID": p.ID(), "Question": p.Question, "Ballot": c.pollBallot(p, values, c.lang),
+		"Changed": rc.Changed, "Secret": rc.Secret, "Final": rc.Final, "Until": c.pollUntil(p),
 	}
-	c.replyPrivate("vote.receipt", data)
+	m := c.here(true)
+	m.Text = c.ownText("vote.receipt", data)
 	if p.Settings.Secret {
 		// Sent at once it shows the choice; waiting in the outbox, only that
 		// the ballot is counted.
 		delete(data, "Ballot")
-		c.out[len(c.out)-1].Kept = c.text("vote.receipt_kept", data)
+		m.Kept = c.ownText("vote.receipt_kept", data)
 	}
-	return n.refresh(p)
+	c.answer(m)
+	return c.refreshPoll(p)
 }
 
 // voteAsk offers the ballot of p: its buttons for a one-press ballot, otherwise a
 // form where the platform has them, else a ballot built step by step by direct
 // message.
 func voteAsk(c *call, p *core.Poll) error {
-	n := c.pollNotifier(c.comm)
 	if !c.tx.BallotsChangeable(p) {
 		if _, voted, err := c.tx.MyBallot(c.person.ID, p); err != nil {
 			return err
@@ -262,12 +258,12 @@ func voteAsk(c *call, p *core.Poll) error {
 			return core.Errorf(core.CodeConflict, "err.vote_final", "id", p.ID())
 		}
 	}
-	if n.pressable(p) {
-		rows, err := n.voteRows(p, c.lang)
+	if c.pollPressable(p) {
+		rows, err := c.pollVoteRows(p, c.lang)
 		if err != nil {
 			return err
 		}
-		c.replyPrivate("poll.message", n.view(p, c.lang), rows...)
+		c.replyPrivate("poll.message", c.pollViewOf(p, c.lang), rows...)
 		return nil
 	}
 	if c.ev.CanForm {
@@ -300,7 +296,6 @@ func defaultValues(p *core.Poll) []int {
 // ballotForm is the form of a whole ballot: one field per option.
 func (c *call) ballotForm(p *core.Poll) Form {
 	f := Form{Title: clip(c.text("vote.form_title", map[string]any{"ID": p.ID(), "Question": p.Question}), 45)}
-	n := c.pollNotifier(c.comm)
 	var pairs []string
 	for i := range p.Options {
 		name := "o" + strconv.Itoa(i+1)
@@ -317,7 +312,7 @@ func (c *call) ballotForm(p *core.Poll) Form {
 		case p.BallotMethod() == tally.Judgment:
 			fl.Optional = false
 			for g, name := range p.Grades() {
-				fl.Options = append(fl.Options, Option{Label: n.gradeName(p, g, c.lang), Value: name})
+				fl.Options = append(fl.Options, Option{Label: c.pollGrade(p, g, c.lang), Value: name})
 			}
 		default: // approval, date
 			fl.Optional = false
@@ -464,7 +459,6 @@ func ballotDialog(c *call, d *core.Dialog, text string) error {
 
 // builderStep asks the next step of a ballot built by direct message.
 func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
-	n := c.pollNotifier(nil)
 	cmd := "/vote " + p.ID() + " step "
 	var pairs []string
 	data := map[string]any{"ID": p.ID(), "Question": p.Question, "Method": string(p.BallotMethod()), "Steps": len(p.Options)}
@@ -513,7 +507,7 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 			}
 		case tally.Judgment:
 			for g, name := range p.Grades() {
-				pairs = append(pairs, n.gradeName(p, g, c.lang), cmd+name)
+				pairs = append(pairs, c.pollGrade(p, g, c.lang), cmd+name)
 			}
 		default:
 			for _, a := range answerKeys(p) {
@@ -529,10 +523,9 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 		}
 		rows = append(rows, row)
 	}
-	c.out = append(c.out, Message{
-		Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
-		Text: c.text(key, data), Buttons: rows,
-	})
+	m := c.toActor()
+	m.Text, m.Buttons = c.text(key, data), rows
+	c.answer(m)
 	return nil
 }
 
@@ -577,11 +570,8 @@ func newBallotContext(tx *core.Tx, p *core.Poll) *ballotContext {
 }
 
 // jobPollClose closes a poll at its deadline and posts its result.
-func jobPollClose(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return err
-	}
+func jobPollClose(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	p, err := tx.Poll(comm.ID, j.Ref)
 	if err != nil {
 		return err
@@ -593,7 +583,7 @@ func jobPollClose(b *Bot, tx *core.Tx, j *core.Job) error {
 	if err != nil {
 		return err
 	}
-	return (&pollNotifier{b: b, tx: tx, comm: comm}).closed(p, res)
+	return c.pollClosed(p, res)
 }
 
 // ratString shows an exact value with at most one decimal, with the decimal

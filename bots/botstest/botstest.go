@@ -8,6 +8,7 @@ package botstest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -261,7 +262,12 @@ func Texts(msgs []bots.Message) []string {
 	return out
 }
 
-// Enqueue writes m to the outbox in tx, as the bot does for fan-out.
-func Enqueue(tx *core.Tx, m bots.Message, coalesce string) error {
-	return bots.Enqueue(tx, m, coalesce, time.Time{})
+// Outbox writes m to the outbox in tx as a turn's fan-out is stored (the
+// message as JSON under its platform), for tests of the dispatcher.
+func Outbox(tx *core.Tx, m bots.Message, coalesce string) error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(m.Platform, raw, coalesce, time.Time{})
 }
