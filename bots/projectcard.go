@@ -1,7 +1,6 @@
 package bots
 
 import (
-
 	"github.com/engage-org/engage/core"
 )
 
@@ -35,4 +34,3 @@ func (c *call) projectCard(p *core.Project) (string, [][]Button, error) {
 	}
 	return c.text("project.created", map[string]any{"P": v, "By": by}), [][]Button{row}, nil
 }
-
