@@ -149,7 +149,7 @@ func cmdCampaign(c *call) error {
 			return err
 		}
 		if c.ev.Direct {
-			c.reply("campaign.closed_by_you", map[string]any{"ID": camp.ID(), "Status": string(camp.Status)})
+			c.reply("campaign.closed_by_you", campaignClosedByYouText{ID: camp.ID(), Status: string(camp.Status)})
 		}
 		return nil
 	case c.sub("collector"):
@@ -165,7 +165,7 @@ func cmdCampaign(c *call) error {
 		if err := c.tx.SetCollector(c.member, camp, target.Person, !remove); err != nil {
 			return err
 		}
-		data := map[string]any{"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Removed": remove}
+		data := campaignCollectorText{ID: camp.ID(), Title: camp.Title, Name: person.Name, Removed: remove}
 		c.reply("campaign.collector", data)
 		if !remove {
 			return c.dm(target.Person, "campaign.collector_you", data, nil)
@@ -288,7 +288,7 @@ func campaignNew(c *call) error {
 		return err
 	}
 	if c.ev.Direct {
-		c.reply("campaign.created_dm", map[string]any{"ID": camp.ID(), "Title": camp.Title})
+		c.reply("campaign.created_dm", campaignCreatedDmText{ID: camp.ID(), Title: camp.Title})
 	}
 	return c.postCard(camp)
 }
@@ -462,7 +462,7 @@ func (c *call) campaignCard(camp *core.Campaign, lang string) (string, [][]Butto
 		if m.Amount > core.Major(b.cfg.PledgeCeiling, camp.Goal.Currency).Amount {
 			continue
 		}
-		btn, err := button(tr("campaign.button.amount", map[string]any{"Amount": m}), "/pledge "+camp.ID()+" "+commandAmount(m))
+		btn, err := button(tr("campaign.button.amount", campaignButtonAmountText{Amount: m}), "/pledge "+camp.ID()+" "+commandAmount(m))
 		if err != nil {
 			return "", nil, err
 		}
@@ -476,7 +476,7 @@ func (c *call) campaignCard(camp *core.Campaign, lang string) (string, [][]Butto
 		if r.Left() == 0 {
 			continue
 		}
-		btn, err := button(tr("campaign.button.reward", map[string]any{"ID": r.ID(), "Title": r.Title, "Min": r.Min}),
+		btn, err := button(tr("campaign.button.reward", campaignButtonRewardText{ID: r.ID(), Title: r.Title, Min: r.Min}),
 			"/pledge "+camp.ID()+" "+commandAmount(r.Min)+" reward "+r.ID())
 		if err != nil {
 			return "", nil, err
@@ -537,7 +537,7 @@ func cmdCampaigns(c *call) error {
 	if len(all) > maxListed {
 		more, all = len(all)-maxListed, all[:maxListed]
 	}
-	c.reply("campaigns", map[string]any{"Campaigns": all, "More": more})
+	c.reply("campaigns", campaignsText{Campaigns: all, More: more})
 	return nil
 }
 
@@ -567,7 +567,7 @@ func cmdReward(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("reward.added", map[string]any{"ID": camp.ID(), "Reward": r.ID(), "Title": r.Title, "Min": r.Min, "Limit": r.Limit})
+	c.reply("reward.added", rewardAddedText{ID: camp.ID(), Reward: r.ID(), Title: r.Title, Min: r.Min, Limit: r.Limit})
 	return c.editCard(camp, false)
 }
 
@@ -589,7 +589,7 @@ func cmdStretch(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("stretch.added", map[string]any{"ID": camp.ID(), "Amount": s.Amount, "Title": s.Title})
+	c.reply("stretch.added", stretchAddedText{ID: camp.ID(), Amount: s.Amount, Title: s.Title})
 	return c.editCard(camp, false)
 }
 
@@ -660,8 +660,8 @@ func campaignHours(c *call, camp *core.Campaign) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Hours": hours,
-		"Given": p.HoursGiven, "Pledged": p.Hours, "Value": camp.Money(int64(hours) * camp.HoursValue)}
+	data := hoursGivenText{ID: camp.ID(), Title: camp.Title, Name: person.Name, Hours: hours,
+		Given: p.HoursGiven, Pledged: p.Hours, Value: camp.Money(int64(hours) * camp.HoursValue)}
 	c.reply("hours.given", data)
 	return c.dm(target.Person, "hours.given_you", data, nil)
 }
@@ -766,7 +766,7 @@ func jobCampaignRemindFunc(c *call, j *core.Job) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"C": v, "Which": which.Which}
+	data := campaignReminderText{C: v, Which: which.Which}
 	if err := c.post("campaign.reminder", data, nil); err != nil {
 		return err
 	}
@@ -792,4 +792,75 @@ func jobCampaignRemindFunc(c *call, j *core.Job) error {
 		}
 	}
 	return nil
+}
+
+// campaignClosedByYouText is what the text campaign.closed_by_you shows.
+type campaignClosedByYouText struct {
+	ID     string
+	Status string
+}
+
+// campaignCollectorText is what the text campaign.collector, campaign.collector_you shows.
+type campaignCollectorText struct {
+	ID      string
+	Title   string
+	Name    string
+	Removed bool
+}
+
+// campaignCreatedDmText is what the text campaign.created_dm shows.
+type campaignCreatedDmText struct {
+	ID    string
+	Title string
+}
+
+// campaignButtonAmountText is what the text campaign.button.amount shows.
+type campaignButtonAmountText struct {
+	Amount core.Money
+}
+
+// campaignButtonRewardText is what the text campaign.button.reward shows.
+type campaignButtonRewardText struct {
+	ID    string
+	Title string
+	Min   core.Money
+}
+
+// campaignsText is what the text campaigns shows.
+type campaignsText struct {
+	Campaigns []campaignView
+	More      int
+}
+
+// rewardAddedText is what the text reward.added shows.
+type rewardAddedText struct {
+	ID     string
+	Reward string
+	Title  string
+	Min    core.Money
+	Limit  int
+}
+
+// stretchAddedText is what the text stretch.added shows.
+type stretchAddedText struct {
+	ID     string
+	Amount core.Money
+	Title  string
+}
+
+// hoursGivenText is what the text hours.given, hours.given_you shows.
+type hoursGivenText struct {
+	ID      string
+	Title   string
+	Name    string
+	Hours   int
+	Given   int
+	Pledged int
+	Value   core.Money
+}
+
+// campaignReminderText is what the text campaign.reminder, campaign.reminder.follower shows.
+type campaignReminderText struct {
+	C     campaignView
+	Which string
 }

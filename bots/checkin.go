@@ -38,7 +38,7 @@ func cmdCheckin(c *call) error {
 		return err
 	}
 	if !c.ev.Direct { // said in the group: the group learns where the questions went
-		c.reply("checkin.self", map[string]any{"ID": p.ID(), "Name": c.name(c.person.ID)})
+		c.reply("checkin.self", checkinSelfText{ID: p.ID(), Name: c.name(c.person.ID)})
 	}
 	return nil
 }
@@ -539,7 +539,7 @@ func (c *call) checkinRetry(st *checkinState, d *core.Dialog, again, typed strin
 		d.Tries = 0
 		switch d.Step {
 		case 0:
-			c.reply("checkin.skipped", map[string]any{"ID": st.p.ID(), "Title": st.p.Title})
+			c.reply("checkin.skipped", checkinSkippedText{ID: st.p.ID(), Title: st.p.Title})
 			if err := c.checkinNextProject(st, d); err != nil {
 				return err
 			}
@@ -619,7 +619,7 @@ func (c *call) checkinAdvance(st *checkinState, d *core.Dialog) error {
 	if err := c.tx.EndDialog(c.person.ID); err != nil {
 		return err
 	}
-	c.reply("checkin.thanks", map[string]any{"Community": st.comm.Name})
+	c.reply("checkin.thanks", checkinThanksText{Community: st.comm.Name})
 	return nil
 }
 
@@ -697,7 +697,7 @@ func jobSlotEnd(c *call, j *core.Job) error {
 		return err
 	}
 	// One digest a day: the host learns why this hour gets none.
-	return c.dm(run.Host, "digest.skipped", map[string]any{"At": at.In(comm.Location())}, nil)
+	return c.dm(run.Host, "digest.skipped", digestSkippedText{At: at.In(comm.Location())}, nil)
 }
 
 // summaryData is the summary of a slot's answers, for its host.
@@ -792,12 +792,12 @@ func jobEscalate(c *call, j *core.Job) error {
 			ps = append(ps, p)
 		}
 	}
-	data := map[string]any{
-		"Name": personName(tx, pr.Person), "Projects": projectLabels(ps), "Asked": pr.Asked.In(loc),
-		"Reminded": pr.Reminded.In(loc), "Community": comm.Name,
+	data := checkinEscalateText{
+		Name: personName(tx, pr.Person), Projects: projectLabels(ps), Asked: pr.Asked.In(loc),
+		Reminded: pr.Reminded.In(loc), Community: comm.Name,
 	}
 	if len(ps) > 0 {
-		data["First"] = ps[0].ID()
+		data.First = ps[0].ID()
 	}
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil {
@@ -837,7 +837,7 @@ func jobStepDue(c *call, j *core.Job) error {
 		}
 		if d != nil && d.Kind == dialogCheckin {
 			// Already in a check-in: a note, not a second conversation.
-			data := map[string]any{"ID": p.ID(), "Title": p.Title, "Text": p.NextStep.Text, "Due": p.NextStep.Due.In(comm.Location())}
+			data := checkinOverdueNoteText{ID: p.ID(), Title: p.Title, Text: p.NextStep.Text, Due: p.NextStep.Due.In(comm.Location())}
 			if err := c.dm(r, "checkin.overdue_note", data, nil); err != nil {
 				return err
 			}
@@ -848,4 +848,44 @@ func jobStepDue(c *call, j *core.Job) error {
 		}
 	}
 	return nil
+}
+
+// checkinSelfText is what the text checkin.self shows.
+type checkinSelfText struct {
+	ID   string
+	Name string
+}
+
+// checkinSkippedText is what the text checkin.skipped shows.
+type checkinSkippedText struct {
+	ID    string
+	Title string
+}
+
+// checkinThanksText is what the text checkin.thanks shows.
+type checkinThanksText struct {
+	Community string
+}
+
+// digestSkippedText is what the text digest.skipped shows.
+type digestSkippedText struct {
+	At time.Time
+}
+
+// checkinEscalateText is what the text checkin.escalate shows.
+type checkinEscalateText struct {
+	Name      string
+	Projects  []string
+	Asked     time.Time
+	Reminded  time.Time
+	Community string
+	First     string
+}
+
+// checkinOverdueNoteText is what the text checkin.overdue_note shows.
+type checkinOverdueNoteText struct {
+	ID    string
+	Title string
+	Text  string
+	Due   time.Time
 }

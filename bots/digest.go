@@ -158,7 +158,7 @@ func cmdDigest(c *call) error {
 		return err
 	}
 	if !ok { // one a day: the asker gets a copy of today's, in private
-		c.replyPrivate("digest.already", map[string]any{"At": posted.In(c.comm.Location())})
+		c.replyPrivate("digest.already", digestAlreadyText{At: posted.In(c.comm.Location())})
 		for _, part := range splitText(c.text("digest", dg), MaxMessageLen(c.ev.Platform)) {
 			m := c.here(true)
 			m.Text = part
@@ -173,7 +173,17 @@ func cmdDigest(c *call) error {
 		return err
 	}
 	if c.ev.Direct {
-		c.reply("digest.posted", map[string]any{"Chats": len(c.comm.Chats)})
+		c.reply("digest.posted", digestPostedText{Chats: len(c.comm.Chats)})
 	}
 	return nil
+}
+
+// digestAlreadyText is what the text digest.already shows.
+type digestAlreadyText struct {
+	At time.Time
+}
+
+// digestPostedText is what the text digest.posted shows.
+type digestPostedText struct {
+	Chats int
 }

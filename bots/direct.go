@@ -100,7 +100,7 @@ func (b *Bot) noDirect(tx *core.Tx, m Message, startURL string) error {
 			}
 		}
 	}
-	data := map[string]any{"Name": name, "Handle": handle}
+	data := dmClosedText{Name: name, Handle: handle}
 	notice := Message{
 		Platform: chat.Platform, ChatID: chat.ChatID,
 		Text: b.cat.Text(comm.Lang, "dm.closed", data),
@@ -128,4 +128,10 @@ func (b *Bot) MoveChat(ctx context.Context, platform, from, to string) error {
 		b.log.Info("community chat moved", "platform", platform, "from", from, "to", to)
 	}
 	return nil
+}
+
+// dmClosedText is what the text dm.closed shows.
+type dmClosedText struct {
+	Name   string
+	Handle string
 }

@@ -123,7 +123,7 @@ func cmdStart(c *call) error {
 		c.args = code
 		return cmdLink(c)
 	}
-	c.reply("start", map[string]any{"Name": c.person.Name})
+	c.reply("start", startText{Name: c.person.Name})
 	return nil
 }
 
@@ -199,7 +199,7 @@ func cmdLink(c *call) error {
 		if err != nil {
 			return err
 		}
-		c.replyPrivate("link.code", map[string]any{"Code": code, "Minutes": 15})
+		c.replyPrivate("link.code", linkCodeText{Code: code, Minutes: 15})
 		return nil
 	}
 	into, err := c.tx.Link(c.person, code)
@@ -213,7 +213,7 @@ func cmdLink(c *call) error {
 			platforms = append(platforms, id.Platform)
 		}
 	}
-	c.replyPrivate("link.done", map[string]any{"Name": into.Name, "Platforms": platforms})
+	c.replyPrivate("link.done", linkDoneText{Name: into.Name, Platforms: platforms})
 	return nil
 }
 
@@ -294,4 +294,21 @@ func (c *call) directText(text string) error {
 	}
 	c.reply("dm.hint", nil)
 	return nil
+}
+
+// startText is what the text start shows.
+type startText struct {
+	Name string
+}
+
+// linkCodeText is what the text link.code shows.
+type linkCodeText struct {
+	Code    string
+	Minutes int
+}
+
+// linkDoneText is what the text link.done shows.
+type linkDoneText struct {
+	Name      string
+	Platforms []string
 }

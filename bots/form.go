@@ -149,9 +149,9 @@ func (c *call) askField(f Form, i int) {
 		opts = append(opts, o.Label)
 	}
 	m := c.toActor()
-	m.Text = c.ownText("form.ask", map[string]any{
-		"Title": f.Title, "Label": fl.Label, "Placeholder": fl.Placeholder, "Options": opts,
-		"Optional": fl.Optional, "Step": i + 1, "Steps": len(f.Fields),
+	m.Text = c.ownText("form.ask", formAskText{
+		Title: f.Title, Label: fl.Label, Placeholder: fl.Placeholder, Options: opts,
+		Optional: fl.Optional, Step: i + 1, Steps: len(f.Fields),
 	})
 	c.answer(m)
 }
@@ -293,4 +293,15 @@ func (c *call) formButton(label string, f Form) (Button, error) {
 	}
 	tok, err := c.tx.ButtonToken(formPrefix + string(raw))
 	return Button{Label: label, Token: tok}, err
+}
+
+// formAskText is what the text form.ask shows.
+type formAskText struct {
+	Title       string
+	Label       string
+	Placeholder string
+	Options     []string
+	Optional    bool
+	Step        int
+	Steps       int
 }

@@ -70,8 +70,8 @@ func cmdImpact(c *call) error {
 	}
 	first := *points[0]
 	first.At = first.At.In(loc)
-	data := map[string]any{
-		"Community": c.comm.Name, "Weeks": weeks, "Records": records, "First": first, "Now": cur, "Stages": stages,
+	data := impactText{
+		Community: c.comm.Name, Weeks: weeks, Records: records, First: first, Now: cur, Stages: stages,
 	}
 	png, err := impactChart(c, points, loc)
 	if err != nil {
@@ -96,9 +96,9 @@ func impactChart(c *call, points []*core.Figures, loc *time.Location) ([]byte, e
 		return out
 	}
 	fig := chart.Lines{
-		Title:   c.text("impact.chart.title", map[string]any{"Community": c.comm.Name}),
+		Title:   c.text("impact.chart.title", impactChartTitleText{Community: c.comm.Name}),
 		Decimal: c.text("chart.decimal", nil),
-		Tick:    func(t time.Time) string { return c.text("impact.tick", map[string]any{"D": t.In(loc)}) },
+		Tick:    func(t time.Time) string { return c.text("impact.tick", impactTickText{D: t.In(loc)}) },
 		Panels: []chart.Panel{
 			{YLabel: c.text("impact.chart.y", nil), Lines: []chart.Line{
 				{Name: c.text("impact.chart.members", nil), At: at, Y: values(func(f *core.Figures) int { return f.Members }), Color: chart.Blue},
@@ -114,4 +114,24 @@ func impactChart(c *call, points []*core.Figures, loc *time.Location) ([]byte, e
 		return nil, core.Internal("impact chart", err)
 	}
 	return png, nil
+}
+
+// impactText is what the text impact shows.
+type impactText struct {
+	Community string
+	Weeks     int
+	Records   int
+	First     core.Figures
+	Now       *core.Figures
+	Stages    []stageCount
+}
+
+// impactChartTitleText is what the text impact.chart.title shows.
+type impactChartTitleText struct {
+	Community string
+}
+
+// impactTickText is what the text impact.tick shows.
+type impactTickText struct {
+	D time.Time
 }

@@ -40,12 +40,12 @@ func cmdCollect(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("collect.done", map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "From": l.From,
-		"Collected": camp.Money(camp.Collected), "Pledged": camp.Money(camp.Pledged), "Held": camp.Held(),
+	c.reply("collect.done", collectDoneText{
+		ID: camp.ID(), Title: camp.Title, Amount: l.Amount, From: l.From,
+		Collected: camp.Money(camp.Collected), Pledged: camp.Money(camp.Pledged), Held: camp.Held(),
 	})
 	if fromPerson != "" && fromPerson != c.person.ID {
-		return c.dm(fromPerson, "collect.thanks", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount}, nil)
+		return c.dm(fromPerson, "collect.thanks", collectThanksText{ID: camp.ID(), Title: camp.Title, Amount: l.Amount}, nil)
 	}
 	return nil
 }
@@ -68,9 +68,9 @@ func cmdSpend(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.post("spend.post", map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "Purpose": l.Purpose,
-		"Left": camp.Money(camp.Left()),
+	return c.post("spend.post", spendPostText{
+		ID: camp.ID(), Title: camp.Title, Amount: l.Amount, Purpose: l.Purpose,
+		Left: camp.Money(camp.Left()),
 	}, nil)
 }
 
@@ -172,4 +172,31 @@ func cmdLedger(c *call) error {
 		"Hours": camp.HoursValue > 0, "HoursPledged": camp.HoursPledged, "HoursGiven": camp.HoursGiven,
 	})
 	return nil
+}
+
+// collectDoneText is what the text collect.done shows.
+type collectDoneText struct {
+	ID        string
+	Title     string
+	Amount    core.Money
+	From      string
+	Collected core.Money
+	Pledged   core.Money
+	Held      bool
+}
+
+// collectThanksText is what the text collect.thanks shows.
+type collectThanksText struct {
+	ID     string
+	Title  string
+	Amount core.Money
+}
+
+// spendPostText is what the text spend.post shows.
+type spendPostText struct {
+	ID      string
+	Title   string
+	Amount  core.Money
+	Purpose string
+	Left    core.Money
 }

@@ -96,11 +96,11 @@ func cmdMeeting(c *call) error {
 			return err
 		}
 		att := meetingICS(c.comm, m, c.tx.Now())
-		if err := c.post("meeting.new", map[string]any{"M": meetingView(m, loc), "By": c.person.Name}, att); err != nil {
+		if err := c.post("meeting.new", meetingNewText{M: meetingView(m, loc), By: c.person.Name}, att); err != nil {
 			return err
 		}
 		if c.ev.Direct {
-			c.reply("meeting.created", map[string]any{"M": meetingView(m, loc)})
+			c.reply("meeting.created", meetingCreatedText{M: meetingView(m, loc)})
 		}
 		return nil
 	case c.sub("poll"):
@@ -143,7 +143,7 @@ func cmdMeeting(c *call) error {
 	if m.Canceled.IsZero() {
 		att = meetingICS(c.comm, m, c.tx.Now())
 	}
-	c.replyFile(att, "meeting.show", map[string]any{"M": meetingView(m, loc), "Past": m.End(loc).Before(c.tx.Now())})
+	c.replyFile(att, "meeting.show", meetingShowText{M: meetingView(m, loc), Past: m.End(loc).Before(c.tx.Now())})
 	return nil
 }
 
@@ -228,7 +228,7 @@ func openDatePoll(c *call, slots []time.Time) error {
 	}
 	for _, s := range slots {
 		spec.Options = append(spec.Options, core.PollOption{
-			Label: c.b.cat.Text(c.comm.Lang, "meeting.poll_slot", map[string]any{"At": s.In(loc)}),
+			Label: c.b.cat.Text(c.comm.Lang, "meeting.poll_slot", meetingPollSlotText{At: s.In(loc)}),
 			Slot:  s,
 		})
 	}
@@ -247,7 +247,7 @@ func openDatePoll(c *call, slots []time.Time) error {
 	for _, o := range p.Options {
 		in = append(in, o.Slot.In(loc))
 	}
-	c.reply("meeting.poll_opened", map[string]any{"ID": p.ID(), "Slots": in, "Until": p.Settings.Until.In(loc), "HasUntil": !p.Settings.Until.IsZero()})
+	c.reply("meeting.poll_opened", meetingPollOpenedText{ID: p.ID(), Slots: in, Until: p.Settings.Until.In(loc), HasUntil: !p.Settings.Until.IsZero()})
 	return nil
 }
 
@@ -273,5 +273,41 @@ func jobMeetingRemind(c *call, j *core.Job) error {
 		return ignoreGone(err)
 	}
 	days, _ := strconv.Atoi(string(j.Data))
-	return c.post("meeting.remind", map[string]any{"M": meetingView(m, comm.Location()), "Days": days}, meetingICS(comm, m, tx.Now()))
+	return c.post("meeting.remind", meetingRemindText{M: meetingView(m, comm.Location()), Days: days}, meetingICS(comm, m, tx.Now()))
+}
+
+// meetingNewText is what the text meeting.new shows.
+type meetingNewText struct {
+	M  mView
+	By string
+}
+
+// meetingCreatedText is what the text meeting.created shows.
+type meetingCreatedText struct {
+	M mView
+}
+
+// meetingShowText is what the text meeting.show shows.
+type meetingShowText struct {
+	M    mView
+	Past bool
+}
+
+// meetingPollSlotText is what the text meeting.poll_slot shows.
+type meetingPollSlotText struct {
+	At time.Time
+}
+
+// meetingPollOpenedText is what the text meeting.poll_opened shows.
+type meetingPollOpenedText struct {
+	ID       string
+	Slots    []time.Time
+	Until    time.Time
+	HasUntil bool
+}
+
+// meetingRemindText is what the text meeting.remind shows.
+type meetingRemindText struct {
+	M    mView
+	Days int
 }

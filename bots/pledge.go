@@ -17,8 +17,8 @@ var privateRefusals = map[string]bool{"pledge": true, "schedule": true, "refund"
 func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 	tr := func(key string, data any) string { return b.cat.Text(lang, key, data) }
 	f := Form{
-		Title: tr("form.pledge", map[string]any{"ID": camp.ID(), "Title": camp.Title}),
-		Fields: []Field{{Name: "amount", Label: tr("form.pledge.amount", map[string]any{"Currency": camp.Goal.Currency}), Placeholder: "25",
+		Title: tr("form.pledge", formPledgeText{ID: camp.ID(), Title: camp.Title}),
+		Fields: []Field{{Name: "amount", Label: tr("form.pledge.amount", formPledgeAmountText{Currency: camp.Goal.Currency}), Placeholder: "25",
 			Check: CheckAmount, Currency: camp.Goal.Currency, Max: b.cfg.PledgeCeiling}},
 		Command: "/pledge " + camp.ID() + " {amount}",
 	}
@@ -35,7 +35,7 @@ func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 		}
 	}
 	if camp.Kind == core.CampaignLoan && camp.HoursValue > 0 {
-		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", map[string]any{"Value": camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10", Check: CheckCount, Max: core.MaxHours, Of: "amount", Unit: camp.HoursValue, Currency: camp.Goal.Currency})
+		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", formPledgeHoursText{Value: camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10", Check: CheckCount, Max: core.MaxHours, Of: "amount", Unit: camp.HoursValue, Currency: camp.Goal.Currency})
 		f.Command += " hours {hours}"
 	}
 	return f
@@ -58,7 +58,7 @@ func cmdPledge(c *call) error {
 		if err != nil {
 			return err
 		}
-		c.replyPrivate("pledge.cancelled", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": old.Amount})
+		c.replyPrivate("pledge.cancelled", pledgeCancelledText{ID: camp.ID(), Title: camp.Title, Amount: old.Amount})
 		return c.editCard(camp, false)
 	}
 	if len(words) == 0 { // ask the amount
@@ -103,15 +103,15 @@ func cmdPledge(c *call) error {
 	data["FirstPledge"] = res.First // how pledges work, on a member's first one only
 	c.replyPrivate("pledge.done", data)
 	if res.Milestone > 0 {
-		if err := c.post("campaign.milestone", map[string]any{
-			"ID": camp.ID(), "Title": camp.Title, "Percent": res.Milestone, "Pledged": camp.Money(camp.Pledged),
-			"Goal": camp.Goal, "Backers": camp.Backers,
+		if err := c.post("campaign.milestone", campaignMilestoneText{
+			ID: camp.ID(), Title: camp.Title, Percent: res.Milestone, Pledged: camp.Money(camp.Pledged),
+			Goal: camp.Goal, Backers: camp.Backers,
 		}, nil); err != nil {
 			return err
 		}
 	}
 	for _, s := range res.Stretch {
-		if err := c.post("campaign.stretch", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": s.Amount, "Goal": s.Title}, nil); err != nil {
+		if err := c.post("campaign.stretch", campaignStretchText{ID: camp.ID(), Title: camp.Title, Amount: s.Amount, Goal: s.Title}, nil); err != nil {
 			return err
 		}
 	}
@@ -173,4 +173,45 @@ func mePledges(tx *core.Tx, cid core.CommunityID, person core.PersonID) ([]map[s
 		out = append(out, map[string]any{"ID": fmt.Sprintf("C%d", p.Campaign), "Amount": p.Amount, "Status": string(p.Status)})
 	}
 	return out, nil
+}
+
+// formPledgeText is what the text form.pledge shows.
+type formPledgeText struct {
+	ID    string
+	Title string
+}
+
+// formPledgeAmountText is what the text form.pledge.amount shows.
+type formPledgeAmountText struct {
+	Currency string
+}
+
+// formPledgeHoursText is what the text form.pledge.hours shows.
+type formPledgeHoursText struct {
+	Value core.Money
+}
+
+// pledgeCancelledText is what the text pledge.cancelled shows.
+type pledgeCancelledText struct {
+	ID     string
+	Title  string
+	Amount core.Money
+}
+
+// campaignMilestoneText is what the text campaign.milestone shows.
+type campaignMilestoneText struct {
+	ID      string
+	Title   string
+	Percent int
+	Pledged core.Money
+	Goal    core.Money
+	Backers int
+}
+
+// campaignStretchText is what the text campaign.stretch shows.
+type campaignStretchText struct {
+	ID     string
+	Title  string
+	Amount core.Money
+	Goal   string
 }

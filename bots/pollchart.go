@@ -221,9 +221,18 @@ func (c *call) pollCalendar(p *core.Poll, res *tally.Result, lang string) (*Atta
 		ev.SetStartAt(o.Slot)
 		ev.SetEndAt(o.Slot.Add(slotLength))
 	}
-	text := c.b.cat.Text(lang, "poll.date_chosen", map[string]any{
-		"ID": p.ID(), "Question": p.Question, "Label": o.Label, "At": o.Slot.In(loc), "AllDay": o.AllDay,
+	text := c.b.cat.Text(lang, "poll.date_chosen", pollDateChosenText{
+		ID: p.ID(), Question: p.Question, Label: o.Label, At: o.Slot.In(loc), AllDay: o.AllDay,
 	})
 	data := []byte(cal.Serialize())
 	return &Attachment{Name: p.ID() + ".ics", Type: "text/calendar", Data: data}, text, nil
+}
+
+// pollDateChosenText is what the text poll.date_chosen shows.
+type pollDateChosenText struct {
+	ID       string
+	Question string
+	Label    string
+	At       time.Time
+	AllDay   bool
 }

@@ -215,7 +215,7 @@ func (c *call) pollVoteRows(p *core.Poll, lang string) ([][]Button, error) {
 				if err != nil {
 					return nil, err
 				}
-				text := c.b.cat.Text(lang, "button.vote_answer", map[string]any{"Answer": a, "Label": label})
+				text := c.b.cat.Text(lang, "button.vote_answer", buttonVoteAnswerText{Answer: a, Label: label})
 				row = append(row, Button{Label: clip(text, 80), Token: tok})
 			}
 			rows = append(rows, row)
@@ -384,8 +384,8 @@ func (c *call) tellFundedReferents(p *core.Poll, res *tally.Result) error {
 		if err != nil {
 			return err
 		}
-		data := map[string]any{"Poll": p.ID(), "Project": pr.ID(), "Title": pr.Title,
-			"Amount": p.Settings.Budget.Plus(o.Cost - p.Settings.Budget.Amount), "Campaign": p.Settings.From}
+		data := budgetFundedReferentText{Poll: p.ID(), Project: pr.ID(), Title: pr.Title,
+			Amount: p.Settings.Budget.Plus(o.Cost - p.Settings.Budget.Amount), Campaign: p.Settings.From}
 		for _, ref := range pr.Referents {
 			if err := c.dm(ref, "budget.funded_referent", data, nil); err != nil {
 				return err
@@ -393,4 +393,19 @@ func (c *call) tellFundedReferents(p *core.Poll, res *tally.Result) error {
 		}
 	}
 	return nil
+}
+
+// buttonVoteAnswerText is what the text button.vote_answer shows.
+type buttonVoteAnswerText struct {
+	Answer string
+	Label  string
+}
+
+// budgetFundedReferentText is what the text budget.funded_referent shows.
+type budgetFundedReferentText struct {
+	Poll     string
+	Project  string
+	Title    string
+	Amount   core.Money
+	Campaign string
 }

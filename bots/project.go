@@ -66,7 +66,7 @@ func (c *call) view(p *core.Project, withNews bool) (projectView, error) {
 		return v, err
 	}
 	if len(funds) > 0 {
-		v.Funds = c.text("project.funds", map[string]any{"Funds": funds})
+		v.Funds = c.text("project.funds", projectFundsText{Funds: funds})
 	}
 	if withNews {
 		news, err := c.tx.NewsOf(p, 3)
@@ -119,7 +119,7 @@ func cmdProjects(c *call) error {
 	if stage != nil {
 		st = string(*stage)
 	}
-	c.reply("projects", map[string]any{"Projects": vs, "Stage": st, "More": more})
+	c.reply("projects", projectsText{Projects: vs, Stage: st, More: more})
 	return nil
 }
 
@@ -149,7 +149,7 @@ func cmdProject(c *call) error {
 		if err := c.tx.SetStage(c.member, p, stage); err != nil {
 			return err
 		}
-		return c.post("project.stage", map[string]any{"ID": p.ID(), "Title": p.Title, "Stage": string(stage)}, nil)
+		return c.post("project.stage", projectStageText{ID: p.ID(), Title: p.Title, Stage: string(stage)}, nil)
 	}
 	if strings.TrimSpace(c.args) != "" {
 		return c.usage()
@@ -162,7 +162,7 @@ func cmdProject(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("project.show", map[string]any{"P": v}, row)
+	c.reply("project.show", projectShowText{P: v}, row)
 	return nil
 }
 
@@ -189,8 +189,8 @@ func cmdReferent(c *call) error {
 	if err := c.tx.AddReferent(c.member, p, target); err != nil {
 		return err
 	}
-	c.reply("referent.added", map[string]any{"ID": p.ID(), "Title": p.Title, "Name": person.Name})
-	return c.dm(target.Person, "referent.you", map[string]any{"ID": p.ID(), "Title": p.Title, "By": c.person.Name}, nil)
+	c.reply("referent.added", referentAddedText{ID: p.ID(), Title: p.Title, Name: person.Name})
+	return c.dm(target.Person, "referent.you", referentYouText{ID: p.ID(), Title: p.Title, By: c.person.Name}, nil)
 }
 
 func cmdFollow(c *call) error   { return follow(c, true) }
@@ -223,7 +223,7 @@ func cmdLike(c *call) error {
 		return err
 	}
 	// The liker alone is answered; the card shows the count (projectcard.go).
-	c.replyPrivate("like", map[string]any{"ID": p.ID(), "Title": p.Title, "Likes": len(p.Likes)})
+	c.replyPrivate("like", likeText{ID: p.ID(), Title: p.Title, Likes: len(p.Likes)})
 	return c.editPosted(projectRef(p))
 }
 
@@ -238,7 +238,7 @@ func cmdNews(c *call) error {
 			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 		}
 		return c.askForm(Form{
-			Title:   c.ownText("form.news", map[string]any{"ID": p.ID(), "Title": p.Title}),
+			Title:   c.ownText("form.news", formNewsText{ID: p.ID(), Title: p.Title}),
 			Fields:  []Field{{Name: "text", Label: c.ownText("form.news.text", nil), Multiline: true}},
 			Command: "/news " + p.ID() + " {text}",
 		})
@@ -247,7 +247,7 @@ func cmdNews(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": p.ID(), "Title": p.Title, "Text": n.Text, "By": c.person.Name}
+	data := newsBackerText{ID: p.ID(), Title: p.Title, Text: n.Text, By: c.person.Name}
 	if err := c.post("news.post", data, nil); err != nil {
 		return err
 	}
@@ -273,7 +273,7 @@ func cmdNews(c *call) error {
 		}
 	}
 	if c.ev.Direct {
-		c.reply("news.posted", map[string]any{"ID": p.ID(), "Followers": len(p.Followers)})
+		c.reply("news.posted", newsPostedText{ID: p.ID(), Followers: len(p.Followers)})
 	}
 	return nil
 }
@@ -295,7 +295,7 @@ func cmdNextStep(c *call) error {
 		if err := c.post("nextstep.post", c.nextStepData(p), nil); err != nil {
 			return err
 		}
-		c.replyPrivate("nextstep.shared", map[string]any{"ID": p.ID()})
+		c.replyPrivate("nextstep.shared", nextstepSharedText{ID: p.ID()})
 		return nil
 	}
 	if strings.TrimSpace(c.args) == "" { // ask for the step and its date
@@ -303,7 +303,7 @@ func cmdNextStep(c *call) error {
 			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 		}
 		return c.askForm(Form{
-			Title: c.ownText("form.nextstep", map[string]any{"ID": p.ID(), "Title": p.Title}),
+			Title: c.ownText("form.nextstep", formNextstepText{ID: p.ID(), Title: p.Title}),
 			Fields: []Field{
 				{Name: "text", Label: c.ownText("form.nextstep.text", nil)},
 				{Name: "due", Label: c.ownText("form.nextstep.due", nil), Placeholder: c.ownText("form.nextstep.due_hint", nil), Optional: true},
@@ -366,7 +366,7 @@ func cmdNeeds(c *call) error {
 		return err
 	}
 	offer := btn{key: "button.offer", cmd: "/offer " + p.ID()}
-	return c.post("needs.post", map[string]any{"ID": p.ID(), "Title": p.Title, "Text": strings.TrimSpace(c.args)}, nil, []btn{offer})
+	return c.post("needs.post", needsPostText{ID: p.ID(), Title: p.Title, Text: strings.TrimSpace(c.args)}, nil, []btn{offer})
 }
 
 // cmdOffer: /offer P1 [TEXT] — the referents are told.
@@ -378,7 +378,7 @@ func cmdOffer(c *call) error {
 	if err := c.tx.OfferHelp(c.member, p, c.args); err != nil {
 		return err
 	}
-	data := map[string]any{"ID": p.ID(), "Title": p.Title, "Name": c.person.Name, "Text": strings.TrimSpace(c.args)}
+	data := offerThanksText{ID: p.ID(), Title: p.Title, Name: c.person.Name, Text: strings.TrimSpace(c.args)}
 	c.replyPrivate("offer.thanks", data)
 	for _, r := range p.Referents {
 		if r == c.person.ID {
@@ -427,7 +427,7 @@ func cmdContact(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.replyPrivate("contact.show", map[string]any{"ID": p.ID(), "Title": p.Title, "C": ct, "Referents": c.names(p.Referents)})
+	c.replyPrivate("contact.show", contactShowText{ID: p.ID(), Title: p.Title, C: ct, Referents: c.names(p.Referents)})
 	return nil
 }
 
@@ -497,4 +497,103 @@ func firstRune(s string) (rune, int) {
 		return r, len(string(r))
 	}
 	return 0, 0
+}
+
+// projectFundsText is what the text project.funds shows.
+type projectFundsText struct {
+	Funds []core.Allocation
+}
+
+// projectsText is what the text projects shows.
+type projectsText struct {
+	Projects []projectView
+	Stage    string
+	More     int
+}
+
+// projectStageText is what the text project.stage shows.
+type projectStageText struct {
+	ID    string
+	Title string
+	Stage string
+}
+
+// projectShowText is what the text project.show shows.
+type projectShowText struct {
+	P projectView
+}
+
+// referentAddedText is what the text referent.added shows.
+type referentAddedText struct {
+	ID    string
+	Title string
+	Name  string
+}
+
+// referentYouText is what the text referent.you shows.
+type referentYouText struct {
+	ID    string
+	Title string
+	By    string
+}
+
+// likeText is what the text like shows.
+type likeText struct {
+	ID    string
+	Title string
+	Likes int
+}
+
+// formNewsText is what the text form.news shows.
+type formNewsText struct {
+	ID    string
+	Title string
+}
+
+// newsBackerText is what the text news.backer, news.follower, news.post shows.
+type newsBackerText struct {
+	ID    string
+	Title string
+	Text  string
+	By    string
+}
+
+// newsPostedText is what the text news.posted shows.
+type newsPostedText struct {
+	ID        string
+	Followers int
+}
+
+// nextstepSharedText is what the text nextstep.shared shows.
+type nextstepSharedText struct {
+	ID string
+}
+
+// formNextstepText is what the text form.nextstep shows.
+type formNextstepText struct {
+	ID    string
+	Title string
+}
+
+// needsPostText is what the text needs.post shows.
+type needsPostText struct {
+	ID    string
+	Title string
+	Text  string
+}
+
+// offerThanksText is what the text offer.thanks, offer.referent shows.
+type offerThanksText struct {
+	ID    string
+	Title string
+	Name  string
+	Text  string
+}
+
+// contactShowText is what the text contact.show shows.
+type contactShowText struct {
+	ID        string
+	Title     string
+	C         *core.Contact
+	Referents []string
 }

@@ -32,5 +32,11 @@ func (c *call) projectCard(p *core.Project) (string, [][]Button, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	return c.text("project.created", map[string]any{"P": v, "By": by}), [][]Button{row}, nil
+	return c.text("project.created", projectCreatedText{P: v, By: by}), [][]Button{row}, nil
+}
+
+// projectCreatedText is what the text project.created shows.
+type projectCreatedText struct {
+	P  projectView
+	By string
 }

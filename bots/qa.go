@@ -31,7 +31,7 @@ func cmdAsk(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": q.ID(), "Campaign": camp.ID(), "Title": camp.Title, "Text": q.Text, "Name": c.person.Name}
+	data := qaAskedText{ID: q.ID(), Campaign: camp.ID(), Title: camp.Title, Text: q.Text, Name: c.person.Name}
 	c.reply("qa.asked", data)
 	orgs, err := c.tx.Organisers(camp)
 	if err != nil {
@@ -94,17 +94,17 @@ func cmdAnswer(c *call) error {
 		return err
 	}
 	answer := q.Answers[len(q.Answers)-1].Text
-	data := map[string]any{"ID": q.ID(), "Campaign": camp.ID(), "Title": camp.Title, "Question": q.Text, "Text": answer}
+	data := qaAnsweredText{ID: q.ID(), Campaign: camp.ID(), Title: camp.Title, Question: q.Text, Text: answer}
 	told := false
 	if q.Asker != "" && q.Asker != c.person.ID {
 		if err := c.dm(q.Asker, "qa.answer_you", data, nil); err != nil {
 			return err
 		}
 		if p, err := c.tx.Person(q.Asker); err == nil {
-			data["Name"], told = p.Name, true
+			data.Name, told = p.Name, true
 		}
 	}
-	data["Told"] = told
+	data.Told = told
 	c.reply("qa.answered", data)
 	return qaPropose(c, camp, q, answer)
 }
@@ -130,7 +130,7 @@ func qaPropose(c *call, camp *core.Campaign, q *core.Question, answer string) er
 	if err != nil {
 		return err
 	}
-	c.replyPrivate("qa.proposal", map[string]any{"ID": q.ID(), "Campaign": camp.ID(), "Q": d.Question, "A": d.Answer, "Model": d.Model}, row)
+	c.replyPrivate("qa.proposal", qaProposalText{ID: q.ID(), Campaign: camp.ID(), Q: d.Question, A: d.Answer, Model: d.Model}, row)
 	return nil
 }
 
@@ -189,7 +189,7 @@ func cmdFAQ(c *call) error {
 		if err != nil {
 			return err
 		}
-		c.reply("qa.faq", map[string]any{"Campaign": camp.ID(), "Title": camp.Title, "Entries": es})
+		c.reply("qa.faq", qaFaqText{Campaign: camp.ID(), Title: camp.Title, Entries: es})
 		return nil
 	}
 	qid := c.word()
@@ -200,7 +200,7 @@ func cmdFAQ(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": q.ID(), "Campaign": camp.ID(), "Title": camp.Title}
+	data := qaDiscardedText{ID: q.ID(), Campaign: camp.ID(), Title: camp.Title}
 	if !approve {
 		if err := c.tx.DiscardFAQ(c.member, camp, q); err != nil {
 			return err
@@ -212,13 +212,59 @@ func cmdFAQ(c *call) error {
 	if err != nil {
 		return err
 	}
-	data["Q"], data["A"] = e.Question, e.Answer
+	data.Q, data.A = e.Question, e.Answer
 	if err := c.post("qa.faq_new", data, nil); err != nil {
 		return err
 	}
 	if c.ev.Direct {
-		data["Chats"] = len(c.comm.Chats)
+		data.Chats = len(c.comm.Chats)
 		c.reply("qa.faq_posted", data)
 	}
 	return nil
+}
+
+// qaAskedText is what the text qa.asked, qa.form.title, qa.new shows.
+type qaAskedText struct {
+	ID       string
+	Campaign string
+	Title    string
+	Text     string
+	Name     string
+}
+
+// qaAnsweredText is what the text qa.answered, qa.answer_you shows.
+type qaAnsweredText struct {
+	ID       string
+	Campaign string
+	Title    string
+	Question string
+	Text     string
+	Told     bool
+	Name     string
+}
+
+// qaProposalText is what the text qa.proposal shows.
+type qaProposalText struct {
+	ID       string
+	Campaign string
+	Q        string
+	A        string
+	Model    bool
+}
+
+// qaFaqText is what the text qa.faq shows.
+type qaFaqText struct {
+	Campaign string
+	Title    string
+	Entries  []*core.FAQEntry
+}
+
+// qaDiscardedText is what the text qa.discarded, qa.faq_posted, qa.faq_new shows.
+type qaDiscardedText struct {
+	ID       string
+	Campaign string
+	Title    string
+	A        string
+	Q        string
+	Chats    int
 }

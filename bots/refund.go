@@ -31,9 +31,9 @@ func cmdRefund(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Amount": l.Amount,
-		"Left": camp.Money(r.Left()), "Refunded": camp.Money(r.Refunded), "By": c.person.Name,
+	data := refundDoneText{
+		ID: camp.ID(), Title: camp.Title, Name: person.Name, Amount: l.Amount,
+		Left: camp.Money(r.Left()), Refunded: camp.Money(r.Refunded), By: c.person.Name,
 	}
 	c.replyPrivate("refund.done", data) // who paid and got money back is private
 	if target.Person != c.person.ID {
@@ -57,9 +57,9 @@ func pledgeWithdraw(c *call, camp *core.Campaign, tok string) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Amount": p.Amount,
-		"Paid": camp.Money(p.Paid), "HasPaid": p.Paid > 0, "By": c.person.Name, "Receivers": by[target.Person],
+	data := pledgeWithdrawnYouText{
+		ID: camp.ID(), Title: camp.Title, Name: person.Name, Amount: p.Amount,
+		Paid: camp.Money(p.Paid), HasPaid: p.Paid > 0, By: c.person.Name, Receivers: by[target.Person],
 	}
 	c.replyPrivate("pledge.withdrawn", data)
 	if target.Person != c.person.ID {
@@ -120,7 +120,7 @@ func (c *call) refundsDue(camp *core.Campaign, by map[core.PersonID][]string) er
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": camp.ID(), "Title": camp.Title, "Refunds": rs, "Total": camp.Money(camp.RefundsLeft())}
+	data := campaignRefundsDueText{ID: camp.ID(), Title: camp.Title, Refunds: rs, Total: camp.Money(camp.RefundsLeft())}
 	for _, m := range ms {
 		ok, err := tx.IsOrganiser(m, camp)
 		if err != nil {
@@ -133,4 +133,35 @@ func (c *call) refundsDue(camp *core.Campaign, by map[core.PersonID][]string) er
 		}
 	}
 	return nil
+}
+
+// refundDoneText is what the text refund.done, refund.you shows.
+type refundDoneText struct {
+	ID       string
+	Title    string
+	Name     string
+	Amount   core.Money
+	Left     core.Money
+	Refunded core.Money
+	By       string
+}
+
+// pledgeWithdrawnYouText is what the text pledge.withdrawn_you, pledge.withdrawn shows.
+type pledgeWithdrawnYouText struct {
+	ID        string
+	Title     string
+	Name      string
+	Amount    core.Money
+	Paid      core.Money
+	HasPaid   bool
+	By        string
+	Receivers []string
+}
+
+// campaignRefundsDueText is what the text campaign.refunds_due shows.
+type campaignRefundsDueText struct {
+	ID      string
+	Title   string
+	Refunds []refundView
+	Total   core.Money
 }

@@ -191,7 +191,7 @@ func cmdSlot(c *call) error {
 	}
 	c.reply("slot.set", data)
 	if prev != "" {
-		return c.dm(prev, "slot.handover", map[string]any{"By": c.person.Name, "Community": c.comm.Name}, nil)
+		return c.dm(prev, "slot.handover", slotHandoverText{By: c.person.Name, Community: c.comm.Name}, nil)
 	}
 	return nil
 }
@@ -237,7 +237,7 @@ func slotMove(c *call) error {
 	if err := c.tx.Schedule(*j); err != nil {
 		return err
 	}
-	c.reply("slot.moved", map[string]any{"At": to.In(loc), "Regular": regular.In(loc)})
+	c.reply("slot.moved", slotMovedText{At: to.In(loc), Regular: regular.In(loc)})
 	return nil
 }
 
@@ -274,8 +274,8 @@ func cmdBackup(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("backup.set", map[string]any{"Name": p.Name, "HasSlot": f.HasSlot()})
-	return c.dm(target.Person, "backup.you", map[string]any{"By": c.person.Name, "Community": c.comm.Name}, nil)
+	c.reply("backup.set", backupSetText{Name: p.Name, HasSlot: f.HasSlot()})
+	return c.dm(target.Person, "backup.you", backupYouText{By: c.person.Name, Community: c.comm.Name}, nil)
 }
 
 // cmdAway: /away FROM TO · /away TO · /away off · /away (show).
@@ -358,4 +358,28 @@ func isConnector(s string) bool {
 		return true
 	}
 	return false
+}
+
+// slotHandoverText is what the text slot.handover shows.
+type slotHandoverText struct {
+	By        string
+	Community string
+}
+
+// slotMovedText is what the text slot.moved shows.
+type slotMovedText struct {
+	At      time.Time
+	Regular time.Time
+}
+
+// backupSetText is what the text backup.set shows.
+type backupSetText struct {
+	Name    string
+	HasSlot bool
+}
+
+// backupYouText is what the text backup.you shows.
+type backupYouText struct {
+	By        string
+	Community string
 }

@@ -216,7 +216,9 @@ func TestTurn_Outbound(t *testing.T) {
 func TestTurn_PostSplits(t *testing.T) {
 	f := newTurnFixture(t)
 	long := strings.Repeat("mot ", 1100) // 4 400 characters: over Slack's 4 000 and Telegram's 4 096
-	_, outbox := f.turn(t, func(c *call) error { return c.postText(long, &Attachment{Name: "f"}, []btn{{key: "button.offer", cmd: "/x"}}) })
+	_, outbox := f.turn(t, func(c *call) error {
+		return c.postText(long, &Attachment{Name: "f"}, []btn{{key: "button.offer", cmd: "/x"}})
+	})
 	per := map[string][]Message{}
 	for _, m := range outbox {
 		per[m.Platform] = append(per[m.Platform], m)

@@ -47,7 +47,7 @@ func cmdPoll(c *call) error {
 			return err
 		}
 		if c.ev.Direct {
-			c.reply("poll.closed_done", map[string]any{"ID": p.ID()})
+			c.reply("poll.closed_done", pollClosedDoneText{ID: p.ID()})
 		}
 		return nil
 	}
@@ -71,7 +71,7 @@ func cmdPolls(c *call) error {
 	for _, p := range ps {
 		vs = append(vs, c.pollViewOf(p, c.lang))
 	}
-	c.reply("polls", map[string]any{"Polls": vs, "More": more})
+	c.reply("polls", pollsText{Polls: vs, More: more})
 	return nil
 }
 
@@ -115,7 +115,7 @@ func (c *call) openPoll(spec core.PollSpec) (*core.Poll, error) {
 		return nil, err
 	}
 	if c.ev.Direct {
-		c.reply("poll.opened", map[string]any{"ID": p.ID(), "Question": p.Question})
+		c.reply("poll.opened", pollOpenedText{ID: p.ID(), Question: p.Question})
 	}
 	return p, nil
 }
@@ -231,16 +231,16 @@ func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Pol
 		// The receipt shows the choice: it is not kept with the event key.
 		c.tx.ForgetAnswer()
 	}
-	data := map[string]any{
-		"ID": p.ID(), "Question": p.Question, "Ballot": c.pollBallot(p, values, c.lang),
-		"Changed": rc.Changed, "Secret": rc.Secret, "Final": rc.Final, "Until": c.pollUntil(p),
+	data := voteReceiptText{
+		ID: p.ID(), Question: p.Question, Ballot: c.pollBallot(p, values, c.lang),
+		Changed: rc.Changed, Secret: rc.Secret, Final: rc.Final, Until: c.pollUntil(p),
 	}
 	m := c.here(true)
 	m.Text = c.ownText("vote.receipt", data)
 	if p.Settings.Secret {
 		// Sent at once it shows the choice; waiting in the outbox, only that
 		// the ballot is counted.
-		delete(data, "Ballot")
+		data.Ballot = ""
 		m.Kept = c.ownText("vote.receipt_kept", data)
 	}
 	c.answer(m)
@@ -295,7 +295,7 @@ func defaultValues(p *core.Poll) []int {
 
 // ballotForm is the form of a whole ballot: one field per option.
 func (c *call) ballotForm(p *core.Poll) Form {
-	f := Form{Title: clip(c.text("vote.form_title", map[string]any{"ID": p.ID(), "Question": p.Question}), 45)}
+	f := Form{Title: clip(c.text("vote.form_title", voteFormTitleText{ID: p.ID(), Question: p.Question}), 45)}
 	var pairs []string
 	for i := range p.Options {
 		name := "o" + strconv.Itoa(i+1)
@@ -304,10 +304,10 @@ func (c *call) ballotForm(p *core.Poll) Form {
 		case core.Ranked(p.BallotMethod()):
 			fl.Placeholder = c.text("vote.form_rank", nil)
 		case p.BallotMethod() == tally.Score:
-			fl.Placeholder = c.text("vote.form_score", map[string]any{"Min": p.Settings.ScaleMin, "Max": p.Settings.ScaleMax})
+			fl.Placeholder = c.text("vote.form_score", voteFormScoreText{Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax})
 			fl.Blank = blankValue
 		case p.BallotMethod() == tally.Dot:
-			fl.Placeholder = c.text("vote.form_dots", map[string]any{"Dots": p.TallySettings().Dots})
+			fl.Placeholder = c.text("vote.form_dots", voteFormDotsText{Dots: p.TallySettings().Dots})
 			fl.Blank = blankValue
 		case p.BallotMethod() == tally.Judgment:
 			fl.Optional = false
@@ -620,4 +620,49 @@ func (c *call) keepSecret() {
 			c.out[i].Kept = c.text("vote.secret_kept", nil)
 		}
 	}
+}
+
+// pollClosedDoneText is what the text poll.closed_done shows.
+type pollClosedDoneText struct {
+	ID string
+}
+
+// pollsText is what the text polls shows.
+type pollsText struct {
+	Polls []pollView
+	More  int
+}
+
+// pollOpenedText is what the text poll.opened shows.
+type pollOpenedText struct {
+	ID       string
+	Question string
+}
+
+// voteReceiptText is what the text vote.receipt, vote.receipt_kept shows.
+type voteReceiptText struct {
+	ID       string
+	Question string
+	Ballot   string
+	Changed  bool
+	Secret   bool
+	Final    bool
+	Until    time.Time
+}
+
+// voteFormTitleText is what the text vote.form_title shows.
+type voteFormTitleText struct {
+	ID       string
+	Question string
+}
+
+// voteFormScoreText is what the text vote.form_score shows.
+type voteFormScoreText struct {
+	Min int
+	Max int
+}
+
+// voteFormDotsText is what the text vote.form_dots shows.
+type voteFormDotsText struct {
+	Dots int
 }

@@ -1,0 +1,144 @@
+package bots
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/engage-org/engage/prompts"
+)
+
+// Ensure every text given a view type reads, in each language, only names its
+// view has: a field or a method. A name the view lacks would fail when the text
+// is shown (a struct has no "missing key" to fall back on).
+func TestTextViews_Fields(t *testing.T) {
+	cat, err := prompts.LoadStrict(func(key string, err error) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		key  string
+		view any
+	}{
+		{"backup.set", backupSetText{}},
+		{"backup.you", backupYouText{}},
+		{"budget.funded_referent", budgetFundedReferentText{}},
+		{"button.vote_answer", buttonVoteAnswerText{}},
+		{"campaign.button.amount", campaignButtonAmountText{}},
+		{"campaign.button.reward", campaignButtonRewardText{}},
+		{"campaign.closed_by_you", campaignClosedByYouText{}},
+		{"campaign.collector", campaignCollectorText{}},
+		{"campaign.collector_you", campaignCollectorText{}},
+		{"campaign.created_dm", campaignCreatedDmText{}},
+		{"campaign.milestone", campaignMilestoneText{}},
+		{"campaign.refunds_due", campaignRefundsDueText{}},
+		{"campaign.reminder", campaignReminderText{}},
+		{"campaign.reminder.follower", campaignReminderText{}},
+		{"campaign.stretch", campaignStretchText{}},
+		{"campaigns", campaignsText{}},
+		{"checkin.escalate", checkinEscalateText{}},
+		{"checkin.overdue_note", checkinOverdueNoteText{}},
+		{"checkin.self", checkinSelfText{}},
+		{"checkin.skipped", checkinSkippedText{}},
+		{"checkin.thanks", checkinThanksText{}},
+		{"collect.done", collectDoneText{}},
+		{"collect.thanks", collectThanksText{}},
+		{"community.created", communityCreatedText{}},
+		{"community.invite", communityInviteText{}},
+		{"community.joined", communityJoinedText{}},
+		{"community.show", communityShowText{}},
+		{"contact.show", contactShowText{}},
+		{"date.reading", dateReadingText{}},
+		{"date.slot", dateSlotText{}},
+		{"digest.already", digestAlreadyText{}},
+		{"digest.posted", digestPostedText{}},
+		{"digest.skipped", digestSkippedText{}},
+		{"dm.closed", dmClosedText{}},
+		{"form.ask", formAskText{}},
+		{"form.news", formNewsText{}},
+		{"form.nextstep", formNextstepText{}},
+		{"form.pledge", formPledgeText{}},
+		{"form.pledge.amount", formPledgeAmountText{}},
+		{"form.pledge.hours", formPledgeHoursText{}},
+		{"hours.given", hoursGivenText{}},
+		{"hours.given_you", hoursGivenText{}},
+		{"impact", impactText{}},
+		{"impact.chart.title", impactChartTitleText{}},
+		{"impact.tick", impactTickText{}},
+		{"like", likeText{}},
+		{"link.code", linkCodeText{}},
+		{"link.done", linkDoneText{}},
+		{"meeting.created", meetingCreatedText{}},
+		{"meeting.new", meetingNewText{}},
+		{"meeting.poll_opened", meetingPollOpenedText{}},
+		{"meeting.poll_slot", meetingPollSlotText{}},
+		{"meeting.remind", meetingRemindText{}},
+		{"meeting.show", meetingShowText{}},
+		{"members", membersText{}},
+		{"needs.post", needsPostText{}},
+		{"news.backer", newsBackerText{}},
+		{"news.follower", newsBackerText{}},
+		{"news.post", newsBackerText{}},
+		{"news.posted", newsPostedText{}},
+		{"nextstep.shared", nextstepSharedText{}},
+		{"offer.referent", offerThanksText{}},
+		{"offer.thanks", offerThanksText{}},
+		{"pledge.cancelled", pledgeCancelledText{}},
+		{"pledge.withdrawn", pledgeWithdrawnYouText{}},
+		{"pledge.withdrawn_you", pledgeWithdrawnYouText{}},
+		{"poll.closed_done", pollClosedDoneText{}},
+		{"poll.date_chosen", pollDateChosenText{}},
+		{"poll.opened", pollOpenedText{}},
+		{"polls", pollsText{}},
+		{"project.created", projectCreatedText{}},
+		{"project.funds", projectFundsText{}},
+		{"project.show", projectShowText{}},
+		{"project.stage", projectStageText{}},
+		{"projects", projectsText{}},
+		{"qa.answer_you", qaAnsweredText{}},
+		{"qa.answered", qaAnsweredText{}},
+		{"qa.asked", qaAskedText{}},
+		{"qa.discarded", qaDiscardedText{}},
+		{"qa.faq", qaFaqText{}},
+		{"qa.faq_new", qaDiscardedText{}},
+		{"qa.faq_posted", qaDiscardedText{}},
+		{"qa.form.title", qaAskedText{}},
+		{"qa.new", qaAskedText{}},
+		{"qa.proposal", qaProposalText{}},
+		{"referent.added", referentAddedText{}},
+		{"referent.you", referentYouText{}},
+		{"refund.done", refundDoneText{}},
+		{"refund.you", refundDoneText{}},
+		{"reward.added", rewardAddedText{}},
+		{"role.set", roleSetText{}},
+		{"slot.handover", slotHandoverText{}},
+		{"slot.moved", slotMovedText{}},
+		{"spend.post", spendPostText{}},
+		{"start", startText{}},
+		{"stretch.added", stretchAddedText{}},
+		{"vote.form_dots", voteFormDotsText{}},
+		{"vote.form_score", voteFormScoreText{}},
+		{"vote.form_title", voteFormTitleText{}},
+		{"vote.receipt", voteReceiptText{}},
+		{"vote.receipt_kept", voteReceiptText{}},
+	} {
+		v := reflect.TypeOf(tc.view)
+		for _, lang := range []string{"en", "fr"} {
+			fields := cat.DataFields(lang, tc.key)
+			if fields == nil {
+				t.Errorf("%s: no text in %s", tc.key, lang)
+			}
+			for _, f := range fields {
+				if _, ok := v.FieldByName(f); ok {
+					continue
+				}
+				if _, ok := v.MethodByName(f); ok {
+					continue
+				}
+				if _, ok := reflect.PointerTo(v).MethodByName(f); ok {
+					continue
+				}
+				t.Errorf("%s (%s) reads .%s, which %s lacks", tc.key, lang, f, v.Name())
+			}
+		}
+	}
+}
