@@ -593,18 +593,19 @@ func cmdStretch(c *call) error {
 	return c.editCard(camp, false)
 }
 
+type backer struct {
+	Name                 string
+	Amount, Paid, Refund core.Money
+	Reward               string
+	Hours                int
+	Status               string
+}
+
 // campaignBackers: /campaign C1 backers — the pledges, for organisers, privately.
 func campaignBackers(c *call, camp *core.Campaign) error {
 	ps, err := c.tx.PledgesVisible(c.member, camp)
 	if err != nil {
 		return err
-	}
-	type backer struct {
-		Name                 string
-		Amount, Paid, Refund core.Money
-		Reward               string
-		Hours                int
-		Status               string
 	}
 	var bs []backer
 	name := func(id core.PersonID) string {
@@ -637,7 +638,7 @@ func campaignBackers(c *call, camp *core.Campaign) error {
 	if len(bs) > 100 {
 		more, bs = len(bs)-100, bs[:100]
 	}
-	c.replyPrivate("campaign.backers", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Backers": bs, "More": more})
+	c.replyPrivate("campaign.backers", campaignBackersText{ID: camp.ID(), Title: camp.Title, Backers: bs, More: more})
 	return nil
 }
 
@@ -863,4 +864,12 @@ type hoursGivenText struct {
 type campaignReminderText struct {
 	C     campaignView
 	Which string
+}
+
+// campaignBackersText is what the text campaign.backers shows.
+type campaignBackersText struct {
+	ID      string
+	Title   string
+	Backers []backer
+	More    int
 }

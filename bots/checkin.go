@@ -54,14 +54,14 @@ func checkinNow(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Skipped": nil, "Digest": nil}
+	data := checkinStartedText{}
 	if j, regular, err := pendingSlot(c.tx, c.comm.ID); err != nil {
 		return err
 	} else if j != nil && f.HasSlot() && j.Due.After(now) && weekStart(j.Due, f.Location()).Equal(weekStart(now, f.Location())) {
 		if _, err := scheduleSlot(c.tx, f, later(regular, j.Due)); err != nil {
 			return err
 		}
-		data["Skipped"] = j.Due.In(f.Location())
+		data.Skipped = j.Due.In(f.Location())
 	}
 	run, err := runCheckin(c, now, c.person.ID)
 	if err != nil {
@@ -71,12 +71,12 @@ func checkinNow(c *call) error {
 	for _, cd := range run.Asked {
 		names = append(names, c.name(cd.Person))
 	}
-	data["Asked"] = names
-	data["Host"] = run.Host == c.person.ID
+	data.Asked = names
+	data.Host = run.Host == c.person.ID
 	if at, posted, err := c.tx.DigestPosted(c.comm.ID, now); err != nil {
 		return err
 	} else if posted { // one digest a day: this check-in gets none
-		data["Digest"] = at.In(c.comm.Location())
+		data.Digest = at.In(c.comm.Location())
 	}
 	c.reply("checkin.started", data)
 	return nil
@@ -161,6 +161,22 @@ type askedView struct {
 	Days     int
 }
 
+type awayView struct {
+	Name  string
+	Until time.Time
+}
+
+type overdueView struct {
+	ID, Title, Text, Referents string
+	Due                        time.Time
+}
+
+type waitingView struct {
+	Name     string
+	Asked    time.Time
+	Reminded bool
+}
+
 // nudgeData is the facilitator's agenda for the slot at `at`.
 func nudgeData(c *call, run *core.CheckinRun, at time.Time) (map[string]any, [][]btn, error) {
 	tx, comm := c.tx, c.comm
@@ -186,10 +202,6 @@ func nudgeData(c *call, run *core.CheckinRun, at time.Time) (map[string]any, [][
 		})
 	}
 	data["Asked"] = asked
-	type awayView struct {
-		Name  string
-		Until time.Time
-	}
 	var away []awayView
 	for _, cd := range run.Away {
 		away = append(away, awayView{Name: personName(tx, cd.Person), Until: cd.AwayUntil.In(loc)})
@@ -198,10 +210,6 @@ func nudgeData(c *call, run *core.CheckinRun, at time.Time) (map[string]any, [][
 	over, err := tx.Overdue(comm.ID, at)
 	if err != nil {
 		return nil, nil, err
-	}
-	type overdueView struct {
-		ID, Title, Text, Referents string
-		Due                        time.Time
 	}
 	var overdue []overdueView
 	for _, p := range over {
@@ -215,11 +223,6 @@ func nudgeData(c *call, run *core.CheckinRun, at time.Time) (map[string]any, [][
 	prs, err := tx.Prompts(comm.ID, at.Add(-waitingWindow))
 	if err != nil {
 		return nil, nil, err
-	}
-	type waitingView struct {
-		Name     string
-		Asked    time.Time
-		Reminded bool
 	}
 	var waiting []waitingView
 	for _, pr := range prs {
@@ -631,9 +634,9 @@ func (c *call) checkinSave(st *checkinState, d *core.Dialog) error {
 	if err := c.tx.SetNextStep(st.member, st.p, d.Data["text"], due, shared); err != nil {
 		return err
 	}
-	data := map[string]any{"ID": st.p.ID(), "Title": st.p.Title, "Text": d.Data["text"], "Shared": shared, "Due": nil}
+	data := checkinSavedText{ID: st.p.ID(), Title: st.p.Title, Text: d.Data["text"], Shared: shared}
 	if !due.IsZero() {
-		data["Due"] = due.In(st.comm.Location())
+		data.Due = due.In(st.comm.Location())
 	}
 	if shared {
 		c.reply("checkin.saved", data)
@@ -700,23 +703,25 @@ func jobSlotEnd(c *call, j *core.Job) error {
 	return c.dm(run.Host, "digest.skipped", digestSkippedText{At: at.In(comm.Location())}, nil)
 }
 
+type stepView struct {
+	ID, Title, Text string
+	Due             time.Time
+	Shared          bool
+}
+
+type answerView struct {
+	Name     string
+	Answered bool
+	Steps    []stepView
+	Remind   time.Time
+}
+
 // summaryData is the summary of a slot's answers, for its host.
 func summaryData(tx *core.Tx, comm *core.Community, run *core.SlotRun) (map[string]any, error) {
 	loc := comm.Location()
 	prs, err := tx.Prompts(comm.ID, run.At)
 	if err != nil {
 		return nil, err
-	}
-	type stepView struct {
-		ID, Title, Text string
-		Due             time.Time
-		Shared          bool
-	}
-	type answerView struct {
-		Name     string
-		Answered bool
-		Steps    []stepView
-		Remind   time.Time
 	}
 	var out []answerView
 	answered := 0
@@ -888,4 +893,21 @@ type checkinOverdueNoteText struct {
 	Title string
 	Text  string
 	Due   time.Time
+}
+
+// checkinStartedText is what the text checkin.started shows.
+type checkinStartedText struct {
+	Digest  time.Time
+	Skipped time.Time
+	Host    bool
+	Asked   []string
+}
+
+// checkinSavedText is what the text checkin.saved shows.
+type checkinSavedText struct {
+	ID     string
+	Title  string
+	Text   string
+	Shared bool
+	Due    time.Time
 }

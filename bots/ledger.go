@@ -81,6 +81,17 @@ type sourceView struct {
 	Count  int
 }
 
+type spendView struct {
+	Amount  core.Money
+	Purpose string
+	At      time.Time
+}
+
+type allocView struct {
+	Amount         core.Money
+	Project, Title string
+}
+
 // cmdLedger: /ledger C1 — pledged, collected, spent, each spending line, and where
 // the collected money came from (backers not named unless they agreed).
 func cmdLedger(c *call) error {
@@ -107,15 +118,6 @@ func cmdLedger(c *call) error {
 		backed[r.Person] = true
 	}
 	loc := c.comm.Location()
-	type spendView struct {
-		Amount  core.Money
-		Purpose string
-		At      time.Time
-	}
-	type allocView struct {
-		Amount         core.Money
-		Project, Title string
-	}
 	var spends []spendView
 	var allocs []allocView
 	var sources []sourceView
@@ -162,14 +164,14 @@ func cmdLedger(c *call) error {
 	if len(sources) > maxListed {
 		sources = sources[:maxListed]
 	}
-	c.reply("ledger", map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Pledged": camp.Money(camp.Pledged), "Collected": camp.Money(camp.Collected),
-		"Spent": camp.Money(camp.Spent), "Allocated": camp.Money(camp.Allocated), "HasAllocated": camp.Allocated > 0,
-		"Left": camp.Money(camp.Left()), "Spends": spends, "More": more,
-		"Held": camp.Held(), "Failed": camp.Status == core.CampaignFailed, "Refunded": camp.Money(camp.Refunded),
-		"RefundDue": camp.Money(camp.RefundsLeft()), "HasRefunds": len(camp.Refunds) > 0,
-		"Sources": sources, "Backers": backers, "Allocs": allocs, "Status": string(camp.Status),
-		"Hours": camp.HoursValue > 0, "HoursPledged": camp.HoursPledged, "HoursGiven": camp.HoursGiven,
+	c.reply("ledger", ledgerText{
+		ID: camp.ID(), Title: camp.Title, Pledged: camp.Money(camp.Pledged), Collected: camp.Money(camp.Collected),
+		Spent: camp.Money(camp.Spent), Allocated: camp.Money(camp.Allocated), HasAllocated: camp.Allocated > 0,
+		Left: camp.Money(camp.Left()), Spends: spends, More: more,
+		Held: camp.Held(), Failed: camp.Status == core.CampaignFailed, Refunded: camp.Money(camp.Refunded),
+		RefundDue: camp.Money(camp.RefundsLeft()), HasRefunds: len(camp.Refunds) > 0,
+		Sources: sources, Backers: backers, Allocs: allocs, Status: string(camp.Status),
+		Hours: camp.HoursValue > 0, HoursPledged: camp.HoursPledged, HoursGiven: camp.HoursGiven,
 	})
 	return nil
 }
@@ -199,4 +201,30 @@ type spendPostText struct {
 	Amount  core.Money
 	Purpose string
 	Left    core.Money
+}
+
+// ledgerText is what the text ledger shows.
+type ledgerText struct {
+	ID           string
+	Title        string
+	Pledged      core.Money
+	Collected    core.Money
+	Spent        core.Money
+	Allocated    core.Money
+	HasAllocated bool
+	Left         core.Money
+	Spends       []spendView
+	More         int
+	Held         bool
+	Failed       bool
+	Refunded     core.Money
+	RefundDue    core.Money
+	HasRefunds   bool
+	Sources      []sourceView
+	Backers      sourceView
+	Allocs       []allocView
+	Status       string
+	Hours        bool
+	HoursPledged int
+	HoursGiven   int
 }

@@ -53,7 +53,7 @@ type ballotLine struct {
 
 // ballot renders a ballot of p in lang, for its voter's receipt.
 func (c *call) pollBallot(p *core.Poll, values []int, lang string) string {
-	data := map[string]any{"Method": string(p.BallotMethod()), "Tiers": nil, "Chosen": nil, "Lines": nil}
+	data := voteBallotText{Method: string(p.BallotMethod())}
 	label := func(i int) string { return c.tx.OptionLabel(p, i) }
 	switch {
 	case core.Ranked(p.BallotMethod()):
@@ -77,7 +77,7 @@ func (c *call) pollBallot(p *core.Poll, values []int, lang string) string {
 			}
 			rank = next - 1
 		}
-		data["Tiers"] = tiers
+		data.Tiers = tiers
 	case p.BallotMethod() == tally.Single, p.BallotMethod() == tally.Contest, p.BallotMethod() == tally.Approval:
 		var chosen []string
 		for i, v := range values {
@@ -85,7 +85,7 @@ func (c *call) pollBallot(p *core.Poll, values []int, lang string) string {
 				chosen = append(chosen, label(i))
 			}
 		}
-		data["Chosen"] = chosen
+		data.Chosen = chosen
 	default:
 		var lines []ballotLine
 		for i, v := range values {
@@ -102,7 +102,7 @@ func (c *call) pollBallot(p *core.Poll, values []int, lang string) string {
 			}
 			lines = append(lines, l)
 		}
-		data["Lines"] = lines
+		data.Lines = lines
 	}
 	return c.b.cat.Text(lang, "vote.ballot", data)
 }
@@ -235,4 +235,12 @@ type pollDateChosenText struct {
 	Label    string
 	At       time.Time
 	AllDay   bool
+}
+
+// voteBallotText is what the text vote.ballot shows.
+type voteBallotText struct {
+	Method string
+	Lines  []ballotLine
+	Chosen []string
+	Tiers  [][]string
 }

@@ -55,22 +55,23 @@ func cmdAsk(c *call) error {
 	return nil
 }
 
+type qView struct {
+	ID, Text        string
+	Answered, InFAQ bool
+	Pending         bool
+}
+
 // qaList answers the questions of camp and where each stands.
 func qaList(c *call, camp *core.Campaign) error {
 	qs, err := c.tx.Questions(camp)
 	if err != nil {
 		return err
 	}
-	type qView struct {
-		ID, Text        string
-		Answered, InFAQ bool
-		Pending         bool
-	}
 	var views []qView
 	for _, q := range qs {
 		views = append(views, qView{ID: q.ID(), Text: clip(q.Text, 200), Answered: len(q.Answers) > 0, InFAQ: q.FAQ != 0, Pending: q.Draft != nil})
 	}
-	c.reply("qa.list", map[string]any{"Campaign": camp.ID(), "Title": camp.Title, "Questions": views})
+	c.reply("qa.list", qaListText{Campaign: camp.ID(), Title: camp.Title, Questions: views})
 	return nil
 }
 
@@ -267,4 +268,11 @@ type qaDiscardedText struct {
 	A        string
 	Q        string
 	Chats    int
+}
+
+// qaListText is what the text qa.list shows.
+type qaListText struct {
+	Campaign  string
+	Title     string
+	Questions []qView
 }

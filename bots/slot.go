@@ -327,7 +327,7 @@ func cmdAway(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"From": p.From.In(loc), "To": p.To.In(loc), "Name": c.person.Name, "SlotAt": nil, "Stands": nil, "Nobody": nil}
+	data := awaySetText{From: p.From.In(loc), To: p.To.In(loc), Name: c.person.Name}
 	// A facilitator away at their next slot with no backup: the admins will be told.
 	f, err := c.tx.Facilitation(c.comm.ID)
 	if err != nil {
@@ -340,11 +340,11 @@ func cmdAway(c *call) error {
 		if err != nil {
 			return err
 		}
-		data["SlotAt"] = j.Due.In(f.Location())
+		data.SlotAt = j.Due.In(f.Location())
 		if host != "" {
-			data["Stands"] = c.name(host)
+			data.Stands = c.name(host)
 		} else {
-			data["Nobody"] = true
+			data.Nobody = true
 		}
 	}
 	c.reply("away.set", data)
@@ -382,4 +382,14 @@ type backupSetText struct {
 type backupYouText struct {
 	By        string
 	Community string
+}
+
+// awaySetText is what the text away.set shows.
+type awaySetText struct {
+	From   time.Time
+	To     time.Time
+	Name   string
+	Stands string
+	Nobody bool
+	SlotAt time.Time
 }
