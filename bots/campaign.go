@@ -710,14 +710,14 @@ func (c *call) settleMessages(camp *core.Campaign, ps []*core.Pledge) error {
 		return err
 	}
 	for _, p := range ps {
-		d := pledgeView(tx, comm, camp, p)
-		d["Collectors"] = collectors
+		d := pledgeView(comm, camp, p)
+		d.Collectors = collectors
 		dkey := "campaign.owe"
 		if p.Status == core.PledgeReleased {
 			dkey = "campaign.released"
 			if r := camp.RefundOf(p.Person); r != nil && r.Left() > 0 {
 				dkey = "campaign.released_refund"
-				d["Refund"], d["By"] = camp.Money(r.Left()), by[p.Person]
+				d.Refund, d.By = camp.Money(r.Left()), by[p.Person]
 			}
 		}
 		if err := c.dm(p.Person, dkey, d, nil); err != nil {

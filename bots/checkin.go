@@ -61,7 +61,8 @@ func checkinNow(c *call) error {
 		if _, err := scheduleSlot(c.tx, f, later(regular, j.Due)); err != nil {
 			return err
 		}
-		data.Skipped = j.Due.In(f.Location())
+		skipped := j.Due.In(f.Location())
+		data.Skipped = &skipped
 	}
 	run, err := runCheckin(c, now, c.person.ID)
 	if err != nil {
@@ -76,7 +77,8 @@ func checkinNow(c *call) error {
 	if at, posted, err := c.tx.DigestPosted(c.comm.ID, now); err != nil {
 		return err
 	} else if posted { // one digest a day: this check-in gets none
-		data.Digest = at.In(c.comm.Location())
+		digest := at.In(c.comm.Location())
+		data.Digest = &digest
 	}
 	c.reply("checkin.started", data)
 	return nil
@@ -636,7 +638,8 @@ func (c *call) checkinSave(st *checkinState, d *core.Dialog) error {
 	}
 	data := checkinSavedText{ID: st.p.ID(), Title: st.p.Title, Text: d.Data["text"], Shared: shared}
 	if !due.IsZero() {
-		data.Due = due.In(st.comm.Location())
+		at := due.In(st.comm.Location())
+		data.Due = &at
 	}
 	if shared {
 		c.reply("checkin.saved", data)
@@ -897,8 +900,8 @@ type checkinOverdueNoteText struct {
 
 // checkinStartedText is what the text checkin.started shows.
 type checkinStartedText struct {
-	Digest  time.Time
-	Skipped time.Time
+	Digest  *time.Time
+	Skipped *time.Time
 	Host    bool
 	Asked   []string
 }
@@ -909,5 +912,5 @@ type checkinSavedText struct {
 	Title  string
 	Text   string
 	Shared bool
-	Due    time.Time
+	Due    *time.Time
 }

@@ -145,7 +145,7 @@ func cmdLang(c *call) error {
 type membership struct {
 	Community, Role string
 	Follows         []string
-	Pledges         []map[string]any
+	Pledges         []mePledge
 }
 
 // cmdMe: /me — roles, linked accounts, follows and open prompts, privately.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/engage-org/engage/core"
 )
@@ -97,10 +98,10 @@ func cmdPledge(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := pledgeView(c.tx, c.comm, camp, res.Pledge)
-	data["Changed"] = res.Previous != nil
-	data["RewardLeft"] = res.RewardLeft
-	data["FirstPledge"] = res.First // how pledges work, on a member's first one only
+	data := pledgeView(c.comm, camp, res.Pledge)
+	data.Changed = res.Previous != nil
+	data.RewardLeft = res.RewardLeft
+	data.FirstPledge = res.First // how pledges work, on a member's first one only
 	c.replyPrivate("pledge.done", data)
 	if res.Milestone > 0 {
 		if err := c.post("campaign.milestone", campaignMilestoneText{
@@ -118,29 +119,61 @@ func cmdPledge(c *call) error {
 	return c.editCard(camp, false)
 }
 
-// pledgeView is what templates show of a member's pledge to camp.
-func pledgeView(tx *core.Tx, comm *core.Community, camp *core.Campaign, p *core.Pledge) map[string]any {
-	d := map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Kind": string(camp.Kind), "Amount": p.Amount,
-		"Hours": p.Hours, "HoursGiven": p.HoursGiven, "Shares": p.Shares, "Public": p.Public,
-		"Paid": camp.Money(p.Paid), "HasPaid": p.Paid > 0, "Status": string(p.Status),
-		"Due": camp.Money(max(p.Amount.Amount-p.Paid, 0)), "HasDue": p.Amount.Amount > p.Paid,
-		"Reward": nil, "RewardTitle": nil, "Loan": nil, "Months": nil,
+// pledgeText is what the texts pledge.done, campaign.owe, campaign.released, campaign.released_refund, schedule show.
+type pledgeText struct {
+	ID, Title, Kind        string
+	Amount                 core.Money
+	Hours, HoursGiven      int
+	Shares                 int64
+	Public                 bool
+	Paid, Due              core.Money
+	HasPaid, HasDue        bool
+	Status                 string
+	Reward, RewardTitle    string // the tier chosen, if any
+	Price                  core.Money
+	Loan                   bool
+	Rate                   string
+	Term, Months           int
+	Cash, Outstanding      core.Money
+	HoursValue, HoursMoney core.Money
+	Monthly, LastPay       core.Money
+	First, LastDue         time.Time
+	Total, Interest        core.Money
+	// pledge.done
+	Changed     bool
+	RewardLeft  int // units left of the chosen tier (-1: unlimited)
+	FirstPledge bool
+	// schedule
+	Projected, Summary bool
+	Lines              []line
+	// settlement
+	Collectors []string
+	Refund     core.Money
+	By         []string
+}
+
+// pledgeView is what texts show of a member's pledge to camp.
+func pledgeView(comm *core.Community, camp *core.Campaign, p *core.Pledge) *pledgeText {
+	d := &pledgeText{
+		ID: camp.ID(), Title: camp.Title, Kind: string(camp.Kind), Amount: p.Amount,
+		Hours: p.Hours, HoursGiven: p.HoursGiven, Shares: p.Shares, Public: p.Public,
+		Paid: camp.Money(p.Paid), HasPaid: p.Paid > 0, Status: string(p.Status),
+		Due: camp.Money(max(p.Amount.Amount-p.Paid, 0)), HasDue: p.Amount.Amount > p.Paid,
 	}
 	if r := camp.Reward(p.Reward); r != nil {
-		d["Reward"], d["RewardTitle"] = r.ID(), r.Title
+		d.Reward, d.RewardTitle = r.ID(), r.Title
 	}
 	if camp.SharePrice > 0 {
-		d["Price"] = camp.Money(camp.SharePrice)
+		d.Price = camp.Money(camp.SharePrice)
 	}
 	if rp := camp.Repayment(p, comm.Location()); rp != nil {
-		d["Loan"] = true
-		d["Rate"], d["Term"] = camp.Rate.String(), camp.Term
-		d["Cash"] = camp.Money(rp.Cash)
-		d["Outstanding"] = camp.Money(rp.Outstanding)
+		d.Loan = true
+		d.Rate, d.Term = camp.Rate.String(), camp.Term
+		d.Cash = camp.Money(rp.Cash)
+		d.Outstanding = camp.Money(rp.Outstanding)
 		if camp.HoursValue > 0 {
-			d["HoursValue"] = camp.Money(camp.HoursValue)
-			d["HoursMoney"] = camp.Money(int64(p.Hours) * camp.HoursValue)
+			d.HoursValue = camp.Money(camp.HoursValue)
+			d.HoursMoney = camp.Money(int64(p.Hours) * camp.HoursValue)
 		}
 		if len(rp.Schedule) > 0 {
 			first := rp.Schedule[0]
@@ -150,27 +183,34 @@ func pledgeView(tx *core.Tx, comm *core.Community, camp *core.Campaign, p *core.
 				total += in.Payment
 				interest += in.Interest
 			}
-			d["Monthly"], d["First"], d["LastPay"] = camp.Money(first.Payment), first.Due, camp.Money(last.Payment)
-			d["LastDue"], d["Total"], d["Interest"] = last.Due, camp.Money(total), camp.Money(interest)
-			d["Months"] = len(rp.Schedule)
+			d.Monthly, d.First, d.LastPay = camp.Money(first.Payment), first.Due, camp.Money(last.Payment)
+			d.LastDue, d.Total, d.Interest = last.Due, camp.Money(total), camp.Money(interest)
+			d.Months = len(rp.Schedule)
 		}
 	}
 	return d
 }
 
+// mePledge is one pledge of /me.
+type mePledge struct {
+	ID     string
+	Amount core.Money
+	Status string
+}
+
 // mePledges lists person's pledges in community cid for /me ("C1 25,00 €"), but
 // those released by a failed campaign.
-func mePledges(tx *core.Tx, cid core.CommunityID, person core.PersonID) ([]map[string]any, error) {
+func mePledges(tx *core.Tx, cid core.CommunityID, person core.PersonID) ([]mePledge, error) {
 	ps, err := tx.PersonPledges(cid, person)
 	if err != nil {
 		return nil, err
 	}
-	var out []map[string]any
+	var out []mePledge
 	for _, p := range ps {
 		if p.Status == core.PledgeReleased {
 			continue // nothing pledged any more
 		}
-		out = append(out, map[string]any{"ID": fmt.Sprintf("C%d", p.Campaign), "Amount": p.Amount, "Status": string(p.Status)})
+		out = append(out, mePledge{ID: fmt.Sprintf("C%d", p.Campaign), Amount: p.Amount, Status: string(p.Status)})
 	}
 	return out, nil
 }

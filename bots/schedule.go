@@ -33,12 +33,11 @@ func cmdSchedule(c *call) error {
 	if p == nil {
 		return core.Errorf(core.CodeConflict, "err.no_pledge", "id", camp.ID())
 	}
-	data := pledgeView(c.tx, c.comm, camp, p)
-	data["Projected"], data["Summary"], data["Lines"] = nil, nil, nil
+	data := pledgeView(c.comm, camp, p)
 	var csv *Attachment
 	rp := camp.Repayment(p, c.comm.Location())
 	if rp != nil {
-		data["Projected"] = camp.Status == core.CampaignOpen
+		data.Projected = camp.Status == core.CampaignOpen
 	}
 	if rp != nil && len(rp.Schedule) > 0 {
 		var ls []line
@@ -55,9 +54,9 @@ func cmdSchedule(c *call) error {
 			Data: []byte(c.ownText("schedule.csv", rows) + "\n"),
 		}
 		if len(ls) > maxScheduleLines {
-			data["Summary"] = true
+			data.Summary = true
 		} else {
-			data["Lines"] = ls
+			data.Lines = ls
 		}
 	}
 	m := c.here(true)

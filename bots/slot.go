@@ -340,7 +340,8 @@ func cmdAway(c *call) error {
 		if err != nil {
 			return err
 		}
-		data.SlotAt = j.Due.In(f.Location())
+		at := j.Due.In(f.Location())
+		data.SlotAt = &at
 		if host != "" {
 			data.Stands = c.name(host)
 		} else {
@@ -391,5 +392,5 @@ type awaySetText struct {
 	Name   string
 	Stands string
 	Nobody bool
-	SlotAt time.Time
+	SlotAt *time.Time
 }

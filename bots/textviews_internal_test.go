@@ -33,7 +33,10 @@ func TestTextViews_Fields(t *testing.T) {
 		{"campaign.collector_you", campaignCollectorText{}},
 		{"campaign.created_dm", campaignCreatedDmText{}},
 		{"campaign.milestone", campaignMilestoneText{}},
+		{"campaign.owe", pledgeText{}},
 		{"campaign.refunds_due", campaignRefundsDueText{}},
+		{"campaign.released", pledgeText{}},
+		{"campaign.released_refund", pledgeText{}},
 		{"campaign.reminder", campaignReminderText{}},
 		{"campaign.reminder.follower", campaignReminderText{}},
 		{"campaign.stretch", campaignStretchText{}},
@@ -92,6 +95,7 @@ func TestTextViews_Fields(t *testing.T) {
 		{"offer.referent", offerThanksText{}},
 		{"offer.thanks", offerThanksText{}},
 		{"pledge.cancelled", pledgeCancelledText{}},
+		{"pledge.done", pledgeText{}},
 		{"pledge.withdrawn", pledgeWithdrawnYouText{}},
 		{"pledge.withdrawn_you", pledgeWithdrawnYouText{}},
 		{"poll.closed_done", pollClosedDoneText{}},
@@ -120,6 +124,7 @@ func TestTextViews_Fields(t *testing.T) {
 		{"refund.you", refundDoneText{}},
 		{"reward.added", rewardAddedText{}},
 		{"role.set", roleSetText{}},
+		{"schedule", pledgeText{}},
 		{"schedule.csv", scheduleCsvText{}},
 		{"schedule.csv.name", scheduleCsvText{}},
 		{"slot.handover", slotHandoverText{}},
@@ -151,6 +156,13 @@ func TestTextViews_Fields(t *testing.T) {
 					continue
 				}
 				t.Errorf("%s (%s) reads .%s, which %s lacks", tc.key, lang, f, v.Name())
+			}
+			for _, f := range cat.CondFields(lang, tc.key) {
+				// A view of this package (a poll, a project) is always given; a time or an
+				// amount that may be absent is a pointer.
+				if sf, ok := v.FieldByName(f); ok && sf.Type.Kind() == reflect.Struct && sf.Type.PkgPath() != v.PkgPath() {
+					t.Errorf("%s (%s) tests .%s, a %s, which is never empty: give %s a pointer or a flag", tc.key, lang, f, sf.Type, v.Name())
+				}
 			}
 		}
 	}

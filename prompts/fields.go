@@ -8,15 +8,51 @@ import "text/template/parse"
 // range or with, where the data changes, are left out. Tests hold each text's
 // view type to it.
 func (c *Catalog) DataFields(lang, key string) []string {
+	fields, _ := c.dataFields(lang, key)
+	return fields
+}
+
+// CondFields returns the names of DataFields a text tests: the condition of an if
+// or a with, or an argument of not, and, or. A struct value is always true there,
+// so a view must give such a name a type that can be empty (a pointer, a bool, a
+// number, a string, a slice).
+func (c *Catalog) CondFields(lang, key string) []string {
+	_, conds := c.dataFields(lang, key)
+	return conds
+}
+
+func (c *Catalog) dataFields(lang, key string) (fields, conds []string) {
 	t := c.sets[lang]
 	if t == nil {
-		return nil
+		return nil, nil
 	}
-	seen := map[string]bool{}
+	seen, condSeen := map[string]bool{}, map[string]bool{}
 	var out []string
 	visited := map[string]bool{}
 	var tree func(name string)
 	var walk func(n parse.Node, top bool)
+	cond := func(n parse.Node, top bool) {
+		var name string
+		switch n := n.(type) {
+		case *parse.FieldNode:
+			if top && len(n.Ident) == 1 {
+				name = n.Ident[0]
+			}
+		case *parse.VariableNode:
+			if n.Ident[0] == "$" && len(n.Ident) == 2 {
+				name = n.Ident[1]
+			}
+		}
+		if name != "" && !condSeen[name] {
+			condSeen[name] = true
+			conds = append(conds, name)
+		}
+	}
+	pipeCond := func(p *parse.PipeNode, top bool) {
+		if p != nil && len(p.Cmds) == 1 && len(p.Cmds[0].Args) == 1 && len(p.Decl) == 0 {
+			cond(p.Cmds[0].Args[0], top)
+		}
+	}
 	add := func(name string) {
 		if !seen[name] {
 			seen[name] = true
@@ -49,6 +85,11 @@ func (c *Catalog) DataFields(lang, key string) []string {
 					}
 				}
 			}
+			if id, ok := n.Args[0].(*parse.IdentifierNode); ok && (id.Ident == "not" || id.Ident == "and" || id.Ident == "or") {
+				for _, a := range n.Args[1:] {
+					cond(a, top)
+				}
+			}
 			for _, a := range n.Args {
 				walk(a, top)
 			}
@@ -63,6 +104,7 @@ func (c *Catalog) DataFields(lang, key string) []string {
 		case *parse.ChainNode:
 			walk(n.Node, top)
 		case *parse.IfNode:
+			pipeCond(n.Pipe, top)
 			walk(n.Pipe, top)
 			walk(n.List, top)
 			walk(n.ElseList, top)
@@ -71,6 +113,7 @@ func (c *Catalog) DataFields(lang, key string) []string {
 			walk(n.List, false)
 			walk(n.ElseList, top)
 		case *parse.WithNode:
+			pipeCond(n.Pipe, top)
 			walk(n.Pipe, top)
 			walk(n.List, false)
 			walk(n.ElseList, top)
@@ -93,5 +136,5 @@ func (c *Catalog) DataFields(lang, key string) []string {
 		}
 	}
 	tree(key)
-	return out
+	return out, conds
 }
