@@ -34,7 +34,7 @@ func cmdCheckin(c *call) error {
 	if !core.CanManage(c.member, p) {
 		return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 	}
-	if err := startCheckin(c, c.person.ID, nil, []int{p.Num}, nil); err != nil {
+	if err := startCheckin(c, c.person.ID, nil, []int{p.Num}, checkinExtra{}); err != nil {
 		return err
 	}
 	if !c.ev.Direct { // said in the group: the group learns where the questions went
@@ -101,7 +101,7 @@ func runCheckin(c *call, at time.Time, by core.PersonID) (*core.CheckinRun, erro
 		return nil, err
 	}
 	for i, cd := range run.Asked {
-		if err := startCheckin(c, cd.Person, run.Prompts[i], run.Prompts[i].Projects, nil); err != nil {
+		if err := startCheckin(c, cd.Person, run.Prompts[i], run.Prompts[i].Projects, checkinExtra{}); err != nil {
 			return nil, err
 		}
 	}
@@ -113,7 +113,7 @@ func runCheckin(c *call, at time.Time, by core.PersonID) (*core.CheckinRun, erro
 		if _, _, lang, ok, err := c.recipient(run.Host); err != nil {
 			return nil, err
 		} else if ok {
-			if data["Intro"], err = c.draftOpening("nudge", lang, nudgeFacts(data)); err != nil {
+			if data.Intro, err = c.draftOpening("nudge", lang, nudgeFacts(data)); err != nil {
 				return nil, err
 			}
 		}
@@ -180,21 +180,20 @@ type waitingView struct {
 }
 
 // nudgeData is the facilitator's agenda for the slot at `at`.
-func nudgeData(c *call, run *core.CheckinRun, at time.Time) (map[string]any, [][]btn, error) {
+func nudgeData(c *call, run *core.CheckinRun, at time.Time) (*nudgeText, [][]btn, error) {
 	tx, comm := c.tx, c.comm
 	loc := comm.Location()
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	data := map[string]any{"Community": comm.Name, "At": at.In(loc), "Manual": run.Run.Manual, "Active": run.Active,
-		"StandIn": nil, "Facilitator": nil, "Backup": nil, "Meeting": nil, "DatePoll": nil}
+	data := &nudgeText{Community: comm.Name, At: at.In(loc), Manual: run.Run.Manual, Active: run.Active}
 	if run.Backup {
-		data["StandIn"] = personName(tx, f.Facilitator)
+		data.StandIn = personName(tx, f.Facilitator)
 	}
 	if run.Host == "" {
-		data["Facilitator"] = personName(tx, f.Facilitator)
-		data["Backup"] = personName(tx, f.Backup)
+		data.Facilitator = personName(tx, f.Facilitator)
+		data.Backup = personName(tx, f.Backup)
 	}
 	var asked []askedView
 	for _, cd := range run.Asked {
@@ -203,12 +202,12 @@ func nudgeData(c *call, run *core.CheckinRun, at time.Time) (map[string]any, [][
 			Since: cd.LastSign.In(loc), Days: int(at.Sub(cd.LastSign).Hours() / 24),
 		})
 	}
-	data["Asked"] = asked
+	data.Asked = asked
 	var away []awayView
 	for _, cd := range run.Away {
 		away = append(away, awayView{Name: personName(tx, cd.Person), Until: cd.AwayUntil.In(loc)})
 	}
-	data["Away"] = away
+	data.Away = away
 	over, err := tx.Overdue(comm.ID, at)
 	if err != nil {
 		return nil, nil, err
@@ -221,7 +220,7 @@ func nudgeData(c *call, run *core.CheckinRun, at time.Time) (map[string]any, [][
 		}
 		overdue = append(overdue, overdueView{ID: p.ID(), Title: p.Title, Text: p.NextStep.Text, Due: p.NextStep.Due.In(loc), Referents: strings.Join(names, ", ")})
 	}
-	data["Overdue"] = overdue
+	data.Overdue = overdue
 	prs, err := tx.Prompts(comm.ID, at.Add(-waitingWindow))
 	if err != nil {
 		return nil, nil, err
@@ -236,18 +235,19 @@ func nudgeData(c *call, run *core.CheckinRun, at time.Time) (map[string]any, [][
 			waiting = append(waiting, waitingView{Name: personName(tx, pr.Person), Asked: pr.Asked.In(loc), Reminded: !pr.Reminded.IsZero()})
 		}
 	}
-	data["Waiting"] = waiting
+	data.Waiting = waiting
 	next, _, err := tx.NextMeeting(comm.ID, at)
 	if err != nil {
 		return nil, nil, err
 	}
 	var rows [][]btn
 	if next != nil {
-		data["Meeting"] = meetingView(next, loc)
+		mv := meetingView(next, loc)
+		data.Meeting = &mv
 	} else if poll, err := openDatePollOf(tx, comm.ID); err != nil {
 		return nil, nil, err
 	} else if poll != nil {
-		data["DatePoll"] = poll.ID() // being decided: no second poll
+		data.DatePoll = poll.ID() // being decided: no second poll
 	} else {
 		rows = append(rows, []btn{meetingPollButton()})
 	}
@@ -256,13 +256,54 @@ func nudgeData(c *call, run *core.CheckinRun, at time.Time) (map[string]any, [][
 	if err != nil {
 		return nil, nil, err
 	}
-	data["Health"], data["HealthSame"] = h, h.Same(prev)
+	data.Health, data.HealthSame = h, h.Same(prev)
 	if prev != nil {
-		data["HealthSince"] = since.In(loc)
-	} else {
-		data["HealthSince"] = time.Time{}
+		data.HealthSince = since.In(loc)
 	}
 	return data, rows, nil
+}
+
+// nudgeText is what the texts checkin.nudge, checkin.nobody show.
+type nudgeText struct {
+	Community, Intro             string
+	At                           time.Time
+	Manual                       bool
+	Active                       int
+	StandIn, Facilitator, Backup string
+	Asked                        []askedView
+	Away                         []awayView
+	Overdue                      []overdueView
+	Waiting                      []waitingView
+	Meeting                      *mView // the next general meeting, if dated
+	DatePoll                     string // else the open poll dating it
+	Health                       *core.Health
+	HealthSame                   core.HealthSame
+	HealthSince                  time.Time // zero for a first agenda
+}
+
+// checkinQuestionText is what the texts checkin.ask.step, checkin.ask.due, checkin.ask.shared show.
+type checkinQuestionText struct {
+	Community, ID, Title string
+	Index, Count         int
+	First                bool
+	Name                 string
+	Text, Current        string
+	CurrentDue, Due      *time.Time
+	Again, Typed         string // asked again: the key of why, and what was typed
+	checkinExtra
+}
+
+// checkinDateText is what the texts checkin.btn.keep_due, checkin.btn.friday, checkin.btn.two_weeks, checkin.btn.month_end show: a date offered.
+type checkinDateText struct{ D time.Time }
+
+// checkinExtra is what a check-in's first question adds when it is a reminder
+// or about an overdue step.
+type checkinExtra struct {
+	Reminder    bool
+	Asked       *time.Time
+	Overdue     bool
+	OverdueText string
+	OverdueDue  *time.Time
 }
 
 // checkinState is where a check-in dialog stands.
@@ -278,7 +319,7 @@ type checkinState struct {
 // startCheckin opens the three questions about projects nums with person and sends
 // the first by direct message. prompt is the slot's prompt (nil outside a slot);
 // extra adds to the first question's data (a reminder, an overdue step).
-func startCheckin(c *call, person core.PersonID, prompt *core.Prompt, nums []int, extra map[string]any) error {
+func startCheckin(c *call, person core.PersonID, prompt *core.Prompt, nums []int, extra checkinExtra) error {
 	var ids []string
 	for _, num := range nums {
 		ids = append(ids, strconv.Itoa(num))
@@ -297,7 +338,7 @@ func startCheckin(c *call, person core.PersonID, prompt *core.Prompt, nums []int
 }
 
 // askDM sends d's current question to person by direct message, in their language.
-func askDM(c *call, person core.PersonID, d *core.Dialog, extra map[string]any) error {
+func askDM(c *call, person core.PersonID, d *core.Dialog, extra checkinExtra) error {
 	st, err := loadCheckin(c.tx, person, d)
 	if err != nil || st == nil || st.p == nil {
 		return err
@@ -307,10 +348,8 @@ func askDM(c *call, person core.PersonID, d *core.Dialog, extra map[string]any) 
 		return err
 	}
 	key, data, rows := checkinQuestion(st, d, c.tx.Now(), lang)
-	data["Name"] = p.Name
-	for k, v := range extra {
-		data[k] = v
-	}
+	data.Name = p.Name
+	data.checkinExtra = extra
 	return c.dm(person, key, data, nil, rows...)
 }
 
@@ -364,34 +403,35 @@ func (st *checkinState) seek(tx *core.Tx) error {
 }
 
 // checkinQuestion returns d's current question: its template key, data and buttons.
-func checkinQuestion(st *checkinState, d *core.Dialog, now time.Time, lang string) (string, map[string]any, [][]btn) {
+func checkinQuestion(st *checkinState, d *core.Dialog, now time.Time, lang string) (string, *checkinQuestionText, [][]btn) {
 	loc := st.comm.Location()
 	p := st.p
-	data := map[string]any{
-		"Community": st.comm.Name, "ID": p.ID(), "Title": p.Title, "Index": st.i + 1, "Count": len(st.nums),
-		"First": st.i == 0 && d.Step == 0 && d.Tries == 0 && d.Data["text"] == "", "Text": d.Data["text"],
-		"Current": nil, "CurrentDue": nil, "Due": nil, "Reminder": nil, "Asked": nil, "Overdue": nil, "Again": nil,
+	data := &checkinQuestionText{
+		Community: st.comm.Name, ID: p.ID(), Title: p.Title, Index: st.i + 1, Count: len(st.nums),
+		First: st.i == 0 && d.Step == 0 && d.Tries == 0 && d.Data["text"] == "", Text: d.Data["text"],
 	}
 	if ns := p.NextStep; ns != nil {
-		data["Current"] = ns.Text
+		data.Current = ns.Text
 		if !ns.Due.IsZero() {
-			data["CurrentDue"] = ns.Due.In(loc)
+			at := ns.Due.In(loc)
+			data.CurrentDue = &at
 		}
 	}
 	if due := dialogTime(d, "due"); !due.IsZero() {
-		data["Due"] = due.In(loc)
+		at := due.In(loc)
+		data.Due = &at
 	}
 	switch d.Step {
 	case 1:
 		var row []btn
 		if keep := dialogTime(d, "keep_due"); !keep.IsZero() && keep.After(now) {
-			row = append(row, btn{key: "checkin.btn.keep_due", data: map[string]any{"D": keep.In(loc)}, cmd: keep.In(loc).Format("2006-01-02")})
+			row = append(row, btn{key: "checkin.btn.keep_due", data: checkinDateText{D: keep.In(loc)}, cmd: keep.In(loc).Format("2006-01-02")})
 		}
 		for _, s := range dateSuggestions(now, loc) {
 			if len(row) >= 3 {
 				break
 			}
-			row = append(row, btn{key: s.key, data: map[string]any{"D": s.d}, cmd: s.d.Format("2006-01-02")})
+			row = append(row, btn{key: s.key, data: checkinDateText{D: s.d}, cmd: s.d.Format("2006-01-02")})
 		}
 		return "checkin.ask.due", data, [][]btn{row, {{key: "checkin.btn.no_date", cmd: "no date"}}}
 	case 2:
@@ -560,7 +600,7 @@ func (c *call) checkinRetry(st *checkinState, d *core.Dialog, again, typed strin
 		return err
 	}
 	key, data, rows := checkinQuestion(st, d, c.tx.Now(), c.lang)
-	data["Again"], data["Typed"] = again, clip(typed, 200)
+	data.Again, data.Typed = again, clip(typed, 200)
 	return c.replyBtn(key, data, rows)
 }
 
@@ -618,7 +658,7 @@ func (c *call) checkinAdvance(st *checkinState, d *core.Dialog) error {
 			return err
 		}
 		key, data, rows := checkinQuestion(st, d, now, c.lang)
-		data["Name"] = c.person.Name
+		data.Name = c.person.Name
 		return c.replyBtn(key, data, rows)
 	}
 	if err := c.tx.EndDialog(c.person.ID); err != nil {
@@ -720,7 +760,7 @@ type answerView struct {
 }
 
 // summaryData is the summary of a slot's answers, for its host.
-func summaryData(tx *core.Tx, comm *core.Community, run *core.SlotRun) (map[string]any, error) {
+func summaryData(tx *core.Tx, comm *core.Community, run *core.SlotRun) (*summaryText, error) {
 	loc := comm.Location()
 	prs, err := tx.Prompts(comm.ID, run.At)
 	if err != nil {
@@ -757,7 +797,15 @@ func summaryData(tx *core.Tx, comm *core.Community, run *core.SlotRun) (map[stri
 		}
 		out = append(out, v)
 	}
-	return map[string]any{"Community": comm.Name, "At": run.At.In(loc), "Answers": out, "Answered": answered, "Asked": len(out)}, nil
+	return &summaryText{Community: comm.Name, At: run.At.In(loc), Answers: out, Answered: answered, Asked: len(out)}, nil
+}
+
+// summaryText is what the text checkin.summary shows.
+type summaryText struct {
+	Community       string
+	At              time.Time
+	Answers         []answerView
+	Answered, Asked int
 }
 
 // jobRemind reminds a referent who has not answered, once, with the question
@@ -768,7 +816,8 @@ func jobRemind(c *call, j *core.Job) error {
 	if err != nil || pr == nil {
 		return err
 	}
-	extra := map[string]any{"Reminder": true, "Asked": pr.Asked.In(comm.Location())}
+	asked := pr.Asked.In(comm.Location())
+	extra := checkinExtra{Reminder: true, Asked: &asked}
 	d, err := tx.Dialog(pr.Person)
 	if err != nil {
 		return err
@@ -837,7 +886,8 @@ func jobStepDue(c *call, j *core.Job) error {
 	if err != nil || p == nil {
 		return err
 	}
-	extra := map[string]any{"Overdue": true, "OverdueText": p.NextStep.Text, "OverdueDue": p.NextStep.Due.In(comm.Location())}
+	due := p.NextStep.Due.In(comm.Location())
+	extra := checkinExtra{Overdue: true, OverdueText: p.NextStep.Text, OverdueDue: &due}
 	for _, r := range p.Referents {
 		d, err := tx.Dialog(r)
 		if err != nil {

@@ -296,9 +296,9 @@ func communityLLM(c *call) error {
 	if err := c.needCommunity(); err != nil {
 		return err
 	}
-	data := func(comm *core.Community) (map[string]any, error) {
+	data := func(comm *core.Community) (llmStatusText, error) {
 		used, err := c.tx.LLMCalls(comm)
-		return map[string]any{"Name": comm.Name, "On": comm.LLM, "Configured": c.b.model != nil, "Used": used, "Budget": c.b.cfg.ModelBudget}, err
+		return llmStatusText{Name: comm.Name, On: comm.LLM, Configured: c.b.model != nil, Used: used, Budget: c.b.cfg.ModelBudget}, err
 	}
 	on := c.sub("on")
 	if !on && !c.sub("off") {
@@ -329,4 +329,11 @@ func communityLLM(c *call) error {
 	}
 	c.reply("llm.set", d)
 	return nil
+}
+
+// llmStatusText is what the texts llm.status, llm.set show.
+type llmStatusText struct {
+	Name           string
+	On, Configured bool
+	Used, Budget   int
 }

@@ -1,7 +1,6 @@
 package bots
 
 import (
-	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -219,23 +218,17 @@ func digestFacts(dg *digest) map[string]any {
 
 // nudgeFacts are the facts of a facilitator's agenda (nudgeData) a model may draft
 // its opening from.
-func nudgeFacts(data map[string]any) map[string]any {
-	lenOf := func(v any) int {
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
-			return rv.Len()
-		}
-		return 0
-	}
+func nudgeFacts(data *nudgeText) map[string]any {
 	f := map[string]any{
-		"referents_asked": lenOf(data["Asked"]), "overdue_steps": lenOf(data["Overdue"]),
-		"unanswered_prompts": lenOf(data["Waiting"]), "away": lenOf(data["Away"]),
+		"referents_asked": len(data.Asked), "overdue_steps": len(data.Overdue),
+		"unanswered_prompts": len(data.Waiting), "away": len(data.Away),
 	}
-	if m, ok := data["Meeting"].(mView); ok {
+	if m := data.Meeting; m != nil {
 		f["next_meeting"] = m.At.Format("2006-01-02")
 	} else {
 		f["next_meeting"] = "none"
 	}
-	if h, ok := data["Health"].(*core.Health); ok && h != nil {
+	if h := data.Health; h != nil {
 		f["members"], f["active_members"], f["active_projects"] = h.Members, h.Active, h.Projects
 	}
 	return f

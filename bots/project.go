@@ -208,7 +208,7 @@ func follow(c *call, on bool) error {
 	if !on {
 		key = "follow.off"
 	}
-	c.replyPrivate(key, map[string]any{"ID": p.ID(), "Title": p.Title, "Followers": len(p.Followers)})
+	c.replyPrivate(key, followText{ID: p.ID(), Title: p.Title, Followers: len(p.Followers)})
 	return nil
 }
 
@@ -342,15 +342,28 @@ func cmdNextStep(c *call) error {
 	return nil
 }
 
-func (c *call) nextStepData(p *core.Project) map[string]any {
-	d := map[string]any{"ID": p.ID(), "Title": p.Title, "By": c.person.Name, "Text": nil, "Due": nil}
+func (c *call) nextStepData(p *core.Project) nextStepText {
+	d := nextStepText{ID: p.ID(), Title: p.Title, By: c.person.Name}
 	if ns := p.NextStep; ns != nil {
-		d["Text"] = ns.Text
+		d.Text = ns.Text
 		if !ns.Due.IsZero() {
-			d["Due"] = ns.Due.In(c.comm.Location())
+			due := ns.Due.In(c.comm.Location())
+			d.Due = &due
 		}
 	}
 	return d
+}
+
+// nextStepText is what the texts nextstep.post, nextstep.saved, nextstep.follower show.
+type nextStepText struct {
+	ID, Title, By, Text string
+	Due                 *time.Time
+}
+
+// followText is what the texts follow.on, follow.off show.
+type followText struct {
+	ID, Title string
+	Followers int
 }
 
 // cmdNeeds: /needs P1 TEXT.

@@ -100,27 +100,41 @@ func weekStart(t time.Time, loc *time.Location) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day()-back, 0, 0, 0, 0, loc)
 }
 
-// slotView is what templates show of the slot.
-func (c *call) slotView(f *core.Facilitation) (map[string]any, error) {
-	data := map[string]any{"HasSlot": f.HasSlot(), "Zone": f.Zone, "Weekday": int(f.Weekday),
-		"Hour": f.Hour, "Minute": fmt.Sprintf("%02d", f.Minute),
-		// a day of the slot's weekday, for {{weekday .Day}} (7 January 2024 was a Sunday)
-		"Day": time.Date(2024, 1, 7+int(f.Weekday), 12, 0, 0, 0, time.UTC), "Facilitator": nil, "Backup": nil, "Moved": nil}
+// slotText is what the texts slot.show, slot.set, backup.show show.
+type slotText struct {
+	HasSlot             bool
+	Zone                string
+	Weekday, Hour       int
+	Minute              string    // two digits
+	Day                 time.Time // a day of the slot's weekday, for {{weekday .Day}}
+	Facilitator, Backup string
+	Next                *time.Time // the next slot, if one is scheduled
+	Moved               bool       // this week's slot is not at the usual time
+	Regular             time.Time  // the usual time, when Moved
+}
+
+// slotView is what texts show of the slot.
+func (c *call) slotView(f *core.Facilitation) (*slotText, error) {
+	data := &slotText{HasSlot: f.HasSlot(), Zone: f.Zone, Weekday: int(f.Weekday),
+		Hour: f.Hour, Minute: fmt.Sprintf("%02d", f.Minute),
+		// 7 January 2024 was a Sunday
+		Day: time.Date(2024, 1, 7+int(f.Weekday), 12, 0, 0, 0, time.UTC)}
 	if f.Facilitator != "" {
-		data["Facilitator"] = c.name(f.Facilitator)
+		data.Facilitator = c.name(f.Facilitator)
 	}
 	if f.Backup != "" {
-		data["Backup"] = c.name(f.Backup)
+		data.Backup = c.name(f.Backup)
 	}
 	j, regular, err := pendingSlot(c.tx, f.Community)
 	if err != nil {
 		return nil, err
 	}
 	if j != nil {
-		data["Next"] = j.Due.In(f.Location())
+		next := j.Due.In(f.Location())
+		data.Next = &next
 		if !j.Due.Equal(regular) {
-			data["Moved"] = true
-			data["Regular"] = regular.In(f.Location())
+			data.Moved = true
+			data.Regular = regular.In(f.Location())
 		}
 	}
 	return data, nil
@@ -294,12 +308,11 @@ func cmdAway(c *call) error {
 		if err != nil {
 			return err
 		}
-		type period struct{ From, To time.Time }
-		var out []period
+		var out []awayPeriod
 		for _, p := range ps {
-			out = append(out, period{p.From.In(loc), p.To.In(loc)})
+			out = append(out, awayPeriod{p.From.In(loc), p.To.In(loc)})
 		}
-		c.reply("away.show", map[string]any{"Periods": out})
+		c.reply("away.show", awayShowText{Periods: out})
 		return nil
 	}
 	now := c.tx.Now()
@@ -394,3 +407,9 @@ type awaySetText struct {
 	Nobody bool
 	SlotAt *time.Time
 }
+
+// awayShowText is what the text away.show shows.
+type awayShowText struct{ Periods []awayPeriod }
+
+// awayPeriod is one of a member's periods away.
+type awayPeriod struct{ From, To time.Time }

@@ -461,7 +461,7 @@ func ballotDialog(c *call, d *core.Dialog, text string) error {
 func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 	cmd := "/vote " + p.ID() + " step "
 	var pairs []string
-	data := map[string]any{"ID": p.ID(), "Question": p.Question, "Method": string(p.BallotMethod()), "Steps": len(p.Options)}
+	data := builderStepText{ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Steps: len(p.Options)}
 	key := "vote.step"
 	if core.Ranked(p.BallotMethod()) {
 		key = "vote.step_rank"
@@ -480,15 +480,15 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 		if len(order) > 0 {
 			pairs = append(pairs, c.text("button.vote_done", nil), cmd+"done", c.text("button.vote_again", nil), cmd+"again")
 		}
-		data["SoFar"], data["Rank"] = sofar, len(order)+1
+		data.SoFar, data.Rank = sofar, len(order)+1
 	} else {
 		vals := splitInts(d.Data["vals"])
 		i := d.Step
-		data["Step"], data["Label"] = i+1, c.tx.OptionLabel(p, i)
+		data.Step, data.Label = i+1, c.tx.OptionLabel(p, i)
 		s := p.Settings
 		switch p.BallotMethod() {
 		case tally.Score:
-			data["Min"], data["Max"] = s.ScaleMin, s.ScaleMax
+			data.Min, data.Max = s.ScaleMin, s.ScaleMax
 			if s.ScaleMax-s.ScaleMin < maxValueButtons {
 				for v := s.ScaleMin; v <= s.ScaleMax; v++ {
 					pairs = append(pairs, strconv.Itoa(v), cmd+strconv.Itoa(v))
@@ -499,7 +499,7 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 			for k := range i {
 				left -= vals[k]
 			}
-			data["Left"] = left
+			data.Left = left
 			if left < maxValueButtons {
 				for v := 0; v <= left; v++ {
 					pairs = append(pairs, strconv.Itoa(v), cmd+strconv.Itoa(v))
@@ -665,4 +665,13 @@ type voteFormScoreText struct {
 // voteFormDotsText is what the text vote.form_dots shows.
 type voteFormDotsText struct {
 	Dots int
+}
+
+// builderStepText is what the texts vote.step, vote.step_rank show.
+type builderStepText struct {
+	ID, Question, Method string
+	Steps, Step, Rank    int
+	Label                string
+	SoFar                []string // ranked: the options ranked so far
+	Min, Max, Left       int
 }
