@@ -36,7 +36,7 @@ func meetingMove(c *call, m *core.Meeting) error {
 	if err := c.tx.MoveMeeting(c.member, m, at, allDay); err != nil {
 		return err
 	}
-	data := map[string]any{"M": meetingView(m, loc), "From": from, "By": c.person.Name}
+	data := meetingEditText{M: meetingView(m, loc), From: &from, By: c.person.Name}
 	att := meetingICS(c.comm, m, c.tx.Now())
 	if err := c.post("meeting.moved", data, att); err != nil {
 		return err
@@ -58,7 +58,7 @@ func meetingCancel(c *call, m *core.Meeting) error {
 		return err
 	}
 	loc := c.comm.Location()
-	data := map[string]any{"M": meetingView(m, loc), "By": c.person.Name}
+	data := meetingEditText{M: meetingView(m, loc), By: c.person.Name}
 	if !c.sub("confirm") {
 		if strings.TrimSpace(c.args) != "" {
 			return c.usage()
@@ -95,7 +95,7 @@ func meetingCancel(c *call, m *core.Meeting) error {
 
 // tellMembers sends key privately to every member of the community but the actor,
 // each in their language.
-func (c *call) tellMembers(key string, data map[string]any, att *Attachment) error {
+func (c *call) tellMembers(key string, data any, att *Attachment) error {
 	ms, err := c.tx.Members(c.comm.ID)
 	if err != nil {
 		return err
@@ -109,4 +109,11 @@ func (c *call) tellMembers(key string, data map[string]any, att *Attachment) err
 		}
 	}
 	return nil
+}
+
+// meetingEditText is what the texts meeting.moved, meeting.moved_dm, meeting.moved_done, meeting.cancel_ask, meeting.cancel_yes, meeting.cancel_no, meeting.canceled, meeting.canceled_dm, meeting.canceled_done show.
+type meetingEditText struct {
+	M    mView
+	From *mView // where a moved meeting was
+	By   string
 }

@@ -27,7 +27,7 @@ func (c *Catalog) dataFields(lang, key string) (fields, conds []string) {
 		return nil, nil
 	}
 	seen, condSeen := map[string]bool{}, map[string]bool{}
-	var out []string
+	out := []string{} // nil only for a text that does not exist
 	visited := map[string]bool{}
 	var tree func(name string)
 	var walk func(n parse.Node, top bool)
@@ -134,6 +134,9 @@ func (c *Catalog) dataFields(lang, key string) (fields, conds []string) {
 		if x := t.Lookup(name); x != nil && x.Tree != nil {
 			walk(x.Tree.Root, true)
 		}
+	}
+	if t.Lookup(key) == nil {
+		return nil, nil
 	}
 	tree(key)
 	return out, conds
