@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -64,7 +65,7 @@ func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
 			}
 			again := *j
 			again.Attempts++
-			again.Due = tx.Now().Add(backoff(j.Attempts))
+			again.Due = tx.Now().Add(outbox.Backoff(j.Attempts))
 			return tx.Schedule(again)
 		})
 		return false, rerr

@@ -12,7 +12,7 @@ import (
 // A posted message that shows state — a poll with its running tally, a campaign
 // card, a project card (projectcard.go) — is queued in the outbox as what it shows, not as text: its Ref
 // ("poll:COMMUNITY:V2", "campaign:COMMUNITY:C1") with Live set. The dispatcher
-// renders it from the current state when it sends it (renderLive), so a message
+// renders it from the current state when it sends it (RenderLive), so a message
 // never shows state older than its send: a ballot withdrawn by /forgetme, a pledge
 // cancelled or a poll closed while an edit waited is not shown. Every change to
 // that state queues an edit through one path (queueLive); edits of one message in
@@ -117,11 +117,11 @@ func splitRef(ref string) (kind string, comm core.CommunityID, id string, ok boo
 	return kind, core.CommunityID(rest[:i]), rest[i+1:], true
 }
 
-// renderLive fills m's text and buttons from the current state of what its Ref
+// RenderLive fills m's text and buttons from the current state of what its Ref
 // names. It reports false when there is nothing to show any more (the poll or
 // campaign is gone, or the reference is not one it knows): the message is then
 // dropped. It may write button tokens, so it runs in an update.
-func (b *Bot) renderLive(tx *core.Tx, m *Message) (bool, error) {
+func (b *Bot) RenderLive(tx *core.Tx, m *Message) (bool, error) {
 	kind, cid, id, ok := splitRef(m.Ref)
 	if !ok {
 		return false, nil

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -20,7 +21,7 @@ func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 	f := Form{
 		Title: tr("form.pledge", formPledgeText{ID: camp.ID(), Title: camp.Title}),
 		Fields: []Field{{Name: "amount", Label: tr("form.pledge.amount", formPledgeAmountText{Currency: camp.Goal.Currency}), Placeholder: "25",
-			Check: CheckAmount, Currency: camp.Goal.Currency, Max: b.cfg.PledgeCeiling}},
+			Check: outbox.CheckAmount, Currency: camp.Goal.Currency, Max: b.cfg.PledgeCeiling}},
 		Command: "/pledge " + camp.ID() + " {amount}",
 	}
 	if len(camp.Rewards) > 0 {
@@ -36,7 +37,7 @@ func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 		}
 	}
 	if camp.Kind == core.CampaignLoan && camp.HoursValue > 0 {
-		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", formPledgeHoursText{Value: camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10", Check: CheckCount, Max: core.MaxHours, Of: "amount", Unit: camp.HoursValue, Currency: camp.Goal.Currency})
+		f.Fields = append(f.Fields, Field{Name: "hours", Label: tr("form.pledge.hours", formPledgeHoursText{Value: camp.Money(camp.HoursValue)}), Optional: true, Placeholder: "10", Check: outbox.CheckCount, Max: core.MaxHours, Of: "amount", Unit: camp.HoursValue, Currency: camp.Goal.Currency})
 		f.Command += " hours {hours}"
 	}
 	return f

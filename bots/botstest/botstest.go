@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/prompts"
 	"github.com/engage-org/engage/store/boltstore"
@@ -71,7 +72,7 @@ type Env struct {
 	DB         *boltstore.DB
 	Engine     *core.Engine
 	Bot        *bots.Bot
-	Dispatcher *bots.Dispatcher
+	Dispatcher *outbox.Dispatcher
 	Scheduler  *bots.Scheduler
 	Clock      *bots.Clock
 	Sent       *Recorder
@@ -168,7 +169,7 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 func (e *Env) wire(eng *core.Engine) {
 	b := bots.New(eng, e.cat, e.cfg)
 	e.Engine, e.Bot = eng, b
-	e.Dispatcher = bots.NewDispatcher(eng, b, map[string]bots.Sender{"test": e.Sent, "other": e.Sent}, nil, nil)
+	e.Dispatcher = outbox.NewDispatcher(eng, b, map[string]bots.Sender{"test": e.Sent, "other": e.Sent}, nil, nil)
 	e.Dispatcher.Notify = true
 	e.Scheduler = bots.NewScheduler(b)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/engage-org/engage/adapters/console"
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -74,7 +75,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 
 	var con *console.Console
 	senders := map[string]bots.Sender{}
-	disp := bots.NewDispatcher(a.eng, a.bot, senders, log, nil)
+	disp := outbox.NewDispatcher(a.eng, a.bot, senders, log, nil)
 	// One thing at a time: the lines typed, and (with a running clock at a
 	// terminal) the ticker that fires what falls due meanwhile.
 	var mu sync.Mutex
