@@ -107,7 +107,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 		if !fresh { // a community is there already: the demo would be a second one
-			fmt.Fprint(env.Stdout, cliTextIn(cfg.Community.Lang, "cli.demo_exists", map[string]any{"DB": cfg.Store.Path}))
+			fmt.Fprint(env.Stdout, cliTextIn(cfg.Community.Lang, "cli.demo_exists", cliDemoExistsText{DB: cfg.Store.Path}))
 		} else {
 			script := demoScript
 			if cfg.Community.Lang == "en" {
@@ -193,4 +193,9 @@ func isEmpty(ctx context.Context, e *core.Engine) (bool, error) {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// cliDemoExistsText is what the text cli.demo_exists shows.
+type cliDemoExistsText struct {
+	DB string
 }
