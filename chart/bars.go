@@ -213,8 +213,10 @@ func (b Bars) draw(p *painter, x, y, w vg.Length, k float64, rows int) vg.Length
 	}
 	p.note("plot", "", x0, plotTop, x1, plotTop+plotH)
 	ry := plotTop
+	var spans [][2]vg.Length // the rows' bars, top and bottom: the marks cross between them
 	for i := range rows {
 		mid := ry + pitch[i]/2
+		spans = append(spans, [2]vg.Length{mid - block/2, mid + block/2})
 		// The label, right-aligned against the bars, centred on its row.
 		lh := vg.Length(len(wrapped[i])) * label.line()
 		p.lines("label", label, x0-10*K-negW, mid-lh/2, 1, wrapped[i], ink)
@@ -258,9 +260,17 @@ func (b Bars) draw(p *painter, x, y, w vg.Length, k float64, rows int) vg.Length
 		}
 		ry += pitch[i]
 	}
+	// A mark is drawn between the bars, not over them (nor over what is written
+	// in them), from above the first to below the last.
 	for _, m := range b.Marks {
-		if m >= sc.lo && m <= sc.hi {
-			p.stroke(1*K, ink, []vg.Length{3 * K, 2.5 * K}, vg.Point{X: at(m), Y: plotTop - 3*K}, vg.Point{X: at(m), Y: plotTop + plotH + 3*K})
+		if m < sc.lo || m > sc.hi {
+			continue
+		}
+		from := plotTop - 3*K
+		for _, sp := range append(spans, [2]vg.Length{plotTop + plotH + 3*K, 0}) {
+			p.stroke(1.2*K, ink, []vg.Length{2.5 * K, 2 * K}, vg.Point{X: at(m), Y: from}, vg.Point{X: at(m), Y: sp[0]})
+			p.note("mark", "", at(m)-0.6*K, from, at(m)+0.6*K, sp[0])
+			from = sp[1]
 		}
 	}
 	y = plotTop + plotH + 4*K

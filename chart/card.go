@@ -200,8 +200,17 @@ func (c Card) draw(p *painter) vg.Length {
 		nTitle = 1
 	}
 	y += p.lines("title", title, x, y, 0, wrap(title, c.Title, w, nTitle), ink) + 10
+	var g Progress
+	room := bottom // what the lines may fill
+	if c.Progress != nil {
+		g = *c.Progress
+		if g.Color == nil {
+			g.Color = accent
+		}
+		room -= g.draw(&painter{}, x, 0, w, 1.7) + 14
+	}
 	for _, l := range c.Lines {
-		if y+line.line() > bottom-10 {
+		if y+line.line() > room {
 			break
 		}
 		y += p.lines("line", line, x, y, 0, wrap(line, l, w, 1), ink)
@@ -209,14 +218,8 @@ func (c Card) draw(p *painter) vg.Length {
 	y += 14
 	switch {
 	case c.Progress != nil:
-		g := *c.Progress
-		if g.Color == nil {
-			g.Color = accent
-		}
 		// The bar sits at the bottom, above the footer.
-		dry := &painter{}
-		h := g.draw(dry, x, 0, w, 1.7)
-		g.draw(p, x, max(y, bottom-h), w, 1.7)
+		g.draw(p, x, room+14, w, 1.7)
 	case c.Bars != nil:
 		b := *c.Bars
 		b.Title = ""

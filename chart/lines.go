@@ -196,10 +196,13 @@ func (l Lines) draw(p *painter, x, y, w vg.Length, k float64) vg.Length {
 			named[j] = Series{Name: ln.Name, Color: ln.Color}
 		}
 		lh := legend(p, small, hx, y, x+w-hx, K, named, true)
-		y += max(lh, small.line()+6*K)
+		y += max(lh, small.line()+6*K) + 6*K // the top tick's label stands half above the plot
 
 		a := axes[i]
 		ph := plotH * K
+		if pn.Percent {
+			ph = ph * 3 / 4
+		}
 		atY := func(v float64) vg.Length { return a.sc.at(v, y+ph, y) }
 		for j, t := range a.sc.ticks {
 			c := rule
