@@ -31,7 +31,8 @@ type Bars struct {
 	// Values writes after each bar the total of its stack (each bar's value when
 	// Grouped).
 	Values bool
-	// Segments writes each part of a stack inside it, where it fits.
+	// Segments writes each part of a stack inside it, where it fits (a whole
+	// number when Percent).
 	Segments bool
 	// Percent writes the values with a % sign.
 	Percent bool
@@ -239,6 +240,9 @@ func (b Bars) draw(p *painter, x, y, w vg.Length, k float64, rows int) vg.Length
 			p.rect("bar", l, by, r-l, barH, s.Color)
 			if b.Segments && v != 0 {
 				t := b.value(v)
+				if b.Percent { // shares in a stack read best whole: 33 %, not 33,33 %
+					t = Percent(math.Round(v), b.Decimal)
+				}
 				if tw := values.width(t); tw+6*K <= r-l {
 					p.text("segment", values, (l+r)/2, by+barH/2+values.ascent()/2-values.descent()/4, 0.5, t, contrast(s.Color))
 				}
