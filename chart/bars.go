@@ -52,7 +52,7 @@ func (b Bars) PNG() ([]byte, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	return render("png", chartWidth, pngDPI, paper, b.page)
+	return b.picture().png()
 }
 
 // SVG draws b as an SVG document.
@@ -60,7 +60,7 @@ func (b Bars) SVG() ([]byte, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	return render("svg", chartWidth, 72, paper, b.page)
+	return b.picture().svg()
 }
 
 func (b Bars) check() error {
@@ -356,4 +356,8 @@ func contrast(c color.Color) color.Color {
 		return ink
 	}
 	return paper
+}
+
+func (b Bars) picture() picture {
+	return picture{w: chartWidth, bg: paper, dpi: pngDPI, title: b.Title, paint: b.page}
 }

@@ -3,6 +3,7 @@ package chart
 import (
 	"fmt"
 	"image/color"
+	"strings"
 
 	"gonum.org/v1/plot/vg"
 )
@@ -30,7 +31,7 @@ func (g Progress) PNG() ([]byte, error) {
 	if err := g.check(); err != nil {
 		return nil, err
 	}
-	return render("png", progressWidth, pngDPI, paper, g.page)
+	return g.picture().png()
 }
 
 // SVG draws the bar with its label and note as an SVG document.
@@ -38,7 +39,7 @@ func (g Progress) SVG() ([]byte, error) {
 	if err := g.check(); err != nil {
 		return nil, err
 	}
-	return render("svg", progressWidth, 72, paper, g.page)
+	return g.picture().svg()
 }
 
 func (g Progress) check() error {
@@ -144,7 +145,7 @@ func (c Card) PNG() ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	return renderSized("png", CardWidth*72/cardDPI, CardHeight*72/cardDPI, cardDPI, cardBg, c.draw)
+	return c.picture().png()
 }
 
 // SVG draws the card as an SVG document of the same layout.
@@ -152,7 +153,7 @@ func (c Card) SVG() ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	return renderSized("svg", CardWidth*72/cardDPI, CardHeight*72/cardDPI, 72, cardBg, c.draw)
+	return c.picture().svg()
 }
 
 func (c Card) check() error {
@@ -237,4 +238,16 @@ func (c Card) draw(p *painter) vg.Length {
 		}
 	}
 	return H
+}
+
+func (g Progress) picture() picture {
+	title := g.Label
+	if g.Note != "" {
+		title = strings.TrimPrefix(title+" · "+g.Note, " · ")
+	}
+	return picture{w: progressWidth, bg: paper, dpi: pngDPI, title: title, paint: g.page}
+}
+
+func (c Card) picture() picture {
+	return picture{w: CardWidth * 72 / cardDPI, h: CardHeight * 72 / cardDPI, bg: cardBg, dpi: cardDPI, title: c.Title, paint: c.draw}
 }

@@ -2,6 +2,8 @@ package chart
 
 import (
 	"bytes"
+	"encoding/xml"
+	"io"
 	"image/png"
 	"math"
 	"strings"
@@ -379,5 +381,70 @@ func TestSVG_PresentationAttributes(t *testing.T) {
 		if !bytes.Contains(svg, []byte(`font-family="'Liberation Sans', Arial, Helvetica, sans-serif"`)) || !bytes.Contains(svg, []byte(`fill="#`)) {
 			t.Errorf("%s: no presentation attributes", name)
 		}
+		// Well-formed, an image named by its title.
+		d := xml.NewDecoder(bytes.NewReader(svg))
+		var title string
+		role := false
+		for {
+			tok, err := d.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if se, ok := tok.(xml.StartElement); ok {
+				switch se.Name.Local {
+				case "svg":
+					for _, a := range se.Attr {
+						role = role || a.Name.Local == "role" && a.Value == "img"
+					}
+				case "title":
+					if err := d.DecodeElement(&title, &se); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		if !role || title == "" {
+			t.Errorf("%s: role img %v, title %q", name, role, title)
+		}
+	}
+	svg, err := Bars{Title: `<script>alert("x")</script> & co`, Labels: []string{"<b>"}, Series: []Series{{Values: []float64{1}}}}.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(svg, []byte("<script")) || bytes.Contains(svg, []byte("<b>")) {
+		t.Error("text of the caller is not escaped in the SVG")
+	}
+}
+
+// Ensure negative values are drawn left of zero with their value before them,
+// and a figure of a single week draws its one point.
+func TestBars_NegativeAndSinglePoint(t *testing.T) {
+	b := Bars{Labels: []string{"Plus", "Moins"}, Decimal: ",", Values: true, Series: []Series{{Values: []float64{12, -7.5}, Color: Green}}}
+	boxes, h := layout(b.page)
+	inside(t, "negative", boxes, chartWidth, h)
+	apart(t, "negative", kind(boxes, "value"), kind(boxes, "bar", "label", "tick"))
+	if got := strings.Join(texts(kind(boxes, "value")), " "); got != "12 -7,5" {
+		t.Errorf("values %q", got)
+	}
+	if ticks := strings.Join(texts(kind(boxes, "tick")), " "); !strings.HasPrefix(ticks, "-") || !strings.Contains(ticks, " 0 ") {
+		t.Errorf("ticks %q", ticks)
+	}
+	l := impactLines()
+	for i := range l.Panels {
+		for j := range l.Panels[i].Lines {
+			ln := &l.Panels[i].Lines[j]
+			ln.At, ln.Y = ln.At[:1], ln.Y[:1]
+		}
+	}
+	boxes, h = layout(l.page)
+	inside(t, "one week", boxes, chartWidth, h)
+	if n := len(kind(boxes, "value")); n != 3 {
+		t.Errorf("%d last values of 3 lines of one point", n)
+	}
+	if _, err := l.PNG(); err != nil {
+		t.Fatal(err)
 	}
 }

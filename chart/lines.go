@@ -43,7 +43,7 @@ func (l Lines) PNG() ([]byte, error) {
 	if err := l.check(); err != nil {
 		return nil, err
 	}
-	return render("png", chartWidth, pngDPI, paper, l.page)
+	return l.picture().png()
 }
 
 // SVG draws l as an SVG document.
@@ -51,7 +51,7 @@ func (l Lines) SVG() ([]byte, error) {
 	if err := l.check(); err != nil {
 		return nil, err
 	}
-	return render("svg", chartWidth, 72, paper, l.page)
+	return l.picture().svg()
 }
 
 func (l Lines) check() error {
@@ -253,4 +253,8 @@ func (l Lines) draw(p *painter, x, y, w vg.Length, k float64) vg.Length {
 		y += small.line()
 	}
 	return y - top
+}
+
+func (l Lines) picture() picture {
+	return picture{w: chartWidth, bg: paper, dpi: pngDPI, title: l.Title, paint: l.page}
 }

@@ -104,6 +104,15 @@ func TestLook(t *testing.T) {
 	keep(t, "long-en", longBars().PNG)
 	keep(t, "stv-en", stvBars().PNG)
 	keep(t, "impact-fr", impactLines().PNG)
+	keep(t, "negative-fr", Bars{Title: "V4 · Notes", YLabel: "total des notes", Labels: []string{"Plus", "Moins", "Entre les deux"}, Decimal: ",", Values: true, Series: []Series{{Values: []float64{12, -7.5, 0.5}, Color: Green}}}.PNG)
+	one := impactLines()
+	for i := range one.Panels {
+		for j := range one.Panels[i].Lines {
+			ln := &one.Panels[i].Lines[j]
+			ln.At, ln.Y = ln.At[:1], ln.Y[:1]
+		}
+	}
+	keep(t, "impact-one-week-fr", one.PNG)
 	keep(t, "progress-fr", campaignProgress().PNG)
 	over := Progress{Value: 812_000, Goal: 500_000, Label: "8 120 € sur 5 000 €", Note: "162 %", Marks: []int64{750_000, 1_000_000}, Color: Blue}
 	keep(t, "progress-stretch-fr", over.PNG)
