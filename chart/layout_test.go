@@ -3,8 +3,8 @@ package chart
 import (
 	"bytes"
 	"encoding/xml"
-	"io"
 	"image/png"
+	"io"
 	"math"
 	"strings"
 	"testing"
