@@ -182,11 +182,13 @@ func (c Card) draw(p *painter) vg.Length {
 	}
 	p.rect("", 0, 0, 8, H, accent)
 	var (
-		title = newFace(28, true)
-		sub   = newFace(15, false)
-		line  = newFace(16, false)
-		foot  = newFace(11, false)
+		sub  = newFace(15, false)
+		line = newFace(16, false)
+		foot = newFace(11, false)
 	)
+	if c.Progress == nil && c.Bars == nil { // the lines are all there is
+		line = newFace(19, false)
+	}
 	x, y, w := pad+4, pad-4, W-2*pad-4
 	bottom := H - pad + 6
 	if c.Footer != "" {
@@ -196,11 +198,19 @@ func (c Card) draw(p *painter) vg.Length {
 	if c.Subtitle != "" {
 		y += p.lines("subtitle", sub, x, y, 0, wrap(sub, c.Subtitle, w, 1), muted) + 4
 	}
-	nTitle := 2
-	if c.Bars != nil {
-		nTitle = 1
+	// The title whole in the largest size that fits: on two lines at most, on
+	// one in the large size when a chart needs the room.
+	var title face
+	var titleLines []string
+	for _, size := range []vg.Length{28, 24, 21} {
+		title = newFace(size, true)
+		titleLines = wrap(title, c.Title, w, 2)
+		whole := !strings.HasSuffix(titleLines[len(titleLines)-1], "…")
+		if whole && (len(titleLines) == 1 || size < 28 || c.Bars == nil) {
+			break
+		}
 	}
-	y += p.lines("title", title, x, y, 0, wrap(title, c.Title, w, nTitle), ink) + 10
+	y += p.lines("title", title, x, y, 0, titleLines, ink) + 10
 	var g Progress
 	room := bottom // what the lines may fill
 	if c.Progress != nil {
