@@ -198,31 +198,38 @@ func wrap(f face, s string, w vg.Length, n int) []string {
 		out = append(out, cur)
 	}
 	if n > 0 && len(out) > n {
-		last := out[n-1]
 		out = out[:n]
-		for last != "" && f.width(last+"…") > w {
+		last := strings.TrimSuffix(out[n-1], "…")
+		for f.width(last+"…") > w {
 			if i := strings.LastIndexByte(last, ' '); i > 0 {
-				last = last[:i]
-			} else {
-				last = fit(f, last, f.width(last)-1)
-				last = strings.TrimSuffix(last, "…")
+				last = strings.TrimRight(last[:i], " ")
+				continue
 			}
+			last = strings.TrimSuffix(fit(f, last, w), "…")
+			break
 		}
 		out[n-1] = strings.TrimRight(last, " ,;:·-–") + "…"
 	}
 	return out
 }
 
-// fit shortens a word wider than w to what fits, with an ellipsis.
+// fit shortens a word wider than w to the most that fits with an ellipsis (one
+// character at least).
 func fit(f face, word string, w vg.Length) string {
 	if f.width(word) <= w {
 		return word
 	}
 	r := []rune(word)
-	for len(r) > 1 && f.width(string(r)+"…") > w {
-		r = r[:len(r)-1]
+	lo, hi := 1, len(r) // the longest prefix that fits is in [lo, hi)
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if f.width(string(r[:mid])+"…") <= w {
+			lo = mid
+		} else {
+			hi = mid
+		}
 	}
-	return string(r) + "…"
+	return string(r[:lo]) + "…"
 }
 
 func widest(f face, ss []string) vg.Length {

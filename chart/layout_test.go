@@ -264,6 +264,17 @@ func TestLines_PanelsOwnAxes(t *testing.T) {
 	apart(t, "dates", dates, dates)
 	apart(t, "legend", kind(boxes, "legend"), kind(boxes, "tick", "plot", "value", "panel"))
 	inside(t, "impact", boxes, chartWidth, h)
+	// Lines ending together at zero: their values apart, above the dates.
+	zero := impactLines()
+	for i := range zero.Panels {
+		for j := range zero.Panels[i].Lines {
+			ln := &zero.Panels[i].Lines[j]
+			ln.Y = append(ln.Y[:len(ln.Y)-1:len(ln.Y)-1], 0)
+		}
+	}
+	boxes, h = layout(zero.page)
+	apart(t, "values at zero", kind(boxes, "value"), kind(boxes, "value", "tick", "legend"))
+	inside(t, "values at zero", boxes, chartWidth, h)
 	// Many weeks: fewer dates written, still apart.
 	for i := range l.Panels {
 		for j := range l.Panels[i].Lines {

@@ -239,8 +239,13 @@ func (l Lines) draw(p *painter, x, y, w vg.Length, k float64) vg.Length {
 		// The last values, moved apart so they do not overlap.
 		sort.Slice(ends, func(i, j int) bool { return ends[i].y < ends[j].y })
 		for j := 1; j < len(ends); j++ {
-			if d := ends[j].y - ends[j-1].y; d < end.line() {
-				ends[j].y = ends[j-1].y + end.line()
+			ends[j].y = max(ends[j].y, ends[j-1].y+end.line())
+		}
+		// None below the plot's bottom (where the dates are), nor above its top.
+		if n := len(ends); n > 0 && ends[n-1].y > y+ph-end.size()/2 {
+			ends[n-1].y = y + ph - end.size()/2
+			for j := n - 2; j >= 0; j-- {
+				ends[j].y = min(ends[j].y, ends[j+1].y-end.line())
 			}
 		}
 		for _, e := range ends {
