@@ -131,7 +131,7 @@ func (b *Bot) PollBars(tx *core.Tx, p *core.Poll, res *tally.Result, lang string
 // bars is p's result as a bar chart, options in ranking order, top to bottom:
 // the figure each method ranks by, with each bar's value — for majority judgment
 // the grade shares stacked best first, each share written in its part and the
-// median marked; for a date poll yes and maybe.
+// median marked; for a date poll yes and maybe, each written in its part.
 func (n *pollNotifier) bars(p *core.Poll, res *tally.Result, lang string) (chart.Bars, bool) {
 	if !core.Decided(p, res) { // nothing decided: no chart of a tie of every option
 		return chart.Bars{}, false
@@ -177,6 +177,7 @@ func (n *pollNotifier) bars(p *core.Poll, res *tally.Result, lang string) (chart
 	case tally.Date:
 		series(n.b.cat.Text(lang, "answer.yes", nil), chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
 		series(n.b.cat.Text(lang, "answer.maybe", nil), chart.Amber, func(i int) float64 { return float64(res.Maybes[i]) })
+		bars.Segments = true // yes and maybe each written in its part, the total after
 	case tally.Single, tally.Approval:
 		series("", chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
 	case tally.Score, tally.Dot:
