@@ -96,7 +96,7 @@ func (g Progress) draw(p *painter, x, y, w vg.Length, k float64) vg.Length {
 		if g.Note == "" {
 			lw = w
 		}
-		y += p.lines("label", label, x, y, 0, wrap(label, g.Label, lw, 1), ink) + 4*K
+		y += p.lines("label", label, x, y, 0, wrap(label, g.Label, lw, 2), ink) + 4*K
 	}
 	end := g.end()
 	h := 12 * K

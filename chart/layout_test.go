@@ -328,6 +328,13 @@ func TestProgress(t *testing.T) {
 	if !bytes.Contains(svg, []byte(">3 124,50 € sur 5 000 €<")) || !bytes.Contains(svg, []byte(">62 %<")) {
 		t.Error("the SVG lacks the label or the note")
 	}
+	long := Progress{Value: 5, Goal: 10, Label: "1 234 567,89 € promis sur 2 000 000 € par 4 321 contributeurs de la campagne pour le toit de la salle des fêtes", Note: "50 %"}
+	boxes, h = layout(long.page)
+	if got := strings.Join(texts(kind(boxes, "label")), " "); !strings.HasPrefix(long.Label, strings.TrimSuffix(got, "…")) || len(kind(boxes, "label")) != 2 {
+		t.Errorf("a long label reads %q", got)
+	}
+	apart(t, "long label", kind(boxes, "label"), kind(boxes, "note", "track", "bar"))
+	inside(t, "long label", boxes, progressWidth, h)
 	for _, bad := range []Progress{{Value: 1, Goal: 0}, {Value: -1, Goal: 10}} {
 		if _, err := bad.PNG(); err == nil {
 			t.Errorf("%+v: no error", bad)
