@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"image/png"
 	"image/color"
 	"math"
 	"regexp"
@@ -322,8 +323,9 @@ func (pic picture) png() ([]byte, error) {
 	w, h := pic.size()
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pic.dpi), vgimg.UseBackgroundColor(pic.bg))
 	pic.paint(&painter{c: img, h: h})
+	// Compressed for speed: a chart of flat colours stays small anyway.
 	var buf bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img.Image()); err != nil {
 		return nil, fmt.Errorf("chart: write png: %w", err)
 	}
 	return buf.Bytes(), nil
