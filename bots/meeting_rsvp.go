@@ -25,12 +25,12 @@ func meetingRef(m *core.Meeting) string {
 
 // meetingCardView is what the card shows.
 type meetingCardView struct {
-	M                 mView
-	C                 core.MeetingCounts
-	Open              bool // answers are still taken (not canceled, not over)
-	Started, Past     bool
-	Minutes           bool // minutes are posted
-	RemindDays        []int
+	M             mView
+	C             core.MeetingCounts
+	Open          bool // answers are still taken (not canceled, not over)
+	Started, Past bool
+	Minutes       bool // minutes are posted
+	RemindDays    []int
 }
 
 // meetingCard renders m's card in comm's language, with its buttons.
@@ -292,8 +292,8 @@ func markPresent(c *call, m *core.Meeting, ids []core.PersonID, names []string) 
 
 // attendeesView lists the names of a meeting's answers.
 type attendeesView struct {
-	M                            mView
-	C                            core.MeetingCounts
+	M                             mView
+	C                             core.MeetingCounts
 	Yes, Maybe, Waiting, No, Here []string
 }
 
