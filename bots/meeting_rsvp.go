@@ -43,10 +43,9 @@ func (b *Bot) meetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting) (s
 	now := tx.Now()
 	v := meetingCardView{
 		M: meetingView(m, loc), C: m.Counts(),
-		Past:       m.End(loc).Before(now),
-		Started:    !now.Before(meetingStart(m, loc)),
-		Minutes:    m.Minutes != "",
-		RemindDays: core.MeetingReminders,
+		Past:    m.End(loc).Before(now),
+		Started: !now.Before(meetingStart(m, loc)),
+		Minutes: m.Minutes != "",
 	}
 	v.Open = !v.M.Canceled && !v.Past
 	n := &notifier{b: b, tx: tx, comm: comm}
@@ -203,8 +202,12 @@ func meetingRSVP(c *call, m *core.Meeting, r core.RSVP) error {
 		})
 		return nil
 	}
-	// In a chat: the receipt to the member alone, the calendar file by direct message.
+	// In a chat: the receipt to the member alone, and for a yes or a maybe the
+	// calendar file by direct message.
 	c.replyPrivate("meeting.rsvp_done", v)
+	if got == core.RSVPNo {
+		return nil
+	}
 	return c.notifier(c.comm).dm(c.person.ID, "meeting.rsvp_ics", v, att)
 }
 
