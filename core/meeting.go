@@ -32,6 +32,18 @@ type Meeting struct {
 	// Sequence counts the moves and the cancellation, for calendar files
 	// (a calendar replaces its copy of an event by one of a higher SEQUENCE).
 	Sequence int `json:"sequence,omitempty"`
+	// Places limits those coming (0: no limit); a yes beyond it waits on Waiting.
+	Places int `json:"places,omitempty"`
+	// RSVP is each member's answer (meeting_rsvp.go); Waiting the members whose
+	// answer is RSVPWaiting, first come first.
+	RSVP    map[PersonID]RSVP `json:"rsvp,omitempty"`
+	Waiting []PersonID        `json:"waiting,omitempty"`
+	// Present is who was recorded present during the meeting, and when.
+	Present map[PersonID]time.Time `json:"present,omitempty"`
+	// Minutes are the meeting's minutes, posted by MinutesBy at MinutesAt.
+	Minutes   string    `json:"minutes,omitempty"`
+	MinutesAt time.Time `json:"minutes_at,omitzero"`
+	MinutesBy PersonID  `json:"minutes_by,omitempty"`
 }
 
 // ID returns the meeting's short ID ("M2").
@@ -166,16 +178,46 @@ func (tx *Tx) NextMeeting(c CommunityID, at time.Time) (next, last *Meeting, err
 	return next, last, nil
 }
 
-// rewriteMeetings sets who dated from's meetings in c to `to` ("" to forget).
+// rewriteMeetings sets who dated from's meetings in c, wrote their minutes, answered
+// their invitation or was present to `to` ("" to forget: their answers, place on a
+// waiting list and attendance go).
 func (tx *Tx) rewriteMeetings(c CommunityID, from, to PersonID) error {
 	ms, err := tx.Meetings(c)
 	if err != nil {
 		return err
 	}
 	for _, m := range ms {
+		changed := false
 		if m.By == from {
-			m.By = to
-			if err := tx.putJSON(bucketMeeting, meetingKey(c, m.Num), m); err != nil {
+			m.By, changed = to, true
+		}
+		if m.MinutesBy == from {
+			m.MinutesBy, changed = to, true
+		}
+		if r, ok := m.RSVP[from]; ok {
+			_, had := m.RSVP[to] // a person merged into one who answered keeps that answer
+			i := slices.Index(m.Waiting, from)
+			m.dropAnswer(from)
+			if to != "" && !had {
+				m.RSVP[to] = r
+				if i >= 0 {
+					m.Waiting = slices.Insert(m.Waiting, i, to) // their place in the queue
+				}
+			}
+			m.promote()
+			changed = true
+		}
+		if at, ok := m.Present[from]; ok {
+			delete(m.Present, from)
+			if to != "" {
+				if _, had := m.Present[to]; !had {
+					m.Present[to] = at
+				}
+			}
+			changed = true
+		}
+		if changed {
+			if err := tx.putMeeting(m); err != nil {
 				return err
 			}
 		}
