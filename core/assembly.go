@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -551,8 +552,124 @@ func ParseDurationWord(s string) (time.Duration, bool) {
 	return time.Duration(n) * unit, true
 }
 
-// meetingPresent returns the members present at m (attendance: the meetings
-// part).
+// meetingPresent returns the members recorded present at m.
 func (tx *Tx) meetingPresent(m *Meeting) ([]PersonID, error) {
-	return nil, nil
+	out := make([]PersonID, 0, len(m.Present))
+	for p := range m.Present {
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// rewriteProxies moves from's proxies in community c to `to` (two accounts of one
+// person linked), or drops them ("": /forgetme). A proxy that would then be given
+// to oneself, or a second one by the same giver for a meeting, is dropped.
+func (tx *Tx) rewriteProxies(c CommunityID, from, to PersonID) error {
+	var hits []*Proxy
+	err := scanJSON(tx, bucketProxy, string(c)+"/", false, func(_ string, px *Proxy) error {
+		if px.Giver == from || px.Holder == from {
+			hits = append(hits, px)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, px := range hits {
+		if err := tx.kv.Delete(bucketProxy, proxyKey(px.Community, px.Meeting, px.Giver)); err != nil {
+			return err
+		}
+		if to == "" {
+			continue
+		}
+		if px.Giver == from {
+			px.Giver = to
+		}
+		if px.Holder == from {
+			px.Holder = to
+		}
+		if px.Giver == px.Holder {
+			continue
+		}
+		k := proxyKey(px.Community, px.Meeting, px.Giver)
+		if _, err := tx.kv.Get(bucketProxy, k); err == nil {
+			continue // the other account gave one already: it stays
+		} else if ok, err := found(err); err != nil || ok {
+			return err
+		}
+		if err := tx.putJSON(bucketProxy, k, px); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// VotersText returns p's electorate as typed in English ("present M1"), "" for
+// every member.
+func (p *Poll) VotersText() string {
+	s := p.Settings
+	switch s.Voters {
+	case VotersRole:
+		return VotersRole + " " + string(s.VotersRole)
+	case VotersPresent:
+		return VotersPresent + " " + p.Meeting
+	case VotersShareholders:
+		return VotersShareholders + " " + s.VotersCampaign
+	}
+	return s.Voters
+}
+
+// assemblySnapshot fills the assembly fields of p's export.
+func (tx *Tx) assemblySnapshot(p *Poll, s *PollSnapshot) error {
+	if p.Settings.Voters == "" && p.Meeting == "" && !p.Weighted() {
+		return nil
+	}
+	s.Voters, s.Meeting, s.QuorumPresent = p.VotersText(), p.Meeting, p.Settings.QuorumPresent
+	if p.Weighted() {
+		s.WeightedBy = "shares " + p.Settings.WeightShares
+		s.Weight = p.Live.Weight
+		if !p.Open() {
+			res, err := tx.PollResult(p)
+			if err != nil {
+				return err
+			}
+			s.Weight = res.Weight
+		}
+	}
+	el, non, err := tx.Electorate(p)
+	if err != nil {
+		return err
+	}
+	s.Turnout = &TurnoutSnapshot{Voted: len(el) - len(non), Electorate: len(el)}
+	name := func(id PersonID) string {
+		if pr, err := tx.Person(id); err == nil {
+			return pr.Name
+		}
+		return ""
+	}
+	if p.Settings.Secret {
+		return tx.kv.Scan(bucketVoter, pollKey(p.Community, p.Num)+"/", false, func(_ string, raw []byte) error {
+			if string(raw) == voterByProxy {
+				s.ByProxy++
+			}
+			return nil
+		})
+	}
+	return tx.kv.Scan(bucketBallot, pollKey(p.Community, p.Num)+"/", false, func(k string, raw []byte) error {
+		var b ballotRecord
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return Internal("decode ballot", err)
+		}
+		who := PersonID(k[strings.LastIndexByte(k, '/')+1:])
+		bs := BallotSnapshot{Voter: name(who), Weight: max(b.Weight, 1)}
+		if strings.HasPrefix(string(who), "~") {
+			bs.Voter = "" // forgotten
+		}
+		if b.By != "" {
+			bs.By = name(b.By)
+			s.ByProxy++
+		}
+		s.BallotList = append(s.BallotList, bs)
+		return nil
+	})
 }

@@ -319,6 +319,9 @@ func (tx *Tx) pollBallots(p *Poll) ([]tally.Ballot, error) {
 // secret poll where both voted keeps both ballots: nothing tells which is whose.
 // Closed polls' ballots are never changed.
 func (tx *Tx) mergeBallots(c CommunityID, from, into PersonID) error {
+	if err := tx.rewriteProxies(c, from, into); err != nil {
+		return err
+	}
 	polls, err := tx.Polls(c, false)
 	if err != nil {
 		return err
@@ -434,6 +437,9 @@ func (tx *Tx) fixJury(p *Poll, person PersonID) (bool, error) {
 // find it) and they leave the jury; in a closed poll the counted ballot stays,
 // without their name. Who voted in a secret poll is forgotten either way.
 func (tx *Tx) forgetBallots(c CommunityID, person PersonID) error {
+	if err := tx.rewriteProxies(c, person, ""); err != nil {
+		return err
+	}
 	polls, err := tx.Polls(c, false)
 	if err != nil {
 		return err

@@ -751,6 +751,9 @@ func (tx *Tx) pollSnapshots(c CommunityID) ([]PollSnapshot, error) {
 				}
 			}
 		}
+		if err := tx.assemblySnapshot(p, &s); err != nil {
+			return nil, err
+		}
 		out = append(out, s)
 	}
 	return out, nil
