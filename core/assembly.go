@@ -47,7 +47,7 @@ func (tx *Tx) checkAssemblySettings(p *Poll) error {
 			return err
 		}
 		if !m.Canceled.IsZero() {
-			return Errorf(CodeConflict, "err.meeting_canceled", "id", m.ID())
+			return Errorf(CodeConflict, "err.meeting_canceled_poll", "id", m.ID())
 		}
 		p.Meeting, s.Meeting = m.ID(), ""
 	}
@@ -396,7 +396,8 @@ func (tx *Tx) ProxyOf(m *Meeting, giver PersonID) (*Proxy, error) {
 }
 
 // GiveProxy gives actor's vote for m's polls to holder, replacing the proxy actor
-// gave before (returned as previous, nil if none). maxHeld is the most proxies a
+// gave before (returned as previous, nil if none; previous is px when actor gave
+// it to holder already, and nothing changed). maxHeld is the most proxies a
 // member may hold for one meeting (0: DefaultMaxProxies). Refused, changing
 // nothing: a proxy to oneself ("err.proxy_self"), to a member who holds maxHeld
 // proxies already ("err.proxy_full"), chains — to a member who gave their own
@@ -436,7 +437,7 @@ func (tx *Tx) GiveProxy(actor *Member, m *Meeting, holder *Member, maxHeld int, 
 		}
 	}
 	if previous != nil && previous.Holder == holder.Person {
-		return previous, nil, nil // given already: nothing changes
+		return previous, previous, nil // given already: nothing changes
 	}
 	if held >= maxHeld {
 		return nil, nil, Errorf(CodeConflict, "err.proxy_full", "max", maxHeld, "meeting", m.ID())
