@@ -105,15 +105,28 @@ func parsePollNew(args string, pc *pollContext) (*pollRequest, error) {
 		if pc.keyword(last[i], settingWords) == "" {
 			continue
 		}
-		if _, _, err := pc.settings(last[i:]); err == nil {
+		_, _, err := pc.settings(last[i:])
+		if err == nil {
 			split = i
 			break
+		}
+		if errors.Is(err, errMeetingTwo) {
+			return nil, err
 		}
 	}
 	if split < 0 { // a setting typed wrong is refused rather than taken for a label
 		for i := range last {
 			if k := pc.keyword(last[i], settingWords); (settingWithValue[k] || budgetSettingWords[k]) && i+1 < len(last) {
 				if _, _, err := pc.settings(last[i:]); err != nil && err != errNotSetting {
+					return nil, err
+				}
+			}
+		}
+	}
+	if split > 0 { // an assembly setting typed wrong before the settings read
+		for i := range split {
+			if k := pc.keyword(last[i], settingWords); assemblyWords[k] {
+				if _, _, err := pc.settings(last[i:split]); err != nil && err != errNotSetting {
 					return nil, err
 				}
 			}
@@ -313,8 +326,8 @@ func (pc *pollContext) settings(words []string) (core.PollSettings, []string, er
 			i = j
 		case "meeting":
 			id, ok := meetingArg(words, i+1)
-			if !ok {
-				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_meeting_syntax")
+			if !ok { // "Meeting room" is an option's label
+				return s, nil, errNotSetting
 			}
 			if err := setMeeting(&s, id); err != nil {
 				return s, nil, err
@@ -324,6 +337,8 @@ func (pc *pollContext) settings(words []string) (core.PollSettings, []string, er
 			switch w := norm(arg); {
 			case offWords[w] || pc.aliases[w] == "off":
 				s.RemindOff, s.Remind = true, 0
+			case arg == "" || arg[0] < '0' || arg[0] > '9': // « Rappel des règles » is a label
+				return s, nil, errNotSetting
 			default:
 				d, ok := core.ParseDurationWord(arg)
 				if !ok || d < core.MinRemind || d > core.MaxRemind {
@@ -410,10 +425,16 @@ func meetingArg(words []string, i int) (string, bool) {
 	return strings.ToUpper(words[i]), true
 }
 
+// assemblyWords are the keywords of the assembly settings.
+var assemblyWords = map[string]bool{"voters": true, "meeting": true, "remind": true}
+
+// errMeetingTwo: two different meetings in one poll's settings.
+var errMeetingTwo = core.Errorf(core.CodeInvalid, "err.poll_meeting_two")
+
 // setMeeting attaches the poll to meeting id, refusing a second, different one.
 func setMeeting(s *core.PollSettings, id string) error {
 	if s.Meeting != "" && s.Meeting != id {
-		return core.Errorf(core.CodeInvalid, "err.poll_meeting_two")
+		return errMeetingTwo
 	}
 	s.Meeting = id
 	return nil
