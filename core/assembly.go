@@ -674,3 +674,33 @@ func (tx *Tx) assemblySnapshot(p *Poll, s *PollSnapshot) error {
 		return nil
 	})
 }
+
+// forgetProxyHolder drops person's name from the ballots they cast as a proxy in
+// public poll p (/forgetme): the ballots stay, their givers' own.
+func (tx *Tx) forgetProxyHolder(p *Poll, person PersonID) error {
+	type hit struct {
+		k string
+		b ballotRecord
+	}
+	var hits []hit
+	err := tx.kv.Scan(bucketBallot, pollKey(p.Community, p.Num)+"/", false, func(k string, raw []byte) error {
+		var b ballotRecord
+		if err := json.Unmarshal(raw, &b); err != nil {
+			return Internal("decode ballot", err)
+		}
+		if b.By == person {
+			hits = append(hits, hit{k, b})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, h := range hits {
+		h.b.By = ""
+		if err := tx.putJSON(bucketBallot, h.k, &h.b); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -471,6 +471,11 @@ func (tx *Tx) forgetBallots(c CommunityID, person PersonID) error {
 				}
 			}
 		} else {
+			if p.Meeting != "" { // ballots they cast for others as a proxy forget them
+				if err := tx.forgetProxyHolder(p, person); err != nil {
+					return err
+				}
+			}
 			k := ballotKey(p, string(person))
 			b, err := tx.getBallot(bucketBallot, k)
 			if err != nil {

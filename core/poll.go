@@ -632,8 +632,12 @@ func (tx *Tx) PollOutcome(c CommunityID, id string) (*PollOutcome, error) {
 		out.Weights = ints(res.Counts, 0)
 	case tally.Score:
 		w := make([]*big.Rat, len(res.Totals))
+		counted := res.Ballots
+		if res.Weight > 0 { // a weighted count: totals are in weight
+			counted = res.Weight
+		}
 		for i, x := range res.Totals {
-			w[i] = big.NewRat(int64(x)-int64(p.Settings.ScaleMin)*int64(res.Ballots), 1)
+			w[i] = big.NewRat(int64(x)-int64(p.Settings.ScaleMin)*int64(counted), 1)
 		}
 		out.Weights = w
 	case tally.Dot:
