@@ -225,6 +225,15 @@ func cmdForgetMe(c *call) error {
 		if err != nil {
 			return err
 		}
+		for _, m := range ms { // a place they held at a meeting goes to the next waiting
+			comm, err := c.tx.Community(m.Community)
+			if err != nil {
+				return err
+			}
+			if err := leaveMeetings(c, comm); err != nil {
+				return err
+			}
+		}
 		if err := c.tx.Forget(c.person); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package bots
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"time"
 
@@ -41,7 +42,13 @@ func meetingMove(c *call, m *core.Meeting) error {
 	if err := c.notifier(c.comm).post("meeting.moved", data, att); err != nil {
 		return err
 	}
-	if err := c.tellMembers("meeting.moved_dm", data, att); err != nil {
+	if err := c.tellMembers(m, "meeting.moved_dm", data, att); err != nil {
+		return err
+	}
+	if err := refreshMeetingCard(c.tx, c.comm, m); err != nil {
+		return err
+	}
+	if err := timeMeetingCard(c.tx, c.comm, m); err != nil {
 		return err
 	}
 	if c.ev.Direct {
@@ -84,8 +91,11 @@ func meetingCancel(c *call, m *core.Meeting) error {
 	if err := c.notifier(c.comm).post("meeting.canceled", data, att); err != nil {
 		return err
 	}
-	if err := c.tellMembers("meeting.canceled_dm", data, att); err != nil {
+	if err := c.tellMembers(m, "meeting.canceled_dm", data, att); err != nil {
 		return err
+	}
+	if err := refreshMeetingCard(c.tx, c.comm, m); err != nil {
+		return err // the card shows it canceled, without its buttons
 	}
 	if c.ev.Direct {
 		c.reply("meeting.canceled_done", data)
@@ -94,8 +104,10 @@ func meetingCancel(c *call, m *core.Meeting) error {
 }
 
 // tellMembers sends key privately to every member of the community but the actor,
-// each in their language.
-func (c *call) tellMembers(key string, data map[string]any, att *Attachment) error {
+// each in their language. Those who answered m's invitation coming, maybe or
+// waiting are told their answer ("Answer" in data, "" for the others), with a
+// calendar file carrying it, and the answers' buttons when the meeting is moved.
+func (c *call) tellMembers(m *core.Meeting, key string, data map[string]any, att *Attachment) error {
 	ms, err := c.tx.Members(c.comm.ID)
 	if err != nil {
 		return err
@@ -105,7 +117,18 @@ func (c *call) tellMembers(key string, data map[string]any, att *Attachment) err
 		if mb.Person == c.person.ID {
 			continue
 		}
-		if err := n.dm(mb.Person, key, data, att); err != nil {
+		d := maps.Clone(data)
+		d["Answer"] = ""
+		a, rows := att, [][]btn(nil)
+		switch r := m.Answer(mb.Person); r {
+		case core.RSVPYes, core.RSVPMaybe, core.RSVPWaiting:
+			d["Answer"] = string(r)
+			if m.Canceled.IsZero() {
+				a = personalICS(c.tx, c.comm, m, mb.Person)
+				rows = [][]btn{rsvpButtons(m)}
+			}
+		}
+		if err := n.dm(mb.Person, key, d, a, rows...); err != nil {
 			return err
 		}
 	}

@@ -23,6 +23,25 @@ type CommunitySnapshot struct {
 	Projects  []ProjectSnapshot  `json:"projects"`
 	Polls     []PollSnapshot     `json:"polls"`
 	Campaigns []CampaignSnapshot `json:"campaigns"`
+	Meetings  []MeetingSnapshot  `json:"meetings,omitempty"`
+}
+
+// MeetingSnapshot is one general meeting in a Snapshot: its answers' counts, its
+// waiting list's length, how many were present, and its minutes.
+type MeetingSnapshot struct {
+	ID        string     `json:"id"`
+	Title     string     `json:"title"`
+	At        time.Time  `json:"at"`
+	AllDay    bool       `json:"all_day,omitempty"`
+	Canceled  *time.Time `json:"canceled,omitempty"`
+	Places    int        `json:"places,omitempty"`
+	Coming    int        `json:"coming"`
+	Maybe     int        `json:"maybe"`
+	NotComing int        `json:"not_coming"`
+	Waiting   int        `json:"waiting"`
+	Present   int        `json:"present"`
+	Minutes   string     `json:"minutes,omitempty"`
+	MinutesAt *time.Time `json:"minutes_at,omitempty"`
 }
 
 // MemberSnapshot is one member in a Snapshot.
@@ -228,6 +247,34 @@ func (tx *Tx) communitySnapshot(c *Community) (*CommunitySnapshot, error) {
 	}
 	if out.Polls, err = tx.pollSnapshots(c.ID); err != nil {
 		return nil, err
+	}
+	if out.Meetings, err = tx.meetingSnapshots(c); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (tx *Tx) meetingSnapshots(c *Community) ([]MeetingSnapshot, error) {
+	ms, err := tx.Meetings(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []MeetingSnapshot
+	for _, m := range ms {
+		n := m.Counts()
+		s := MeetingSnapshot{
+			ID: m.ID(), Title: m.Title, At: m.At.In(c.Location()), AllDay: m.AllDay, Places: m.Places,
+			Coming: n.Yes, Maybe: n.Maybe, NotComing: n.No, Waiting: n.Waiting, Present: n.Present, Minutes: m.Minutes,
+		}
+		if !m.Canceled.IsZero() {
+			at := m.Canceled
+			s.Canceled = &at
+		}
+		if !m.MinutesAt.IsZero() {
+			at := m.MinutesAt
+			s.MinutesAt = &at
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }

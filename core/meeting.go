@@ -204,8 +204,7 @@ func (tx *Tx) rewriteMeetings(c CommunityID, from, to PersonID) error {
 					m.Waiting = slices.Insert(m.Waiting, i, to) // their place in the queue
 				}
 			}
-			m.promote()
-			changed = true
+			changed = true // a place freed goes to the next waiting at the next answer
 		}
 		if at, ok := m.Present[from]; ok {
 			delete(m.Present, from)

@@ -106,7 +106,7 @@ func (tx *Tx) SetRSVP(actor *Member, m *Meeting, r RSVP) (RSVP, []PersonID, erro
 	if _, ok := ParseRSVP(string(r)); !ok {
 		return "", nil, Errorf(CodeInvalid, "err.rsvp_bad", "word", string(r))
 	}
-	if _, err := tx.meetingEditable(m); err != nil {
+	if _, err := tx.meetingOpen(m); err != nil {
 		return "", nil, err
 	}
 	was := m.RSVP[actor.Person]
@@ -149,21 +149,20 @@ func (m *Meeting) promote() []PersonID {
 	return out
 }
 
-// SetMeetingPlaces limits m to n places (0: no limit). Raising the limit gives the
-// new places to the waiting list; lowering it below those coming takes no place
-// back, it only stops giving new ones. Facilitators and admins only
-// (CodeForbidden); CodeInvalid ("err.meeting_places") for n outside 1..MaxMeetingPlaces
-// unless unlimited is asked (n 0 through this function is only for the bots' "no
-// limit"), ("err.meeting_places_same") for the limit it already has. It returns
-// those given a place.
+// SetMeetingPlaces limits m to n places. Raising the limit gives the new places to
+// the waiting list; lowering it below those coming takes no place back, it only
+// stops giving new ones. Facilitators and admins only (CodeForbidden); CodeInvalid
+// ("err.meeting_places") for n outside 1..MaxMeetingPlaces, ("err.meeting_places_same")
+// for the limit it already has; CodeConflict for a canceled meeting or one that is
+// over. It returns those given a place.
 func (tx *Tx) SetMeetingPlaces(actor *Member, m *Meeting, n int) ([]PersonID, error) {
 	if err := requireFacilitator(actor); err != nil {
 		return nil, err
 	}
-	if n < 0 || n > MaxMeetingPlaces {
+	if n < 1 || n > MaxMeetingPlaces {
 		return nil, Errorf(CodeInvalid, "err.meeting_places", "max", MaxMeetingPlaces)
 	}
-	if _, err := tx.meetingEditable(m); err != nil {
+	if _, err := tx.meetingOpen(m); err != nil {
 		return nil, err
 	}
 	if n == m.Places {
@@ -244,7 +243,7 @@ func (tx *Tx) SetMinutes(actor *Member, m *Meeting, text string) error {
 	if err := requireFacilitator(actor); err != nil {
 		return err
 	}
-	text, err := checkText(text, MaxMinutesLen, "minutes")
+	text, err := checkText(text, MaxMinutesLen, "text")
 	if err != nil {
 		return err
 	}
@@ -271,27 +270,43 @@ func (tx *Tx) SetMinutes(actor *Member, m *Meeting, text string) error {
 	return tx.indexEntry(m.Community, SearchEntry{Kind: "minutes", Ref: m.ID(), Title: m.Title, Text: text})
 }
 
+// meetingOpen is meetingEditable with the refusal of a meeting that is over as
+// "err.meeting_past" (answers and places, not a move).
+func (tx *Tx) meetingOpen(m *Meeting) (*time.Location, error) {
+	loc, err := tx.meetingEditable(m)
+	if ErrorCode(err) == CodeConflict && m.Canceled.IsZero() {
+		return nil, Errorf(CodeConflict, "err.meeting_past", "id", m.ID())
+	}
+	return loc, err
+}
+
 func (tx *Tx) putMeeting(m *Meeting) error {
 	return tx.putJSON(bucketMeeting, meetingKey(m.Community, m.Num), m)
 }
 
-// LeaveMeetings drops p's answers to community c's meetings not over yet, as if
-// they had said no (/forgetme, before the person is erased), and returns, per
-// meeting, those who got the places they held.
-func (tx *Tx) LeaveMeetings(c CommunityID, p PersonID) (map[*Meeting][]PersonID, error) {
+// Promotion is who got a place of Meeting when someone left it.
+type Promotion struct {
+	Meeting  *Meeting
+	Promoted []PersonID
+}
+
+// LeaveMeetings drops p's answers to community c's meetings, as if they had said
+// no (/forgetme, before the person is erased), and returns, per meeting not over
+// yet, those who got the places they held.
+func (tx *Tx) LeaveMeetings(c CommunityID, p PersonID) ([]Promotion, error) {
 	ms, err := tx.Meetings(c)
 	if err != nil {
 		return nil, err
 	}
-	out := map[*Meeting][]PersonID{}
+	var out []Promotion
 	for _, m := range ms {
 		if _, ok := m.RSVP[p]; !ok {
 			continue
 		}
 		m.dropAnswer(p)
-		if _, err := tx.meetingEditable(m); err == nil { // a place still to be taken
+		if _, err := tx.meetingOpen(m); err == nil { // a place still to be taken
 			if promoted := m.promote(); len(promoted) > 0 {
-				out[m] = promoted
+				out = append(out, Promotion{Meeting: m, Promoted: promoted})
 			}
 		}
 		if err := tx.putMeeting(m); err != nil {

@@ -277,7 +277,9 @@ func slashCommands() []cmdSpec {
 		}},
 		{name: "meeting", subs: []cmdSpec{
 			{name: "show", line: func(values) string { return "/meeting" }},
-			{name: "new", opts: []optSpec{opt("date", true), opt("title", true)}, line: func(v values) string { return join("/meeting new", v["date"], v["title"]) }},
+			{name: "new", opts: []optSpec{opt("date", true), opt("title", true), {name: "places", kind: optInt}}, line: func(v values) string {
+				return join("/meeting new", v["date"], v["title"], kw("places", v["places"]))
+			}},
 			{name: "poll", opts: []optSpec{opt("dates", false)}, line: func(v values) string { return join("/meeting poll", v["dates"]) }},
 		}},
 		{name: "digest", line: func(values) string { return "/digest" }},
