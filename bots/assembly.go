@@ -213,8 +213,8 @@ func pollNonVoters(c *call, p *core.Poll, names bool) error {
 	return nil
 }
 
-// remindView is the reminder a non-voter gets before a poll closes.
-type remindView struct {
+// pollRemindView is the reminder a non-voter gets before a poll closes.
+type pollRemindView struct {
 	ID, Question string
 	Until        time.Time
 	Secret       bool
@@ -242,7 +242,7 @@ func jobPollRemind(b *Bot, tx *core.Tx, j *core.Job) error {
 		return err
 	}
 	n := &pollNotifier{b: b, tx: tx, comm: comm}
-	v := remindView{ID: p.ID(), Question: p.Question, Until: n.until(p), Secret: p.Settings.Secret, Meeting: p.Meeting}
+	v := pollRemindView{ID: p.ID(), Question: p.Question, Until: n.until(p), Secret: p.Settings.Secret, Meeting: p.Meeting}
 	for _, m := range non {
 		lang := comm.Lang
 		if pr, err := tx.Person(m.Person); err == nil && pr.Lang != "" {
