@@ -14,7 +14,7 @@ import (
 // and in its "actions.CMD" template.
 var idActions = map[string][]string{
 	"project":  {"stage"},
-	"poll":     {"close"},
+	"poll":     {"close", "nonvoters", "turnout"},
 	"campaign": {"close", "collector", "backers", "hours"},
 	"meeting":  {"move", "cancel", "yes", "maybe", "no", "here", "present", "attendees", "places", "minutes"},
 }

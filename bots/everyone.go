@@ -16,7 +16,7 @@ var helpSections = []struct {
 	{"everyone", []string{"help", "lang", "me", "link", "forgetme", "find"}},
 	{"community", []string{"community", "role", "members"}},
 	{"projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
-	{"polls", []string{"poll", "polls", "vote"}},
+	{"polls", []string{"poll", "polls", "vote", "proxy"}},
 	{"campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "refund", "ledger", "allocate", "schedule", "ask", "answer", "faq"}},
 	{"facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact"}},
 }

@@ -63,8 +63,9 @@ func meetingMinutes(c *call, m *core.Meeting) error {
 	return nil
 }
 
-// meetingPolls returns the polls held during meeting m: the community's polls
-// closed between its start and its end, in the order they were opened.
+// meetingPolls returns the polls held for meeting m: the community's closed polls
+// attached to it (`meeting M1`), and those closed between its start and its end,
+// in the order they were opened.
 func meetingPolls(tx *core.Tx, comm *core.Community, m *core.Meeting) ([]*core.Poll, error) {
 	polls, err := tx.Polls(comm.ID, false)
 	if err != nil {
@@ -74,7 +75,8 @@ func meetingPolls(tx *core.Tx, comm *core.Community, m *core.Meeting) ([]*core.P
 	start, end := m.Start(loc), m.End(loc)
 	var out []*core.Poll
 	for _, p := range polls {
-		if p.Status != core.PollClosed || p.Closed.Before(start) || p.Closed.After(end) {
+		held := p.Meeting == m.ID() || !p.Closed.Before(start) && !p.Closed.After(end) // attached, or closed during it
+		if p.Status != core.PollClosed || !held {
 			continue
 		}
 		out = append(out, p)

@@ -40,6 +40,7 @@ type pollView struct {
 	Seats                int         // stv
 	Meek                 bool        // stv: counted by Meek's method
 	Budget               *budgetView // budget polls
+	Assembly             assemblyView
 }
 
 // budgetView is what a budget poll's message and result show besides the
@@ -112,7 +113,7 @@ func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
 		ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Ballots: p.Ballots(),
 		Open: p.Open(), Hidden: s.Hidden, Secret: s.Secret, Final: !n.tx.BallotsChangeable(p),
 		Until: n.until(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: p.TallySettings().Dots, Seats: s.Seats, Meek: s.Meek,
-		JuryWeight: s.JuryWeight, Budget: n.budget(p, nil),
+		JuryWeight: s.JuryWeight, Budget: n.budget(p, nil), Assembly: n.assembly(p, p.Live.Weight),
 	}
 	v.ShowCounts = !p.Open() || !s.Hidden
 	if !p.Open() && !p.Closed.IsZero() {
@@ -127,7 +128,7 @@ func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
 		o := optionView{N: i + 1, Label: n.tx.OptionLabel(p, i)}
 		if l.Counts != nil {
 			o.Count = l.Counts[i]
-			o.Pct = pct(o.Count, l.Ballots, lang)
+			o.Pct = pct(o.Count, l.Weight, lang) // Weight is Ballots unless weighted
 		}
 		if l.Maybes != nil {
 			o.Maybe = l.Maybes[i]
@@ -139,7 +140,7 @@ func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
 			o.Total = l.Totals[i]
 		}
 		if l.Profiles != nil && l.Ballots > 0 {
-			o.Grade = n.gradeName(p, lowerMedian(l.Profiles[i], l.Ballots), lang)
+			o.Grade = n.gradeName(p, lowerMedian(l.Profiles[i], l.Weight), lang)
 		}
 		v.Options = append(v.Options, o)
 	}
@@ -315,6 +316,7 @@ type resultView struct {
 	JuryBallots          int
 	Min, Max             int // score
 	Budget               *budgetView
+	Assembly             assemblyView
 }
 
 // tierView is one place of a ranking: one option, or several tied.
@@ -337,6 +339,10 @@ func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resu
 		QuorumMet: p.QuorumMet, Quorum: p.Settings.Quorum, Rounds: len(res.Rounds),
 		JuryWeight: p.Settings.JuryWeight, JuryBallots: res.JuryBallots,
 		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax, NoBallot: res.Ballots == 0, Budget: n.budget(p, res),
+		Assembly: n.assembly(p, res.Weight),
+	}
+	if v.Assembly.Needed > v.Quorum {
+		v.Quorum = v.Assembly.Needed
 	}
 	if v.NoBallot {
 		return v

@@ -47,6 +47,7 @@ func commands() map[string]*command {
 		"poll":  {run: cmdPoll, community: true},
 		"polls": {run: cmdPolls, community: true},
 		"vote":  {run: cmdVote, community: true},
+		"proxy": {run: cmdProxy, community: true},
 		// Campaigns
 		"campaign":  {run: cmdCampaign, community: true},
 		"campaigns": {run: cmdCampaigns, community: true},

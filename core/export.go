@@ -101,6 +101,35 @@ type PollSnapshot struct {
 	// Result is what a closed poll's count holds beyond its ranking, for stv and
 	// budget polls (see PollResultSnapshot).
 	Result *PollResultSnapshot `json:"result,omitempty"`
+	// Assemblies (assembly.go), set only for a poll with an electorate, a
+	// meeting or a weight: the electorate ("members-at-open", "role
+	// facilitator", "present M1", "shareholders C1"), the meeting, the quorum
+	// in percent of those present or represented, what weighs the ballots
+	// ("shares C1") and their total weight, the turnout (ballots for members
+	// of the current electorate, its size), the ballots cast by proxy, and in
+	// a public poll each ballot with its voter, weight and proxy holder.
+	Voters        string           `json:"voters,omitempty"`
+	Meeting       string           `json:"meeting,omitempty"`
+	QuorumPresent int              `json:"quorum_present,omitempty"`
+	WeightedBy    string           `json:"weighted_by,omitempty"`
+	Weight        int              `json:"weight,omitempty"`
+	Turnout       *TurnoutSnapshot `json:"turnout,omitempty"`
+	ByProxy       int              `json:"by_proxy,omitempty"`
+	BallotList    []BallotSnapshot `json:"ballot_list,omitempty"`
+}
+
+// TurnoutSnapshot is a poll's turnout in a Snapshot.
+type TurnoutSnapshot struct {
+	Voted      int `json:"voted"`
+	Electorate int `json:"electorate"`
+}
+
+// BallotSnapshot is one ballot of a public assembly poll in a Snapshot: whose
+// it is, what it counted for (1 when not weighted), and who cast it by proxy.
+type BallotSnapshot struct {
+	Voter  string `json:"voter"`
+	Weight int    `json:"weight"`
+	By     string `json:"by,omitempty"`
 }
 
 // CampaignSnapshot is one campaign in a Snapshot (filled by the campaigns part).
