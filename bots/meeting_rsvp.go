@@ -2,6 +2,7 @@ package bots
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,6 @@ type meetingCardView struct {
 	Open          bool // answers are still taken (not canceled, not over)
 	Started, Past bool
 	Minutes       bool // minutes are posted
-	RemindDays    []int
 }
 
 // meetingCard renders m's card in comm's language, with its buttons.
@@ -242,20 +242,11 @@ func meetingPresent(c *call, m *core.Meeting) error {
 		if err != nil {
 			return err
 		}
-		if !containsPerson(ids, mb.Person) {
+		if !slices.Contains(ids, mb.Person) {
 			ids, names = append(ids, mb.Person), append(names, p.Name)
 		}
 	}
 	return markPresent(c, m, ids, names)
-}
-
-func containsPerson(ids []core.PersonID, p core.PersonID) bool {
-	for _, id := range ids {
-		if id == p {
-			return true
-		}
-	}
-	return false
 }
 
 func markPresent(c *call, m *core.Meeting, ids []core.PersonID, names []string) error {
