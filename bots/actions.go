@@ -14,9 +14,9 @@ import (
 // and in its "actions.CMD" template.
 var idActions = map[string][]string{
 	"project":  {"stage"},
-	"poll":     {"close"},
+	"poll":     {"close", "nonvoters", "turnout"},
 	"campaign": {"close", "collector", "backers", "hours"},
-	"meeting":  {"move", "cancel"},
+	"meeting":  {"move", "cancel", "yes", "maybe", "no", "here", "present", "attendees", "places", "minutes"},
 }
 
 // checkAction refuses a word after the ID that is not an action of c.cmd. typed is
@@ -36,7 +36,7 @@ func (c *call) checkAction(typed string) error {
 	}
 	lw := core.Fold(w)
 	for _, a := range actions {
-		if lw == a || c.b.alias(lw) == a {
+		if lw == a || c.b.means(lw, a) {
 			return nil
 		}
 	}

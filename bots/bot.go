@@ -30,6 +30,9 @@ type Config struct {
 	// PledgeCeiling is the largest single pledge, in major units of the campaign's
 	// currency (0: core.DefaultPledgeCeiling).
 	PledgeCeiling int64
+	// MaxProxies is the most proxies a member may hold for one meeting
+	// (community.max_proxies; 0: core.DefaultMaxProxies).
+	MaxProxies int
 	// Currency is the ISO 4217 currency of campaigns whose goal names none ("": EUR).
 	Currency string
 	// CampaignEditDelay throttles the edits of a campaign's progress message: at most

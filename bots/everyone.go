@@ -16,7 +16,7 @@ var helpSections = []struct {
 	{"everyone", []string{"help", "lang", "me", "link", "forgetme", "find"}},
 	{"community", []string{"community", "role", "members"}},
 	{"projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
-	{"polls", []string{"poll", "polls", "vote"}},
+	{"polls", []string{"poll", "polls", "vote", "proxy"}},
 	{"campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "refund", "ledger", "allocate", "schedule", "ask", "answer", "faq"}},
 	{"facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact"}},
 }
@@ -226,6 +226,15 @@ func cmdForgetMe(c *call) error {
 		ms, err := c.tx.Memberships(c.person)
 		if err != nil {
 			return err
+		}
+		for _, m := range ms { // a place they held at a meeting goes to the next waiting
+			comm, err := c.tx.Community(m.Community)
+			if err != nil {
+				return err
+			}
+			if err := leaveMeetings(c, comm); err != nil {
+				return err
+			}
 		}
 		if err := c.tx.Forget(c.person); err != nil {
 			return err

@@ -21,6 +21,7 @@ func jobFuncs() map[string]jobFunc {
 		core.JobSlot:      jobSlot, core.JobSlotEnd: jobSlotEnd, core.JobRemind: jobRemind,
 		core.JobEscalate: jobEscalate, core.JobStepDue: jobStepDue,
 		core.JobMeetingRemind: jobMeetingRemind, core.JobFigures: jobFigures,
+		core.JobMeetingCard: jobMeetingCard, core.JobPollRemind: jobPollRemind,
 	}
 }
 

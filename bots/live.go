@@ -10,7 +10,7 @@ import (
 // Live messages.
 //
 // A posted message that shows state — a poll with its running tally, a campaign
-// card, a project card (projectcard.go) — is queued in the outbox as what it shows, not as text: its Ref
+// card, a project card (projectcard.go), a meeting card (meeting_rsvp.go) — is queued in the outbox as what it shows, not as text: its Ref
 // ("poll:COMMUNITY:V2", "campaign:COMMUNITY:C1") with Live set. The dispatcher
 // renders it from the current state when it sends it (RenderLive), so a message
 // never shows state older than its send: a ballot withdrawn by /forgetme, a pledge
@@ -53,7 +53,8 @@ func (c *call) queueLive(ref string, at time.Time) error {
 
 // refreshPeople queues, due now, an edit of every posted live message of the community that
 // may show a person: the open polls (their tallies), every campaign card (its
-// backers) and every project card (its referent). /forgetme calls it, so that no
+// backers), every project card (its referent) and the cards of meetings to come
+// (their counts). /forgetme calls it, so that no
 // posted copy keeps showing the member. A chat where the message is not posted
 // yet gets nothing: its post, when it goes, shows the current state.
 func (c *call) refreshPeople() error {
@@ -79,6 +80,15 @@ func (c *call) refreshPeople() error {
 	}
 	for _, p := range projects {
 		refs = append(refs, projectRef(p)) // its card names its referent
+	}
+	meetings, err := tx.Meetings(comm.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range meetings {
+		if m.Canceled.IsZero() && !m.End(comm.Location()).Before(tx.Now()) {
+			refs = append(refs, meetingRef(m)) // its counts
+		}
 	}
 	for _, ref := range refs {
 		if err := c.editPosted(ref); err != nil {
@@ -169,6 +179,18 @@ func (b *Bot) RenderLive(tx *core.Tx, m *Message) (bool, error) {
 			return false, err
 		}
 		text, rows, err := c.projectCard(p)
+		if err != nil {
+			return false, err
+		}
+		m.Text, m.Buttons = text, rows
+	case "meeting":
+		mt, err := tx.Meeting(cid, id)
+		if core.ErrorCode(err) == core.CodeNotFound {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		text, rows, err := c.meetingCard(mt)
 		if err != nil {
 			return false, err
 		}

@@ -53,6 +53,12 @@ func meetingPollButton() btn {
 
 // meetingICS is the calendar file of meeting m.
 func meetingICS(comm *core.Community, m *core.Meeting, now time.Time) *Attachment {
+	return meetingICSFor(comm, m, now, nil)
+}
+
+// meetingICSFor is the calendar file of meeting m for one attendee (nil: for
+// everyone), with their answer.
+func meetingICSFor(comm *core.Community, m *core.Meeting, now time.Time, a *icsAttendee) *Attachment {
 	cal := ics.NewCalendarFor("Engage")
 	cal.SetMethod(ics.MethodPublish)
 	ev := cal.AddEvent(fmt.Sprintf("%s-%s@engage", comm.ID, m.ID()))
@@ -73,15 +79,23 @@ func meetingICS(comm *core.Community, m *core.Meeting, now time.Time) *Attachmen
 		ev.SetStartAt(m.At)
 		ev.SetEndAt(m.At.Add(core.MeetingLength))
 	}
+	if a != nil {
+		addAttendee(ev, comm, a)
+	}
 	return &Attachment{Name: m.ID() + ".ics", Type: "text/calendar", Data: []byte(cal.Serialize())}
 }
 
-// cmdMeeting: /meeting new DATE TITLE · /meeting [M1] · /meeting poll [DATE | DATE …].
+// cmdMeeting: /meeting new DATE TITLE [places N] · /meeting [M1] · /meeting poll
+// [DATE | DATE …] · /meeting M1 ACTION (move, cancel, yes, maybe, no, here, present,
+// attendees, places, minutes; see idActions).
 func cmdMeeting(c *call) error {
 	loc := c.comm.Location()
 	switch {
 	case c.sub("new", "nouvelle"):
-		args := strings.TrimSpace(c.args)
+		args, places, err := c.cutPlaces(strings.TrimSpace(c.args))
+		if err != nil {
+			return err
+		}
 		if args == "" {
 			return c.usage()
 		}
@@ -95,8 +109,13 @@ func cmdMeeting(c *call) error {
 		if err != nil {
 			return err
 		}
-		att := meetingICS(c.comm, m, c.tx.Now())
-		if err := c.post("meeting.new", meetingNewText{M: meetingView(m, loc), By: c.person.Name}, att); err != nil {
+		if places > 0 {
+			if _, err := c.tx.SetMeetingPlaces(c.member, m, places); err != nil {
+				return err
+			}
+		}
+		// The card, live, with the calendar file for everyone.
+		if err := c.postMeetingCard(m, meetingICS(c.comm, m, c.tx.Now())); err != nil {
 			return err
 		}
 		if c.ev.Direct {
@@ -117,6 +136,22 @@ func cmdMeeting(c *call) error {
 			return meetingMove(c, m)
 		case c.sub("cancel"):
 			return meetingCancel(c, m)
+		case c.sub("yes"):
+			return meetingRSVP(c, m, core.RSVPYes)
+		case c.sub("maybe"):
+			return meetingRSVP(c, m, core.RSVPMaybe)
+		case c.sub("no"):
+			return meetingRSVP(c, m, core.RSVPNo)
+		case c.sub("here"):
+			return meetingHere(c, m)
+		case c.sub("present"):
+			return meetingPresent(c, m)
+		case c.sub("attendees"):
+			return meetingAttendees(c, m)
+		case c.sub("places"):
+			return meetingPlaces(c, m)
+		case c.sub("minutes"):
+			return meetingMinutes(c, m)
 		case strings.TrimSpace(c.args) != "":
 			return c.usage()
 		}
@@ -140,10 +175,23 @@ func cmdMeeting(c *call) error {
 		m = next
 	}
 	var att *Attachment
+	var rows [][]Button
+	past := m.End(loc).Before(c.tx.Now())
 	if m.Canceled.IsZero() {
-		att = meetingICS(c.comm, m, c.tx.Now())
+		att = meetingICSFor(c.comm, m, c.tx.Now(), &icsAttendee{ID: c.person.ID, Name: c.person.Name, Answer: m.Answer(c.person.ID)})
+		if !past {
+			rs, err := c.rows(c.lang, [][]btn{rsvpButtons(m)})
+			if err != nil {
+				return err
+			}
+			rows = rs
+		}
 	}
-	c.replyFile(att, "meeting.show", meetingShowText{M: meetingView(m, loc), Past: m.End(loc).Before(c.tx.Now())})
+	msg := c.here(false)
+	msg.Text = c.text("meeting.show", meetingShowText{M: meetingView(m, loc), Past: past, C: m.Counts(),
+		Answer: string(m.Answer(c.person.ID)), Pos: m.WaitingPosition(c.person.ID)})
+	msg.Attachment, msg.Buttons = att, rows
+	c.answer(msg)
 	return nil
 }
 
@@ -273,24 +321,15 @@ func jobMeetingRemind(c *call, j *core.Job) error {
 		return ignoreGone(err)
 	}
 	days, _ := strconv.Atoi(string(j.Data))
-	return c.post("meeting.remind", meetingRemindText{M: meetingView(m, comm.Location()), Days: days}, meetingICS(comm, m, tx.Now()))
-}
-
-// meetingNewText is what the text meeting.new shows.
-type meetingNewText struct {
-	M  mView
-	By string
+	if err := c.post("meeting.remind", meetingRemindText{M: meetingView(m, comm.Location()), Days: days}, meetingICS(comm, m, tx.Now())); err != nil {
+		return err
+	}
+	return c.remindAttendees(m, days)
 }
 
 // meetingCreatedText is what the text meeting.created shows.
 type meetingCreatedText struct {
 	M mView
-}
-
-// meetingShowText is what the text meeting.show shows.
-type meetingShowText struct {
-	M    mView
-	Past bool
 }
 
 // meetingPollSlotText is what the text meeting.poll_slot shows.
@@ -304,6 +343,15 @@ type meetingPollOpenedText struct {
 	Slots    []time.Time
 	Until    time.Time
 	HasUntil bool
+}
+
+// meetingShowText is what the text meeting.show shows.
+type meetingShowText struct {
+	M      mView
+	Past   bool
+	C      core.MeetingCounts
+	Answer string // the asker's answer to the invitation, if any
+	Pos    int    // their place on the waiting list
 }
 
 // meetingRemindText is what the text meeting.remind shows.

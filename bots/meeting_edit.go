@@ -41,7 +41,10 @@ func meetingMove(c *call, m *core.Meeting) error {
 	if err := c.post("meeting.moved", data, att); err != nil {
 		return err
 	}
-	if err := c.tellMembers("meeting.moved_dm", data, att); err != nil {
+	if err := c.tellMembers(m, "meeting.moved_dm", data, att); err != nil {
+		return err
+	}
+	if err := c.refreshMeetingCard(m); err != nil {
 		return err
 	}
 	if c.ev.Direct {
@@ -84,8 +87,11 @@ func meetingCancel(c *call, m *core.Meeting) error {
 	if err := c.post("meeting.canceled", data, att); err != nil {
 		return err
 	}
-	if err := c.tellMembers("meeting.canceled_dm", data, att); err != nil {
+	if err := c.tellMembers(m, "meeting.canceled_dm", data, att); err != nil {
 		return err
+	}
+	if err := c.refreshMeetingCard(m); err != nil {
+		return err // the card shows it canceled, without its buttons
 	}
 	if c.ev.Direct {
 		c.reply("meeting.canceled_done", data)
@@ -94,8 +100,10 @@ func meetingCancel(c *call, m *core.Meeting) error {
 }
 
 // tellMembers sends key privately to every member of the community but the actor,
-// each in their language.
-func (c *call) tellMembers(key string, data any, att *Attachment) error {
+// each in their language. Those who answered m's invitation coming, maybe or
+// waiting are told their answer ("Answer" in data, "" for the others), with a
+// calendar file carrying it, and the answers' buttons when the meeting is moved.
+func (c *call) tellMembers(m *core.Meeting, key string, data meetingEditText, att *Attachment) error {
 	ms, err := c.tx.Members(c.comm.ID)
 	if err != nil {
 		return err
@@ -104,7 +112,18 @@ func (c *call) tellMembers(key string, data any, att *Attachment) error {
 		if mb.Person == c.person.ID {
 			continue
 		}
-		if err := c.dm(mb.Person, key, data, att); err != nil {
+		d := data
+		d.Answer = ""
+		a, rows := att, [][]btn(nil)
+		switch r := m.Answer(mb.Person); r {
+		case core.RSVPYes, core.RSVPMaybe, core.RSVPWaiting:
+			d.Answer = string(r)
+			if m.Canceled.IsZero() {
+				a = personalICS(c.tx, c.comm, m, mb.Person)
+				rows = [][]btn{rsvpButtons(m)}
+			}
+		}
+		if err := c.dm(mb.Person, key, d, a, rows...); err != nil {
 			return err
 		}
 	}
@@ -113,7 +132,8 @@ func (c *call) tellMembers(key string, data any, att *Attachment) error {
 
 // meetingEditText is what the texts meeting.moved, meeting.moved_dm, meeting.moved_done, meeting.cancel_ask, meeting.cancel_yes, meeting.cancel_no, meeting.canceled, meeting.canceled_dm, meeting.canceled_done show.
 type meetingEditText struct {
-	M    mView
-	From *mView // where a moved meeting was
-	By   string
+	M      mView
+	From   *mView // where a moved meeting was
+	By     string
+	Answer string // the addressee's answer to the invitation (core.RSVP), if any
 }

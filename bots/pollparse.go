@@ -51,12 +51,13 @@ var settingWords = map[string]bool{
 	"secret": true, "hidden": true, "until": true, "quorum": true, "jury": true,
 	"weight": true, "scale": true, "grades": true, "dots": true,
 	"seats": true, "meek": true, "lots": true,
+	"voters": true, "meeting": true, "remind": true,
 }
 
 // settingWithValue are the settings that take a value.
 var settingWithValue = map[string]bool{
 	"until": true, "quorum": true, "jury": true, "weight": true, "scale": true, "grades": true, "dots": true,
-	"seats": true, "lots": true,
+	"seats": true, "lots": true, "voters": true, "meeting": true, "remind": true,
 }
 
 // budgetSettingWords are the settings of budget polls only; all take a value.
@@ -104,15 +105,28 @@ func parsePollNew(args string, pc *pollContext) (*pollRequest, error) {
 		if pc.keyword(last[i], settingWords) == "" {
 			continue
 		}
-		if _, _, err := pc.settings(last[i:]); err == nil {
+		_, _, err := pc.settings(last[i:])
+		if err == nil {
 			split = i
 			break
+		}
+		if errors.Is(err, errMeetingTwo) {
+			return nil, err
 		}
 	}
 	if split < 0 { // a setting typed wrong is refused rather than taken for a label
 		for i := range last {
 			if k := pc.keyword(last[i], settingWords); (settingWithValue[k] || budgetSettingWords[k]) && i+1 < len(last) {
 				if _, _, err := pc.settings(last[i:]); err != nil && err != errNotSetting {
+					return nil, err
+				}
+			}
+		}
+	}
+	if split > 0 { // an assembly setting typed wrong before the settings read
+		for i := range split {
+			if k := pc.keyword(last[i], settingWords); assemblyWords[k] {
+				if _, _, err := pc.settings(last[i:split]); err != nil && err != errNotSetting {
 					return nil, err
 				}
 			}
@@ -217,6 +231,14 @@ func (pc *pollContext) settings(words []string) (core.PollSettings, []string, er
 			}
 			i = j
 		case "quorum":
+			if present(arg) {
+				j, err := pc.quorumPresent(words, i, &s)
+				if err != nil {
+					return s, nil, err
+				}
+				i = j
+				continue
+			}
 			n, err := strconv.Atoi(arg)
 			if err != nil || n < 1 || n > core.MaxPollQuorum {
 				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_quorum", "max", core.MaxPollQuorum)
@@ -234,6 +256,18 @@ func (pc *pollContext) settings(words []string) (core.PollSettings, []string, er
 			}
 			i = j
 		case "weight":
+			if shareWords[norm(arg)] {
+				id := ""
+				if i+2 < len(words) {
+					id = words[i+2]
+				}
+				if _, err := core.ParseShortID('C', id); err != nil {
+					return s, nil, core.Errorf(core.CodeInvalid, "err.poll_weight_shares")
+				}
+				s.WeightShares = strings.ToUpper(id)
+				i += 3
+				continue
+			}
 			n, err := strconv.Atoi(strings.TrimSuffix(arg, "%"))
 			if err != nil || n < 0 || n > 100 {
 				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_weight")
@@ -283,6 +317,35 @@ func (pc *pollContext) settings(words []string) (core.PollSettings, []string, er
 				return s, nil, core.Errorf(core.CodeInvalid, "err.poll_lots")
 			}
 			s.LotSeed = &seed
+			i += 2
+		case "voters":
+			j, err := pc.voters(words, i, &s)
+			if err != nil {
+				return s, nil, err
+			}
+			i = j
+		case "meeting":
+			id, ok := meetingArg(words, i+1)
+			if !ok { // "Meeting room" is an option's label
+				return s, nil, errNotSetting
+			}
+			if err := setMeeting(&s, id); err != nil {
+				return s, nil, err
+			}
+			i += 2
+		case "remind":
+			switch w := norm(arg); {
+			case offWords[w] || pc.aliases[w] == "off":
+				s.RemindOff, s.Remind = true, 0
+			case arg == "" || arg[0] < '0' || arg[0] > '9': // « Rappel des règles » is a label
+				return s, nil, errNotSetting
+			default:
+				d, ok := core.ParseDurationWord(arg)
+				if !ok || d < core.MinRemind || d > core.MaxRemind {
+					return s, nil, core.Errorf(core.CodeInvalid, "err.poll_remind")
+				}
+				s.Remind, s.RemindOff = d, false
+			}
 			i += 2
 		case "budget":
 			j := upTo(i + 1)
@@ -335,6 +398,119 @@ func (pc *pollContext) settings(words []string) (core.PollSettings, []string, er
 		}
 	}
 	return s, jury, nil
+}
+
+// Words of the assembly settings (English and French), compared after norm.
+var (
+	shareWords   = map[string]bool{"shares": true, "share": true, "parts": true, "part": true, "actions": true}
+	offWords     = map[string]bool{"off": true, "no": true, "non": true, "aucun": true, "jamais": true, "never": true, "none": true}
+	allWords     = map[string]bool{"all": true, "everyone": true, "tous": true, "toutes": true, "toutlemonde": true}
+	atOpenWords  = map[string]bool{"membersatopen": true, "membresalouverture": true, "membresouverture": true, "membresaouverture": true}
+	roleWords    = map[string]bool{"role": true, "roles": true}
+	presentWords = map[string]bool{"present": true, "presents": true, "presente": true, "presentes": true}
+	holderWords  = map[string]bool{"shareholders": true, "shareholder": true, "actionnaires": true, "associes": true, "associees": true, "societaires": true}
+)
+
+// present reports whether w says "present" (quorum present M1 50%).
+func present(w string) bool { return presentWords[norm(w)] }
+
+// meetingArg reads the meeting ID at words[i]: "" and false when it is none.
+func meetingArg(words []string, i int) (string, bool) {
+	if i >= len(words) {
+		return "", false
+	}
+	if _, err := core.ParseShortID('M', words[i]); err != nil {
+		return "", false
+	}
+	return strings.ToUpper(words[i]), true
+}
+
+// assemblyWords are the keywords of the assembly settings.
+var assemblyWords = map[string]bool{"voters": true, "meeting": true, "remind": true}
+
+// errMeetingTwo: two different meetings in one poll's settings.
+var errMeetingTwo = core.Errorf(core.CodeInvalid, "err.poll_meeting_two")
+
+// setMeeting attaches the poll to meeting id, refusing a second, different one.
+func setMeeting(s *core.PollSettings, id string) error {
+	if s.Meeting != "" && s.Meeting != id {
+		return errMeetingTwo
+	}
+	s.Meeting = id
+	return nil
+}
+
+// quorumPresent reads `quorum present M1 50%` (French `quorum présents M1 50 %`)
+// from words[i] ("quorum") and returns the index after it.
+func (pc *pollContext) quorumPresent(words []string, i int, s *core.PollSettings) (int, error) {
+	bad := core.Errorf(core.CodeInvalid, "err.poll_quorum_present")
+	id, ok := meetingArg(words, i+2)
+	if !ok || i+3 >= len(words) {
+		return 0, bad
+	}
+	pct, next := words[i+3], i+4
+	if next < len(words) && words[next] == "%" {
+		next++
+	} else if !strings.HasSuffix(pct, "%") {
+		return 0, bad
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(pct, "%"), "\u00a0")))
+	if err != nil || n < 1 || n > 100 {
+		return 0, bad
+	}
+	if err := setMeeting(s, id); err != nil {
+		return 0, err
+	}
+	s.QuorumPresent = n
+	return next, nil
+}
+
+// voters reads `voters all|members-at-open|role ROLE|present M1|shareholders C1`
+// from words[i] ("voters") and returns the index after it.
+func (pc *pollContext) voters(words []string, i int, s *core.PollSettings) (int, error) {
+	arg, next := "", i+2
+	if i+1 < len(words) {
+		arg = words[i+1]
+	}
+	bad := core.Errorf(core.CodeInvalid, "err.poll_voters", "text", arg)
+	switch w := norm(arg); {
+	case allWords[w]:
+		s.Voters = core.VotersAll
+	case atOpenWords[w]:
+		s.Voters = core.VotersAtOpen
+	case roleWords[w]:
+		if next >= len(words) {
+			return 0, bad
+		}
+		r, ok := core.ParseRole(core.Fold(words[next]))
+		if !ok || r == core.RoleMember {
+			return 0, core.Errorf(core.CodeInvalid, "err.poll_voters", "text", words[next])
+		}
+		s.Voters, s.VotersRole = core.VotersRole, r
+		next++
+	case presentWords[w]:
+		id, ok := meetingArg(words, next)
+		if !ok {
+			return 0, bad
+		}
+		if err := setMeeting(s, id); err != nil {
+			return 0, err
+		}
+		s.Voters = core.VotersPresent
+		next++
+	case holderWords[w]:
+		if next >= len(words) {
+			return 0, bad
+		}
+		if _, err := core.ParseShortID('C', words[next]); err != nil {
+			return 0, bad
+		}
+		s.Voters, s.VotersCampaign = core.VotersShareholders, strings.ToUpper(words[next])
+		next++
+	default:
+		return 0, bad
+	}
+	return next, nil
 }
 
 // parseScale reads "A-B" or "A..B" ("0-10", "-2..2", "1–5").

@@ -41,6 +41,10 @@ func FuzzParsePollNew(f *testing.F) {
 		"score Q | A | B scale -2..2", "single | |", "approval Q | A, B | C", "single Q|A|B quorum x",
 		"budget Quoi ? | P1 1 200 € | Bancs 800 | budget 2 000 € max 2 règle glouton",
 		"budget Q | A 10 | B 20,50 | depuis C1 points 10 min 1", "budget Q | A | B budget x", "single Q | Max 3 | Rule 1",
+		"single AG ? | Oui | Non votants présents M1 quorum présents M1 50 % poids parts C1 rappel 48h",
+		"single Q | A | B voters role facilitator meeting M2 remind off until 2026-12-20",
+		"single Q | A | B voters shareholders C3 quorum present M1 100%", "single Q | A | Réunion mensuelle",
+		"single Q | A | B meeting M1 voters present M2", "single Q | A | B remind 0h", "single Q | A | B votants membres-à-l'ouverture",
 	} {
 		f.Add(s)
 	}
@@ -82,6 +86,13 @@ func FuzzParsePollNew(f *testing.F) {
 			if o.Cost < 0 || (o.Cost > 0 && req.spec.Method != core.MethodBudget) {
 				t.Fatalf("%q: option %q costs %d", s, o.Label, o.Cost)
 			}
+		}
+		if st.QuorumPresent < 0 || st.QuorumPresent > 100 || (st.QuorumPresent > 0 || st.Voters == core.VotersPresent) && st.Meeting == "" ||
+			st.Remind != 0 && (st.Remind < core.MinRemind || st.Remind > core.MaxRemind) || st.RemindOff && st.Remind != 0 {
+			t.Fatalf("%q: assembly settings out of range %+v", s, st)
+		}
+		if st.Voters == core.VotersRole && st.VotersRole == "" || st.Voters == core.VotersShareholders && st.VotersCampaign == "" {
+			t.Fatalf("%q: electorate without its argument %+v", s, st)
 		}
 		if !st.Until.IsZero() && st.Until.Sub(pc.now) > 11*365*24*time.Hour {
 			t.Fatalf("%q: deadline %v", s, st.Until)

@@ -26,6 +26,7 @@ type pollView struct {
 	Seats                int         // stv
 	Meek                 bool        // stv: counted by Meek's method
 	Budget               *budgetView // budget polls
+	Assembly             assemblyView
 }
 
 // budgetView is what a budget poll's message and result show besides the
@@ -98,7 +99,7 @@ func (c *call) pollViewOf(p *core.Poll, lang string) pollView {
 		ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Ballots: p.Ballots(),
 		Open: p.Open(), Hidden: s.Hidden, Secret: s.Secret, Final: !c.tx.BallotsChangeable(p),
 		Until: c.pollUntil(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: p.TallySettings().Dots, Seats: s.Seats, Meek: s.Meek,
-		JuryWeight: s.JuryWeight, Budget: c.pollBudget(p, nil),
+		JuryWeight: s.JuryWeight, Budget: c.pollBudget(p, nil), Assembly: c.pollAssembly(p, p.Live.Weight),
 	}
 	v.ShowCounts = !p.Open() || !s.Hidden
 	if !p.Open() && !p.Closed.IsZero() {
@@ -113,7 +114,7 @@ func (c *call) pollViewOf(p *core.Poll, lang string) pollView {
 		o := optionView{N: i + 1, Label: c.tx.OptionLabel(p, i)}
 		if l.Counts != nil {
 			o.Count = l.Counts[i]
-			o.Pct = pct(o.Count, l.Ballots, lang)
+			o.Pct = pct(o.Count, l.Weight, lang) // Weight is Ballots unless weighted
 		}
 		if l.Maybes != nil {
 			o.Maybe = l.Maybes[i]
@@ -125,7 +126,7 @@ func (c *call) pollViewOf(p *core.Poll, lang string) pollView {
 			o.Total = l.Totals[i]
 		}
 		if l.Profiles != nil && l.Ballots > 0 {
-			o.Grade = c.pollGrade(p, lowerMedian(l.Profiles[i], l.Ballots), lang)
+			o.Grade = c.pollGrade(p, lowerMedian(l.Profiles[i], l.Weight), lang)
 		}
 		v.Options = append(v.Options, o)
 	}
@@ -301,6 +302,7 @@ type resultView struct {
 	JuryBallots          int
 	Min, Max             int // score
 	Budget               *budgetView
+	Assembly             assemblyView
 }
 
 // tierView is one place of a ranking: one option, or several tied.
@@ -323,6 +325,10 @@ func (c *call) pollResult(p *core.Poll, res *tally.Result, lang string) resultVi
 		QuorumMet: p.QuorumMet, Quorum: p.Settings.Quorum, Rounds: len(res.Rounds),
 		JuryWeight: p.Settings.JuryWeight, JuryBallots: res.JuryBallots,
 		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax, NoBallot: res.Ballots == 0, Budget: c.pollBudget(p, res),
+		Assembly: c.pollAssembly(p, res.Weight),
+	}
+	if v.Assembly.Needed > v.Quorum {
+		v.Quorum = v.Assembly.Needed
 	}
 	if v.NoBallot {
 		return v

@@ -47,6 +47,7 @@ func commands() map[string]*command {
 		"poll":  {run: cmdPoll, community: true},
 		"polls": {run: cmdPolls, community: true},
 		"vote":  {run: cmdVote, community: true},
+		"proxy": {run: cmdProxy, community: true},
 		// Campaigns
 		"campaign":  {run: cmdCampaign, community: true},
 		"campaigns": {run: cmdCampaigns, community: true},
@@ -160,7 +161,7 @@ func (c *call) sub(names ...string) bool {
 	w, rest := cut(c.args)
 	lw := core.Fold(w)
 	for _, n := range names {
-		if lw == n || c.b.alias(lw) == n {
+		if lw == n || c.b.means(lw, n) {
 			c.args = rest
 			return true
 		}
@@ -175,6 +176,13 @@ func (b *Bot) alias(w string) string {
 		return a
 	}
 	return b.aliases[w]
+}
+
+// means reports whether the folded word w stands for the English word n inside a
+// command, as its word alias or as its alias: « oui » is both « confirm » (/forgetme
+// oui) and « yes » (/reunion M1 oui).
+func (b *Bot) means(w, n string) bool {
+	return b.words[w] == n || b.aliases[w] == n
 }
 
 // usage is the refusal for a command typed wrong: it shows the command's help.

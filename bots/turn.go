@@ -130,6 +130,18 @@ type btn struct {
 	data any                             // the label's template data
 	cmd  string                          // the command it runs, or the text it feeds to the open dialog
 	form func(c *call, lang string) Form // when set, the button opens this form instead
+	made *Button                         // when set, a button already made (a ballot's, labelled in the recipient's language)
+}
+
+// made wraps buttons already made, for dm and post.
+func made(rows [][]Button) [][]btn {
+	out := make([][]btn, len(rows))
+	for i, r := range rows {
+		for k := range r {
+			out[i] = append(out[i], btn{made: &r[k]})
+		}
+	}
+	return out
 }
 
 // recipient returns person's language and the identity direct messages go to; ok is
@@ -162,6 +174,10 @@ func (c *call) rows(lang string, rows [][]btn) ([][]Button, error) {
 	for _, r := range rows {
 		var row []Button
 		for _, b := range r {
+			if b.made != nil {
+				row = append(row, *b.made)
+				continue
+			}
 			cmd := b.cmd
 			if b.form != nil {
 				raw, err := json.Marshal(b.form(c, lang))

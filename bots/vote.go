@@ -35,6 +35,14 @@ func cmdPoll(c *call) error {
 	if err != nil {
 		return err
 	}
+	for _, action := range []string{"nonvoters", "turnout"} {
+		if c.sub(action) {
+			if strings.TrimSpace(c.args) != "" {
+				return c.usage()
+			}
+			return pollNonVoters(c, p, action == "nonvoters")
+		}
+	}
 	if c.sub("close") {
 		if strings.TrimSpace(c.args) != "" {
 			return c.usage()
@@ -169,9 +177,23 @@ func cmdVote(c *call) error {
 	if text == "" {
 		return voteAsk(c, p)
 	}
+	var giver *core.Member
+	if choice, tok, ok := c.cutProxy(text); ok {
+		m, _, err := c.mention(tok)
+		if err != nil {
+			return err
+		}
+		if m.Person == c.person.ID {
+			return core.Errorf(core.CodeInvalid, "err.proxy_self_vote")
+		}
+		giver, text = m, choice
+		if text == "" {
+			return c.usage()
+		}
+	}
 	bc := c.ballotContext(p)
 	var values []int
-	if rest, ok := strings.CutPrefix(text, "+"); ok && (p.BallotMethod() == tally.Approval || p.BallotMethod() == tally.Date) {
+	if rest, ok := strings.CutPrefix(text, "+"); ok && giver == nil && (p.BallotMethod() == tally.Approval || p.BallotMethod() == tally.Date) {
 		values, err = c.patchBallot(bc, rest)
 	} else {
 		values, err = parseChoice(bc, text)
@@ -180,6 +202,9 @@ func cmdVote(c *call) error {
 		return c.usage()
 	} else if err != nil {
 		return err
+	}
+	if giver != nil {
+		return c.castBallotFor(c.comm, giver, p, values)
 	}
 	return c.castBallot(c.comm, c.member, p, values)
 }
@@ -231,9 +256,33 @@ func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Pol
 		// The receipt shows the choice: it is not kept with the event key.
 		c.tx.ForgetAnswer()
 	}
+	return c.receipt(comm, p, values, rc, "")
+}
+
+// castBallotFor records, by the member in context, the ballot of giver, who gave
+// them their proxy for p's meeting; the holder gets the receipt and the giver is
+// told privately (without the choice in a secret poll).
+func (c *call) castBallotFor(comm *core.Community, giver *core.Member, p *core.Poll, values []int) error {
+	rc, err := c.tx.VoteFor(c.member, giver, p, values)
+	if err != nil {
+		return err
+	}
+	if p.Settings.Secret {
+		c.tx.ForgetAnswer()
+	}
+	if err := c.tellGiver(p, giver.Person, c.pollBallot(p, values, c.lang), rc.Changed); err != nil {
+		return err
+	}
+	return c.receipt(comm, p, values, rc, c.personName(giver.Person))
+}
+
+// receipt answers a cast ballot privately (for: the giver's name when a proxy
+// voted) and schedules the poll message's edit.
+func (c *call) receipt(comm *core.Community, p *core.Poll, values []int, rc *core.VoteReceipt, forName string) error {
 	data := voteReceiptText{
 		ID: p.ID(), Question: p.Question, Ballot: c.pollBallot(p, values, c.lang),
 		Changed: rc.Changed, Secret: rc.Secret, Final: rc.Final, Until: c.pollUntil(p),
+		For: forName, Weight: rc.Weight, Weighted: p.Weighted(), ReplacedProxy: rc.ReplacedProxy,
 	}
 	m := c.here(true)
 	m.Text = c.ownText("vote.receipt", data)
@@ -251,6 +300,9 @@ func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Pol
 // form where the platform has them, else a ballot built step by step by direct
 // message.
 func voteAsk(c *call, p *core.Poll) error {
+	if err := c.tx.InElectorate(p, c.member); err != nil {
+		return err
+	}
 	if !c.tx.BallotsChangeable(p) {
 		if _, voted, err := c.tx.MyBallot(c.person.ID, p); err != nil {
 			return err
@@ -641,13 +693,17 @@ type pollOpenedText struct {
 
 // voteReceiptText is what the text vote.receipt, vote.receipt_kept shows.
 type voteReceiptText struct {
-	ID       string
-	Question string
-	Ballot   string
-	Changed  bool
-	Secret   bool
-	Final    bool
-	Until    time.Time
+	ID            string
+	Question      string
+	Ballot        string
+	Changed       bool
+	Secret        bool
+	Final         bool
+	Until         time.Time
+	For           string // the giver's name, when a proxy voted for them
+	Weight        int
+	Weighted      bool
+	ReplacedProxy bool
 }
 
 // voteFormTitleText is what the text vote.form_title shows.

@@ -46,9 +46,17 @@ type ballotRecord struct {
 	Values []int     `json:"v"`
 	Jury   bool      `json:"j,omitempty"`
 	At     time.Time `json:"at,omitzero"` // public ballots only
+	// Weight is what the ballot counts for in a poll weighted by shares (0:
+	// one ballot).
+	Weight int `json:"w,omitempty"`
+	// By is the proxy holder who cast the ballot for its voter (public
+	// ballots only: a secret ballot records nothing of either).
+	By PersonID `json:"by,omitempty"`
 }
 
-func (b *ballotRecord) tally() tally.Ballot { return tally.Ballot{Values: b.Values, Jury: b.Jury} }
+func (b *ballotRecord) tally() tally.Ballot {
+	return tally.Ballot{Values: b.Values, Jury: b.Jury, Weight: b.Weight}
+}
 
 // VoteReceipt says what a cast ballot did.
 type VoteReceipt struct {
@@ -57,6 +65,13 @@ type VoteReceipt struct {
 	// Final: a secret ballot the engine cannot find again (no ballot secret is
 	// configured): it cannot be changed.
 	Final bool
+	// Weight is what the ballot counts for in a poll weighted by shares (0
+	// otherwise).
+	Weight int
+	// For is the member a proxy holder voted for ("" for one's own ballot).
+	For PersonID
+	// ReplacedProxy: the voter's own ballot replaced the one their proxy cast.
+	ReplacedProxy bool
 }
 
 // BallotsChangeable reports whether a member may change their ballot in p while it
@@ -113,6 +128,10 @@ func (tx *Tx) voted(p *Poll, person PersonID) (bool, error) {
 // method; a contest ballot counts for the jury when actor is on it. Returns
 // CodeConflict when p is closed ("err.poll_closed") or when a secret ballot cannot
 // be changed ("err.vote_final"), and CodeInvalid for a ballot the method refuses.
+//
+// A member outside p's electorate is refused (CodeForbidden, InElectorate). In a
+// poll weighted by shares the ballot counts for the voter's shares when cast. A
+// ballot cast in person replaces one cast by the voter's proxy.
 func (tx *Tx) Vote(actor *Member, p *Poll, values []int) (*VoteReceipt, error) {
 	if actor.Community != p.Community {
 		return nil, Errorf(CodeNotFound, "err.no_poll", "id", p.ID())
@@ -120,7 +139,20 @@ func (tx *Tx) Vote(actor *Member, p *Poll, values []int) (*VoteReceipt, error) {
 	if !p.Open() {
 		return nil, Errorf(CodeConflict, "err.poll_closed", "id", p.ID())
 	}
-	rec := &ballotRecord{Values: slices.Clone(values), Jury: p.Method == tally.Contest && p.IsJury(actor.Person)}
+	return tx.cast(actor, actor, p, values)
+}
+
+// cast records voter's ballot in p, cast by actor (the voter, or their proxy).
+func (tx *Tx) cast(actor, voter *Member, p *Poll, values []int) (*VoteReceipt, error) {
+	if err := tx.InElectorate(p, voter); err != nil {
+		return nil, err
+	}
+	weight, err := tx.ballotWeight(p, voter.Person)
+	if err != nil {
+		return nil, err
+	}
+	byProxy := actor.Person != voter.Person
+	rec := &ballotRecord{Values: slices.Clone(values), Jury: p.Method == tally.Contest && p.IsJury(voter.Person), Weight: weight}
 	if err := tally.Validate(p.BallotMethod(), len(p.Options), rec.tally(), p.TallySettings()); err != nil {
 		return nil, ballotError(p, err)
 	}
@@ -130,14 +162,23 @@ func (tx *Tx) Vote(actor *Member, p *Poll, values []int) (*VoteReceipt, error) {
 	if err := checkBudgetBallot(p, values); err != nil {
 		return nil, err
 	}
-	rc := &VoteReceipt{Secret: p.Settings.Secret}
-	var old *ballotRecord
-	if p.Settings.Secret {
-		voted, err := tx.voted(p, actor.Person)
+	rc := &VoteReceipt{Secret: p.Settings.Secret, Weight: weight}
+	if byProxy {
+		rc.For = voter.Person
+	} else {
+		proxied, err := tx.VotedByProxy(p, voter.Person)
 		if err != nil {
 			return nil, err
 		}
-		tok, keyed := tx.secretToken(p, actor.Person)
+		rc.ReplacedProxy = proxied
+	}
+	var old *ballotRecord
+	if p.Settings.Secret {
+		voted, err := tx.voted(p, voter.Person)
+		if err != nil {
+			return nil, err
+		}
+		tok, keyed := tx.secretToken(p, voter.Person)
 		switch {
 		case !keyed && voted:
 			return nil, Errorf(CodeConflict, "err.vote_final", "id", p.ID())
@@ -156,16 +197,23 @@ func (tx *Tx) Vote(actor *Member, p *Poll, values []int) (*VoteReceipt, error) {
 		if err := tx.putJSON(bucketSecretBallot, ballotKey(p, tok), rec); err != nil {
 			return nil, err
 		}
-		if err := tx.kv.Put(bucketVoter, ballotKey(p, string(actor.Person)), []byte("1")); err != nil {
+		mark := "1"
+		if byProxy {
+			mark = voterByProxy
+		}
+		if err := tx.kv.Put(bucketVoter, ballotKey(p, string(voter.Person)), []byte(mark)); err != nil {
 			return nil, err
 		}
 	} else {
 		var err error
-		if old, err = tx.getBallot(bucketBallot, ballotKey(p, string(actor.Person))); err != nil {
+		if old, err = tx.getBallot(bucketBallot, ballotKey(p, string(voter.Person))); err != nil {
 			return nil, err
 		}
 		rec.At = tx.now
-		if err := tx.putJSON(bucketBallot, ballotKey(p, string(actor.Person)), rec); err != nil {
+		if byProxy {
+			rec.By = actor.Person
+		}
+		if err := tx.putJSON(bucketBallot, ballotKey(p, string(voter.Person)), rec); err != nil {
 			return nil, err
 		}
 	}
@@ -271,6 +319,9 @@ func (tx *Tx) pollBallots(p *Poll) ([]tally.Ballot, error) {
 // secret poll where both voted keeps both ballots: nothing tells which is whose.
 // Closed polls' ballots are never changed.
 func (tx *Tx) mergeBallots(c CommunityID, from, into PersonID) error {
+	if err := tx.rewriteProxies(c, from, into); err != nil {
+		return err
+	}
 	polls, err := tx.Polls(c, false)
 	if err != nil {
 		return err
@@ -386,6 +437,9 @@ func (tx *Tx) fixJury(p *Poll, person PersonID) (bool, error) {
 // find it) and they leave the jury; in a closed poll the counted ballot stays,
 // without their name. Who voted in a secret poll is forgotten either way.
 func (tx *Tx) forgetBallots(c CommunityID, person PersonID) error {
+	if err := tx.rewriteProxies(c, person, ""); err != nil {
+		return err
+	}
 	polls, err := tx.Polls(c, false)
 	if err != nil {
 		return err
@@ -417,6 +471,11 @@ func (tx *Tx) forgetBallots(c CommunityID, person PersonID) error {
 				}
 			}
 		} else {
+			if p.Meeting != "" { // ballots they cast for others as a proxy forget them
+				if err := tx.forgetProxyHolder(p, person); err != nil {
+					return err
+				}
+			}
 			k := ballotKey(p, string(person))
 			b, err := tx.getBallot(bucketBallot, k)
 			if err != nil {
@@ -436,7 +495,7 @@ func (tx *Tx) forgetBallots(c CommunityID, person PersonID) error {
 					if err != nil {
 						return err
 					}
-					if err := tx.putJSON(bucketBallot, ballotKey(p, "~"+tok), &ballotRecord{Values: b.Values, Jury: b.Jury}); err != nil {
+					if err := tx.putJSON(bucketBallot, ballotKey(p, "~"+tok), &ballotRecord{Values: b.Values, Jury: b.Jury, Weight: b.Weight}); err != nil {
 						return err
 					}
 				}

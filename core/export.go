@@ -23,6 +23,25 @@ type CommunitySnapshot struct {
 	Projects  []ProjectSnapshot  `json:"projects"`
 	Polls     []PollSnapshot     `json:"polls"`
 	Campaigns []CampaignSnapshot `json:"campaigns"`
+	Meetings  []MeetingSnapshot  `json:"meetings,omitempty"`
+}
+
+// MeetingSnapshot is one general meeting in a Snapshot: its answers' counts, its
+// waiting list's length, how many were present, and its minutes.
+type MeetingSnapshot struct {
+	ID        string     `json:"id"`
+	Title     string     `json:"title"`
+	At        time.Time  `json:"at"`
+	AllDay    bool       `json:"all_day,omitempty"`
+	Canceled  *time.Time `json:"canceled,omitempty"`
+	Places    int        `json:"places,omitempty"`
+	Coming    int        `json:"coming"`
+	Maybe     int        `json:"maybe"`
+	NotComing int        `json:"not_coming"`
+	Waiting   int        `json:"waiting"`
+	Present   int        `json:"present"`
+	Minutes   string     `json:"minutes,omitempty"`
+	MinutesAt *time.Time `json:"minutes_at,omitempty"`
 }
 
 // MemberSnapshot is one member in a Snapshot.
@@ -82,6 +101,35 @@ type PollSnapshot struct {
 	// Result is what a closed poll's count holds beyond its ranking, for stv and
 	// budget polls (see PollResultSnapshot).
 	Result *PollResultSnapshot `json:"result,omitempty"`
+	// Assemblies (assembly.go), set only for a poll with an electorate, a
+	// meeting or a weight: the electorate ("members-at-open", "role
+	// facilitator", "present M1", "shareholders C1"), the meeting, the quorum
+	// in percent of those present or represented, what weighs the ballots
+	// ("shares C1") and their total weight, the turnout (ballots for members
+	// of the current electorate, its size), the ballots cast by proxy, and in
+	// a public poll each ballot with its voter, weight and proxy holder.
+	Voters        string           `json:"voters,omitempty"`
+	Meeting       string           `json:"meeting,omitempty"`
+	QuorumPresent int              `json:"quorum_present,omitempty"`
+	WeightedBy    string           `json:"weighted_by,omitempty"`
+	Weight        int              `json:"weight,omitempty"`
+	Turnout       *TurnoutSnapshot `json:"turnout,omitempty"`
+	ByProxy       int              `json:"by_proxy,omitempty"`
+	BallotList    []BallotSnapshot `json:"ballot_list,omitempty"`
+}
+
+// TurnoutSnapshot is a poll's turnout in a Snapshot.
+type TurnoutSnapshot struct {
+	Voted      int `json:"voted"`
+	Electorate int `json:"electorate"`
+}
+
+// BallotSnapshot is one ballot of a public assembly poll in a Snapshot: whose
+// it is, what it counted for (1 when not weighted), and who cast it by proxy.
+type BallotSnapshot struct {
+	Voter  string `json:"voter"`
+	Weight int    `json:"weight"`
+	By     string `json:"by,omitempty"`
 }
 
 // CampaignSnapshot is one campaign in a Snapshot (filled by the campaigns part).
@@ -199,6 +247,34 @@ func (tx *Tx) communitySnapshot(c *Community) (*CommunitySnapshot, error) {
 	}
 	if out.Polls, err = tx.pollSnapshots(c.ID); err != nil {
 		return nil, err
+	}
+	if out.Meetings, err = tx.meetingSnapshots(c); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (tx *Tx) meetingSnapshots(c *Community) ([]MeetingSnapshot, error) {
+	ms, err := tx.Meetings(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []MeetingSnapshot
+	for _, m := range ms {
+		n := m.Counts()
+		s := MeetingSnapshot{
+			ID: m.ID(), Title: m.Title, At: m.At.In(c.Location()), AllDay: m.AllDay, Places: m.Places,
+			Coming: n.Yes, Maybe: n.Maybe, NotComing: n.No, Waiting: n.Waiting, Present: n.Present, Minutes: m.Minutes,
+		}
+		if !m.Canceled.IsZero() {
+			at := m.Canceled
+			s.Canceled = &at
+		}
+		if !m.MinutesAt.IsZero() {
+			at := m.MinutesAt
+			s.MinutesAt = &at
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }

@@ -10,6 +10,10 @@ import (
 // meeting's ID, Data the number of days before it).
 const JobMeetingRemind = "meeting_remind"
 
+// JobMeetingCard is the job that refreshes a meeting's card when the meeting starts
+// and when it ends (Ref is the meeting's ID, Data the JSON string "start" or "end").
+const JobMeetingCard = "meeting_card"
+
 // MeetingReminders are the days before a meeting when the community is reminded.
 var MeetingReminders = []int{7, 1}
 
@@ -32,6 +36,18 @@ type Meeting struct {
 	// Sequence counts the moves and the cancellation, for calendar files
 	// (a calendar replaces its copy of an event by one of a higher SEQUENCE).
 	Sequence int `json:"sequence,omitempty"`
+	// Places limits those coming (0: no limit); a yes beyond it waits on Waiting.
+	Places int `json:"places,omitempty"`
+	// RSVP is each member's answer (meeting_rsvp.go); Waiting the members whose
+	// answer is RSVPWaiting, first come first.
+	RSVP    map[PersonID]RSVP `json:"rsvp,omitempty"`
+	Waiting []PersonID        `json:"waiting,omitempty"`
+	// Present is who was recorded present during the meeting, and when.
+	Present map[PersonID]time.Time `json:"present,omitempty"`
+	// Minutes are the meeting's minutes, posted by MinutesBy at MinutesAt.
+	Minutes   string    `json:"minutes,omitempty"`
+	MinutesAt time.Time `json:"minutes_at,omitzero"`
+	MinutesBy PersonID  `json:"minutes_by,omitempty"`
 }
 
 // ID returns the meeting's short ID ("M2").
@@ -48,6 +64,16 @@ func (m *Meeting) End(loc *time.Location) time.Time {
 	}
 	d := m.At.In(loc)
 	return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc).Add(-time.Nanosecond)
+}
+
+// Start returns when the meeting begins: its time, or the start of its day, in
+// loc, for an all-day meeting.
+func (m *Meeting) Start(loc *time.Location) time.Time {
+	if !m.AllDay {
+		return m.At
+	}
+	d := m.At.In(loc)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
 }
 
 func meetingKey(c CommunityID, num int) string { return key(string(c), pad(uint64(num))) }
@@ -86,8 +112,25 @@ func (tx *Tx) CreateMeeting(actor *Member, at time.Time, allDay bool, title stri
 }
 
 // scheduleMeetingReminders schedules m's reminders that are still to come, and
-// removes those that are not (a meeting moved closer, or canceled).
+// removes those that are not (a meeting moved closer, or canceled); the same for
+// the refreshes of its card at its start and end.
 func (tx *Tx) scheduleMeetingReminders(m *Meeting, loc *time.Location) error {
+	for _, w := range []struct {
+		which string
+		due   time.Time
+	}{{"start", m.Start(loc)}, {"end", m.End(loc).Add(time.Second)}} {
+		id := JobMeetingCard + "/" + string(m.Community) + "/" + m.ID() + "/" + w.which
+		if !w.due.After(tx.now) || !m.Canceled.IsZero() {
+			if err := tx.Unschedule(id); err != nil {
+				return err
+			}
+			continue
+		}
+		err := tx.Schedule(Job{ID: id, Due: w.due, Kind: JobMeetingCard, Community: m.Community, Ref: m.ID(), Data: []byte(strconv.Quote(w.which))})
+		if err != nil {
+			return err
+		}
+	}
 	for _, days := range MeetingReminders {
 		id := JobMeetingRemind + "/" + string(m.Community) + "/" + m.ID() + "/" + strconv.Itoa(days)
 		d := m.At.In(loc)
@@ -166,16 +209,45 @@ func (tx *Tx) NextMeeting(c CommunityID, at time.Time) (next, last *Meeting, err
 	return next, last, nil
 }
 
-// rewriteMeetings sets who dated from's meetings in c to `to` ("" to forget).
+// rewriteMeetings sets who dated from's meetings in c, wrote their minutes, answered
+// their invitation or was present to `to` ("" to forget: their answers, place on a
+// waiting list and attendance go).
 func (tx *Tx) rewriteMeetings(c CommunityID, from, to PersonID) error {
 	ms, err := tx.Meetings(c)
 	if err != nil {
 		return err
 	}
 	for _, m := range ms {
+		changed := false
 		if m.By == from {
-			m.By = to
-			if err := tx.putJSON(bucketMeeting, meetingKey(c, m.Num), m); err != nil {
+			m.By, changed = to, true
+		}
+		if m.MinutesBy == from {
+			m.MinutesBy, changed = to, true
+		}
+		if r, ok := m.RSVP[from]; ok {
+			_, had := m.RSVP[to] // a person merged into one who answered keeps that answer
+			i := slices.Index(m.Waiting, from)
+			m.dropAnswer(from)
+			if to != "" && !had {
+				m.RSVP[to] = r
+				if i >= 0 {
+					m.Waiting = slices.Insert(m.Waiting, i, to) // their place in the queue
+				}
+			}
+			changed = true // a place freed goes to the next waiting at the next answer
+		}
+		if at, ok := m.Present[from]; ok {
+			delete(m.Present, from)
+			if to != "" {
+				if _, had := m.Present[to]; !had {
+					m.Present[to] = at
+				}
+			}
+			changed = true
+		}
+		if changed {
+			if err := tx.putMeeting(m); err != nil {
 				return err
 			}
 		}

@@ -96,6 +96,24 @@ type PollSettings struct {
 	Min    int    `json:"min,omitempty"`
 	Max    int    `json:"max,omitempty"`
 	Points int    `json:"points,omitempty"`
+	// Assemblies (assembly.go). Voters names the electorate ("" or VotersAll:
+	// every member; VotersAtOpen, VotersRole with VotersRole, VotersPresent at
+	// Poll.Meeting, VotersShareholders of VotersCampaign).
+	Voters         string `json:"voters,omitempty"`
+	VotersRole     Role   `json:"voters_role,omitempty"`
+	VotersCampaign string `json:"voters_campaign,omitempty"`
+	// Meeting is the meeting the poll is attached to, as typed (`meeting M1`);
+	// OpenPoll moves it to Poll.Meeting.
+	Meeting string `json:"-"`
+	// QuorumPresent, a percentage 1..100: the result stands when the ballots
+	// reach it of the members present or represented at Poll.Meeting at close.
+	QuorumPresent int `json:"quorum_present,omitempty"`
+	// WeightShares is the equity campaign ("C1") whose shares weigh each ballot.
+	WeightShares string `json:"weight_shares,omitempty"`
+	// Remind is how long before the deadline the electorate's non-voters are
+	// reminded (0: DefaultRemind); RemindOff: never.
+	Remind    time.Duration `json:"remind,omitempty"`
+	RemindOff bool          `json:"remind_off,omitempty"`
 }
 
 // Poll is a community's vote on a question. While it is open its running tally
@@ -116,6 +134,9 @@ type Poll struct {
 	ClosedBy  PersonID     `json:"closed_by,omitempty"` // "" when the deadline closed it
 	QuorumMet bool         `json:"quorum_met,omitempty"`
 	Live      *tally.Live  `json:"live"`
+	// Meeting is the meeting the poll is attached to ("M1", "" for none): the
+	// meeting's proxies apply to it and its result goes into the minutes.
+	Meeting string `json:"meeting,omitempty"`
 }
 
 // ID returns the poll's short ID ("V2").
@@ -254,6 +275,9 @@ func (tx *Tx) OpenPoll(actor *Member, spec PollSpec) (*Poll, error) {
 	if err := tx.checkPollSettings(p); err != nil {
 		return nil, err
 	}
+	if err := tx.checkAssemblySettings(p); err != nil {
+		return nil, err
+	}
 	live, err := tally.NewLive(p.BallotMethod(), len(p.Options), p.TallySettings())
 	if err != nil {
 		return nil, Internal("open poll", err)
@@ -273,6 +297,9 @@ func (tx *Tx) OpenPoll(actor *Member, spec PollSpec) (*Poll, error) {
 		if err := tx.Schedule(Job{ID: pollJobID(p), Due: p.Settings.Until, Kind: JobPollClose, Community: p.Community, Ref: p.ID()}); err != nil {
 			return nil, err
 		}
+	}
+	if err := tx.scheduleReminder(p); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -464,6 +491,11 @@ func (tx *Tx) ClosePoll(actor *Member, p *Poll) (*tally.Result, error) {
 		p.ClosedBy = actor.Person
 	}
 	p.QuorumMet = res.Ballots >= p.Settings.Quorum
+	if p.QuorumMet && p.Settings.QuorumPresent > 0 {
+		if p.QuorumMet, err = tx.presentQuorumMet(p, res.Ballots); err != nil {
+			return nil, err
+		}
+	}
 	if err := tx.putPoll(p); err != nil {
 		return nil, err
 	}
@@ -471,6 +503,9 @@ func (tx *Tx) ClosePoll(actor *Member, p *Poll) (*tally.Result, error) {
 		return nil, err
 	}
 	if err := tx.Unschedule(pollJobID(p)); err != nil {
+		return nil, err
+	}
+	if err := tx.Unschedule(remindJobID(p)); err != nil {
 		return nil, err
 	}
 	if err := tx.dropPollDialogs(p); err != nil {
@@ -597,8 +632,12 @@ func (tx *Tx) PollOutcome(c CommunityID, id string) (*PollOutcome, error) {
 		out.Weights = ints(res.Counts, 0)
 	case tally.Score:
 		w := make([]*big.Rat, len(res.Totals))
+		counted := res.Ballots
+		if res.Weight > 0 { // a weighted count: totals are in weight
+			counted = res.Weight
+		}
 		for i, x := range res.Totals {
-			w[i] = big.NewRat(int64(x)-int64(p.Settings.ScaleMin)*int64(res.Ballots), 1)
+			w[i] = big.NewRat(int64(x)-int64(p.Settings.ScaleMin)*int64(counted), 1)
 		}
 		out.Weights = w
 	case tally.Dot:
@@ -715,6 +754,9 @@ func (tx *Tx) pollSnapshots(c CommunityID) ([]PollSnapshot, error) {
 					s.Result = STVSnapshot(STVRule(p.Settings), s.Options, res)
 				}
 			}
+		}
+		if err := tx.assemblySnapshot(p, &s); err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 	}

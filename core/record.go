@@ -47,6 +47,7 @@ const (
 	bucketBallot       = "ballot"     // community ID/poll number/person ID → public ballot
 	bucketVoter        = "voter"      // community ID/poll number/person ID → "1" (secret poll)
 	bucketSecretBallot = "sballot"    // community ID/poll number/token → secret ballot
+	bucketProxy        = "proxy"      // community ID/meeting number/giver person ID → Proxy
 	// Direct messages waiting for their addressee to open a conversation (core/held.go).
 	bucketHeld = "held" // hold (platform/user ID)/outbox sequence → "" (direct messages waiting)
 	// Deliveries acknowledged and not handled yet (core/inbox.go).
@@ -63,7 +64,7 @@ var Buckets = []string{
 	bucketCampaign, bucketPledge, bucketLedger,
 	bucketLLMUse, bucketQuestion, bucketFAQ,
 	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
-	bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot,
+	bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot, bucketProxy,
 	bucketHeld, bucketInbox,
 }
 

@@ -195,9 +195,22 @@ func slashCommands() []cmdSpec {
 					return join("/poll new", v["method"], v["question"], "|", v["options"], v["settings"])
 				}},
 			{name: "close", opts: []optSpec{optPoll}, line: func(v values) string { return join("/poll", v["id"], "close") }},
+			{name: "turnout", opts: []optSpec{optPoll}, line: func(v values) string { return join("/poll", v["id"], "turnout") }},
+			{name: "nonvoters", opts: []optSpec{optPoll}, line: func(v values) string { return join("/poll", v["id"], "nonvoters") }},
 		}},
 		{name: "polls", line: func(values) string { return "/polls" }},
-		{name: "vote", opts: []optSpec{optPoll, opt("choice", false)}, line: func(v values) string { return join("/vote", v["id"], v["choice"]) }},
+		{name: "vote", opts: []optSpec{optPoll, opt("choice", false), {name: "for", kind: optUser}}, line: func(v values) string {
+			if v["for"] != "" && v["choice"] != "" {
+				return join("/vote", v["id"], v["choice"], "for", v["for"])
+			}
+			return join("/vote", v["id"], v["choice"])
+		}},
+		{name: "proxy", subs: []cmdSpec{
+			{name: "give", opts: []optSpec{opt("meeting", true), {name: "member", kind: optUser, required: true}},
+				line: func(v values) string { return join("/proxy", v["meeting"], v["member"]) }},
+			{name: "withdraw", opts: []optSpec{opt("meeting", true)}, line: func(v values) string { return join("/proxy", v["meeting"], "cancel") }},
+			{name: "show", opts: []optSpec{opt("meeting", true)}, line: func(v values) string { return join("/proxy", v["meeting"]) }},
+		}},
 		// Campaigns
 		{name: "campaign", subs: []cmdSpec{
 			{name: "show", opts: []optSpec{optCampaign}, line: func(v values) string { return join("/campaign", v["id"]) }},
@@ -264,7 +277,9 @@ func slashCommands() []cmdSpec {
 		}},
 		{name: "meeting", subs: []cmdSpec{
 			{name: "show", line: func(values) string { return "/meeting" }},
-			{name: "new", opts: []optSpec{opt("date", true), opt("title", true)}, line: func(v values) string { return join("/meeting new", v["date"], v["title"]) }},
+			{name: "new", opts: []optSpec{opt("date", true), opt("title", true), {name: "places", kind: optInt}}, line: func(v values) string {
+				return join("/meeting new", v["date"], v["title"], kw("places", v["places"]))
+			}},
 			{name: "poll", opts: []optSpec{opt("dates", false)}, line: func(v values) string { return join("/meeting poll", v["dates"]) }},
 		}},
 		{name: "digest", line: func(values) string { return "/digest" }},

@@ -55,6 +55,7 @@ func TestCatalog_Line(t *testing.T) {
 		{"Ask", `{"name":"ask","options":[{"name":"id","type":3,"value":"C1"},{"name":"question","type":3,"value":"Is the oven electric?"}]}`, "/ask C1 Is the oven electric?", nil},
 		{"Answer", `{"name":"answer","options":[{"name":"id","type":3,"value":"C1"},{"name":"q","type":3,"value":"Q2"},{"name":"text","type":3,"value":"Wood-fired."}]}`, "/answer C1 Q2 Wood-fired.", nil},
 		{"FAQApprove", `{"name":"faq","options":[{"name":"approve","type":1,"options":[{"name":"id","type":3,"value":"C1"},{"name":"q","type":3,"value":"Q2"}]}]}`, "/faq C1 approve Q2", nil},
+		{"MeetingNewPlaces", `{"name":"meeting","options":[{"name":"new","type":1,"options":[{"name":"date","type":3,"value":"2027-01-14 19:00"},{"name":"title","type":3,"value":"AGM"},{"name":"places","type":4,"value":30}]}]}`, "/meeting new 2027-01-14 19:00 AGM places 30", nil},
 		{"NumberValue", `{"name":"find","options":[{"name":"words","type":4,"value":2026}]}`, "/find 2026", nil},
 	}
 	for _, tt := range tests {

@@ -217,6 +217,13 @@ func notModified(err error) bool {
 	return errors.As(err, &e) && e.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(e.Desc), "message is not modified")
 }
 
+// noText reports an editMessageText refused because the message is a file with a
+// caption: the caption is edited instead.
+func noText(err error) bool {
+	var e *apiError
+	return errors.As(err, &e) && e.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(e.Desc), "no text in the message to edit")
+}
+
 // editGone reports an edit of a message that can no longer be edited (deleted,
 // too old): the text is then sent as a new message.
 func editGone(err error) bool {

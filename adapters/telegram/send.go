@@ -114,6 +114,16 @@ func (a *Adapter) edit(ctx context.Context, chat int64, direct bool, m bots.Mess
 		e.ReplyMarkup = kb
 		return e
 	})
+	if noText(err) {
+		// A message posted with a file (a meeting's card and its calendar file):
+		// its text is the file's caption.
+		_, err = a.do(ctx, "editMessageCaption", chat, direct, func(chat int64) tgbotapi.Chattable {
+			e := tgbotapi.NewEditMessageCaption(chat, msgID, escapeHTML(clipUnits(m.Text, maxCaption)))
+			e.ParseMode = tgbotapi.ModeHTML
+			e.ReplyMarkup = kb
+			return e
+		})
+	}
 	if err != nil && !notModified(err) {
 		return "", err
 	}

@@ -110,6 +110,31 @@ func TestSendAttachments(t *testing.T) {
 	}
 }
 
+// Ensure an edit of a message posted with a file (a meeting's card with its
+// calendar file) edits its caption and buttons, Telegram refusing editMessageText
+// there.
+func TestSendEditCaption(t *testing.T) {
+	r := newRig(t, rigOptions{fakeLimits: telegramtest.TelegramLimits.Scaled(100)})
+	chat := strconv.FormatInt(r.group, 10)
+	ics := &bots.Attachment{Name: "M1.ics", Type: "text/calendar", Data: []byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")}
+	id, err := send(t, r, bots.Message{ChatID: chat, Text: "M1: 0 coming", Attachment: ics,
+		Buttons: [][]bots.Button{{{Label: "Coming", Token: "ABCDEFGHIJKLMNOP"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := send(t, r, bots.Message{ChatID: chat, Text: "M1: 1 coming", Edit: true, EditID: id,
+		Buttons: [][]bots.Button{{{Label: "Coming", Token: "ABCDEFGHIJKLMNOP"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := r.fake.Messages(r.group)
+	if len(msgs) != 1 || msgs[0].Text != "M1: 1 coming" || msgs[0].File != "document:M1.ics" || msgs[0].Edits != 1 || len(msgs[0].Keyboard) != 1 {
+		t.Fatalf("caption not edited in place: %+v", msgs)
+	}
+	if n := len(r.fake.Calls("editMessageCaption")); n != 1 {
+		t.Errorf("editMessageCaption calls = %d, want 1", n)
+	}
+}
+
 // Ensure a 429 is waited out and retried, server errors are retried with backoff
 // and then reported as unavailable, and refusals are not retried.
 func TestSendErrors(t *testing.T) {

@@ -72,6 +72,9 @@ func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics)
 	if cfg.Community.PledgeCeiling < 0 || cfg.Community.PledgeCeiling > core.MaxMajor {
 		return nil, fmt.Errorf("community.pledge_ceiling: %d is out of range (1 to %d)", cfg.Community.PledgeCeiling, int64(core.MaxMajor))
 	}
+	if n := cfg.Community.MaxProxies; n < 0 || n > core.MaxProxiesLimit {
+		return nil, fmt.Errorf("community.max_proxies: %d is out of range (1 to %d)", n, core.MaxProxiesLimit)
+	}
 	switch cfg.Store.Driver {
 	case "", "bolt":
 		db, err := boltstore.Open(cfg.Store.Path, boltstore.Options{Timeout: time.Second})
@@ -108,7 +111,8 @@ func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics)
 	a.bot = bots.New(a.eng, cat, bots.Config{
 		Lang: cfg.Community.Lang, TimeZone: cfg.Community.TimeZone, Log: log.With("component", "bots"), Metrics: m,
 		PledgeCeiling: cfg.Community.PledgeCeiling, Currency: cfg.Community.Currency,
-		Model: model, ModelBudget: cfg.LLM.MonthlyCalls,
+		MaxProxies: cfg.Community.MaxProxies,
+		Model:      model, ModelBudget: cfg.LLM.MonthlyCalls,
 	})
 	a.sched = bots.NewScheduler(a.bot)
 	return a, nil

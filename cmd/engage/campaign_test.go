@@ -191,3 +191,50 @@ func TestConsole_CampaignFrench(t *testing.T) {
 		"[group] 📒 Registre de C1 Four\nPromis : 20,00 € · collecté : 0,00 € · dépensé : 0,00 € · conservé : 0,00 €\nRien de dépensé pour l'instant.",
 	})
 }
+
+// Ensure a general meeting runs in the console from its invitation to its minutes:
+// bad places refused, the card's button, a waiting list that moves when a place is
+// freed, attendance refused before the meeting and taken during it, a poll held
+// during it in the minutes, /find finding them; and the figures in the export.
+func TestConsole_Meeting(t *testing.T) {
+	t.Parallel()
+	script, err := os.ReadFile(filepath.Join("testdata", "meeting.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "engage.db")
+	out := engage(t, string(script), "console", "--db", db, "--lang", "en", "--now", "2026-12-01T09:00")
+	golden(t, "meeting.golden", out)
+	if strings.Contains(out, "[err.") || strings.Contains(out, "went wrong") || strings.Contains(out, "<no value>") {
+		t.Fatalf("a template failed:\n%s", out)
+	}
+	inOrder(t, out, []string{
+		"The places are a whole number from 1 to",
+		"✅ 0 coming · 🤔 0 maybe · 2 of 2 places left",
+		"you are number 1 on the waiting list",
+		"(edit) 📅 General meeting M1",
+		"✅ 2 coming · 🤔 1 maybe · 0 of 2 places left · ⏳ 1 waiting",
+		"/meeting M1 cannot do “delete”",
+		"Only facilitators",
+		"⏳ Waiting list (1): 1. erin",
+		"[dm erin] 🎉 A place freed up at the general meeting M1",
+		"M1 is not under way",
+		"You are recorded present at M1 (1 present)",
+		"Recorded present at M1: erin, fred (3 present)",
+		"Only facilitators",
+		"I don't know any member called “@nobody”",
+		"📝 Minutes of the general meeting M1 Annual general meeting",
+		"V1 · Adopt the accounts? — result",
+		"M1 is not under way",
+		"M1 (minutes",
+	})
+	var snap core.Snapshot
+	if err := json.Unmarshal([]byte(engage(t, "", "export", "--db", db)), &snap); err != nil {
+		t.Fatal(err)
+	}
+	m := snap.Communities[0].Meetings[0]
+	if m.Places != 2 || m.Coming != 2 || m.Maybe != 1 || m.NotComing != 1 || m.Waiting != 0 || m.Present != 3 ||
+		m.Minutes != "Accounts adopted. The board is renewed for a year." {
+		t.Errorf("exported meeting: %+v", m)
+	}
+}

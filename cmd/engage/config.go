@@ -67,6 +67,8 @@ type CommunityConfig struct {
 	TimeZone      string `yaml:"timezone"`
 	PledgeCeiling int64  `yaml:"pledge_ceiling"`
 	Currency      string `yaml:"currency"`
+	// MaxProxies is the most proxies a member may hold for one meeting (0: 2).
+	MaxProxies int `yaml:"max_proxies"`
 }
 
 // TelegramConfig configures the Telegram adapter; it is on when Token is set.

@@ -15,8 +15,9 @@ func checkApproval(b Ballot) *Error {
 type approvalCounter struct{ counts []int }
 
 func (c *approvalCounter) add(b Ballot) {
+	w := b.weight()
 	for i, v := range b.Values {
-		c.counts[i] += v
+		c.counts[i] += v * w
 	}
 }
 

@@ -40,11 +40,12 @@ func (c *bordaCounter) add(b Ballot) {
 		above += k
 	}
 	last := c.n - ranked - 1 // unranked options share the last places
+	w := int64(b.weight())
 	for i, r := range dense {
 		if r == unranked {
-			c.doubled[i] += int64(last)
+			c.doubled[i] += int64(last) * w
 		} else {
-			c.doubled[i] += int64(c.pts[r])
+			c.doubled[i] += int64(c.pts[r]) * w
 		}
 	}
 }

@@ -130,13 +130,17 @@ func CountBudget(rule BudgetRule, pb Budget, ballots []Ballot) (BudgetResult, er
 	if err != nil {
 		return BudgetResult{}, err
 	}
+	voters := int64(0) // a ballot of weight k is k voters
+	for _, b := range ballots {
+		voters += int64(b.weight())
+	}
 	r := BudgetResult{Rule: rule, Ballots: len(ballots), Scores: scores}
 	r.Greedy = greedyFill(pb, scores, nil, pb.Budget)
 	if rule == RuleGreedy {
 		r.Selected = slices.Clone(r.Greedy)
 		r.Payers = make([]int64, len(r.Selected))
 	} else {
-		m := newMES(pb, scores, gs, int64(len(ballots)))
+		m := newMES(pb, scores, gs, voters)
 		run := m.add1()
 		r.Selected = slices.Clone(run.funded)
 		r.Payers = slices.Clone(run.payers)
@@ -167,6 +171,9 @@ func ValidateBudgetBallot(pb Budget, b Ballot) error {
 	}
 	if b.Jury {
 		return newError(ProblemJury, -1, "a jury ballot in a budget poll")
+	}
+	if b.Weight < 0 || b.Weight > MaxWeight {
+		return newError(ProblemWeight, -1, "weight %d, want 0..%d", b.Weight, MaxWeight)
 	}
 	var e *Error
 	if pb.Points <= 0 {
@@ -257,15 +264,16 @@ func groupBallots(pb Budget, ballots []Ballot) ([]pbGroup, []int32, []int64, err
 			return nil, nil, nil, e
 		}
 		key = key[:0]
+		w := int64(b.weight())
 		for i, v := range b.Values {
 			if v != 0 {
-				scores[i] += int64(v)
+				scores[i] += int64(v) * w
 				key = appendUvarint(key, uint64(i))
 				key = appendUvarint(key, uint64(v))
 			}
 		}
 		if g, ok := index[string(key)]; ok {
-			gs[g].mult++
+			gs[g].mult += w
 			of[bi] = g
 			continue
 		}
@@ -278,7 +286,7 @@ func groupBallots(pb Budget, ballots []Ballot) ([]pbGroup, []int32, []int64, err
 				items = append(items, pbItem{p: int32(i), w: int64(v)})
 			}
 		}
-		gs = append(gs, pbGroup{mult: 1, items: items})
+		gs = append(gs, pbGroup{mult: w, items: items})
 	}
 	return gs, of, scores, nil
 }

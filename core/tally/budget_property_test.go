@@ -337,3 +337,40 @@ func TestBudgetNaiveLarger(t *testing.T) {
 		}
 	})
 }
+
+// A ballot of weight k funds as k copies of it, by both rules.
+func TestBudgetPropertyWeightIsCopies(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		pb, bs := drawBudget(t)
+		if len(bs) == 0 {
+			return
+		}
+		var weighted, copies []Ballot
+		for _, b := range bs {
+			w := rapid.IntRange(0, 4).Draw(t, "weight")
+			weighted = append(weighted, Ballot{Values: b.Values, Weight: w})
+			for range max(w, 1) {
+				copies = append(copies, Ballot{Values: b.Values})
+			}
+		}
+		for _, rule := range []BudgetRule{RuleMES, RuleGreedy} {
+			got, err := CountBudget(rule, pb, weighted)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := CountBudget(rule, pb, copies)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same := slices.Equal(got.Selected, want.Selected) && slices.Equal(got.Payers, want.Payers) &&
+				slices.Equal(got.Scores, want.Scores) && slices.Equal(got.Greedy, want.Greedy) &&
+				got.ByMES == want.ByMES && got.Spent == want.Spent && got.Left == want.Left &&
+				slices.EqualFunc(got.Shares, want.Shares, func(a, b *big.Rat) bool { return a.Cmp(b) == 0 }) &&
+				(got.Endowment == nil) == (want.Endowment == nil) &&
+				(got.Endowment == nil || got.Endowment.Cmp(want.Endowment) == 0)
+			if !same {
+				t.Fatalf("%s: weighted %+v, copies %+v", rule, got, want)
+			}
+		}
+	})
+}

@@ -15,12 +15,13 @@ type contestCounter struct {
 }
 
 func (c *contestCounter) add(b Ballot) {
+	w := b.weight()
 	if b.Jury {
-		c.jury[choice(b)]++
-		c.juryBallots++
+		c.jury[choice(b)] += w
+		c.juryBallots += w
 	} else {
-		c.public[choice(b)]++
-		c.publicBallots++
+		c.public[choice(b)] += w
+		c.publicBallots += w
 	}
 }
 

@@ -22,10 +22,11 @@ func checkDate(b Ballot) *Error {
 type dateCounter struct{ yes, maybe []int }
 
 func (c *dateCounter) add(b Ballot) {
+	w := b.weight()
 	for i, v := range b.Values {
 		// v is 0, 1 or 2: no branch to mispredict on random answers.
-		c.yes[i] += v >> 1  // dateYes
-		c.maybe[i] += v & 1 // dateMaybe
+		c.yes[i] += (v >> 1) * w  // dateYes
+		c.maybe[i] += (v & 1) * w // dateMaybe
 	}
 }
 

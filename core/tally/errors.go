@@ -18,6 +18,7 @@ const (
 	ProblemDots     Problem = "dots"      // dot: more dots than Settings.Dots
 	ProblemJury     Problem = "jury"      // Ballot.Jury set outside a contest
 	ProblemNotAdded Problem = "not_added" // Live.Remove: the ballot cannot have been added
+	ProblemWeight   Problem = "weight"    // Ballot.Weight outside 0..MaxWeight
 	// ProblemEqualRanks: stv, two options share a rank (A = B), which an STV
 	// paper cannot express.
 	ProblemEqualRanks Problem = "equal_ranks"

@@ -26,9 +26,10 @@ func newJudgmentCounter(n int, s Settings) *judgmentCounter {
 }
 
 func (c *judgmentCounter) add(b Ballot) {
-	c.ballots++
+	w := b.weight()
+	c.ballots += w
 	for i, v := range b.Values {
-		c.flat[i*c.grades+v]++
+		c.flat[i*c.grades+v] += w
 	}
 }
 

@@ -23,6 +23,10 @@ type Live struct {
 	Method Method
 	// Ballots is the number of ballots added and not removed.
 	Ballots int
+	// Weight is the sum of their weights (Ballot.Weight, 1 when unset):
+	// Ballots when no ballot is weighted. The per-option counts are in
+	// weight.
+	Weight int
 	// Counts, Maybes, JuryCounts, JuryBallots, Totals and Profiles mean
 	// what the same Result fields mean, with first preferences in Counts
 	// for ranked methods. Only the method's fields are set.
@@ -97,43 +101,47 @@ func (l *Live) removable(b Ballot) bool {
 	if l.Ballots == 0 {
 		return false
 	}
+	w := b.weight()
+	if l.Weight < w {
+		return false
+	}
 	switch l.k {
 	case kSingle, kApproval:
 		for i, v := range b.Values {
-			if l.Counts[i] < v {
+			if l.Counts[i] < v*w {
 				return false
 			}
 		}
 	case kIRV, kSchulze, kBorda, kSTV:
 		best := bestRank(b)
 		for i, v := range b.Values {
-			if best > 0 && v == best && l.Counts[i] == 0 {
+			if best > 0 && v == best && l.Counts[i] < w {
 				return false
 			}
 		}
 	case kDot:
 		for i, v := range b.Values {
-			if l.Totals[i] < v {
+			if l.Totals[i] < v*w {
 				return false
 			}
 		}
 	case kJudgment:
 		for i, v := range b.Values {
-			if l.Profiles[i][v] == 0 {
+			if l.Profiles[i][v] < w {
 				return false
 			}
 		}
 	case kDate:
 		for i, v := range b.Values {
-			if (v == dateYes && l.Counts[i] == 0) || (v == dateMaybe && l.Maybes[i] == 0) {
+			if (v == dateYes && l.Counts[i] < w) || (v == dateMaybe && l.Maybes[i] < w) {
 				return false
 			}
 		}
 	case kContest:
 		if b.Jury {
-			return l.JuryBallots > 0 && l.JuryCounts[choice(b)] > 0
+			return l.JuryBallots > 0 && l.JuryCounts[choice(b)] >= w
 		}
-		return l.Ballots > l.JuryBallots && l.Counts[choice(b)] > 0
+		return l.Ballots > l.JuryBallots && l.Counts[choice(b)] >= w
 	}
 	return true
 }
@@ -141,38 +149,40 @@ func (l *Live) removable(b Ballot) bool {
 // apply adds (sign 1) or removes (sign -1) valid ballot b.
 func (l *Live) apply(b Ballot, sign int) {
 	l.Ballots += sign
+	w := sign * b.weight()
+	l.Weight += w
 	switch l.k {
 	case kSingle, kApproval:
 		for i, v := range b.Values {
-			l.Counts[i] += sign * v
+			l.Counts[i] += w * v
 		}
 	case kIRV, kSchulze, kBorda, kSTV:
 		if best := bestRank(b); best > 0 {
 			for i, v := range b.Values {
 				if v == best {
-					l.Counts[i] += sign
+					l.Counts[i] += w
 				}
 			}
 		}
 	case kScore, kDot:
 		for i, v := range b.Values {
-			l.Totals[i] += sign * v
+			l.Totals[i] += w * v
 		}
 	case kJudgment:
 		for i, v := range b.Values {
-			l.Profiles[i][v] += sign
+			l.Profiles[i][v] += w
 		}
 	case kDate:
 		for i, v := range b.Values {
-			l.Counts[i] += sign * (v >> 1) // dateYes
-			l.Maybes[i] += sign * (v & 1)  // dateMaybe
+			l.Counts[i] += w * (v >> 1) // dateYes
+			l.Maybes[i] += w * (v & 1)  // dateMaybe
 		}
 	case kContest:
 		if b.Jury {
 			l.JuryBallots += sign
-			l.JuryCounts[choice(b)] += sign
+			l.JuryCounts[choice(b)] += w
 		} else {
-			l.Counts[choice(b)] += sign
+			l.Counts[choice(b)] += w
 		}
 	}
 }

@@ -11,6 +11,7 @@ type liveJSON struct {
 	N           int      `json:"n"`
 	Settings    Settings `json:"settings"`
 	Ballots     int      `json:"ballots"`
+	Weight      int      `json:"weight,omitempty"` // omitted: Ballots (no weighted ballot)
 	Counts      []int    `json:"counts,omitempty"`
 	Maybes      []int    `json:"maybes,omitempty"`
 	JuryCounts  []int    `json:"jury_counts,omitempty"`
@@ -22,8 +23,12 @@ type liveJSON struct {
 // MarshalJSON encodes the running tally with the poll it counts, so that a
 // store can keep it next to the poll and go on counting after a restart.
 func (l *Live) MarshalJSON() ([]byte, error) {
+	weight := l.Weight
+	if weight == l.Ballots {
+		weight = 0
+	}
 	return json.Marshal(liveJSON{
-		Method: l.Method, N: l.n, Settings: l.settings, Ballots: l.Ballots,
+		Method: l.Method, N: l.n, Settings: l.settings, Ballots: l.Ballots, Weight: weight,
 		Counts: l.Counts, Maybes: l.Maybes, JuryCounts: l.JuryCounts, JuryBallots: l.JuryBallots,
 		Totals: l.Totals, Profiles: l.Profiles,
 	})
@@ -42,7 +47,10 @@ func (l *Live) UnmarshalJSON(raw []byte) error {
 		return err
 	}
 	same := func(a, b []int) bool { return len(a) == len(b) }
-	ok := j.Ballots >= 0 && j.JuryBallots >= 0 && j.JuryBallots <= j.Ballots &&
+	if j.Weight == 0 {
+		j.Weight = j.Ballots
+	}
+	ok := j.Ballots >= 0 && j.Weight >= j.Ballots && j.JuryBallots >= 0 && j.JuryBallots <= j.Ballots &&
 		same(fresh.Counts, j.Counts) && same(fresh.Maybes, j.Maybes) &&
 		same(fresh.JuryCounts, j.JuryCounts) && same(fresh.Totals, j.Totals) &&
 		len(fresh.Profiles) == len(j.Profiles)
@@ -52,7 +60,7 @@ func (l *Live) UnmarshalJSON(raw []byte) error {
 	if !ok {
 		return newError(ProblemSettings, -1, "stored running tally does not fit its poll")
 	}
-	fresh.Ballots, fresh.JuryBallots = j.Ballots, j.JuryBallots
+	fresh.Ballots, fresh.Weight, fresh.JuryBallots = j.Ballots, j.Weight, j.JuryBallots
 	copy(fresh.Counts, j.Counts)
 	copy(fresh.Maybes, j.Maybes)
 	copy(fresh.JuryCounts, j.JuryCounts)

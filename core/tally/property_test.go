@@ -657,7 +657,7 @@ func TestLive_MatchesCount(t *testing.T) {
 			b = append(slices.Clone(b[:k]), append([]tally.Ballot{next}, b[k+1:]...)...)
 		}
 		r := count(t, p, b)
-		want := tally.Live{Method: p.m, Ballots: len(b)}
+		want := tally.Live{Method: p.m, Ballots: len(b), Weight: len(b)}
 		switch p.m {
 		case tally.Single, tally.Approval, tally.Date:
 			want.Counts, want.Maybes = r.Counts, r.Maybes

@@ -122,10 +122,10 @@ type aggregator struct {
 }
 
 // newAggregator returns an aggregator for n options expecting about ballots
-// ballots.
-func newAggregator(n, ballots int) *aggregator {
+// ballots, some of them with a Weight when weighted is set.
+func newAggregator(n, ballots int, weighted bool) *aggregator {
 	a := &aggregator{n: n, rk: newRanker(n), p: profile{n: n}}
-	if n <= packedOptions {
+	if n <= packedOptions && !weighted {
 		a.keys = make([]uint64, 0, ballots)
 	} else {
 		a.index = make(map[string]int)
@@ -151,11 +151,11 @@ func (a *aggregator) add(b Ballot) {
 		a.key[2*i], a.key[2*i+1] = byte(r), byte(r>>8)
 	}
 	if g, ok := a.index[string(a.key)]; ok {
-		a.p.counts[g]++
+		a.p.counts[g] += b.weight()
 		return
 	}
 	a.index[string(a.key)] = len(a.p.counts)
-	a.p.counts = append(a.p.counts, 1)
+	a.p.counts = append(a.p.counts, b.weight())
 	a.p.ranks = append(a.p.ranks, dense...)
 }
 

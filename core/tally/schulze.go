@@ -16,6 +16,7 @@ func newSchulzeCounter(n int) *schulzeCounter {
 
 func (c *schulzeCounter) add(b Ballot) {
 	dense, _ := c.rk.rank(b.Values)
+	w := b.weight()
 	for i, ri := range dense {
 		if ri == unranked {
 			continue
@@ -24,7 +25,7 @@ func (c *schulzeCounter) add(b Ballot) {
 		for j, rj := range dense {
 			inc := 0
 			if ri < rj { // an unranked rj is the largest rank
-				inc = 1
+				inc = w
 			}
 			row[j] += inc
 		}

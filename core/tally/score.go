@@ -17,8 +17,9 @@ func checkScore(b Ballot, s Settings) *Error {
 type sumCounter struct{ totals []int }
 
 func (c *sumCounter) add(b Ballot) {
+	w := b.weight()
 	for i, v := range b.Values {
-		c.totals[i] += v
+		c.totals[i] += v * w
 	}
 }
 

@@ -36,7 +36,7 @@ func choice(b Ballot) int {
 // singleCounter counts plurality: most ballots wins.
 type singleCounter struct{ counts []int }
 
-func (c *singleCounter) add(b Ballot) { c.counts[choice(b)]++ }
+func (c *singleCounter) add(b Ballot) { c.counts[choice(b)] += b.weight() }
 
 func (c *singleCounter) finish(r *Result) {
 	r.Counts = c.counts

@@ -163,11 +163,11 @@ func (c *stvCounter) add(b Ballot) {
 		key = append(key, byte(o)) // n ≤ 256: one byte per option
 	}
 	if g, ok := c.groups[string(key)]; ok {
-		c.list[g].Weight++
+		c.list[g].Weight += b.weight()
 		return
 	}
 	c.groups[string(key)] = len(c.list)
-	c.list = append(c.list, RankedGroup{Order: slices.Clone(c.idx), Weight: 1})
+	c.list = append(c.list, RankedGroup{Order: slices.Clone(c.idx), Weight: b.weight()})
 }
 
 func (c *stvCounter) finish(r *Result) {

@@ -104,6 +104,15 @@
 // sorting packed rankings up to 15 options, and runs its rounds over the
 // groups.
 //
+// # Weights
+//
+// A ballot may carry a Weight (a vote weighted by shares, 1..MaxWeight; 0
+// counts as 1). Every method, and CountBudget, counts a ballot of weight k
+// exactly as k copies of it: counts, totals, points, pairwise preferences,
+// grade profiles, IRV and STV papers, contest groups and budget voters are
+// all in weight. Result.Ballots stays the number of ballots; Result.Weight
+// is the total weight of a weighted count.
+//
 // # Live tally
 //
 // [Live] keeps a running count for display while a poll is open. Add and
@@ -180,6 +189,21 @@ type Ballot struct {
 	// Jury marks a jury member's ballot in a contest. It must be false for
 	// every other method.
 	Jury bool
+	// Weight is how many ballots this one counts for (a vote weighted by
+	// shares), 0..MaxWeight; 0 and 1 both count once. Every method counts a
+	// ballot of weight k exactly as k copies of it.
+	Weight int
+}
+
+// MaxWeight bounds Ballot.Weight, so that weighted totals stay within int64.
+const MaxWeight = 1_000_000
+
+// weight returns what b counts for: its Weight, 1 when unset.
+func (b Ballot) weight() int {
+	if b.Weight == 0 {
+		return 1
+	}
+	return b.Weight
 }
 
 // Settings are the poll settings a method needs. Each method reads only its
@@ -221,6 +245,10 @@ type Result struct {
 	Method Method
 	// Ballots is the number of ballots counted.
 	Ballots int
+	// Weight is the sum of the ballots' weights when at least one ballot
+	// had a Weight set (a weighted count), 0 otherwise. Every per-option
+	// figure of a weighted count is in weight, not ballots.
+	Weight int `json:",omitempty"`
 	// Ranking lists tiers of option indexes, best first. A tier with several
 	// options is a tie. Indexes are ascending inside a tier.
 	Ranking [][]int
@@ -325,15 +353,26 @@ func Count(m Method, n int, ballots []Ballot, s Settings) (Result, error) {
 	}
 	// One pass: each ballot is checked and counted while its values are in
 	// the cache. A malformed ballot discards the partial count.
-	c := newCounter(k, n, s, len(ballots))
+	weighted, total := false, 0
+	for _, b := range ballots {
+		if b.Weight != 0 {
+			weighted = true
+			break
+		}
+	}
+	c := newCounter(k, n, s, len(ballots), weighted)
 	for i, b := range ballots {
 		if err := checkBallot(k, n, b, s); err != nil {
 			err.Ballot = i
 			return Result{}, err
 		}
+		total += b.weight()
 		c.add(b)
 	}
 	r := Result{Method: m, Ballots: len(ballots)}
+	if weighted {
+		r.Weight = total
+	}
 	c.finish(&r)
 	return r, nil
 }
@@ -346,15 +385,16 @@ type counter interface {
 }
 
 // newCounter returns the counter for a poll that passed checkPoll; ballots
-// is the number of ballots to come, for preallocation.
-func newCounter(k kind, n int, s Settings, ballots int) counter {
+// is the number of ballots to come, for preallocation; weighted says that
+// some ballot has a Weight.
+func newCounter(k kind, n int, s Settings, ballots int, weighted bool) counter {
 	switch k {
 	case kSingle:
 		return &singleCounter{counts: make([]int, n)}
 	case kApproval:
 		return &approvalCounter{counts: make([]int, n)}
 	case kIRV:
-		return &irvCounter{agg: newAggregator(n, ballots)}
+		return &irvCounter{agg: newAggregator(n, ballots, weighted)}
 	case kSchulze:
 		return newSchulzeCounter(n)
 	case kBorda:
@@ -415,6 +455,9 @@ func checkBallot(k kind, n int, b Ballot, s Settings) *Error {
 	}
 	if b.Jury && k != kContest {
 		return newError(ProblemJury, -1, "a jury ballot in a %s poll", Methods()[k])
+	}
+	if b.Weight < 0 || b.Weight > MaxWeight {
+		return newError(ProblemWeight, -1, "weight %d, want 0..%d", b.Weight, MaxWeight)
 	}
 	switch k {
 	case kSingle, kContest:

@@ -751,7 +751,7 @@ func TestLive(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			tt.want.Method, tt.want.Ballots = tt.method, len(tt.ballots)
+			tt.want.Method, tt.want.Ballots, tt.want.Weight = tt.method, len(tt.ballots), len(tt.ballots)
 			if diff := cmp.Diff(tt.want, *l, cmpopts.IgnoreUnexported(tally.Live{})); diff != "" {
 				t.Errorf("after Add (-want +got):\n%s", diff)
 			}

@@ -756,7 +756,7 @@ func (s *Server) call(method string, f form) (result any, status int, desc strin
 		return true, 200, "", nil
 	case "sendMessage", "sendPhoto", "sendDocument":
 		return s.send(method, f)
-	case "editMessageText", "editMessageReplyMarkup":
+	case "editMessageText", "editMessageCaption", "editMessageReplyMarkup":
 		return s.edit(method, f)
 	}
 	return nil, 404, "Not Found: method not found", nil
@@ -970,10 +970,21 @@ func (s *Server) edit(method string, f form) (any, int, string, map[string]any) 
 	}
 	m := c.msgs[n-1]
 	text := m.Text
-	if method == "editMessageText" {
+	switch {
+	case method == "editMessageText" && m.File != "":
+		return nil, 400, "Bad Request: there is no text in the message to edit", nil
+	case method == "editMessageCaption" && m.File == "":
+		return nil, 400, "Bad Request: there is no caption in the message to edit", nil
+	case method == "editMessageText":
 		var status int
 		var desc string
 		if text, status, desc = parseText(v, "text", 4096, true); status != 200 {
+			return nil, status, desc, nil
+		}
+	case method == "editMessageCaption":
+		var status int
+		var desc string
+		if text, status, desc = parseText(v, "caption", 1024, false); status != 200 {
 			return nil, status, desc, nil
 		}
 	}
