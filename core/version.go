@@ -11,9 +11,9 @@ import (
 // is the engine's own: changes another instance commits to a shared store are not
 // seen, and a reader caching across instances bounds the age of what it keeps.
 type dataVersions struct {
-	mu   sync.Mutex
-	all  uint64
-	per  map[CommunityID]uint64
+	mu  sync.Mutex
+	all uint64
+	per map[CommunityID]uint64
 }
 
 // DataVersion returns a number that changes whenever a change committed through
