@@ -57,7 +57,7 @@ func communityPublish(c *call) error {
 // startPledgeView is the data of the start.pledge text.
 type startPledgeView struct {
 	Name, ID, Title, Community string
-	Member, Ended             bool
+	Member, Ended              bool
 }
 
 // startPledge answers the deep link of a campaign's web page ("pledge-c1-C2"):
