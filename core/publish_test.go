@@ -12,11 +12,11 @@ import (
 // dashes, and that ValidSlug accepts exactly those.
 func TestSlugOf(t *testing.T) {
 	cases := map[string]string{
-		"Jardin d'Été":           "jardin-d-ete",
-		"  Repair Café — Lyon 7": "repair-cafe-lyon-7",
-		"ÇA VA ?!":               "ca-va",
-		"日本":                     "",
-		"a":                      "a",
+		"Jardin d'Été":            "jardin-d-ete",
+		"  Repair Café — Lyon 7":  "repair-cafe-lyon-7",
+		"ÇA VA ?!":                "ca-va",
+		"日本":                      "",
+		"a":                       "a",
 		strings.Repeat("ab ", 30): strings.TrimRight(strings.Repeat("ab-", 13)+"a", "-"),
 	}
 	for name, want := range cases {
