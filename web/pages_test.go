@@ -334,3 +334,38 @@ func TestUnpublished_EveryPageNotFound(t *testing.T) {
 		}
 	}
 }
+
+// Ensure pages served at once from many goroutines, while the bot changes the
+// data, answer whole pages (go test -race checks the cache and the limiter).
+func TestPages_Concurrent(t *testing.T) {
+	s := newSite(t, "en")
+	fill(t, s)
+	done := make(chan struct{})
+	errs := make(chan string, 64)
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 30 {
+				path := pages[(g+i)%len(pages)]
+				res, body := s.getFrom(fmt.Sprintf("192.0.2.%d:1", g), path)
+				if res.StatusCode != 200 || !strings.Contains(body, "</html>") {
+					errs <- fmt.Sprintf("%s: %d", path, res.StatusCode)
+					return
+				}
+			}
+		}()
+	}
+	for i := range 5 {
+		s.say("dave", fmt.Sprintf("/pledge C1 %d public", 10+i))
+	}
+	for range 4 {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if _, body := s.get("/c/jardin-partage/campaigns/C1"); !strings.Contains(text(body), "dave: €14.00") {
+		t.Errorf("the last pledge is not shown")
+	}
+}
