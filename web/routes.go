@@ -1,0 +1,25 @@
+package web
+
+// route is one page of the site. A public route's pattern has {slug}: the server
+// finds the published community it names (404 otherwise, the same page as for an
+// unknown slug), chooses the language, and serves the reply from its cache while
+// the community's data have not changed. A private route gets no community and is
+// never cached; its handler checks what the request carries.
+type route struct {
+	pattern string
+	public  bool
+	handle  func(s *Server, r *Request) (*Reply, error)
+}
+
+// routes lists every page. Each handler lives in the file of its page
+// (community.go, campaign.go, poll.go, project.go, card.go…).
+var routes = []route{
+	{"GET /c/{slug}", true, (*Server).communityPage},
+	{"GET /c/{slug}/card.png", true, (*Server).communityCard},
+	{"GET /c/{slug}/campaigns/{id}", true, (*Server).campaignPage},
+	{"GET /c/{slug}/campaigns/{id}/card.png", true, (*Server).campaignCard},
+	{"GET /c/{slug}/polls/{id}", true, (*Server).pollPage},
+	{"GET /c/{slug}/polls/{id}/card.png", true, (*Server).pollCard},
+	{"GET /c/{slug}/projects/{id}", true, (*Server).projectPage},
+	{"GET /c/{slug}/projects/{id}/card.png", true, (*Server).projectCard},
+}
