@@ -42,6 +42,9 @@ type Config struct {
 	// ModelBudget is each community's monthly budget of model calls (0:
 	// DefaultModelBudget).
 	ModelBudget int
+	// WebURL is the address the web pages are served at ("https://engage.example.org",
+	// http.public_url), for the links the bot gives ("": the path alone).
+	WebURL string
 }
 
 // Metrics is what the bot reports to a metrics system.

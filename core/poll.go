@@ -115,7 +115,10 @@ type Poll struct {
 	Closed    time.Time    `json:"closed,omitzero"`
 	ClosedBy  PersonID     `json:"closed_by,omitempty"` // "" when the deadline closed it
 	QuorumMet bool         `json:"quorum_met,omitempty"`
-	Live      *tally.Live  `json:"live"`
+	// Members is how many members the community had when the poll closed, for its
+	// turnout (0: closed before it was recorded).
+	Members int         `json:"members,omitempty"`
+	Live    *tally.Live `json:"live"`
 }
 
 // ID returns the poll's short ID ("V2").
@@ -464,6 +467,9 @@ func (tx *Tx) ClosePoll(actor *Member, p *Poll) (*tally.Result, error) {
 		p.ClosedBy = actor.Person
 	}
 	p.QuorumMet = res.Ballots >= p.Settings.Quorum
+	if p.Members, err = tx.countMembers(p.Community); err != nil {
+		return nil, err
+	}
 	if err := tx.putPoll(p); err != nil {
 		return nil, err
 	}
