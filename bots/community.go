@@ -24,6 +24,8 @@ func cmdCommunity(c *call) error {
 		return nil
 	case c.sub("llm"):
 		return communityLLM(c)
+	case c.sub("publish", "share"): // "publier" is share's French alias
+		return communityPublish(c)
 	case c.sub("join"):
 		code := c.word()
 		if code == "" {

@@ -35,6 +35,10 @@ type Community struct {
 	// LLM says an admin switched the optional language model on for this community
 	// (/community llm on); off, every flow takes its deterministic path.
 	LLM bool `json:"llm,omitempty"`
+	// Slug names the community's public pages (/c/SLUG); Published says an admin
+	// opened them (/community publish on). Unpublished, the pages answer 404.
+	Slug      string `json:"slug,omitempty"`
+	Published bool   `json:"published,omitempty"`
 }
 
 // Location returns the community's time zone (UTC if it cannot be loaded).

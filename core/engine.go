@@ -30,6 +30,8 @@ type Engine struct {
 	inboxSeq atomic.Uint64
 	// run names this engine's run of the service, in the event records it writes.
 	run string
+	// versions counts the committed changes per community (DataVersion).
+	versions dataVersions
 }
 
 // New returns an engine on st whose clock is now (time.Now when nil).
@@ -207,8 +209,11 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 		return Result{}, err
 	}
 	var res Result
-	err := e.store.Update(ctx, func(kv StoreTx) error {
+	var w *watchKV
+	err := e.store.Update(ctx, func(raw StoreTx) error {
 		res = Result{}
+		w = &watchKV{StoreTx: raw}
+		kv := StoreTx(w)
 		now := e.now()
 		if key != "" {
 			raw, err := getEvent(kv, key)
@@ -243,6 +248,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 	if err != nil {
 		return Result{}, err
 	}
+	e.versions.bump(w)
 	return res, nil
 }
 

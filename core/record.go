@@ -51,6 +51,8 @@ const (
 	bucketHeld = "held" // hold (platform/user ID)/outbox sequence → "" (direct messages waiting)
 	// Deliveries acknowledged and not handled yet (core/inbox.go).
 	bucketInbox = "inbox" // platform/time/random → InboxItem
+	// Public pages (core/publish.go).
+	bucketSlug = "slug" // slug → community ID (a slug once taken stays its community's)
 )
 
 // Buckets lists every bucket the engine uses, for stores that create them up front
@@ -64,7 +66,7 @@ var Buckets = []string{
 	bucketLLMUse, bucketQuestion, bucketFAQ,
 	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
 	bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot,
-	bucketHeld, bucketInbox,
+	bucketHeld, bucketInbox, bucketSlug,
 }
 
 // pad renders n zero-padded to 12 digits for keys.

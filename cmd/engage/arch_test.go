@@ -42,6 +42,8 @@ func TestImportDirection(t *testing.T) {
 			return imp == "core" || under(imp, "core") || imp == "prompts" || imp == "llm" || imp == "chart" || under(imp, "bots") && imp != "bots/botstest"
 		case pkg == "chart":
 			return false
+		case under(pkg, "web"):
+			return imp == "core" || imp == "core/tally" || imp == "prompts" || imp == "chart" || under(imp, pkg)
 		case under(pkg, "llm"):
 			return imp == "prompts" || imp == "core"
 		case under(pkg, "prompts"):
