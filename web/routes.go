@@ -15,4 +15,14 @@ type route struct {
 // (community.go, campaign.go, poll.go, project.go, card.go…).
 var routes = []route{
 	{"GET /c/{slug}", true, (*Server).communityPage},
+	// web2: impact, exports, badges, the widget, the dashboard.
+	{"GET /c/{slug}/impact", true, (*Server).impactPage},
+	{"GET /c/{slug}/impact.csv", true, (*Server).impactCSV},
+	{"GET /c/{slug}/impact.json", true, (*Server).impactJSON},
+	{"GET /c/{slug}/badge.svg", true, (*Server).communityBadge},
+	{"GET /c/{slug}/campaigns/{id}/ledger.csv", true, (*Server).ledgerCSV},
+	{"GET /c/{slug}/campaigns/{id}/badge.svg", true, (*Server).campaignBadge},
+	{"GET /c/{slug}/campaigns/{id}/widget", true, (*Server).campaignWidget},
+	{"GET /c/{slug}/polls/{id}/results.csv", true, (*Server).resultsCSV},
+	{"GET /d/{token}", false, (*Server).dashboardPage},
 }
