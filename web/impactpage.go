@@ -17,7 +17,13 @@ type impactView struct {
 	Community string // the community page's address
 	CSV, JSON string // the exports' addresses
 	MinCell   int
+	Key       []keyFigure // today's figures, at the top
 	Sections  []impactSection
+}
+
+// keyFigure is one of today's figures, written.
+type keyFigure struct {
+	ID, Label, Value string
 }
 
 // impactSection is one chart and its data table. Cells come written already
@@ -248,11 +254,82 @@ func (s *Server) impactPage(r *Request) (*Reply, error) {
 	}
 	base := s.communityURL(c)
 	v := impactView{Name: c.Name, Community: base, CSV: base + "/impact.csv", JSON: base + "/impact.json", MinCell: MinCell,
-		Sections: s.impactSections(d, r.Lang)}
+		Key: s.keyFigures(d, r.Lang), Sections: s.impactSections(d, r.Lang)}
 	meta := pageMeta{
 		Title:       s.text(r.Lang, "web.impact.title", c.Name),
 		Description: s.text(r.Lang, "web.impact.description", c.Name),
 		ImageAlt:    s.text(r.Lang, "web.impact.card_alt", c.Name),
 	}
 	return s.page(r, "impact", meta, v)
+}
+
+// impactCardLine is the data of the impact card's lines.
+type impactCardLine struct {
+	Members, Active  int
+	Withheld         bool // Active counts fewer than Min people: not shown
+	Min              int
+	Projects, Closed int
+}
+
+// impactCard: /c/SLUG/impact/card.png — the impact page's preview: members and
+// active members now, projects and polls, money pledged.
+func (s *Server) impactCard(r *Request) (*Reply, error) {
+	c := r.Community
+	d, err := readImpact(r.Tx, c, r.Now, func(num int) string { return s.pollURL(c, num) })
+	if err != nil {
+		return nil, err
+	}
+	w := impactTexts{s: s, lang: r.Lang}
+	now := d.Now()
+	line := impactCardLine{Members: now.Members, Active: now.Active30.N, Withheld: now.Active30.Small, Min: MinCell, Closed: len(d.Polls)}
+	for _, n := range now.Stages {
+		line.Projects += n
+	}
+	card := chart.Card{
+		Title:    c.Name,
+		Subtitle: w.t("web.impact.card.subtitle", nil),
+		Lines:    []string{w.t("web.impact.card.people", line), w.t("web.impact.card.work", line)},
+	}
+	if len(now.Money) > 0 { // the first currency's, so that the bars keep their room
+		card.Lines[1] += " · " + w.t("web.impact.card.money", now.Money[0])
+	}
+	bars := &chart.Bars{YLabel: w.t("impact.chart.y", nil), Decimal: w.t("chart.decimal", nil), Values: true}
+	var vals []float64
+	for _, b := range []struct {
+		key string
+		v   cell
+	}{{"web.impact.col.members", known(now.Members, true)}, {"web.impact.col.active30", now.Active30},
+		{"web.impact.col.active90", now.Active90}} { // three bars: what the card has room for
+		if b.v.Shown() {
+			bars.Labels = append(bars.Labels, w.t(b.key, nil))
+			vals = append(vals, float64(b.v.N))
+		}
+	}
+	bars.Series = []chart.Series{{Values: vals, Color: chart.Blue}}
+	card.Bars = bars
+	return s.card(r, card)
+}
+
+// keyFigures writes today's figures for the top of the impact page.
+func (s *Server) keyFigures(d *impactData, lang string) []keyFigure {
+	w := impactTexts{s: s, lang: lang}
+	now := d.Now()
+	projects := 0
+	for _, n := range now.Stages {
+		projects += n
+	}
+	out := []keyFigure{
+		{"members", w.t("web.impact.col.members", nil), strconv.Itoa(now.Members)},
+		{"active", w.t("web.impact.col.active30", nil), w.cell(now.Active30)},
+		{"answers", w.t("web.impact.col.answer_pct", nil), w.pct(now.AnswerPct)},
+		{"projects", w.t("web.impact.key.projects", nil), strconv.Itoa(projects)},
+		{"polls", w.t("web.impact.key.polls", nil), strconv.Itoa(len(d.Polls))},
+	}
+	for _, m := range now.Money {
+		out = append(out, keyFigure{"pledged-" + m.Currency, w.t("web.impact.col.pledged", nil), w.t("web.money", m.Pledged)})
+	}
+	if now.HoursPledged > 0 {
+		out = append(out, keyFigure{"hours", w.t("web.impact.hours", nil), strconv.Itoa(now.HoursPledged)})
+	}
+	return out
 }

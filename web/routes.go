@@ -15,8 +15,16 @@ type route struct {
 // (community.go, campaign.go, poll.go, project.go, card.go…).
 var routes = []route{
 	{"GET /c/{slug}", true, (*Server).communityPage},
+	{"GET /c/{slug}/card.png", true, (*Server).communityCard},
+	{"GET /c/{slug}/campaigns/{id}", true, (*Server).campaignPage},
+	{"GET /c/{slug}/campaigns/{id}/card.png", true, (*Server).campaignCard},
+	{"GET /c/{slug}/polls/{id}", true, (*Server).pollPage},
+	{"GET /c/{slug}/polls/{id}/card.png", true, (*Server).pollCard},
+	{"GET /c/{slug}/projects/{id}", true, (*Server).projectPage},
+	{"GET /c/{slug}/projects/{id}/card.png", true, (*Server).projectCard},
 	// web2: impact, exports, badges, the widget, the dashboard.
 	{"GET /c/{slug}/impact", true, (*Server).impactPage},
+	{"GET /c/{slug}/impact/card.png", true, (*Server).impactCard},
 	{"GET /c/{slug}/impact.csv", true, (*Server).impactCSV},
 	{"GET /c/{slug}/impact.json", true, (*Server).impactJSON},
 	{"GET /c/{slug}/badge.svg", true, (*Server).communityBadge},

@@ -10,6 +10,7 @@ import (
 	"github.com/engage-org/engage/bots/botstest"
 	"github.com/engage-org/engage/prompts"
 	"github.com/engage-org/engage/web"
+	"golang.org/x/time/rate"
 )
 
 // site is a community run through the bot, and a web server on its store.
@@ -22,13 +23,19 @@ type site struct {
 // newSite makes the community "Jardin Partagé" (lang) with alice as its admin.
 func newSite(t *testing.T, lang string) *site {
 	t.Helper()
+	return newSiteOpt(t, lang, 1000, 1000)
+}
+
+// newSiteOpt is newSite with a rate limit of perSecond and burst.
+func newSiteOpt(t *testing.T, lang string, perSecond float64, burst int) *site {
+	t.Helper()
 	e := botstest.NewEnv(t, botstest.Options{Lang: lang, NoSync: true})
 	e.Say("alice", "/community create Jardin Partagé lang "+lang)
 	cat, err := prompts.LoadStrict(func(key string, err error) { t.Errorf("text %s: %v", key, err) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(e.Engine, cat, web.Options{BaseURL: "https://engage.example.org", Bots: map[string]string{"telegram": "EngageBot"}, Rate: 1000, Burst: 1000})
+	srv, err := web.New(e.Engine, cat, web.Options{BaseURL: "https://engage.example.org", Bots: map[string]string{"telegram": "EngageBot"}, Rate: rate.Limit(perSecond), Burst: burst})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +51,14 @@ func (s *site) say(user, text string) string {
 // get requests path and returns the answer and its body.
 func (s *site) get(path string, header ...string) (*http.Response, string) {
 	s.t.Helper()
+	return s.getFrom("192.0.2.1:1234", path, header...)
+}
+
+// getFrom is get from the client address addr.
+func (s *site) getFrom(addr, path string, header ...string) (*http.Response, string) {
+	s.t.Helper()
 	req := httptest.NewRequest("GET", path, nil)
+	req.RemoteAddr = addr
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
