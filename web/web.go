@@ -311,10 +311,17 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, lang string, 
 	}
 }
 
-// static serves the embedded style sheet.
+// staticFiles are the embedded files served under /static/, with their types.
+var staticFiles = map[string]string{
+	"web.css":     "text/css; charset=utf-8",
+	"favicon.svg": "image/svg+xml",
+}
+
+// static serves the embedded style sheet and icon.
 func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(r.URL.Path, "/static/")
-	if name != "web.css" {
+	typ, ok := staticFiles[name]
+	if !ok {
 		s.notFound(w, r)
 		return
 	}
@@ -323,8 +330,7 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	etag := etagOf(body)
-	s.write(w, r, &Reply{Type: "text/css; charset=utf-8", Body: body}, etag, true)
+	s.write(w, r, &Reply{Type: typ, Body: body}, etagOf(body), true)
 }
 
 // text renders a catalog text.

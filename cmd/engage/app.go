@@ -96,7 +96,7 @@ func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics)
 	a.bot = bots.New(a.eng, cat, bots.Config{
 		Lang: cfg.Community.Lang, TimeZone: cfg.Community.TimeZone, Log: log.With("component", "bots"), Metrics: m,
 		PledgeCeiling: cfg.Community.PledgeCeiling, Currency: cfg.Community.Currency,
-		Model: model, ModelBudget: cfg.LLM.MonthlyCalls,
+		Model: model, ModelBudget: cfg.LLM.MonthlyCalls, WebURL: cfg.HTTP.PublicURL,
 	})
 	a.sched = bots.NewScheduler(a.bot)
 	return a, nil

@@ -57,11 +57,15 @@ type StoreConfig struct {
 	EventRetention time.Duration `yaml:"event_retention"`
 }
 
-// HTTPConfig is the service's own HTTP listener: /healthz, /metrics, /backup and the
-// platforms' webhooks.
+// HTTPConfig is the service's own HTTP listener: /healthz, /metrics, /backup, the
+// platforms' webhooks and the public web pages (/c/SLUG…).
 type HTTPConfig struct {
 	Addr       string `yaml:"addr"`
 	AdminToken string `yaml:"admin_token"`
+	// PublicURL is the address the web pages are reached at from outside
+	// ("https://engage.example.org"): the links the bot gives and the pages'
+	// preview cards use it ("": the bot gives paths, the pages their request's host).
+	PublicURL string `yaml:"public_url"`
 }
 
 // LogConfig sets logging.

@@ -57,6 +57,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	switch args[0] {
 	case "console":
 		err = runConsole(ctx, args[1:], env)
+	case "web":
+		err = runWeb(ctx, args[1:], env)
 	case "run":
 		err = runService(ctx, args[1:], env)
 	case "export":

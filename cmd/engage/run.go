@@ -30,11 +30,14 @@ type adapterSet struct {
 	services []service
 	senders  map[string]bots.Sender
 	routes   map[string]http.Handler
+	// names holds the bot's username per platform, where the platform has one
+	// (the web pages' deep links).
+	names map[string]string
 }
 
 // buildAdapters makes the adapters the configuration turns on.
 func buildAdapters(ctx context.Context, cfg Config, a *app) (*adapterSet, error) {
-	set := &adapterSet{senders: map[string]bots.Sender{}, routes: map[string]http.Handler{}}
+	set := &adapterSet{senders: map[string]bots.Sender{}, routes: map[string]http.Handler{}, names: map[string]string{}}
 	if err := addDiscord(cfg, a, set); err != nil {
 		return nil, err
 	}
@@ -78,6 +81,12 @@ func runService(ctx context.Context, args []string, env Env) error {
 	disp := bots.NewDispatcher(a.eng, a.bot, set.senders, log.With("component", "outbox"), m)
 	disp.Notify = true // direct messages waiting for someone to start the bot
 	a.bot.OnOutbox(disp.Wake)
+
+	ws, err := newWeb(a, cfg, set.names)
+	if err != nil {
+		return err
+	}
+	mountWeb(set.routes, ws)
 
 	ln, err := net.Listen("tcp", cfg.HTTP.Addr)
 	if err != nil {
@@ -138,7 +147,8 @@ func (p metricsProxy) Event(platform string, code core.Code) {
 	}
 }
 
-// httpHandler serves /healthz, /metrics, /backup and the adapters' routes.
+// httpHandler serves /healthz, /metrics, /backup and the routes of the adapters
+// and of the web pages.
 func httpHandler(a *app, m *metrics, routes map[string]http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

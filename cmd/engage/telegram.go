@@ -31,6 +31,7 @@ func addTelegram(ctx context.Context, cfg Config, a *app, set *adapterSet) error
 	}
 	set.services = append(set.services, tg)
 	set.senders[bots.PlatformTelegram] = tg
+	set.names[bots.PlatformTelegram] = tg.Username()
 	if tc.Mode == telegram.ModeWebhook {
 		set.routes[tg.WebhookPath()] = tg.Webhook()
 	}

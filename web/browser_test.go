@@ -1,0 +1,180 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium returns the path of a Chromium (or Chrome) binary, or "".
+func chromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	for _, p := range []string{"/usr/bin/chromium", "/usr/lib/chromium/chromium"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// Ensure each page loads in a real headless browser with no console error, no
+// failed load and no blocked resource (the CSP holds the style sheet and the
+// SVG charts), shows the expected figures with its style applied, and save its
+// screenshot under testdata/screenshots (ignored by git).
+func TestBrowser_Pages(t *testing.T) {
+	bin := chromium()
+	if bin == "" {
+		t.Skip("no Chromium binary found (apt-get install chromium)")
+	}
+	if testing.Short() {
+		t.Skip("browser tests take a few seconds")
+	}
+	s := newSite(t, "en")
+	fill(t, s)
+	srv := httptest.NewServer(s.srv)
+	defer srv.Close()
+
+	dataDir, err := os.MkdirTemp("", "engage-chromium")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		// Chromium's children may still write there a moment after it stops.
+		for range 50 {
+			if os.RemoveAll(dataDir) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(dataDir),
+		chromedp.WindowSize(1000, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	bctx, cancelB := chromedp.NewContext(actx)
+	defer cancelB()
+	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("start the browser: %v", err)
+	}
+
+	// Every console message, exception and browser log entry of a warning or
+	// an error (a blocked resource, a failed load, a CSP violation) is a problem.
+	var mu sync.Mutex
+	var problems []string
+	watch, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go func() {
+		for m, err := range chromedp.Console(watch) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning || m.IsException() {
+				mu.Lock()
+				problems = append(problems, fmt.Sprintf("%s %s %s", m, m.Source, m.URL))
+				mu.Unlock()
+			}
+		}
+	}()
+	dir := filepath.Join("testdata", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"/c/jardin-partage":              {"Jardin Partagé", "€465.00 pledged of €1,000.00 (46%)", "Which day for the harvest?", "General meeting"},
+		"/c/jardin-partage/campaigns/C1": {"Soil and seeds", "€1,500.00: A greenhouse", "bob: €120.00", "Seeds and bulbs", "Can I pay cash?"},
+		"/c/jardin-partage/polls/V1":     {"0 ballots from 4 members (0%)"},
+		"/c/jardin-partage/polls/V2":     {"3 ballots from 4 members (75%)", "The results stay hidden until the poll closes."},
+		"/c/jardin-partage/polls/V3":     {"Chosen: Spade", "Spade"},
+		"/c/jardin-partage/projects/P1":  {"Shared garden", "A carpenter", "The beds are built"},
+		"/c/jardin-partage?lang=fr":      {"Collectes ouvertes", "465,00 € promis sur 1 000,00 € (46 %)"},
+	}
+	for _, path := range append(pages, "/c/jardin-partage?lang=fr") {
+		mu.Lock()
+		problems = nil
+		mu.Unlock()
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`Array.from(document.images).every(i => i.complete)`)); err != nil {
+			t.Fatalf("%s: images: %v", path, err)
+		}
+		body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		eval := func(expr string) string {
+			v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+			if err != nil {
+				t.Fatalf("%s: %s: %v", path, expr, err)
+			}
+			return v
+		}
+		images := eval(`String(document.images.length)`)
+		drawn := eval(`String(Array.from(document.images).filter(i => i.naturalWidth > 0).length)`)
+		sheets := eval(`String(document.styleSheets.length)`)
+		maxWidth := eval(`getComputedStyle(document.querySelector('main')).maxWidth`)
+		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100: a PNG
+		if err != nil {
+			t.Fatalf("%s: screenshot: %v", path, err)
+		}
+		if !strings.HasPrefix(string(shot), "\x89PNG") {
+			t.Errorf("%s: the screenshot is no PNG", path)
+		}
+		body = strings.Join(strings.Fields(body), " ")
+		for _, w := range want[path] {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: no %q in %q", path, w, body)
+			}
+		}
+		if images != drawn {
+			t.Errorf("%s: %s of %s images drawn", path, drawn, images)
+		}
+		if sheets != "1" || maxWidth != "736px" {
+			t.Errorf("%s: style sheet not applied (%s sheets, main max-width %q)", path, sheets, maxWidth)
+		}
+		name := strings.NewReplacer("/", "_", "?", "_", "=", "-").Replace(strings.TrimPrefix(path, "/")) + ".png"
+		if err := os.WriteFile(filepath.Join(dir, name), shot, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The page's preview card beside it.
+		if _, card := s.get(strings.Split(path, "?")[0] + "/card.png"); strings.HasPrefix(card, "\x89PNG") {
+			if err := os.WriteFile(filepath.Join(dir, strings.TrimSuffix(name, ".png")+".card.png"), []byte(card), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			t.Errorf("%s: no card", path)
+		}
+		time.Sleep(100 * time.Millisecond) // late console messages
+		mu.Lock()
+		if len(problems) > 0 {
+			t.Errorf("%s: %q", path, problems)
+		}
+		mu.Unlock()
+		if path == "/c/jardin-partage/polls/V3" && images != "1" {
+			t.Errorf("V3: %s images, want its chart", images)
+		}
+	}
+}
