@@ -48,11 +48,16 @@ type Health struct {
 
 // Health measures community c now.
 func (tx *Tx) Health(c CommunityID) (*Health, error) {
-	h := &Health{}
 	ms, err := tx.Members(c)
 	if err != nil {
 		return nil, err
 	}
+	return tx.health(c, ms)
+}
+
+// health measures community c, whose members are ms, now.
+func (tx *Tx) health(c CommunityID, ms []*Member) (*Health, error) {
+	h := &Health{}
 	for _, m := range ms {
 		h.Members++
 		if tx.now.Sub(m.LastActive) <= ActiveWindow {
@@ -227,17 +232,17 @@ type MoneyFigures struct {
 
 // Figures measures community c now.
 func (tx *Tx) Figures(c CommunityID) (*Figures, error) {
-	h, err := tx.Health(c)
+	ms, err := tx.Members(c)
+	if err != nil {
+		return nil, err
+	}
+	h, err := tx.health(c, ms)
 	if err != nil {
 		return nil, err
 	}
 	f := &Figures{
 		Version: FiguresVersion, At: tx.now, Members: h.Members, Active: h.Active, ActivePct: h.ActivePct,
 		Asked: h.Asked, Answered: h.Answered, AnswerPct: h.AnswerPct, Stages: map[Stage]int{},
-	}
-	ms, err := tx.Members(c)
-	if err != nil {
-		return nil, err
 	}
 	for _, m := range ms {
 		if tx.now.Sub(m.LastActive) <= ActiveWindow90 {

@@ -90,11 +90,15 @@ func (w impactTexts) chart(svg []byte, err error) []byte {
 func (s *Server) impactSections(d *impactData, lang string) []impactSection {
 	w := impactTexts{s: s, lang: lang}
 	dec := w.t("chart.decimal", nil)
+	dates := make([]string, len(d.Points)) // written once for every table
+	for i, p := range d.Points {
+		dates[i] = w.date(p)
+	}
 	// rows lists the points newest first, each written by row.
 	rows := func(row func(p impactPoint) []string) [][]string {
 		out := make([][]string, 0, len(d.Points))
 		for i := len(d.Points) - 1; i >= 0; i-- {
-			out = append(out, append([]string{w.date(d.Points[i])}, row(d.Points[i])...))
+			out = append(out, append([]string{dates[i]}, row(d.Points[i])...))
 		}
 		return out
 	}
