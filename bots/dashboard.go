@@ -22,6 +22,7 @@ const DashboardPath = "/d/"
 // for a day; /dashboard revoke — every link given so far stops working
 // (facilitators and admins).
 func cmdDashboard(c *call) error {
+	c.private = true // its refusals too go to the asker alone, in their language
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}

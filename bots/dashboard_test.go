@@ -78,7 +78,7 @@ func TestDashboard_Link(t *testing.T) {
 			for _, who := range []string{"rita", "bob"} {
 				for _, cmd := range []string{tt.cmd, tt.revoke} {
 					out := e.Say(who, cmd)
-					if len(out) != 1 || !strings.Contains(out[0].Text, tt.forbidden) || strings.Contains(out[0].Text, "https://") {
+					if len(out) != 1 || !out[0].Direct || !strings.Contains(out[0].Text, tt.forbidden) || strings.Contains(out[0].Text, "https://") {
 						t.Fatalf("%s %s: %q", who, cmd, botstest.Texts(out))
 					}
 				}
@@ -119,11 +119,18 @@ func TestDashboard_Link(t *testing.T) {
 			}
 
 			off := dashEnv(t, tt.lang, false)
-			for _, cmd := range []string{tt.cmd} {
-				out := off.Say("fay", cmd)
-				if len(out) != 1 || !strings.Contains(out[0].Text, tt.off) {
-					t.Fatalf("not configured: %q", botstest.Texts(out))
-				}
+			out = off.Say("fay", tt.cmd)
+			if len(out) != 1 || !out[0].Direct || !strings.Contains(out[0].Text, tt.off) {
+				t.Fatalf("not configured: %q", botstest.Texts(out))
+			}
+			// In the asker's own language, whatever the community's.
+			other, otherOff := "fr", "n'est pas configuré sur ce serveur"
+			if tt.lang == "fr" {
+				other, otherOff = "en", "not set up on this server"
+			}
+			off.Say("fay", "/lang "+other)
+			if out := off.Say("fay", tt.cmd); len(out) != 1 || !strings.Contains(out[0].Text, otherOff) {
+				t.Fatalf("not configured, in %s: %q", other, botstest.Texts(out))
 			}
 		})
 	}
