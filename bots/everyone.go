@@ -117,12 +117,16 @@ func cmdHelp(c *call) error {
 	return nil
 }
 
-// cmdStart: /start [link-CODE] — the first message of a direct conversation
-// (Telegram sends it, with the deep-link payload).
+// cmdStart: /start [link-CODE | pledge-COMMUNITY-C1] — the first message of a
+// direct conversation (Telegram sends it, with the deep-link payload).
 func cmdStart(c *call) error {
-	if code, ok := strings.CutPrefix(c.word(), "link-"); ok {
+	w := c.word()
+	if code, ok := strings.CutPrefix(w, "link-"); ok {
 		c.args = code
 		return cmdLink(c)
+	}
+	if ref, ok := strings.CutPrefix(w, "pledge-"); ok {
+		return startPledge(c, ref)
 	}
 	c.reply("start", map[string]any{"Name": c.person.Name})
 	return nil

@@ -107,13 +107,34 @@ func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
 	return n.b.cat.Text(lang, "vote.ballot", data)
 }
 
-// chart draws p's result as a PNG bar chart, options in ranking order: the figure
-// each method ranks by (stacked grade profiles for majority judgment, yes and maybe
-// for a date poll), with each bar's value. It returns nil when the quorum was not
-// met.
+// chart draws p's result as a PNG bar chart (see bars); nil when the quorum was
+// not met or the method has no chart.
 func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Attachment, error) {
-	if !core.Decided(p, res) { // nothing decided: no chart of a tie of every option
+	bars, ok := n.bars(p, res, lang)
+	if !ok {
 		return nil, nil
+	}
+	png, err := bars.PNG()
+	if err != nil {
+		return nil, core.Internal("chart", err)
+	}
+	return &Attachment{Name: p.ID() + ".png", Type: "image/png", Data: png}, nil
+}
+
+// PollBars is the bar chart of p's result in lang, the one the chats get as a
+// PNG, for the web pages to draw as SVG (or a preview card) alike; ok is false
+// when nothing was decided (quorum not met) or the method has no chart.
+func (b *Bot) PollBars(tx *core.Tx, p *core.Poll, res *tally.Result, lang string) (bars chart.Bars, ok bool) {
+	return (&pollNotifier{b: b, tx: tx}).bars(p, res, lang)
+}
+
+// bars is p's result as a bar chart, options in ranking order, top to bottom:
+// the figure each method ranks by, with each bar's value — for majority judgment
+// the grade shares stacked best first, each share written in its part and the
+// median marked; for a date poll yes and maybe, each written in its part.
+func (n *pollNotifier) bars(p *core.Poll, res *tally.Result, lang string) (chart.Bars, bool) {
+	if !core.Decided(p, res) { // nothing decided: no chart of a tie of every option
+		return chart.Bars{}, false
 	}
 	var order []int
 	for _, tier := range res.Ranking {
@@ -144,16 +165,19 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 	}
 	switch p.BallotMethod() {
 	case tally.Judgment:
+		// Best grade first, from the left; the median line at 50 %.
 		grades := p.Grades()
-		for g := range grades {
+		for g := len(grades) - 1; g >= 0; g-- {
 			series(n.gradeName(p, g, lang), chart.Shade(g, len(grades)), func(i int) float64 {
 				return 100 * float64(res.Profiles[i][g]) / float64(max(res.Ballots, 1))
 			})
 		}
 		bars.Values, bars.Percent = false, true // every stack is 100 %
+		bars.Segments, bars.Max, bars.Marks = true, 100, []float64{50}
 	case tally.Date:
 		series(n.b.cat.Text(lang, "answer.yes", nil), chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
 		series(n.b.cat.Text(lang, "answer.maybe", nil), chart.Amber, func(i int) float64 { return float64(res.Maybes[i]) })
+		bars.Segments = true // yes and maybe each written in its part, the total after
 	case tally.Single, tally.Approval:
 		series("", chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
 	case tally.Score, tally.Dot:
@@ -171,7 +195,7 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 	case tally.STV:
 		// First preferences beside the final votes, in votes (not units).
 		if len(res.Stages) == 0 {
-			return nil, nil
+			return chart.Bars{}, false
 		}
 		unit := 1.0
 		for range res.Decimals {
@@ -182,13 +206,9 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 		series(n.b.cat.Text(lang, "chart.stv.final", nil), chart.Green, func(i int) float64 { return float64(last[i]) / unit })
 		bars.Grouped = true
 	default:
-		return nil, nil
+		return chart.Bars{}, false
 	}
-	png, err := bars.PNG()
-	if err != nil {
-		return nil, core.Internal("chart", err)
-	}
-	return &Attachment{Name: p.ID() + ".png", Type: "image/png", Data: png}, nil
+	return bars, true
 }
 
 // calendar returns the calendar file of a date poll's chosen slot, with the text

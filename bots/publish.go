@@ -58,3 +58,44 @@ func communityPublish(c *call) error {
 	c.reply("community.publish.set", view(comm))
 	return nil
 }
+
+// startPledgeView is the data of the start.pledge text.
+type startPledgeView struct {
+	Name, ID, Title, Community string
+	Member, Ended              bool
+}
+
+// startPledge answers the deep link of a campaign's web page ("pledge-c1-C2"):
+// a member of its community whose direct messages are about that community gets
+// the pledge form at once; anyone else is told where to pledge. A community whose
+// pages are not published, or a campaign that does not exist, gets the greeting
+// alone: the link tells nothing its page would not.
+func startPledge(c *call, ref string) error {
+	greet := func() error {
+		c.reply("start", map[string]any{"Name": c.person.Name})
+		return nil
+	}
+	i := strings.LastIndexByte(ref, '-')
+	if i <= 0 {
+		return greet()
+	}
+	comm, err := c.tx.Community(core.CommunityID(ref[:i]))
+	if err != nil || !comm.Published {
+		return greet()
+	}
+	camp, err := c.tx.Campaign(comm.ID, ref[i+1:])
+	if err != nil {
+		return greet()
+	}
+	v := startPledgeView{Name: c.person.Name, ID: camp.ID(), Title: camp.Title, Community: comm.Name, Ended: camp.Ended(c.tx.Now())}
+	m, err := c.tx.Member(comm.ID, c.person.ID)
+	if err != nil && core.ErrorCode(err) != core.CodeNotFound {
+		return err
+	}
+	v.Member = m != nil
+	if v.Member && !v.Ended && c.comm != nil && c.comm.ID == comm.ID {
+		return c.askForm(c.b.pledgeForm(camp, c.lang))
+	}
+	c.reply("start.pledge", v)
+	return nil
+}

@@ -86,3 +86,37 @@ func TestCommunityPublish(t *testing.T) {
 		t.Fatalf("publier activer: %q", out)
 	}
 }
+
+// Ensure the deep link of a campaign's web page (/start pledge-c1-C1): a member
+// gets the pledge form, someone else is told where to pledge, and an unpublished
+// community's link gets the greeting alone.
+func TestStartPledge_DeepLink(t *testing.T) {
+	e := botstest.NewEnv(t, botstest.Options{NoSync: true})
+	e.Say("alice", "/community create Jardin")
+	e.Say("bob", "/help")
+	e.Say("alice", "/campaign new donation Soil goal 500 until 2026-12-20 keep-it-all")
+	// Unpublished: the greeting, nothing of the campaign.
+	out := strings.Join(botstest.Texts(e.Say("zoe", "> /start pledge-c1-C1")), "\n")
+	if strings.Contains(out, "Soil") || !strings.Contains(out, "Hello") {
+		t.Fatalf("unpublished: %q", out)
+	}
+	e.Say("alice", "/community publish on")
+	out = strings.Join(botstest.Texts(e.Say("zoe", "> /start pledge-c1-C1")), "\n")
+	if !strings.Contains(out, "join one of its chats") || !strings.Contains(out, "/pledge C1 AMOUNT") {
+		t.Fatalf("not a member: %q", out)
+	}
+	out = strings.Join(botstest.Texts(e.Say("bob", "> /start pledge-c1-C1")), "\n")
+	if !strings.Contains(out, "Pledge to C1 Soil") || !strings.Contains(out, "How much") {
+		t.Fatalf("member: %q", out)
+	}
+	e.Say("bob", "> 25")
+	if shot := e.Snapshot(); len(shot.Communities) != 1 || len(shot.Communities[0].Campaigns) != 1 || shot.Communities[0].Campaigns[0].Pledged != 2500 {
+		t.Fatalf("the form's pledge: %+v", shot.Communities[0].Campaigns)
+	}
+	for _, bad := range []string{"pledge-c1-C9", "pledge-c9-C1", "pledge-", "pledge-c1"} {
+		out := strings.Join(botstest.Texts(e.Say("zoe", "> /start "+bad)), "\n")
+		if !strings.Contains(out, "Hello") || strings.Contains(out, "Soil") {
+			t.Errorf("%s: %q", bad, out)
+		}
+	}
+}

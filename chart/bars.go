@@ -31,7 +31,8 @@ type Bars struct {
 	// Values writes after each bar the total of its stack (each bar's value when
 	// Grouped).
 	Values bool
-	// Segments writes each part of a stack inside it, where it fits.
+	// Segments writes each part of a stack inside it, where it fits (a whole
+	// number when Percent).
 	Segments bool
 	// Percent writes the values with a % sign.
 	Percent bool
@@ -51,7 +52,7 @@ func (b Bars) PNG() ([]byte, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	return render("png", chartWidth, pngDPI, paper, b.page)
+	return b.picture().png()
 }
 
 // SVG draws b as an SVG document.
@@ -59,7 +60,7 @@ func (b Bars) SVG() ([]byte, error) {
 	if err := b.check(); err != nil {
 		return nil, err
 	}
-	return render("svg", chartWidth, 72, paper, b.page)
+	return b.picture().svg()
 }
 
 func (b Bars) check() error {
@@ -213,8 +214,10 @@ func (b Bars) draw(p *painter, x, y, w vg.Length, k float64, rows int) vg.Length
 	}
 	p.note("plot", "", x0, plotTop, x1, plotTop+plotH)
 	ry := plotTop
+	var spans [][2]vg.Length // the rows' bars, top and bottom: the marks cross between them
 	for i := range rows {
 		mid := ry + pitch[i]/2
+		spans = append(spans, [2]vg.Length{mid - block/2, mid + block/2})
 		// The label, right-aligned against the bars, centred on its row.
 		lh := vg.Length(len(wrapped[i])) * label.line()
 		p.lines("label", label, x0-10*K-negW, mid-lh/2, 1, wrapped[i], ink)
@@ -237,6 +240,9 @@ func (b Bars) draw(p *painter, x, y, w vg.Length, k float64, rows int) vg.Length
 			p.rect("bar", l, by, r-l, barH, s.Color)
 			if b.Segments && v != 0 {
 				t := b.value(v)
+				if b.Percent { // shares in a stack read best whole: 33 %, not 33,33 %
+					t = Percent(math.Round(v), b.Decimal)
+				}
 				if tw := values.width(t); tw+6*K <= r-l {
 					p.text("segment", values, (l+r)/2, by+barH/2+values.ascent()/2-values.descent()/4, 0.5, t, contrast(s.Color))
 				}
@@ -258,9 +264,17 @@ func (b Bars) draw(p *painter, x, y, w vg.Length, k float64, rows int) vg.Length
 		}
 		ry += pitch[i]
 	}
+	// A mark is drawn between the bars, not over them (nor over what is written
+	// in them), from above the first to below the last.
 	for _, m := range b.Marks {
-		if m >= sc.lo && m <= sc.hi {
-			p.stroke(1*K, ink, []vg.Length{3 * K, 2.5 * K}, vg.Point{X: at(m), Y: plotTop - 3*K}, vg.Point{X: at(m), Y: plotTop + plotH + 3*K})
+		if m < sc.lo || m > sc.hi {
+			continue
+		}
+		from := plotTop - 3*K
+		for _, sp := range append(spans, [2]vg.Length{plotTop + plotH + 3*K, 0}) {
+			p.stroke(1.2*K, ink, []vg.Length{2.5 * K, 2 * K}, vg.Point{X: at(m), Y: from}, vg.Point{X: at(m), Y: sp[0]})
+			p.note("mark", "", at(m)-0.6*K, from, at(m)+0.6*K, sp[0])
+			from = sp[1]
 		}
 	}
 	y = plotTop + plotH + 4*K
@@ -342,4 +356,8 @@ func contrast(c color.Color) color.Color {
 		return ink
 	}
 	return paper
+}
+
+func (b Bars) picture() picture {
+	return picture{w: chartWidth, bg: paper, dpi: pngDPI, title: b.Title, paint: b.page}
 }

@@ -3,6 +3,7 @@ package chart
 import (
 	"fmt"
 	"image/color"
+	"strings"
 
 	"gonum.org/v1/plot/vg"
 )
@@ -30,7 +31,7 @@ func (g Progress) PNG() ([]byte, error) {
 	if err := g.check(); err != nil {
 		return nil, err
 	}
-	return render("png", progressWidth, pngDPI, paper, g.page)
+	return g.picture().png()
 }
 
 // SVG draws the bar with its label and note as an SVG document.
@@ -38,7 +39,7 @@ func (g Progress) SVG() ([]byte, error) {
 	if err := g.check(); err != nil {
 		return nil, err
 	}
-	return render("svg", progressWidth, 72, paper, g.page)
+	return g.picture().svg()
 }
 
 func (g Progress) check() error {
@@ -95,7 +96,7 @@ func (g Progress) draw(p *painter, x, y, w vg.Length, k float64) vg.Length {
 		if g.Note == "" {
 			lw = w
 		}
-		y += p.lines("label", label, x, y, 0, wrap(label, g.Label, lw, 1), ink) + 4*K
+		y += p.lines("label", label, x, y, 0, wrap(label, g.Label, lw, 2), ink) + 4*K
 	}
 	end := g.end()
 	h := 12 * K
@@ -144,7 +145,7 @@ func (c Card) PNG() ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	return renderSized("png", CardWidth*72/cardDPI, CardHeight*72/cardDPI, cardDPI, cardBg, c.draw)
+	return c.picture().png()
 }
 
 // SVG draws the card as an SVG document of the same layout.
@@ -152,7 +153,7 @@ func (c Card) SVG() ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	return renderSized("svg", CardWidth*72/cardDPI, CardHeight*72/cardDPI, 72, cardBg, c.draw)
+	return c.picture().svg()
 }
 
 func (c Card) check() error {
@@ -181,11 +182,13 @@ func (c Card) draw(p *painter) vg.Length {
 	}
 	p.rect("", 0, 0, 8, H, accent)
 	var (
-		title = newFace(28, true)
-		sub   = newFace(15, false)
-		line  = newFace(16, false)
-		foot  = newFace(11, false)
+		sub  = newFace(15, false)
+		line = newFace(16, false)
+		foot = newFace(11, false)
 	)
+	if c.Progress == nil && c.Bars == nil { // the lines are all there is
+		line = newFace(19, false)
+	}
 	x, y, w := pad+4, pad-4, W-2*pad-4
 	bottom := H - pad + 6
 	if c.Footer != "" {
@@ -195,13 +198,30 @@ func (c Card) draw(p *painter) vg.Length {
 	if c.Subtitle != "" {
 		y += p.lines("subtitle", sub, x, y, 0, wrap(sub, c.Subtitle, w, 1), muted) + 4
 	}
-	nTitle := 2
-	if c.Bars != nil {
-		nTitle = 1
+	// The title whole in the largest size that fits: on two lines at most, on
+	// one in the large size when a chart needs the room.
+	var title face
+	var titleLines []string
+	for _, size := range []vg.Length{28, 24, 21} {
+		title = newFace(size, true)
+		titleLines = wrap(title, c.Title, w, 2)
+		whole := !strings.HasSuffix(titleLines[len(titleLines)-1], "…")
+		if whole && (len(titleLines) == 1 || size < 28 || c.Bars == nil) {
+			break
+		}
 	}
-	y += p.lines("title", title, x, y, 0, wrap(title, c.Title, w, nTitle), ink) + 10
+	y += p.lines("title", title, x, y, 0, titleLines, ink) + 10
+	var g Progress
+	room := bottom // what the lines may fill
+	if c.Progress != nil {
+		g = *c.Progress
+		if g.Color == nil {
+			g.Color = accent
+		}
+		room -= g.draw(&painter{}, x, 0, w, 1.7) + 14
+	}
 	for _, l := range c.Lines {
-		if y+line.line() > bottom-10 {
+		if y+line.line() > room {
 			break
 		}
 		y += p.lines("line", line, x, y, 0, wrap(line, l, w, 1), ink)
@@ -209,14 +229,8 @@ func (c Card) draw(p *painter) vg.Length {
 	y += 14
 	switch {
 	case c.Progress != nil:
-		g := *c.Progress
-		if g.Color == nil {
-			g.Color = accent
-		}
 		// The bar sits at the bottom, above the footer.
-		dry := &painter{}
-		h := g.draw(dry, x, 0, w, 1.7)
-		g.draw(p, x, max(y, bottom-h), w, 1.7)
+		g.draw(p, x, room+14, w, 1.7)
 	case c.Bars != nil:
 		b := *c.Bars
 		b.Title = ""
@@ -234,4 +248,16 @@ func (c Card) draw(p *painter) vg.Length {
 		}
 	}
 	return H
+}
+
+func (g Progress) picture() picture {
+	title := g.Label
+	if g.Note != "" {
+		title = strings.TrimPrefix(title+" · "+g.Note, " · ")
+	}
+	return picture{w: progressWidth, bg: paper, dpi: pngDPI, title: title, paint: g.page}
+}
+
+func (c Card) picture() picture {
+	return picture{w: CardWidth * 72 / cardDPI, h: CardHeight * 72 / cardDPI, bg: cardBg, dpi: cardDPI, title: c.Title, paint: c.draw}
 }

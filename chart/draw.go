@@ -3,6 +3,7 @@ package chart
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"image/color"
 	"math"
 	"regexp"
@@ -197,31 +198,38 @@ func wrap(f face, s string, w vg.Length, n int) []string {
 		out = append(out, cur)
 	}
 	if n > 0 && len(out) > n {
-		last := out[n-1]
 		out = out[:n]
-		for last != "" && f.width(last+"…") > w {
+		last := strings.TrimSuffix(out[n-1], "…")
+		for f.width(last+"…") > w {
 			if i := strings.LastIndexByte(last, ' '); i > 0 {
-				last = last[:i]
-			} else {
-				last = fit(f, last, f.width(last)-1)
-				last = strings.TrimSuffix(last, "…")
+				last = strings.TrimRight(last[:i], " ")
+				continue
 			}
+			last = strings.TrimSuffix(fit(f, last, w), "…")
+			break
 		}
 		out[n-1] = strings.TrimRight(last, " ,;:·-–") + "…"
 	}
 	return out
 }
 
-// fit shortens a word wider than w to what fits, with an ellipsis.
+// fit shortens a word wider than w to the most that fits with an ellipsis (one
+// character at least).
 func fit(f face, word string, w vg.Length) string {
 	if f.width(word) <= w {
 		return word
 	}
 	r := []rune(word)
-	for len(r) > 1 && f.width(string(r)+"…") > w {
-		r = r[:len(r)-1]
+	lo, hi := 1, len(r) // the longest prefix that fits is in [lo, hi)
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if f.width(string(r[:mid])+"…") <= w {
+			lo = mid
+		} else {
+			hi = mid
+		}
 	}
-	return string(r) + "…"
+	return string(r[:lo]) + "…"
 }
 
 func widest(f face, ss []string) vg.Length {
@@ -288,37 +296,51 @@ func whole(vs ...[]float64) bool {
 	return true
 }
 
-// render lays out a picture w wide (its height told by the layout), then draws it
-// as PNG at dpi or as SVG.
-func render(format string, w vg.Length, dpi int, bg color.Color, paint func(p *painter) vg.Length) ([]byte, error) {
-	dry := &painter{}
-	h := paint(dry)
-	return renderSized(format, w, h, dpi, bg, paint)
+// picture is what a chart draws and how: its width (and height, or 0 for the
+// height its layout takes), background, the resolution of its PNG, and the
+// accessible name of its SVG.
+type picture struct {
+	w, h  vg.Length
+	bg    color.Color
+	dpi   int
+	title string
+	paint func(p *painter) vg.Length
 }
 
-// renderSized draws a picture of a fixed size.
-func renderSized(format string, w, h vg.Length, dpi int, bg color.Color, paint func(p *painter) vg.Length) ([]byte, error) {
-	h = vg.Length(math.Ceil(float64(h)))
-	var buf bytes.Buffer
-	switch format {
-	case "png":
-		img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(bg))
-		paint(&painter{c: img, h: h})
-		if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
-			return nil, fmt.Errorf("chart: write png: %w", err)
-		}
-		return buf.Bytes(), nil
-	case "svg":
-		svg := vgsvg.New(w, h)
-		p := &painter{c: svg, h: h}
-		p.rect("", 0, 0, w, h, bg)
-		paint(p)
-		if _, err := svg.WriteTo(&buf); err != nil {
-			return nil, fmt.Errorf("chart: write svg: %w", err)
-		}
-		return tidySVG(buf.Bytes()), nil
+// size is the picture's size, its height told by a dry run of the layout when
+// not fixed.
+func (pic picture) size() (vg.Length, vg.Length) {
+	h := pic.h
+	if h == 0 {
+		h = pic.paint(&painter{})
 	}
-	return nil, fmt.Errorf("chart: format %q", format)
+	return pic.w, vg.Length(math.Ceil(float64(h)))
+}
+
+// png draws the picture as a PNG image at pic.dpi.
+func (pic picture) png() ([]byte, error) {
+	w, h := pic.size()
+	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pic.dpi), vgimg.UseBackgroundColor(pic.bg))
+	pic.paint(&painter{c: img, h: h})
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("chart: write png: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// svg draws the picture as an SVG document, its title as its accessible name.
+func (pic picture) svg() ([]byte, error) {
+	w, h := pic.size()
+	svg := vgsvg.New(w, h)
+	p := &painter{c: svg, h: h}
+	p.rect("", 0, 0, w, h, pic.bg)
+	pic.paint(p)
+	var buf bytes.Buffer
+	if _, err := svg.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("chart: write svg: %w", err)
+	}
+	return tidySVG(buf.Bytes(), pic.title), nil
 }
 
 var (
@@ -327,12 +349,20 @@ var (
 	familyName = "'Liberation Sans', Arial, Helvetica, sans-serif"
 )
 
-// tidySVG turns style attributes into presentation attributes, so that a page
+// tidySVG gives the SVG its role of an image and title (its name for screen
+// readers when inlined in a page), turns style attributes into presentation attributes, so that a page
 // whose Content-Security-Policy forbids inline styles still shows the chart, and
 // names fonts a browser has when it lacks Liberation Sans (Arial has the same
 // widths).
-func tidySVG(b []byte) []byte {
+func tidySVG(b []byte, title string) []byte {
 	b = generator.ReplaceAll(b, nil)
+	if i := bytes.Index(b, []byte(">\n<g ")); i > 0 && bytes.Contains(b[:i], []byte("<svg ")) {
+		head := ` role="img">` + "\n"
+		if title != "" {
+			head += "<title>" + html.EscapeString(title) + "</title>"
+		}
+		b = append(b[:i:i], append([]byte(head), b[i+1:]...)...)
+	}
 	return styleAttr.ReplaceAllFunc(b, func(m []byte) []byte {
 		var out []string
 		for _, decl := range strings.Split(string(styleAttr.FindSubmatch(m)[1]), ";") {

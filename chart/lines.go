@@ -43,7 +43,7 @@ func (l Lines) PNG() ([]byte, error) {
 	if err := l.check(); err != nil {
 		return nil, err
 	}
-	return render("png", chartWidth, pngDPI, paper, l.page)
+	return l.picture().png()
 }
 
 // SVG draws l as an SVG document.
@@ -51,7 +51,7 @@ func (l Lines) SVG() ([]byte, error) {
 	if err := l.check(); err != nil {
 		return nil, err
 	}
-	return render("svg", chartWidth, 72, paper, l.page)
+	return l.picture().svg()
 }
 
 func (l Lines) check() error {
@@ -196,10 +196,13 @@ func (l Lines) draw(p *painter, x, y, w vg.Length, k float64) vg.Length {
 			named[j] = Series{Name: ln.Name, Color: ln.Color}
 		}
 		lh := legend(p, small, hx, y, x+w-hx, K, named, true)
-		y += max(lh, small.line()+6*K)
+		y += max(lh, small.line()+6*K) + 6*K // the top tick's label stands half above the plot
 
 		a := axes[i]
 		ph := plotH * K
+		if pn.Percent {
+			ph = ph * 3 / 4
+		}
 		atY := func(v float64) vg.Length { return a.sc.at(v, y+ph, y) }
 		for j, t := range a.sc.ticks {
 			c := rule
@@ -236,8 +239,13 @@ func (l Lines) draw(p *painter, x, y, w vg.Length, k float64) vg.Length {
 		// The last values, moved apart so they do not overlap.
 		sort.Slice(ends, func(i, j int) bool { return ends[i].y < ends[j].y })
 		for j := 1; j < len(ends); j++ {
-			if d := ends[j].y - ends[j-1].y; d < end.line() {
-				ends[j].y = ends[j-1].y + end.line()
+			ends[j].y = max(ends[j].y, ends[j-1].y+end.line())
+		}
+		// None below the plot's bottom (where the dates are), nor above its top.
+		if n := len(ends); n > 0 && ends[n-1].y > y+ph-end.size()/2 {
+			ends[n-1].y = y + ph - end.size()/2
+			for j := n - 2; j >= 0; j-- {
+				ends[j].y = min(ends[j].y, ends[j+1].y-end.line())
 			}
 		}
 		for _, e := range ends {
@@ -250,4 +258,8 @@ func (l Lines) draw(p *painter, x, y, w vg.Length, k float64) vg.Length {
 		y += small.line()
 	}
 	return y - top
+}
+
+func (l Lines) picture() picture {
+	return picture{w: chartWidth, bg: paper, dpi: pngDPI, title: l.Title, paint: l.page}
 }

@@ -24,18 +24,23 @@ func SlugOf(name string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range fold(name) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-			if b.Len() >= MaxSlugLen {
-				break
-			}
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+			dash = true
 			continue
 		}
-		dash = true
+		sep := dash && b.Len() > 0
+		n := 1
+		if sep {
+			n = 2
+		}
+		if b.Len()+n > MaxSlugLen { // only ASCII is written: bytes are characters
+			break
+		}
+		if sep {
+			b.WriteByte('-')
+		}
+		dash = false
+		b.WriteRune(r)
 	}
 	return strings.Trim(b.String(), "-")
 }

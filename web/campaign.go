@@ -21,6 +21,10 @@ type campaignView struct {
 	Ledger       ledgerView
 	FAQ          []faqView
 	How          howView
+	// Progress is the progress bar drawn by package chart (SVG), with the
+	// stretch goals as marks; ProgressAlt says it in words.
+	Progress    []byte
+	ProgressAlt string
 }
 
 type linkView struct{ Text, URL string }
@@ -146,6 +150,11 @@ func (s *Server) campaignPage(r *Request) (*Reply, error) {
 		v.FAQ = append(v.FAQ, faqView{Question: f.Question, Answer: f.Answer})
 	}
 	v.How = s.howToPledge(r, cp)
+	if svg, err := s.progressOf(r, cp).SVG(); err == nil {
+		v.Progress, v.ProgressAlt = svg, s.text(r.Lang, "web.progress", v.Item)
+	} else {
+		s.opt.Log.Warn("campaign progress chart", "campaign", cp.ID(), "err", err)
+	}
 	desc := campaignDescription{Title: cp.Title, Pledged: v.Item.Pledged, Goal: v.Item.Goal, Percent: v.Item.Percent, Backers: cp.Backers}
 	meta := pageMeta{
 		Title:       cp.Title,

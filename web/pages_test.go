@@ -280,3 +280,29 @@ func TestPages_RateLimit(t *testing.T) {
 		t.Fatalf("another client: %d", res.StatusCode)
 	}
 }
+
+// Ensure how to pledge: with a Telegram chat linked, a deep link to the bot; the
+// linked chats named by platform and title; no link without a Telegram chat.
+func TestCampaignPage_HowToPledge(t *testing.T) {
+	s := newSite(t, "en")
+	fill(t, s)
+	path := "/c/jardin-partage/campaigns/C1"
+	if _, body := s.get(path); strings.Contains(body, "t.me/") {
+		t.Fatalf("a Telegram link without a Telegram chat")
+	}
+	out := s.say("alice", "/community invite")
+	code := regexp.MustCompile(`\b[A-Z2-9]{6}\b`).FindString(out)
+	join := s.env.Event("zoe", "/community join "+code)
+	join.Platform, join.ChatID, join.ChatTitle = "telegram", "-100123", "Jardin & Co"
+	s.env.Handle(join)
+	_, body := s.get(path)
+	if !strings.Contains(body, `href="https://t.me/EngageBot?start=pledge-c1-C1"`) {
+		t.Errorf("no deep link in\n%s", body)
+	}
+	if txt := text(body); !strings.Contains(txt, "Telegram: Jardin & Co") || !strings.Contains(txt, "Pledge on Telegram") {
+		t.Errorf("chats not named: %s", txt)
+	}
+	if !strings.Contains(body, "Jardin &amp; Co") {
+		t.Errorf("the chat's title is not escaped")
+	}
+}
