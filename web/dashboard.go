@@ -75,6 +75,18 @@ type dashPoll struct {
 	Until, Closed     time.Time
 }
 
+// logPath is a request's path as the log may keep it: a dashboard link's token
+// is a key, and is left out.
+func logPath(path string) string {
+	if strings.HasPrefix(path, DashboardPrefix) {
+		return DashboardPrefix + "…"
+	}
+	return path
+}
+
+// DashboardPrefix starts the path of every dashboard link (bots.DashboardPath).
+const DashboardPrefix = "/d/"
+
 // dashboardRecent is how far back the dashboard lists closed polls.
 const dashboardRecent = 30 * 24 * time.Hour
 

@@ -396,3 +396,13 @@ func TestImpactCard(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a dashboard token never reaches the log, even when the page fails.
+func TestLogPath_NoToken(t *testing.T) {
+	if got := web.LogPathForTest("/d/d1.YzE.0.1796720400.SIG"); strings.Contains(got, "SIG") || !strings.HasPrefix(got, "/d/") {
+		t.Errorf("logged %q", got)
+	}
+	if got := web.LogPathForTest("/c/club/impact"); got != "/c/club/impact" {
+		t.Errorf("logged %q", got)
+	}
+}
