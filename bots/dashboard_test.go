@@ -101,8 +101,15 @@ func TestDashboard_Link(t *testing.T) {
 			if again := e.Handle(ev); len(again) != 0 && strings.Contains(botstest.Texts(again)[0], tok) {
 				t.Fatal("the link was kept with the event and given again")
 			}
-			if out := e.Say("fay", tt.cmd+" now please"); !strings.Contains(out[0].Text, "/") || strings.Contains(out[0].Text, "https://") {
+			if out := e.Say("fay", tt.cmd+" now please"); !strings.Contains(out[0].Text, tt.cmd+" —") || strings.Contains(out[0].Text, "https://") {
 				t.Errorf("extra words: %q", out[0].Text)
+			}
+			// A revoke with more words is refused and ends nothing.
+			if out := e.Say("fay", tt.revoke+" all"); len(out) != 1 || strings.Contains(out[0].Text, tt.revoked) || !strings.Contains(out[0].Text, tt.cmd) {
+				t.Fatalf("revoke all: %q", botstest.Texts(out))
+			}
+			if _, err := open(t, e, tok); err != nil {
+				t.Fatalf("a refused revoke ended a link: %v", err)
 			}
 			out := e.Say("fay", tt.revoke)
 			if len(out) != 1 || !out[0].Direct || !strings.Contains(out[0].Text, tt.revoked) {
