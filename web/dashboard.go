@@ -47,7 +47,6 @@ type dashOverdue struct {
 	Project, Step string
 	Due           time.Time
 	Referents     string
-	URL           string
 }
 
 // dashCampaign is a campaign's pledges not paid in full.
@@ -67,12 +66,12 @@ type dashPledge struct {
 
 // dashPoll is a poll's turnout.
 type dashPoll struct {
-	ID, Question, URL string
-	Open              bool
-	Hidden            bool
-	Ballots, Members  int
-	Percent           int
-	Until, Closed     time.Time
+	ID, Question     string
+	Open             bool
+	Hidden           bool
+	Ballots, Members int
+	Percent          int
+	Until, Closed    time.Time
 }
 
 // logPath is a request's path as the log may keep it: a dashboard link's token
@@ -166,7 +165,7 @@ func (s *Server) dashboardPage(r *Request) (*Reply, error) {
 		return nil, err
 	}
 	for _, p := range over {
-		o := dashOverdue{Project: p.ID() + " " + p.Title, Step: p.NextStep.Text, Due: p.NextStep.Due.In(loc), URL: s.projectURL(c, p.Num)}
+		o := dashOverdue{Project: p.ID() + " " + p.Title, Step: p.NextStep.Text, Due: p.NextStep.Due.In(loc)}
 		var refs []string
 		for _, id := range p.Referents {
 			refs = append(refs, name(id))
@@ -221,7 +220,7 @@ func (s *Server) dashboardPage(r *Request) (*Reply, error) {
 		if !p.Open() && r.Now.Sub(p.Closed) > dashboardRecent {
 			continue
 		}
-		dp := dashPoll{ID: p.ID(), Question: p.Question, URL: s.pollURL(c, p.Num), Open: p.Open(), Hidden: p.Settings.Hidden,
+		dp := dashPoll{ID: p.ID(), Question: p.Question, Open: p.Open(), Hidden: p.Settings.Hidden,
 			Ballots: p.Ballots(), Members: members}
 		if !p.Open() {
 			dp.Closed = p.Closed.In(loc)
