@@ -230,6 +230,17 @@ func (tx *Tx) Members(c CommunityID) ([]*Member, error) {
 	return out, err
 }
 
+// CountMembers returns the number of members of community c, without reading
+// their records (a page that shows the count alone).
+func (tx *Tx) CountMembers(c CommunityID) (int, error) {
+	n := 0
+	err := tx.kv.Scan(bucketMember, string(c)+"/", false, func(string, []byte) error {
+		n++
+		return nil
+	})
+	return n, err
+}
+
 func (tx *Tx) putMember(m *Member) error {
 	return tx.putJSON(bucketMember, key(string(m.Community), string(m.Person)), m)
 }

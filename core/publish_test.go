@@ -142,4 +142,17 @@ func TestDataVersion(t *testing.T) {
 	if e.DataVersion("c99") != e.DataVersion("c98") {
 		t.Fatal("communities without changes differ")
 	}
+	member(t, e, c, "bob")
+	if e.DataVersion(c.ID) == v1 {
+		t.Fatal("a new member left the version")
+	}
+	update(t, e, func(tx *core.Tx) error {
+		if n, err := tx.CountMembers(c.ID); err != nil || n != 2 {
+			t.Fatalf("CountMembers: %d %v", n, err)
+		}
+		if n, err := tx.CountMembers("c99"); err != nil || n != 0 {
+			t.Fatalf("CountMembers of none: %d %v", n, err)
+		}
+		return nil
+	})
 }

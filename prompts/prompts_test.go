@@ -47,10 +47,13 @@ func TestCatalog_KeysInCode(t *testing.T) {
 	}
 	lit := regexp.MustCompile(`"([a-z]+(?:\.[a-z_]+)+)"`)
 	var files []string
-	for _, dir := range []string{"../core", "../bots", "../cmd/engage"} {
+	for _, dir := range []string{"../core", "../bots", "../cmd/engage", "../web"} {
 		matches, _ := filepath.Glob(filepath.Join(dir, "*.go"))
 		files = append(files, matches...)
 	}
+	// The web pages name their texts in their templates too.
+	pages, _ := filepath.Glob("../web/templates/*.html")
+	files = append(files, pages...)
 	checked := 0
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -65,7 +68,7 @@ func TestCatalog_KeysInCode(t *testing.T) {
 			if !prefixes[strings.SplitN(key, ".", 2)[0]] || strings.HasSuffix(key, ".") {
 				continue
 			}
-			if strings.HasSuffix(key, ".go") || strings.HasSuffix(key, ".db") || strings.HasSuffix(key, ".txt") {
+			if strings.HasSuffix(key, ".go") || strings.HasSuffix(key, ".db") || strings.HasSuffix(key, ".txt") || strings.HasSuffix(key, ".css") || strings.HasSuffix(key, ".svg") {
 				continue
 			}
 			checked++

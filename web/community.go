@@ -68,11 +68,10 @@ func (s *Server) communityData(r *Request) (*communityView, error) {
 	tx, c := r.Tx, r.Community
 	loc := c.Location()
 	v := &communityView{Name: c.Name}
-	members, err := tx.Members(c.ID)
-	if err != nil {
+	var err error
+	if v.Members, err = tx.CountMembers(c.ID); err != nil {
 		return nil, err
 	}
-	v.Members = len(members)
 	if next, _, err := tx.NextMeeting(c.ID, r.Now); err != nil {
 		return nil, err
 	} else if next != nil {

@@ -306,3 +306,31 @@ func TestCampaignPage_HowToPledge(t *testing.T) {
 		t.Errorf("the chat's title is not escaped")
 	}
 }
+
+// Ensure every page and card of a community that closed its pages answers the
+// same 404 as an unknown community's, cached copies included.
+func TestUnpublished_EveryPageNotFound(t *testing.T) {
+	s := newSite(t, "en")
+	fill(t, s)
+	for _, path := range pages { // fill the cache
+		if res, _ := s.get(path); res.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, res.StatusCode)
+		}
+	}
+	s.say("alice", "/community publish off")
+	_, unknown := s.get("/c/nobody-here")
+	for _, path := range pages {
+		for _, p := range []string{path, path + "/card.png", path + "?lang=fr"} {
+			res, body := s.get(p)
+			if res.StatusCode != 404 || res.Header.Get("ETag") != "" {
+				t.Errorf("%s: %d after publish off", p, res.StatusCode)
+			}
+			if !strings.Contains(p, "lang=fr") && body != unknown {
+				t.Errorf("%s: its 404 differs from an unknown community's", p)
+			}
+			if strings.Contains(body, "Jardin") || strings.Contains(body, "Soil") {
+				t.Errorf("%s: the 404 names the community", p)
+			}
+		}
+	}
+}

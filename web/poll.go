@@ -88,13 +88,13 @@ func (s *Server) pollData(r *Request, p *core.Poll, svg bool) (*pollView, error)
 	if !p.Closed.IsZero() {
 		v.Closed = p.Closed.In(loc)
 	}
-	members, err := r.Tx.Members(r.Community.ID)
+	members, err := r.Tx.CountMembers(r.Community.ID)
 	if err != nil {
 		return nil, err
 	}
-	v.Turnout = turnoutView{Ballots: p.Ballots(), Members: len(members)}
-	if len(members) > 0 {
-		v.Turnout.Percent = p.Ballots() * 100 / len(members)
+	v.Turnout = turnoutView{Ballots: p.Ballots(), Members: members}
+	if members > 0 {
+		v.Turnout.Percent = p.Ballots() * 100 / members
 	}
 	if p.Open() {
 		// Open, a poll shows its turnout only: a hidden poll's tally is not to be
@@ -107,8 +107,8 @@ func (s *Server) pollData(r *Request, p *core.Poll, svg bool) (*pollView, error)
 		return nil, err
 	}
 	v.Turnout.Ballots = res.Ballots
-	if len(members) > 0 {
-		v.Turnout.Percent = res.Ballots * 100 / len(members)
+	if members > 0 {
+		v.Turnout.Percent = res.Ballots * 100 / members
 	}
 	v.Result, err = s.resultOf(r, p, res, svg)
 	return v, err

@@ -341,6 +341,7 @@ func (s *Server) text(lang, key string, data any) string { return s.cat.Text(lan
 type pageCache struct {
 	mu      sync.Mutex
 	entries map[string]*cacheEntry
+	bytes   int
 }
 
 type cacheEntry struct {
@@ -350,8 +351,12 @@ type cacheEntry struct {
 	etag    string
 }
 
-// maxCached bounds the pages kept; past it the cache starts again empty.
-const maxCached = 4096
+// maxCached and maxCachedBytes bound the replies kept (cards are tens of
+// kilobytes); past either the cache starts again empty.
+const (
+	maxCached      = 4096
+	maxCachedBytes = 32 << 20
+)
 
 func (c *pageCache) get(key string, version uint64, now time.Time, maxAge time.Duration) *cacheEntry {
 	c.mu.Lock()
@@ -366,8 +371,13 @@ func (c *pageCache) get(key string, version uint64, now time.Time, maxAge time.D
 func (c *pageCache) put(key string, e *cacheEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= maxCached {
-		c.entries = map[string]*cacheEntry{}
+	if old := c.entries[key]; old != nil {
+		c.bytes -= len(old.reply.Body)
+		delete(c.entries, key)
+	}
+	if c.entries == nil || len(c.entries) >= maxCached || c.bytes+len(e.reply.Body) > maxCachedBytes {
+		c.entries, c.bytes = map[string]*cacheEntry{}, 0
 	}
 	c.entries[key] = e
+	c.bytes += len(e.reply.Body)
 }
