@@ -130,7 +130,7 @@ func (s *Server) impactCSV(r *Request) (*Reply, error) {
 	return csvReply(c.Slug+"-impact.csv", body), nil
 }
 
-// The schema of impact.json (README, "impact.json").
+// The schema of impact.json (README, section impact.json).
 type (
 	impactJSON struct {
 		Community string        `json:"community"`
