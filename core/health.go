@@ -350,10 +350,3 @@ func (tx *Tx) ScheduleFigures(c CommunityID) error {
 	due := time.Date(d.Year(), d.Month(), d.Day()+days, 0, 0, 0, 0, d.Location())
 	return tx.Schedule(Job{ID: id, Due: due, Kind: JobFigures, Community: c})
 }
-
-// countMembers is how many members community c has.
-func (tx *Tx) countMembers(c CommunityID) (int, error) {
-	n := 0
-	err := tx.kv.Scan(bucketMember, string(c)+"/", false, func(string, []byte) error { n++; return nil })
-	return n, err
-}

@@ -467,7 +467,7 @@ func (tx *Tx) ClosePoll(actor *Member, p *Poll) (*tally.Result, error) {
 		p.ClosedBy = actor.Person
 	}
 	p.QuorumMet = res.Ballots >= p.Settings.Quorum
-	if p.Members, err = tx.countMembers(p.Community); err != nil {
+	if p.Members, err = tx.CountMembers(p.Community); err != nil {
 		return nil, err
 	}
 	if err := tx.putPoll(p); err != nil {

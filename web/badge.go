@@ -111,7 +111,7 @@ type communityBadgeView struct {
 // communityBadge: /c/SLUG/badge.svg — members and active projects.
 func (s *Server) communityBadge(r *Request) (*Reply, error) {
 	c := r.Community
-	members, err := r.Tx.Members(c.ID)
+	members, err := r.Tx.CountMembers(c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (s *Server) communityBadge(r *Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := communityBadgeView{Members: len(members)}
+	v := communityBadgeView{Members: members}
 	for _, p := range ps {
 		if p.Active() {
 			v.Projects++

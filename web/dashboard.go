@@ -205,11 +205,9 @@ func (s *Server) dashboardPage(r *Request) (*Reply, error) {
 	}
 
 	// Polls open, and closed lately: their turnout.
-	members := 0
-	if ms, err := tx.Members(c.ID); err != nil {
+	members, err := tx.CountMembers(c.ID)
+	if err != nil {
 		return nil, err
-	} else {
-		members = len(ms)
 	}
 	polls, err := tx.Polls(c.ID, false)
 	if err != nil {
