@@ -18,7 +18,7 @@ var helpSections = []struct {
 	{"projects", []string{"projects", "project", "referent", "follow", "unfollow", "like", "news", "nextstep", "needs", "offer", "contact"}},
 	{"polls", []string{"poll", "polls", "vote", "proxy"}},
 	{"campaigns", []string{"campaigns", "campaign", "reward", "stretch", "pledge", "collect", "spend", "refund", "ledger", "allocate", "schedule", "ask", "answer", "faq"}},
-	{"facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact"}},
+	{"facilitation", []string{"slot", "backup", "away", "checkin", "meeting", "digest", "impact", "dashboard"}},
 }
 
 // helpRole is the least role that may use any part of a command; /help does not
@@ -29,7 +29,8 @@ var helpRole = map[string]core.Role{
 	"role":    core.RoleAdmin,
 	"members": core.RoleFacilitator, "contact": core.RoleFacilitator, "backup": core.RoleFacilitator,
 	"digest": core.RoleFacilitator, "impact": core.RoleFacilitator, "allocate": core.RoleFacilitator,
-	"referent": core.RoleReferent, "news": core.RoleReferent, "nextstep": core.RoleReferent,
+	"dashboard": core.RoleFacilitator,
+	"referent":  core.RoleReferent, "news": core.RoleReferent, "nextstep": core.RoleReferent,
 	"needs": core.RoleReferent, "checkin": core.RoleReferent, "reward": core.RoleReferent,
 	"stretch": core.RoleReferent, "collect": core.RoleReferent, "spend": core.RoleReferent,
 	"refund": core.RoleReferent, "answer": core.RoleReferent,

@@ -50,6 +50,11 @@ func communityPublish(c *call) error {
 		return err
 	}
 	c.comm = comm
+	if on { // the impact page shows the weekly records: they start now if not yet
+		if err := c.tx.ScheduleFigures(comm.ID); err != nil {
+			return err
+		}
+	}
 	c.reply("community.publish.set", view(comm))
 	return nil
 }

@@ -65,13 +65,14 @@ func commands() map[string]*command {
 		"answer": {run: cmdAnswer, community: true},
 		"faq":    {run: cmdFAQ, community: true},
 		// Facilitation
-		"slot":    {run: cmdSlot, community: true},
-		"backup":  {run: cmdBackup, community: true},
-		"away":    {run: cmdAway, community: true},
-		"checkin": {run: cmdCheckin, community: true},
-		"meeting": {run: cmdMeeting, community: true},
-		"digest":  {run: cmdDigest, community: true},
-		"impact":  {run: cmdImpact, community: true},
+		"slot":      {run: cmdSlot, community: true},
+		"backup":    {run: cmdBackup, community: true},
+		"away":      {run: cmdAway, community: true},
+		"checkin":   {run: cmdCheckin, community: true},
+		"meeting":   {run: cmdMeeting, community: true},
+		"digest":    {run: cmdDigest, community: true},
+		"impact":    {run: cmdImpact, community: true},
+		"dashboard": {run: cmdDashboard, community: true},
 	}
 }
 

@@ -70,6 +70,8 @@ func TestTextViews_Fields(t *testing.T) {
 		{"community.publish.status", publishView{}},
 		{"community.show", communityShowText{}},
 		{"contact.show", contactShowText{}},
+		{"dashboard.link", dashboardView{}},
+		{"dashboard.revoked", dashboardView{}},
 		{"date.reading", dateReadingText{}},
 		{"date.slot", dateSlotText{}},
 		{"digest", digest{}},

@@ -24,6 +24,8 @@ type Engine struct {
 	now   func() time.Time
 	// ballotKey keys secret ballots (SetBallotSecret); nil: secret ballots are final.
 	ballotKey []byte
+	// dashKey signs facilitators' dashboard links (SetDashboardSecret); nil: none.
+	dashKey []byte
 	// inboxSeq orders the deliveries this engine appends to the inbox.
 	inboxSeq atomic.Uint64
 	// run names this engine's run of the service, in the event records it writes.
@@ -128,8 +130,9 @@ func (e *Engine) Store() Store { return e.store }
 type Tx struct {
 	kv  StoreTx
 	now time.Time
-	// ballotKey is the engine's; forgetAnswer is set by ForgetAnswer.
+	// ballotKey and dashKey are the engine's; forgetAnswer is set by ForgetAnswer.
 	ballotKey    []byte
+	dashKey      []byte
 	forgetAnswer bool
 	// Enqueued counts outbox items written in this transaction, so the caller knows
 	// whether to wake the dispatcher after commit.
@@ -225,7 +228,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 				return err
 			}
 		}
-		tx := &Tx{kv: kv, now: now, ballotKey: e.ballotKey}
+		tx := &Tx{kv: kv, now: now, ballotKey: e.ballotKey, dashKey: e.dashKey}
 		answer, err := fn(tx)
 		if err != nil {
 			return err
@@ -263,7 +266,7 @@ func (e *Engine) View(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	now := e.now()
-	return e.store.View(ctx, func(kv StoreTx) error { return fn(&Tx{kv: kv, now: now, ballotKey: e.ballotKey}) })
+	return e.store.View(ctx, func(kv StoreTx) error { return fn(&Tx{kv: kv, now: now, ballotKey: e.ballotKey, dashKey: e.dashKey}) })
 }
 
 // Update runs fn in one read-write transaction without an event key (scheduler jobs,

@@ -48,11 +48,16 @@ type Health struct {
 
 // Health measures community c now.
 func (tx *Tx) Health(c CommunityID) (*Health, error) {
-	h := &Health{}
 	ms, err := tx.Members(c)
 	if err != nil {
 		return nil, err
 	}
+	return tx.health(c, ms)
+}
+
+// health measures community c, whose members are ms, now.
+func (tx *Tx) health(c CommunityID, ms []*Member) (*Health, error) {
+	h := &Health{}
 	for _, m := range ms {
 		h.Members++
 		if tx.now.Sub(m.LastActive) <= ActiveWindow {
@@ -178,10 +183,15 @@ const JobFigures = "impact_week"
 // time and overdue, projects per stage, money pledged, collected and spent, and
 // volunteering hours pledged and given.
 type Figures struct {
+	// Version is FiguresVersion when the figures were measured; records of an
+	// earlier version lack the figures added since (0 there means "not measured").
+	Version   int           `json:"version,omitempty"`
 	At        time.Time     `json:"at"`
 	Members   int           `json:"members"`
 	Active    int           `json:"active"`
 	ActivePct int           `json:"active_pct"`
+	Active90  int           `json:"active_90,omitempty"` // acted within ActiveWindow90 (version 2)
+	Newcomers int           `json:"newcomers,omitempty"` // joined within NewcomerWindow (version 2)
 	Asked     int           `json:"asked"`
 	Answered  int           `json:"answered"`
 	AnswerPct int           `json:"answer_pct"`
@@ -189,12 +199,28 @@ type Figures struct {
 	Overdue   int           `json:"overdue"`
 	Undated   int           `json:"undated"` // next steps without a date
 	Stages    map[Stage]int `json:"stages"`
+	// StageChanges counts every change of a project's stage so far; PollsClosed the
+	// polls closed so far, PollsDecided those whose result stands (version 2).
+	StageChanges int `json:"stage_changes,omitempty"`
+	PollsClosed  int `json:"polls_closed,omitempty"`
+	PollsDecided int `json:"polls_decided,omitempty"`
 	// Money is pledged, collected and spent over all campaigns, one entry a currency;
 	// HoursPledged and HoursGiven are the volunteering hours of zero-interest loans.
 	Money        []MoneyFigures `json:"money,omitempty"`
 	HoursPledged int            `json:"hours_pledged,omitempty"`
 	HoursGiven   int            `json:"hours_given,omitempty"`
 }
+
+// FiguresVersion is the version of the figures measured now (see Figures.Version):
+// 2 added Active90, Newcomers, StageChanges, PollsClosed and PollsDecided.
+const FiguresVersion = 2
+
+// The windows of the figures added in version 2: active over 90 days, newcomers
+// over 30.
+const (
+	ActiveWindow90 = 90 * 24 * time.Hour
+	NewcomerWindow = 30 * 24 * time.Hour
+)
 
 // MoneyFigures are a community's campaign totals in one currency.
 type MoneyFigures struct {
@@ -206,13 +232,43 @@ type MoneyFigures struct {
 
 // Figures measures community c now.
 func (tx *Tx) Figures(c CommunityID) (*Figures, error) {
-	h, err := tx.Health(c)
+	ms, err := tx.Members(c)
+	if err != nil {
+		return nil, err
+	}
+	h, err := tx.health(c, ms)
 	if err != nil {
 		return nil, err
 	}
 	f := &Figures{
-		At: tx.now, Members: h.Members, Active: h.Active, ActivePct: h.ActivePct,
+		Version: FiguresVersion, At: tx.now, Members: h.Members, Active: h.Active, ActivePct: h.ActivePct,
 		Asked: h.Asked, Answered: h.Answered, AnswerPct: h.AnswerPct, Stages: map[Stage]int{},
+	}
+	for _, m := range ms {
+		if tx.now.Sub(m.LastActive) <= ActiveWindow90 {
+			f.Active90++
+		}
+		if tx.now.Sub(m.Joined) <= NewcomerWindow {
+			f.Newcomers++
+		}
+	}
+	fac, err := tx.Facilitation(c)
+	if err != nil {
+		return nil, err
+	}
+	f.StageChanges = fac.StageChanges
+	polls, err := tx.Polls(c, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range polls {
+		if p.Open() {
+			continue
+		}
+		f.PollsClosed++
+		if p.QuorumMet && p.Ballots() > 0 {
+			f.PollsDecided++
+		}
 	}
 	ps, err := tx.Projects(c, nil)
 	if err != nil {

@@ -133,7 +133,10 @@ type Poll struct {
 	Closed    time.Time    `json:"closed,omitzero"`
 	ClosedBy  PersonID     `json:"closed_by,omitempty"` // "" when the deadline closed it
 	QuorumMet bool         `json:"quorum_met,omitempty"`
-	Live      *tally.Live  `json:"live"`
+	// Members is how many members the community had when the poll closed, for its
+	// turnout (0: closed before it was recorded).
+	Members int         `json:"members,omitempty"`
+	Live    *tally.Live `json:"live"`
 	// Meeting is the meeting the poll is attached to ("M1", "" for none): the
 	// meeting's proxies apply to it and its result goes into the minutes.
 	Meeting string `json:"meeting,omitempty"`
@@ -495,6 +498,9 @@ func (tx *Tx) ClosePoll(actor *Member, p *Poll) (*tally.Result, error) {
 		if p.QuorumMet, err = tx.presentQuorumMet(p, res.Ballots); err != nil {
 			return nil, err
 		}
+	}
+	if p.Members, err = tx.CountMembers(p.Community); err != nil {
+		return nil, err
 	}
 	if err := tx.putPoll(p); err != nil {
 		return nil, err

@@ -168,6 +168,11 @@ func (tx *Tx) closeBudget(p *Poll, ballots []tally.Ballot) (*tally.BudgetResult,
 		if err != nil {
 			return nil, err
 		}
+		if pr.Stage != StageFunded {
+			if err := tx.countStageChange(p.Community); err != nil {
+				return nil, err
+			}
+		}
 		pr.Stage = StageFunded
 		if err := tx.putProject(pr); err != nil {
 			return nil, err

@@ -219,7 +219,21 @@ func (tx *Tx) SetStage(actor *Member, p *Project, stage Stage) error {
 		return Errorf(CodeConflict, "err.stage_same", "id", p.ID(), "stage", string(stage))
 	}
 	p.Stage = stage
+	if err := tx.countStageChange(p.Community); err != nil {
+		return err
+	}
 	return tx.putProject(p)
+}
+
+// countStageChange counts one more change of a project's stage in community c,
+// for the impact figures.
+func (tx *Tx) countStageChange(c CommunityID) error {
+	f, err := tx.Facilitation(c)
+	if err != nil {
+		return err
+	}
+	f.StageChanges++
+	return tx.putFacilitation(f)
 }
 
 // AddReferent makes target a referent of p. Referents, facilitators and admins only;

@@ -26,6 +26,11 @@ type Facilitation struct {
 	HealthAt time.Time `json:"health_at,omitzero"`
 	// Digest is when the last weekly digest was posted (see ClaimDigest).
 	Digest time.Time `json:"digest,omitzero"`
+	// DashboardGen is the generation of the community's dashboard links: a link
+	// works only while it is the one it was signed with (RevokeDashboardLinks).
+	DashboardGen int `json:"dashboard_gen,omitempty"`
+	// StageChanges counts the projects' changes of stage, for the impact figures.
+	StageChanges int `json:"stage_changes,omitempty"`
 }
 
 // HasSlot reports whether a weekly slot is set.

@@ -22,4 +22,15 @@ var routes = []route{
 	{"GET /c/{slug}/polls/{id}/card.png", true, (*Server).pollCard},
 	{"GET /c/{slug}/projects/{id}", true, (*Server).projectPage},
 	{"GET /c/{slug}/projects/{id}/card.png", true, (*Server).projectCard},
+	// web2: impact, exports, badges, the widget, the dashboard.
+	{"GET /c/{slug}/impact", true, (*Server).impactPage},
+	{"GET /c/{slug}/impact/card.png", true, (*Server).impactCard},
+	{"GET /c/{slug}/impact.csv", true, (*Server).impactCSV},
+	{"GET /c/{slug}/impact.json", true, (*Server).impactJSON},
+	{"GET /c/{slug}/badge.svg", true, (*Server).communityBadge},
+	{"GET /c/{slug}/campaigns/{id}/ledger.csv", true, (*Server).ledgerCSV},
+	{"GET /c/{slug}/campaigns/{id}/badge.svg", true, (*Server).campaignBadge},
+	{"GET /c/{slug}/campaigns/{id}/widget", true, (*Server).campaignWidget},
+	{"GET /c/{slug}/polls/{id}/results.csv", true, (*Server).resultsCSV},
+	{"GET /d/{token}", false, (*Server).dashboardPage},
 }

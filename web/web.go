@@ -276,7 +276,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, lang string, err e
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	s.opt.Log.Error("web page", "path", r.URL.Path, "err", err)
+	s.opt.Log.Error("web page", "path", logPath(r.URL.Path), "err", err)
 	s.errorPage(w, r, lang, http.StatusInternalServerError)
 }
 

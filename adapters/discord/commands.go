@@ -284,6 +284,10 @@ func slashCommands() []cmdSpec {
 		}},
 		{name: "digest", line: func(values) string { return "/digest" }},
 		{name: "impact", opts: []optSpec{{name: "weeks", kind: optInt}}, line: func(v values) string { return join("/impact", kw("weeks", v["weeks"])) }},
+		{name: "dashboard", subs: []cmdSpec{
+			{name: "link", line: func(values) string { return "/dashboard" }},
+			{name: "revoke", line: func(values) string { return "/dashboard revoke" }},
+		}},
 	}
 }
 

@@ -52,6 +52,8 @@ func TestCatalog_Line(t *testing.T) {
 		{"Slot", `{"name":"slot","options":[{"name":"set","type":1,"options":[{"name":"day","type":3,"value":"tuesday"},{"name":"time","type":3,"value":"18:00"},{"name":"tz","type":3,"value":"Europe/Paris"}]}]}`, "/slot tuesday 18:00 Europe/Paris", nil},
 		{"Impact", `{"name":"impact","options":[{"name":"weeks","type":4,"value":12}]}`, "/impact weeks 12", nil},
 		{"CheckinNow", `{"name":"checkin","options":[{"name":"now","type":1}]}`, "/checkin now", nil},
+		{"Dashboard", `{"name":"dashboard","options":[{"name":"link","type":1}]}`, "/dashboard", nil},
+		{"DashboardRevoke", `{"name":"dashboard","options":[{"name":"revoke","type":1}]}`, "/dashboard revoke", nil},
 		{"Ask", `{"name":"ask","options":[{"name":"id","type":3,"value":"C1"},{"name":"question","type":3,"value":"Is the oven electric?"}]}`, "/ask C1 Is the oven electric?", nil},
 		{"Answer", `{"name":"answer","options":[{"name":"id","type":3,"value":"C1"},{"name":"q","type":3,"value":"Q2"},{"name":"text","type":3,"value":"Wood-fired."}]}`, "/answer C1 Q2 Wood-fired.", nil},
 		{"FAQApprove", `{"name":"faq","options":[{"name":"approve","type":1,"options":[{"name":"id","type":3,"value":"C1"},{"name":"q","type":3,"value":"Q2"}]}]}`, "/faq C1 approve Q2", nil},

@@ -94,6 +94,8 @@ type Options struct {
 	NoGroupCommit bool   // one transaction and fsync per update
 	Path          string // the bbolt file ("" for a temporary one)
 	BallotSecret  string // keys secret ballots ("": secret ballots are final)
+	// DashboardSecret signs dashboard links ("": /dashboard is not configured).
+	DashboardSecret string
 	// Tune, when set, adjusts the bot's configuration before the bot is built.
 	Tune func(*bots.Config)
 	// RealTime runs the clock on the real time instead of stopping it at Start
@@ -151,11 +153,7 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 		clock = bots.NewClock(time.Time{})
 	}
 	eng := core.New(db, clock.Now)
-	if opt.BallotSecret != "" {
-		if err := eng.SetBallotSecret(opt.BallotSecret); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	setSecrets(tb, eng, opt)
 	cfg := bots.Config{Lang: opt.Lang, TimeZone: "UTC"}
 	if opt.Tune != nil {
 		opt.Tune(&cfg)
@@ -179,12 +177,23 @@ func (e *Env) wire(eng *core.Engine) {
 func (e *Env) Restart() {
 	e.TB.Helper()
 	eng := core.New(e.DB, e.Clock.Now)
-	if e.opt.BallotSecret != "" {
-		if err := eng.SetBallotSecret(e.opt.BallotSecret); err != nil {
-			e.TB.Fatal(err)
+	setSecrets(e.TB, eng, e.opt)
+	e.wire(eng)
+}
+
+// setSecrets gives eng the secrets of opt.
+func setSecrets(tb testing.TB, eng *core.Engine, opt Options) {
+	tb.Helper()
+	if opt.BallotSecret != "" {
+		if err := eng.SetBallotSecret(opt.BallotSecret); err != nil {
+			tb.Fatal(err)
 		}
 	}
-	e.wire(eng)
+	if opt.DashboardSecret != "" {
+		if err := eng.SetDashboardSecret(opt.DashboardSecret); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }
 
 // Event builds a message event from user in the Env's group chat (or directly when

@@ -108,6 +108,12 @@ func openApp(cfg Config, now func() time.Time, log *slog.Logger, m bots.Metrics)
 			return nil, errors.New("votes.secret (ENGAGE_VOTES_SECRET) must be at least 16 characters long")
 		}
 	}
+	if cfg.Web.Secret != "" {
+		if a.eng.SetDashboardSecret(cfg.Web.Secret) != nil {
+			a.store.Close()
+			return nil, errors.New("web.secret (ENGAGE_WEB_SECRET) must be at least 16 characters long")
+		}
+	}
 	a.bot = bots.New(a.eng, cat, bots.Config{
 		Lang: cfg.Community.Lang, TimeZone: cfg.Community.TimeZone, Log: log.With("component", "bots"), Metrics: m,
 		PledgeCeiling: cfg.Community.PledgeCeiling, Currency: cfg.Community.Currency,

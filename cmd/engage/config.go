@@ -27,6 +27,15 @@ type Config struct {
 	Discord   DiscordConfig   `yaml:"discord"`
 	LLM       LLMConfig       `yaml:"llm"`
 	Votes     VotesConfig     `yaml:"votes"`
+	Web       WebConfig       `yaml:"web"`
+}
+
+// WebConfig configures the web pages beyond their address (http.public_url).
+type WebConfig struct {
+	// Secret signs the facilitators' dashboard links (ENGAGE_WEB_SECRET, at least
+	// 16 characters): without it /dashboard answers that it is not configured.
+	// Changing it ends every link given. It is never logged nor stored.
+	Secret string `yaml:"secret"`
 }
 
 // VotesConfig configures polls.

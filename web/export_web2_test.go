@@ -1,0 +1,4 @@
+package web
+
+// LogPathForTest is logPath, for the tests of package web_test.
+var LogPathForTest = logPath
