@@ -214,6 +214,21 @@ func cmdLink(c *call) error {
 		return err
 	}
 	c.person = into
+	// Two ballots or pledges of one person became one: every posted poll, card
+	// and meeting of their communities is shown again.
+	ms, err := c.tx.Memberships(into)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		comm, err := c.tx.Community(m.Community)
+		if err != nil {
+			return err
+		}
+		if err := c.within(comm, c.refreshPeople); err != nil {
+			return err
+		}
+	}
 	var platforms []string
 	for _, id := range into.Identities {
 		if !slices.Contains(platforms, id.Platform) {

@@ -54,9 +54,10 @@ func (c *call) queueLive(ref string, at time.Time) error {
 // refreshPeople queues, due now, an edit of every posted live message of the community that
 // may show a person: the open polls (their tallies), every campaign card (its
 // backers), every project card (its referent) and the cards of meetings to come
-// (their counts). /forgetme calls it, so that no
-// posted copy keeps showing the member. A chat where the message is not posted
-// yet gets nothing: its post, when it goes, shows the current state.
+// (their counts). /forgetme and /link call it, so that no posted copy keeps
+// showing a member erased, or two accounts merged as two people. A chat where the
+// message is not posted yet gets nothing: its post, when it goes, shows the
+// current state.
 func (c *call) refreshPeople() error {
 	tx, comm := c.tx, c.comm
 	var refs []string

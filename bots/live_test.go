@@ -2,6 +2,7 @@ package bots_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +107,38 @@ func TestLive_ForgetMeRefreshes(t *testing.T) {
 	poll, ok := lastShown(sent, "poll:"+comm+":V1")
 	if !ok || !poll.Edit || !strings.Contains(poll.Text, "0 ballots") {
 		t.Fatalf("poll after /forgetme: %+v (found %v)", poll, ok)
+	}
+}
+
+// Ensure linking two accounts that both voted shows every posted copy of the
+// poll again with one ballot, not two.
+func TestLive_LinkRefreshes(t *testing.T) {
+	e := pollEnv(t, "en", botstest.Options{})
+	e.Say("alice", "/poll new single Bread or cake? | Bread | Cake")
+	e.Say("bob", "/vote V1 Bread")
+	other := e.Event("bobby", "/vote V1 Cake")
+	other.Platform, other.UserID, other.ChatID = "other", "U42", "chan-9"
+	e.Handle(other)
+	flush := func() {
+		t.Helper()
+		e.Clock.Set(e.Clock.Now().Add(time.Minute))
+		if err := e.Dispatcher.Flush(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flush()
+	ref := "poll:" + commOf(t, e) + ":V1"
+	if m, ok := lastShown(e.Sent.Messages(), ref); !ok || !strings.Contains(m.Text, "2 ballots") {
+		t.Fatalf("before linking: %+v (found %v)", m, ok)
+	}
+	e.Sent.Reset()
+	code := regexp.MustCompile(`\b[A-Z2-9]{6}\b`).FindString(e.Say("bob", ">/link")[0].Text)
+	link := e.Event("bobby", "/link "+code)
+	link.Platform, link.UserID, link.ChatID, link.Direct = "other", "U42", "dm:U42", true
+	e.Handle(link)
+	flush()
+	m, ok := lastShown(e.Sent.Messages(), ref)
+	if !ok || !m.Edit || !strings.Contains(m.Text, "1 ballot") {
+		t.Fatalf("after linking, the poll message: %+v (found %v)", m, ok)
 	}
 }
