@@ -24,6 +24,7 @@ type assemblyView struct {
 	WeightedBy    string // the equity campaign whose shares weigh ballots
 	Weight        int    // the ballots' total weight
 	Any           bool   // any of the above is set: the line is shown
+	Open          bool   // the poll is open
 }
 
 // assembly returns p's assembly view.
@@ -31,7 +32,7 @@ func (n *pollNotifier) assembly(p *core.Poll, weight int) assemblyView {
 	s := p.Settings
 	v := assemblyView{
 		Voters: s.Voters, Role: string(s.VotersRole), Campaign: s.VotersCampaign, Meeting: p.Meeting,
-		QuorumPresent: s.QuorumPresent, WeightedBy: s.WeightShares, Weight: weight,
+		QuorumPresent: s.QuorumPresent, WeightedBy: s.WeightShares, Weight: weight, Open: p.Open(),
 	}
 	if s.QuorumPresent > 0 {
 		if need, err := n.tx.PresentQuorum(p); err == nil {

@@ -201,7 +201,7 @@ func TestAssembly_WeightedPoll(t *testing.T) {
 	e.Sent.Reset()
 	e.Say("alice", "/poll V1 close")
 	res := sentWith(e, "weighted by the shares of C1: 4 shares counted")
-	if len(res) == 0 || !strings.Contains(res[0].Text, "Yes (3 votes)") {
+	if len(res) == 0 || !strings.Contains(res[0].Text, "Yes (3 shares)") {
 		t.Fatalf("result %q", botstest.Texts(e.Sent.Messages()))
 	}
 	s := pollShot(t, e, "V1")
