@@ -2,6 +2,7 @@ package bots_test
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -476,5 +477,55 @@ func TestAssembly_SettingWordsInLabels(t *testing.T) {
 	}
 	if got := pollShot(t, e, "V2").Options[1]; got != "Rappel des règles" {
 		t.Fatalf("label %q", got)
+	}
+}
+
+// Ensure a ballot cast by proxy in a secret poll stays unlinkable: the voters'
+// list records that a ballot was cast for the giver by proxy, and no record of
+// the bbolt file that names the giver or the holder holds a ballot or a label.
+func TestAssembly_SecretProxyHoldsNoLink(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret.db")
+	e := assemblyEnv(t, "en", botstest.Options{Path: path, BallotSecret: "a server secret, not in the store"})
+	e.Say("Voter-gil", "hello")
+	e.Say("Voter-hal", "hello")
+	e.Say("alice", "/poll new single Accounts? | Alphonse | Bertrand secret meeting M1")
+	e.Say("Voter-gil", "/proxy M1 @Voter-hal")
+	e.Say("Voter-hal", "/vote V1 Bertrand for @Voter-gil")
+	e.Say("Voter-hal", "/vote V1 Alphonse")
+	advance(t, e, 5*time.Second)
+	if got := pollShot(t, e, "V1"); got.Ballots != 2 || got.ByProxy != 1 {
+		t.Fatalf("V1: %d ballots, %d by proxy", got.Ballots, got.ByProxy)
+	}
+	ids := voterIDs(t, e, []string{"Voter-gil", "Voter-hal"})
+	if err := e.DB.Close(); err != nil {
+		t.Fatal(err)
+	}
+	marks := map[string]int{}
+	inspect(t, path, func(bucket, key, value string) {
+		value = withDecoded(value)
+		rec := bucket + " " + key + " " + value
+		switch bucket {
+		case "ballot":
+			t.Errorf("a secret poll's ballot is stored as a public one: %s", rec)
+		case "sballot":
+			if strings.Contains(value, `"by"`) || strings.Contains(value, `"at"`) {
+				t.Errorf("secret ballot with a proxy or a time: %s", rec)
+			}
+		case "voter":
+			marks[value]++
+		}
+		for name, pats := range ids {
+			for _, p := range pats {
+				if !p.MatchString(key) && !p.MatchString(value) {
+					continue
+				}
+				if strings.Contains(value, `"v":[`) || strings.Contains(value, "Alphonse") || strings.Contains(value, "Bertrand") {
+					t.Errorf("a record names %s and holds a ballot or a label: %s", name, rec)
+				}
+			}
+		}
+	})
+	if marks["proxy"] != 1 || marks["1"] != 1 {
+		t.Fatalf("voter marks %v, want one in person and one by proxy", marks)
 	}
 }
