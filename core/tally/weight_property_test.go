@@ -106,3 +106,18 @@ func TestValidate_Weight(t *testing.T) {
 		}
 	}
 }
+
+// Ensure an stv count refuses more weight than MaxSTVBallots, which keeps its
+// votes within int64.
+func TestCount_STVWeightBound(t *testing.T) {
+	b := tally.Ballot{Values: []int{1, 2, 0}, Weight: tally.MaxWeight}
+	ballots := make([]tally.Ballot, tally.MaxSTVBallots/tally.MaxWeight+1)
+	for i := range ballots {
+		ballots[i] = b
+	}
+	_, err := tally.Count(tally.STV, 3, ballots, tally.Settings{Seats: 1})
+	var te *tally.Error
+	if !errors.As(err, &te) || te.Problem != tally.ProblemWeight {
+		t.Fatalf("err = %v, want ProblemWeight", err)
+	}
+}
