@@ -19,7 +19,7 @@ func jobFuncs() map[string]jobFunc {
 		core.JobSlot:      jobSlot, core.JobSlotEnd: jobSlotEnd, core.JobRemind: jobRemind,
 		core.JobEscalate: jobEscalate, core.JobStepDue: jobStepDue,
 		core.JobMeetingRemind: jobMeetingRemind, core.JobFigures: jobFigures,
-		core.JobPollRemind: jobPollRemind,
+		core.JobMeetingCard: jobMeetingCard, core.JobPollRemind: jobPollRemind,
 	}
 }
 

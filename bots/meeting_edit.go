@@ -48,9 +48,6 @@ func meetingMove(c *call, m *core.Meeting) error {
 	if err := refreshMeetingCard(c.tx, c.comm, m); err != nil {
 		return err
 	}
-	if err := timeMeetingCard(c.tx, c.comm, m); err != nil {
-		return err
-	}
 	if c.ev.Direct {
 		c.reply("meeting.moved_done", data)
 	}

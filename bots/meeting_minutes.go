@@ -72,7 +72,7 @@ func meetingPolls(tx *core.Tx, comm *core.Community, m *core.Meeting) ([]*core.P
 		return nil, err
 	}
 	loc := comm.Location()
-	start, end := meetingStart(m, loc), m.End(loc)
+	start, end := m.Start(loc), m.End(loc)
 	var out []*core.Poll
 	for _, p := range polls {
 		held := p.Meeting == m.ID() || !p.Closed.Before(start) && !p.Closed.After(end) // attached, or closed during it

@@ -2,6 +2,7 @@ package bots
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +16,9 @@ import (
 // /meeting new posts the meeting's card to every chat: a live message (live.go)
 // with its counts — coming, maybe, waiting, places left, present — and the Coming,
 // Maybe and Not coming buttons, plus I'm here while the meeting is under way. Every
-// answer and every attendance queues an edit of the card; an edit is also queued for
-// the meeting's start and end, when the I'm here button comes and goes.
+// answer and every attendance queues an edit of the card; jobs edit it at the
+// meeting's start and end, when the I'm here button comes and goes (an edit queued
+// for later would hold back the chat's other messages).
 
 // meetingRef names a meeting's card in every chat, for edits.
 func meetingRef(m *core.Meeting) string {
@@ -30,7 +32,6 @@ type meetingCardView struct {
 	Open          bool // answers are still taken (not canceled, not over)
 	Started, Past bool
 	Minutes       bool // minutes are posted
-	RemindDays    []int
 }
 
 // meetingCard renders m's card in comm's language, with its buttons.
@@ -44,7 +45,7 @@ func (b *Bot) meetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting) (s
 	v := meetingCardView{
 		M: meetingView(m, loc), C: m.Counts(),
 		Past:    m.End(loc).Before(now),
-		Started: !now.Before(meetingStart(m, loc)),
+		Started: !now.Before(m.Start(loc)),
 		Minutes: m.Minutes != "",
 	}
 	v.Open = !v.M.Canceled && !v.Past
@@ -73,18 +74,9 @@ func rsvpButtons(m *core.Meeting) []btn {
 	}
 }
 
-// meetingStart is when m begins: its time, or the start of its day.
-func meetingStart(m *core.Meeting, loc *time.Location) time.Time {
-	if !m.AllDay {
-		return m.At
-	}
-	d := m.At.In(loc)
-	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-}
-
 // postMeetingCard posts m's card to every chat with the calendar file att (its
-// edits change the text and buttons only), and queues its edits at the meeting's
-// start and end (the I'm here button).
+// edits change the text and buttons only). The card is edited again when the
+// meeting starts and ends (jobMeetingCard), when its I'm here button comes and goes.
 func postMeetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting, att *Attachment) error {
 	for _, ch := range comm.Chats {
 		msg := liveMessage(ch, meetingRef(m), false)
@@ -93,28 +85,20 @@ func postMeetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting, att *At
 			return err
 		}
 	}
-	return timeMeetingCard(tx, comm, m)
+	return nil
 }
 
-// timeMeetingCard queues edits of m's card at its start and just after its end.
-// Each has its own coalescing key, by time, so that an answer's edit is never held
-// back until then; an edit queued for a date the meeting was moved from only
-// renders the card again.
-func timeMeetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting) error {
-	loc := comm.Location()
-	ref := meetingRef(m)
-	for _, at := range []time.Time{meetingStart(m, loc), m.End(loc).Add(time.Second)} {
-		if !at.After(tx.Now()) {
-			continue
-		}
-		for _, ch := range comm.Chats {
-			key := liveCoalesce(ref, ch) + "/at/" + strconv.FormatInt(at.Unix(), 10)
-			if err := enqueue(tx, liveMessage(ch, ref, true), key, at); err != nil {
-				return err
-			}
-		}
+// jobMeetingCard edits a meeting's card at its start and end.
+func jobMeetingCard(b *Bot, tx *core.Tx, j *core.Job) error {
+	comm, err := tx.Community(j.Community)
+	if err != nil {
+		return ignoreGone(err)
 	}
-	return nil
+	m, err := tx.Meeting(comm.ID, j.Ref)
+	if err != nil {
+		return ignoreGone(err)
+	}
+	return queueLive(tx, comm, meetingRef(m), time.Time{})
 }
 
 // refreshMeetingCard queues an edit of m's card in every chat, after the edit
@@ -258,20 +242,11 @@ func meetingPresent(c *call, m *core.Meeting) error {
 		if err != nil {
 			return err
 		}
-		if !containsPerson(ids, mb.Person) {
+		if !slices.Contains(ids, mb.Person) {
 			ids, names = append(ids, mb.Person), append(names, p.Name)
 		}
 	}
 	return markPresent(c, m, ids, names)
-}
-
-func containsPerson(ids []core.PersonID, p core.PersonID) bool {
-	for _, id := range ids {
-		if id == p {
-			return true
-		}
-	}
-	return false
 }
 
 func markPresent(c *call, m *core.Meeting, ids []core.PersonID, names []string) error {

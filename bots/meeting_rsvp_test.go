@@ -359,19 +359,22 @@ func TestMeeting_MoveCancelTellAttendees(t *testing.T) {
 }
 
 // Ensure /meeting M1 minutes (facilitators) is refused before the meeting, posts
-// the minutes with the results of the polls closed during it (not the others), is
+// the minutes with the results of the polls closed during it or attached to it
+// (not the others), is
 // kept in the export and found by /find.
 func TestMeeting_Minutes(t *testing.T) {
 	e := meetingEnv(t, "en", 0)
 	e.Say("alice", "/poll new single Before? | Yes | No")
 	e.Say("alice", "/poll V1 close")
+	e.Say("alice", "/poll new single Postal vote? | Yes | No meeting M1") // attached: in the minutes wherever it closed
+	e.Say("alice", "/poll V2 close")
 	if out := e.Say("alice", "/meeting M1 minutes Budget adopted"); !strings.Contains(out[0].Text, "M1 has not started yet") {
 		t.Errorf("early: %q", botstest.Texts(out))
 	}
 	advance(t, e, 16*24*time.Hour+9*time.Hour+10*time.Minute) // during the meeting
 	e.Say("alice", "/poll new single Adopt the budget? | Yes | No")
-	e.Say("bob", "/vote V2 1")
-	e.Say("alice", "/poll V2 close")
+	e.Say("bob", "/vote V3 1")
+	e.Say("alice", "/poll V3 close")
 	if out := e.Say("bob", "/meeting M1 minutes I was there"); !strings.Contains(out[0].Text, "Only facilitators") {
 		t.Errorf("member: %q", botstest.Texts(out))
 	}
@@ -387,7 +390,7 @@ func TestMeeting_Minutes(t *testing.T) {
 		}
 	}
 	if !strings.Contains(minutes, "Minutes of the general meeting M1 General meeting") || !strings.Contains(minutes, "The budget is adopted") ||
-		!strings.Contains(minutes, "V2 · Adopt the budget?") || strings.Contains(minutes, "Before?") {
+		!strings.Contains(minutes, "V3 · Adopt the budget?") || !strings.Contains(minutes, "V2 · Postal vote?") || strings.Contains(minutes, "Before?") {
 		t.Errorf("minutes: %q", minutes)
 	}
 	if s := meetingShot(t, e); s.Minutes != "The budget is adopted; next meeting in June." || s.MinutesAt == nil {
@@ -415,5 +418,32 @@ func TestMeeting_ForgetMe(t *testing.T) {
 	out := e.Say("alice", "/meeting M1 attendees")
 	if strings.Contains(out[0].Text, "bob") || !strings.Contains(out[0].Text, "Coming (1): carol") {
 		t.Errorf("attendees: %q", out[0].Text)
+	}
+}
+
+// Ensure attendance and minutes are refused in French too before the meeting, and
+// work with their French words during it.
+func TestMeeting_AttendanceMinutesFrench(t *testing.T) {
+	e := meetingEnv(t, "fr", 0)
+	if out := e.Say("bob", "/reunion M1 ici"); !strings.Contains(out[0].Text, "M1 n'est pas en cours : les présents se notent de son début à sa fin") {
+		t.Errorf("ici: %q", botstest.Texts(out))
+	}
+	if out := e.Say("alice", "/reunion M1 compte-rendu Adopté"); !strings.Contains(out[0].Text, "M1 n'a pas encore commencé") {
+		t.Errorf("compte-rendu: %q", botstest.Texts(out))
+	}
+	advance(t, e, 16*24*time.Hour+9*time.Hour+10*time.Minute)
+	if out := e.Say("bob", "/reunion M1 ici"); !strings.Contains(out[0].Text, "Vous êtes noté présent à M1 (1 présent)") {
+		t.Errorf("ici: %q", botstest.Texts(out))
+	}
+	if out := e.Say("alice", "/reunion M1 présent @carol @dave"); !strings.Contains(out[0].Text, "Notés présents à M1 : carol, dave (3 présents)") {
+		t.Errorf("présent: %q", botstest.Texts(out))
+	}
+	e.Sent.Reset()
+	e.Say("alice", "/reunion M1 compte-rendu Budget adopté.")
+	if !has(group(e), "📝 Compte rendu de la réunion générale M1 AG") {
+		t.Errorf("minutes: %q", botstest.Texts(e.Sent.Messages()))
+	}
+	if out := e.Say("bob", "/chercher budget"); !strings.Contains(out[0].Text, "M1 (compte rendu") {
+		t.Errorf("chercher: %q", botstest.Texts(out))
 	}
 }

@@ -10,6 +10,10 @@ import (
 // meeting's ID, Data the number of days before it).
 const JobMeetingRemind = "meeting_remind"
 
+// JobMeetingCard is the job that refreshes a meeting's card when the meeting starts
+// and when it ends (Ref is the meeting's ID, Data the JSON string "start" or "end").
+const JobMeetingCard = "meeting_card"
+
 // MeetingReminders are the days before a meeting when the community is reminded.
 var MeetingReminders = []int{7, 1}
 
@@ -62,6 +66,16 @@ func (m *Meeting) End(loc *time.Location) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc).Add(-time.Nanosecond)
 }
 
+// Start returns when the meeting begins: its time, or the start of its day, in
+// loc, for an all-day meeting.
+func (m *Meeting) Start(loc *time.Location) time.Time {
+	if !m.AllDay {
+		return m.At
+	}
+	d := m.At.In(loc)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+}
+
 func meetingKey(c CommunityID, num int) string { return key(string(c), pad(uint64(num))) }
 
 // CreateMeeting dates the community's next general meeting: at (the start of its day
@@ -98,8 +112,25 @@ func (tx *Tx) CreateMeeting(actor *Member, at time.Time, allDay bool, title stri
 }
 
 // scheduleMeetingReminders schedules m's reminders that are still to come, and
-// removes those that are not (a meeting moved closer, or canceled).
+// removes those that are not (a meeting moved closer, or canceled); the same for
+// the refreshes of its card at its start and end.
 func (tx *Tx) scheduleMeetingReminders(m *Meeting, loc *time.Location) error {
+	for _, w := range []struct {
+		which string
+		due   time.Time
+	}{{"start", m.Start(loc)}, {"end", m.End(loc).Add(time.Second)}} {
+		id := JobMeetingCard + "/" + string(m.Community) + "/" + m.ID() + "/" + w.which
+		if !w.due.After(tx.now) || !m.Canceled.IsZero() {
+			if err := tx.Unschedule(id); err != nil {
+				return err
+			}
+			continue
+		}
+		err := tx.Schedule(Job{ID: id, Due: w.due, Kind: JobMeetingCard, Community: m.Community, Ref: m.ID(), Data: []byte(strconv.Quote(w.which))})
+		if err != nil {
+			return err
+		}
+	}
 	for _, days := range MeetingReminders {
 		id := JobMeetingRemind + "/" + string(m.Community) + "/" + m.ID() + "/" + strconv.Itoa(days)
 		d := m.At.In(loc)

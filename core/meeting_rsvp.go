@@ -85,12 +85,7 @@ func (m *Meeting) Attendees(r RSVP) []PersonID {
 
 // InSession reports whether now is within m's time: from its start to its End.
 func (m *Meeting) InSession(loc *time.Location, now time.Time) bool {
-	start := m.At
-	if m.AllDay {
-		d := m.At.In(loc)
-		start = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-	}
-	return m.Canceled.IsZero() && !now.Before(start) && !now.After(m.End(loc))
+	return m.Canceled.IsZero() && !now.Before(m.Start(loc)) && !now.After(m.End(loc))
 }
 
 // MaxMeetingPlaces bounds a meeting's places.
@@ -255,12 +250,7 @@ func (tx *Tx) SetMinutes(actor *Member, m *Meeting, text string) error {
 	if !m.Canceled.IsZero() {
 		return Errorf(CodeConflict, "err.meeting_canceled", "id", m.ID())
 	}
-	start := m.At
-	if m.AllDay {
-		d := m.At.In(loc)
-		start = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-	}
-	if tx.now.Before(start) {
+	if tx.now.Before(m.Start(loc)) {
 		return Errorf(CodeConflict, "err.minutes_early", "id", m.ID())
 	}
 	m.Minutes, m.MinutesAt, m.MinutesBy = text, tx.now, actor.Person
