@@ -189,7 +189,7 @@ type turnoutView struct {
 }
 
 // pollNonVoters answers /poll V1 nonvoters (or turnout): the turnout among the
-// electorate, and who has not voted yet. The poll's author, facilitators, admins.
+// electorate, and who has not voted yet. Facilitators and admins.
 func pollNonVoters(c *call, p *core.Poll, names bool) error {
 	c.private = true
 	t, non, err := c.tx.PollTurnout(c.member, p)

@@ -453,6 +453,8 @@ func TestAssembly_NonVoters(t *testing.T) {
 		t.Fatalf("turnout %q", got)
 	}
 	refusedSame(t, e, "dan", "/poll V1 nonvoters", "facilitator")
+	e.Say("dan", "/poll new single Mine? | Yes | No")
+	refusedSame(t, e, "dan", "/poll V2 nonvoters", "facilitator") // its author is no facilitator
 	refusedSame(t, e, "alice", "/poll V1 nonvoters now", "/poll V1")
 
 	f := assemblyEnv(t, "fr", botstest.Options{})

@@ -342,14 +342,14 @@ type Turnout struct {
 }
 
 // PollTurnout returns p's turnout among its current electorate and the
-// members of it who have not voted. Facilitators, admins and the poll's author
-// only (CodeForbidden).
+// members of it who have not voted. Facilitators and admins only
+// (CodeForbidden): who has not voted is not every member's to see.
 func (tx *Tx) PollTurnout(actor *Member, p *Poll) (*Turnout, []*Member, error) {
 	if actor.Community != p.Community {
 		return nil, nil, Errorf(CodeNotFound, "err.no_poll", "id", p.ID())
 	}
-	if !CanClosePoll(actor, p) {
-		return nil, nil, Errorf(CodeForbidden, "err.forbidden_role", "role", RoleFacilitator)
+	if err := requireFacilitator(actor); err != nil {
+		return nil, nil, err
 	}
 	el, non, err := tx.Electorate(p)
 	if err != nil {

@@ -278,6 +278,14 @@ func TestConsole_Assembly(t *testing.T) {
 		"📝 Minutes",
 		"V1 · Approve the 2026 accounts? — result",
 	})
+	for _, who := range []string{"alice", "bob", "fred"} { // no share, or voted already
+		if strings.Contains(out, "[dm "+who+"] ⏰ V1") {
+			t.Errorf("%s was reminded to vote in V1", who)
+		}
+	}
+	if n := strings.Count(out, "] ⏰ V1 · Approve"); n != 3 {
+		t.Errorf("%d reminders for V1, want 3 (carol, dan, erin)", n)
+	}
 	var snap core.Snapshot
 	if err := json.Unmarshal([]byte(engage(t, "", "export", "--db", db)), &snap); err != nil {
 		t.Fatal(err)
