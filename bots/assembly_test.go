@@ -158,6 +158,8 @@ func TestAssembly_BadSettings(t *testing.T) {
 		{"en", "/poll new single Q? | A | B meeting M9", "M9"},
 		{"en", "/poll new single Q? | A | B meeting M1 voters present M2", "one meeting only"},
 		{"en", "/poll new single Q? | A | B remind soon until 2026-12-05 meeting M9", "M9"},
+		{"en", "/poll new single Q? | A | B remind 48h", "remind needs a deadline"},
+		{"fr", "/sondage nouveau single Q ? | A | B rappel 2j", "rappel demande une échéance"},
 		{"fr", "/sondage nouveau single Q ? | A | B votants associés C2", "n'est pas une campagne de parts sociales"},
 		{"fr", "/sondage nouveau single Q ? | A | B poids parts C2", "n'est pas une campagne de parts sociales"},
 		{"fr", "/sondage nouveau single Q ? | A | B votants personne", "comme les votants"},

@@ -92,6 +92,8 @@ func (tx *Tx) checkAssemblySettings(p *Poll) error {
 		s.Remind = 0
 	} else if s.Remind != 0 && (s.Remind < MinRemind || s.Remind > MaxRemind) {
 		return Errorf(CodeInvalid, "err.poll_remind")
+	} else if s.Remind != 0 && s.Until.IsZero() {
+		return Errorf(CodeInvalid, "err.poll_remind_until")
 	}
 	return nil
 }
