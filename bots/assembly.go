@@ -157,8 +157,9 @@ func (c *call) cutProxy(text string) (choice, tok string, ok bool) {
 	if (w != "for" && c.b.alias(w) != "for") || !(isMention(last) || c.ev.Mentions[last] != "") {
 		return text, "", false
 	}
-	i := strings.LastIndex(text, words[len(words)-2])
-	return strings.TrimSpace(text[:i]), last, true
+	rest := strings.TrimSpace(text[:strings.LastIndex(text, last)])
+	rest = strings.TrimSpace(rest[:len(rest)-len(words[len(words)-2])])
+	return rest, last, true
 }
 
 // proxyCastView is what the giver is told when their proxy voted for them.

@@ -491,16 +491,16 @@ func TestAssembly_SecretProxyHoldsNoLink(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "secret.db")
 	e := assemblyEnv(t, "en", botstest.Options{Path: path, BallotSecret: "a server secret, not in the store"})
 	e.Say("Voter-gil", "hello")
-	e.Say("Voter-hal", "hello")
+	e.Say("Voter-hal-for", "hello")
 	e.Say("alice", "/poll new single Accounts? | Alphonse | Bertrand secret meeting M1")
-	e.Say("Voter-gil", "/proxy M1 @Voter-hal")
-	e.Say("Voter-hal", "/vote V1 Bertrand for @Voter-gil")
-	e.Say("Voter-hal", "/vote V1 Alphonse")
+	e.Say("Voter-gil", "/proxy M1 @Voter-hal-for")
+	e.Say("Voter-hal-for", "/vote V1 Bertrand for @Voter-gil")
+	e.Say("Voter-hal-for", "/vote V1 Alphonse")
 	advance(t, e, 5*time.Second)
 	if got := pollShot(t, e, "V1"); got.Ballots != 2 || got.ByProxy != 1 {
 		t.Fatalf("V1: %d ballots, %d by proxy", got.Ballots, got.ByProxy)
 	}
-	ids := voterIDs(t, e, []string{"Voter-gil", "Voter-hal"})
+	ids := voterIDs(t, e, []string{"Voter-gil", "Voter-hal-for"})
 	if err := e.DB.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -531,5 +531,17 @@ func TestAssembly_SecretProxyHoldsNoLink(t *testing.T) {
 	})
 	if marks["proxy"] != 1 || marks["1"] != 1 {
 		t.Fatalf("voter marks %v, want one in person and one by proxy", marks)
+	}
+}
+
+// Ensure "for @member" is read from the end of the ballot, whatever the names.
+func TestAssembly_VoteForNames(t *testing.T) {
+	e := proxyEnv(t, "en", botstest.Options{})
+	e.Say("forrest", "hello")
+	e.Say("forrest", "/proxy M1 @bob")
+	e.Say("bob", "/vote V1 Approve for @forrest")
+	s := pollShot(t, e, "V1")
+	if len(s.BallotList) != 1 || s.BallotList[0].Voter != "forrest" || s.BallotList[0].By != "bob" {
+		t.Fatalf("ballots %+v", s.BallotList)
 	}
 }
