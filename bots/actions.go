@@ -41,7 +41,7 @@ func (c *call) checkAction(typed string) error {
 		}
 	}
 	return core.Errorf(core.CodeInvalid, "err.unknown_action", "cmd", "/"+typed, "id", strings.ToUpper(id), "word", w,
-		"actions", c.text("actions."+c.cmd, map[string]any{"Cmd": "/" + typed, "ID": strings.ToUpper(id)}))
+		"actions", c.text("actions."+c.cmd, actionsText{Cmd: "/" + typed, ID: strings.ToUpper(id)}))
 }
 
 // looksLikeID reports whether w is shaped like a short ID: a letter and digits (P1, v12).
@@ -56,3 +56,7 @@ func looksLikeID(w string) bool {
 	}
 	return true
 }
+
+// actionsText is what the texts actions.COMMAND show.
+// They list the actions a command takes after an ID.
+type actionsText struct{ Cmd, ID string }

@@ -7,6 +7,11 @@ import (
 	"github.com/engage-org/engage/core"
 )
 
+type share struct {
+	ID, Title string
+	Amount    core.Money
+}
+
 // cmdAllocate: /allocate C1 by V1 — share what is left of a campaign's collected
 // money between the projects of a closed poll, by its result. The rule:
 //   - only the poll's options that are projects (P1…) take part;
@@ -102,10 +107,6 @@ func cmdAllocate(c *call) error {
 	if err != nil {
 		return err
 	}
-	type share struct {
-		ID, Title string
-		Amount    core.Money
-	}
 	var shares []share
 	for _, l := range lines {
 		pr, err := c.tx.Project(c.comm.ID, "P"+strconv.Itoa(l.Project))
@@ -115,17 +116,28 @@ func cmdAllocate(c *call) error {
 		shares = append(shares, share{ID: pr.ID(), Title: pr.Title, Amount: l.Amount})
 	}
 	slices.SortStableFunc(shares, func(a, b share) int { return int(b.Amount.Amount - a.Amount.Amount) })
-	if err := c.broadcast(c.comm, "allocate.post", map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Poll": p.ID(), "Question": p.Question,
-		"Total": camp.Money(left), "Shares": shares, "LeftOut": leftOut,
-	}, ""); err != nil {
+	if err := c.post("allocate.post", allocatePostText{
+		ID: camp.ID(), Title: camp.Title, Poll: p.ID(), Question: p.Question,
+		Total: camp.Money(left), Shares: shares, LeftOut: leftOut,
+	}, nil); err != nil {
 		return err
 	}
-	return c.b.editCard(c.tx, c.comm, camp, false)
+	return c.editCard(camp, false)
 }
 
 // leftOutView is a poll option /allocate gives nothing to, and why ("not_project",
 // "no_support", "not_first", "gone").
 type leftOutView struct {
 	Label, Why string
+}
+
+// allocatePostText is what the text allocate.post shows.
+type allocatePostText struct {
+	ID       string
+	Title    string
+	Poll     string
+	Question string
+	Total    core.Money
+	Shares   []share
+	LeftOut  []leftOutView
 }

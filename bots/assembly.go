@@ -28,14 +28,14 @@ type assemblyView struct {
 }
 
 // assembly returns p's assembly view.
-func (n *pollNotifier) assembly(p *core.Poll, weight int) assemblyView {
+func (c *call) pollAssembly(p *core.Poll, weight int) assemblyView {
 	s := p.Settings
 	v := assemblyView{
 		Voters: s.Voters, Role: string(s.VotersRole), Campaign: s.VotersCampaign, Meeting: p.Meeting,
 		QuorumPresent: s.QuorumPresent, WeightedBy: s.WeightShares, Weight: weight, Open: p.Open(),
 	}
 	if s.QuorumPresent > 0 {
-		if need, err := n.tx.PresentQuorum(p); err == nil {
+		if need, err := c.tx.PresentQuorum(p); err == nil {
 			v.Needed = need
 		}
 	}
@@ -77,7 +77,7 @@ func cmdProxy(c *call) error {
 		}
 		v.Giver, v.Holder = c.person.Name, c.personName(px.Holder)
 		c.replyPrivate("proxy.canceled", v)
-		return c.dm(px.Holder, "proxy.canceled_holder", v)
+		return c.dm(px.Holder, "proxy.canceled_holder", v, nil)
 	case strings.TrimSpace(c.args) == "":
 		return proxyShow(c, m, v)
 	}
@@ -103,11 +103,11 @@ func cmdProxy(c *call) error {
 	}
 	c.replyPrivate("proxy.given", v)
 	if previous != nil {
-		if err := c.dm(previous.Holder, "proxy.canceled_holder", proxyView{Meeting: m.ID(), Title: m.Title, Giver: c.person.Name, Max: v.Max}); err != nil {
+		if err := c.dm(previous.Holder, "proxy.canceled_holder", proxyView{Meeting: m.ID(), Title: m.Title, Giver: c.person.Name, Max: v.Max}, nil); err != nil {
 			return err
 		}
 	}
-	return c.dm(holder.Person, "proxy.given_holder", v)
+	return c.dm(holder.Person, "proxy.given_holder", v, nil)
 }
 
 // proxyShow answers /proxy M1: whom the member gave their proxy to, whose they hold.
@@ -176,7 +176,7 @@ func (c *call) tellGiver(p *core.Poll, giver core.PersonID, ballot string, chang
 	if !p.Settings.Secret {
 		v.Ballot = ballot
 	}
-	return c.dm(giver, "vote.proxy_cast", v)
+	return c.dm(giver, "vote.proxy_cast", v, nil)
 }
 
 // turnoutView is what /poll V1 nonvoters shows.
@@ -227,11 +227,8 @@ type pollRemindView struct {
 // ballot was cast, with the poll's buttons: the job is taken in the transaction
 // that queues the messages, so each is sent once across restarts and instances.
 // Who voted is known even in a secret poll; what they chose is not read.
-func jobPollRemind(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobPollRemind(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	p, err := tx.Poll(comm.ID, j.Ref)
 	if err != nil {
 		return ignoreGone(err)
@@ -243,18 +240,17 @@ func jobPollRemind(b *Bot, tx *core.Tx, j *core.Job) error {
 	if err != nil {
 		return err
 	}
-	n := &pollNotifier{b: b, tx: tx, comm: comm}
-	v := pollRemindView{ID: p.ID(), Question: p.Question, Until: n.until(p), Secret: p.Settings.Secret, Meeting: p.Meeting}
+	v := pollRemindView{ID: p.ID(), Question: p.Question, Until: c.pollUntil(p), Secret: p.Settings.Secret, Meeting: p.Meeting}
 	for _, m := range non {
 		lang := comm.Lang
 		if pr, err := tx.Person(m.Person); err == nil && pr.Lang != "" {
 			lang = pr.Lang
 		}
-		rows, err := n.voteRows(p, lang)
+		rows, err := c.pollVoteRows(p, lang)
 		if err != nil {
 			return err
 		}
-		if err := dmPerson(b, tx, comm, m.Person, "poll.remind", v, rows...); err != nil {
+		if err := c.dm(m.Person, "poll.remind", v, nil, made(rows)...); err != nil {
 			return err
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -67,8 +66,6 @@ type Bot struct {
 	jobs    map[string]jobFunc
 	dialogs map[string]dialogFunc
 	model   *llm.Model
-	// assists maps a *core.Tx to the model's answers for its transaction (llm.go).
-	assists sync.Map
 
 	// wake functions run after a commit that wrote outbox items or jobs.
 	wakeOutbox atomic.Pointer[func()]
@@ -141,11 +138,10 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	as := b.prepare(ctx, ev) // the language model, if any, is asked before the transaction
 	var c *call
 	res, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
-		defer b.bind(tx, as)()
 		if err := tx.InboxDone(ev.Inbox); err != nil {
 			return nil, err
 		}
-		c = &call{b: b, ev: ev, tx: tx, lang: b.guessLang(ev)}
+		c = &call{b: b, ev: ev, tx: tx, lang: b.guessLang(ev), as: as.fresh()}
 		if err := c.run(); err != nil {
 			return nil, err
 		}
@@ -301,25 +297,6 @@ func (b *Bot) guessLang(ev Event) string {
 	return b.cfg.Lang
 }
 
-// call is one event being handled, inside its transaction.
-type call struct {
-	b      *Bot
-	ev     Event
-	tx     *core.Tx
-	person *core.Person
-	comm   *core.Community // the community in context, nil if none
-	member *core.Member    // the person's membership of comm
-	lang   string          // the language of answers where the event came from (lang.go)
-	own    string          // the actor's own language: their private answers
-	cmd    string          // the command name being run
-	args   string          // what follows the command name
-	out    []Message
-	// private: a refusal is answered to the actor alone (a refused ballot).
-	// secret: a refusal is not kept with the event key either (it may name a
-	// secret ballot's choice).
-	private, secret bool
-}
-
 // run resolves who acts and where, then runs the command, button or dialog step.
 func (c *call) run() error {
 	ev := &c.ev
@@ -418,105 +395,6 @@ func (c *call) needCommunity() error {
 		return core.Errorf(core.CodeConflict, "err.no_community")
 	}
 	return nil
-}
-
-// text renders key in the actor's language.
-func (c *call) text(key string, data any) string { return c.b.cat.Text(c.lang, key, data) }
-
-// buttons turns (label, command) pairs into a row of buttons with tokens.
-func (c *call) buttons(pairs ...string) ([]Button, error) {
-	var row []Button
-	for i := 0; i+1 < len(pairs); i += 2 {
-		tok, err := c.tx.ButtonToken(pairs[i+1])
-		if err != nil {
-			return nil, err
-		}
-		row = append(row, Button{Label: pairs[i], Token: tok})
-	}
-	return row, nil
-}
-
-// reply answers where the event came from.
-func (c *call) reply(key string, data any, rows ...[]Button) {
-	c.out = append(c.out, Message{
-		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID,
-		Text: c.text(key, data), Buttons: rows, Name: c.ev.UserName,
-	})
-}
-
-// replyPrivate answers the actor alone: directly, or ephemerally in the chat on
-// platforms that can. Personal answers (/me, contact details, receipts) use it;
-// they are in the actor's own language.
-func (c *call) replyPrivate(key string, data any, rows ...[]Button) {
-	m := Message{
-		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: true, UserID: c.ev.UserID,
-		Text: c.ownText(key, data), Buttons: rows, Name: c.ev.UserName,
-	}
-	if !c.ev.Direct {
-		m.Ephemeral = true
-	}
-	c.out = append(c.out, m)
-}
-
-// broadcast posts key to every chat of the community through the outbox, in the
-// community's language. ref names the message for later edits ("" for none).
-func (c *call) broadcast(comm *core.Community, key string, data any, ref string, rows ...[]Button) error {
-	text := c.b.cat.Text(comm.Lang, key, data)
-	for _, ch := range comm.Chats {
-		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text, Buttons: rows, Ref: ref}
-		if err := enqueue(c.tx, m, "", time.Time{}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// dm sends key to person through the outbox, by direct message on the platform they
-// used last, in their language.
-func (c *call) dm(person core.PersonID, key string, data any, rows ...[]Button) error {
-	return dmPerson(c.b, c.tx, c.comm, person, key, data, rows...)
-}
-
-// dmPerson is dm for code that has no call (jobs).
-func dmPerson(b *Bot, tx *core.Tx, comm *core.Community, person core.PersonID, key string, data any, rows ...[]Button) error {
-	p, err := tx.Person(person)
-	if core.ErrorCode(err) == core.CodeNotFound {
-		return nil
-	} else if err != nil {
-		return err
-	}
-	id, ok := p.Latest()
-	if !ok {
-		return nil // forgotten: nobody to write to
-	}
-	lang := p.Lang
-	if lang == "" && comm != nil {
-		lang = comm.Lang
-	}
-	if lang == "" {
-		lang = b.cfg.Lang
-	}
-	m := Message{Platform: id.Platform, Direct: true, UserID: id.UserID, Text: b.cat.Text(lang, key, data), Buttons: rows, Name: p.Name}
-	return enqueue(tx, m, "", time.Time{})
-}
-
-// Enqueue writes m to the outbox in tx, to be sent by the dispatcher (not before
-// notBefore; replacing an unsent message of the same coalescing key).
-func Enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error {
-	return enqueue(tx, m, coalesce, notBefore)
-}
-
-// enqueue writes m to the outbox. A message that shows a secret ballot is stored
-// as its Kept text only.
-func enqueue(tx *core.Tx, m Message, coalesce string, notBefore time.Time) error {
-	if m.Kept != "" {
-		m.Text, m.Kept, m.Buttons, m.Form, m.Attachment = m.Kept, "", nil, nil, nil
-	}
-	raw, err := json.Marshal(m)
-	if err != nil {
-		return core.Internal("encode message", err)
-	}
-	return tx.Enqueue(m.Platform, raw, coalesce, notBefore)
 }
 
 // clip cuts s to at most n runes.

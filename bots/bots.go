@@ -11,8 +11,9 @@ package bots
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"github.com/engage-org/engage/bots/outbox"
 )
 
 // Platform names. An adapter may use any other name; these are the known ones.
@@ -66,86 +67,19 @@ type Event struct {
 	Inbox string `json:"-"`
 }
 
-// Button is a shortcut for a command: pressing it runs the command as the presser.
-// Token is what the platform carries back (short enough for every platform's limit);
-// the bot resolves it to the command.
-type Button struct {
-	Label string `json:"label"`
-	Token string `json:"token,omitempty"`
-	// URL makes a link button instead (a deep link to start a private chat).
-	URL string `json:"url,omitempty"`
-}
-
-// Attachment is a file sent with a message: a chart, a calendar file, a CSV.
-type Attachment struct {
-	Name string `json:"name"`
-	Type string `json:"type"` // MIME type
-	Data []byte `json:"data"`
-}
-
-// Message is what the bot says.
-type Message struct {
-	Platform string `json:"platform"`
-	// ChatID is the chat to post in; for a direct message it may be empty and the
-	// adapter opens a direct conversation with UserID.
-	ChatID string `json:"chat_id,omitempty"`
-	Direct bool   `json:"direct,omitempty"`
-	UserID string `json:"user_id,omitempty"` // the addressee of a direct or ephemeral message
-	// Ephemeral marks an answer only UserID should see in ChatID; platforms without
-	// ephemeral messages send it directly.
-	Ephemeral  bool        `json:"ephemeral,omitempty"`
-	Text       string      `json:"text"`
-	Buttons    [][]Button  `json:"buttons,omitempty"`
-	Attachment *Attachment `json:"attachment,omitempty"`
-	// Ref names this message for later edits ("poll:c1:V2"); Edit asks to replace
-	// the message sent earlier under Ref in the same chat. The dispatcher fills
-	// EditID with that message's platform ID (empty: send as a new message).
-	Ref    string `json:"ref,omitempty"`
-	Edit   bool   `json:"edit,omitempty"`
-	EditID string `json:"edit_id,omitempty"`
-	// Live marks a message that shows state (see live.go): it is queued with its
-	// Ref and no text, and rendered from the current state when it is sent.
-	Live bool `json:"live,omitempty"`
-	// Name is the addressee's display name, for adapters that print it.
-	Name string `json:"name,omitempty"`
-	// Form, in an answer, asks the actor to fill it (a modal where the platform has
-	// them); Text is then its title.
-	Form *Form `json:"form,omitempty"`
-	// Kept, when not empty, is what is stored of a message that shows a secret
-	// ballot (a receipt, a step of a ballot being built) if the message cannot be
-	// sent at once and waits in the outbox: Text, buttons and form are replaced by
-	// it, so that no record keeps the choice with the voter. It is never stored
-	// itself.
-	Kept string `json:"-"`
-	// Part is the place (1-based) of an answer among those Handle returned for
-	// its event, for AnswerDelivered; 0 for other messages.
-	Part int `json:"-"`
-}
-
-// chatKey is where a message lands, for remembering message IDs.
-func (m *Message) chatKey() string {
-	if m.Direct {
-		return "dm:" + m.UserID
-	}
-	return m.ChatID
-}
-
-// Sender delivers messages to one platform. Send returns the platform's ID of the
-// message (used to edit it later). An error with core.CodeUnavailable is retried
-// (after RetryAfter when the error has it); CodeInvalid, CodeForbidden and
-// CodeNotFound are not: the message is dropped and logged.
-type Sender interface {
-	Send(ctx context.Context, m Message) (msgID string, err error)
-}
-
-// RetryAfter reports how long a platform asked to wait, if err says.
-func RetryAfter(err error) (time.Duration, bool) {
-	var ra interface{ RetryAfter() time.Duration }
-	if errors.As(err, &ra) {
-		return ra.RetryAfter(), true
-	}
-	return 0, false
-}
+// The messages the bot says, and what goes with them, are the outbox's types
+// (bots/outbox): the dispatcher sends them, adapters render them.
+type (
+	Button     = outbox.Button
+	Attachment = outbox.Attachment
+	Message    = outbox.Message
+	Form       = outbox.Form
+	Field      = outbox.Field
+	Option     = outbox.Option
+	Sender     = outbox.Sender
+	// NoDirectError: see outbox.NoDirectError.
+	NoDirectError = outbox.NoDirectError
+)
 
 // Sleep waits d, or until ctx ends (then it returns ctx's error): the wait of an
 // adapter before a retry. A d of zero or less returns at once.

@@ -149,7 +149,7 @@ func cmdCampaign(c *call) error {
 			return err
 		}
 		if c.ev.Direct {
-			c.reply("campaign.closed_by_you", map[string]any{"ID": camp.ID(), "Status": string(camp.Status)})
+			c.reply("campaign.closed_by_you", campaignClosedByYouText{ID: camp.ID(), Status: string(camp.Status)})
 		}
 		return nil
 	case c.sub("collector"):
@@ -165,10 +165,10 @@ func cmdCampaign(c *call) error {
 		if err := c.tx.SetCollector(c.member, camp, target.Person, !remove); err != nil {
 			return err
 		}
-		data := map[string]any{"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Removed": remove}
+		data := campaignCollectorText{ID: camp.ID(), Title: camp.Title, Name: person.Name, Removed: remove}
 		c.reply("campaign.collector", data)
 		if !remove {
-			return c.dm(target.Person, "campaign.collector_you", data)
+			return c.dm(target.Person, "campaign.collector_you", data, nil)
 		}
 		return nil
 	case c.sub("backers"):
@@ -176,14 +176,13 @@ func cmdCampaign(c *call) error {
 	case c.sub("hours"):
 		return campaignHours(c, camp)
 	case strings.TrimSpace(c.args) == "":
-		text, rows, err := c.b.campaignCard(c.tx, c.comm, camp, c.lang)
+		text, rows, err := c.campaignCard(camp, c.lang)
 		if err != nil {
 			return err
 		}
-		c.out = append(c.out, Message{
-			Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID,
-			Text: text, Buttons: rows, Name: c.ev.UserName,
-		})
+		m := c.here(false)
+		m.Text, m.Buttons = text, rows
+		c.answer(m)
 		return nil
 	}
 	return c.usage()
@@ -289,9 +288,9 @@ func campaignNew(c *call) error {
 		return err
 	}
 	if c.ev.Direct {
-		c.reply("campaign.created_dm", map[string]any{"ID": camp.ID(), "Title": camp.Title})
+		c.reply("campaign.created_dm", campaignCreatedDmText{ID: camp.ID(), Title: camp.Title})
 	}
-	return c.b.postCard(c.tx, c.comm, camp)
+	return c.postCard(camp)
 }
 
 // scheduleCampaign schedules a new campaign's reminders (7 days and 48 hours before
@@ -361,7 +360,8 @@ func progressBar(pct int) string {
 }
 
 // campaignView builds the view of camp at tx's time, in comm's time zone.
-func (b *Bot) campaignView(tx *core.Tx, comm *core.Community, camp *core.Campaign) (campaignView, error) {
+func (c *call) campaignView(camp *core.Campaign) (campaignView, error) {
+	tx, comm := c.tx, c.comm
 	now := tx.Now()
 	v := campaignView{
 		ID: camp.ID(), Title: camp.Title, Kind: string(camp.Kind), Status: string(camp.Status),
@@ -433,8 +433,9 @@ func commandAmount(m core.Money) string { return m.Format(".", "") }
 // campaignCard renders camp's progress message in lang, with its buttons while it
 // is open: preset amounts (whole shares for equity), one per reward tier with units
 // left, and a custom amount that opens a form.
-func (b *Bot) campaignCard(tx *core.Tx, comm *core.Community, camp *core.Campaign, lang string) (string, [][]Button, error) {
-	v, err := b.campaignView(tx, comm, camp)
+func (c *call) campaignCard(camp *core.Campaign, lang string) (string, [][]Button, error) {
+	b, tx := c.b, c.tx
+	v, err := c.campaignView(camp)
 	if err != nil {
 		return "", nil, err
 	}
@@ -461,7 +462,7 @@ func (b *Bot) campaignCard(tx *core.Tx, comm *core.Community, camp *core.Campaig
 		if m.Amount > core.Major(b.cfg.PledgeCeiling, camp.Goal.Currency).Amount {
 			continue
 		}
-		btn, err := button(tr("campaign.button.amount", map[string]any{"Amount": m}), "/pledge "+camp.ID()+" "+commandAmount(m))
+		btn, err := button(tr("campaign.button.amount", campaignButtonAmountText{Amount: m}), "/pledge "+camp.ID()+" "+commandAmount(m))
 		if err != nil {
 			return "", nil, err
 		}
@@ -475,7 +476,7 @@ func (b *Bot) campaignCard(tx *core.Tx, comm *core.Community, camp *core.Campaig
 		if r.Left() == 0 {
 			continue
 		}
-		btn, err := button(tr("campaign.button.reward", map[string]any{"ID": r.ID(), "Title": r.Title, "Min": r.Min}),
+		btn, err := button(tr("campaign.button.reward", campaignButtonRewardText{ID: r.ID(), Title: r.Title, Min: r.Min}),
 			"/pledge "+camp.ID()+" "+commandAmount(r.Min)+" reward "+r.ID())
 		if err != nil {
 			return "", nil, err
@@ -494,34 +495,23 @@ func (b *Bot) campaignCard(tx *core.Tx, comm *core.Community, camp *core.Campaig
 	return text, rows, nil
 }
 
-// postCard posts camp's progress message to every chat of comm, under its Ref: a
-// live message, rendered when it is sent.
-func (b *Bot) postCard(tx *core.Tx, comm *core.Community, camp *core.Campaign) error {
-	return postLive(tx, comm, campaignRef(camp))
+// postCard posts camp's progress message to every chat of the community, under
+// its Ref: a live message, rendered when it is sent.
+func (c *call) postCard(camp *core.Campaign) error {
+	return c.postLive(campaignRef(camp))
 }
 
 // editCard replaces camp's progress message in every chat of comm. Edits are
 // throttled: an edit waits CampaignEditDelay (none when now is set), and while it
 // waits, later changes join it (the outbox coalescing key), so a chat sees at most
 // one edit per delay, rendered with the figures of its send.
-func (b *Bot) editCard(tx *core.Tx, comm *core.Community, camp *core.Campaign, now bool) error {
+func (c *call) editCard(camp *core.Campaign, now bool) error {
+	b, tx := c.b, c.tx
 	at := tx.Now().Add(b.cfg.CampaignEditDelay)
 	if now {
 		at = tx.Now()
 	}
-	return queueLive(tx, comm, campaignRef(camp), at)
-}
-
-// broadcastTx posts key to every chat of comm through the outbox, in comm's language
-// (for jobs, which have no call).
-func (b *Bot) broadcastTx(tx *core.Tx, comm *core.Community, key string, data any) error {
-	text := b.cat.Text(comm.Lang, key, data)
-	for _, ch := range comm.Chats {
-		if err := enqueue(tx, Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: text}, "", time.Time{}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return c.queueLive(campaignRef(camp), at)
 }
 
 // cmdCampaigns: /campaigns — the community's campaigns, open ones first.
@@ -532,7 +522,7 @@ func cmdCampaigns(c *call) error {
 	}
 	var open, ended []campaignView
 	for _, camp := range cs {
-		v, err := c.b.campaignView(c.tx, c.comm, camp)
+		v, err := c.campaignView(camp)
 		if err != nil {
 			return err
 		}
@@ -547,7 +537,7 @@ func cmdCampaigns(c *call) error {
 	if len(all) > maxListed {
 		more, all = len(all)-maxListed, all[:maxListed]
 	}
-	c.reply("campaigns", map[string]any{"Campaigns": all, "More": more})
+	c.reply("campaigns", campaignsText{Campaigns: all, More: more})
 	return nil
 }
 
@@ -577,8 +567,8 @@ func cmdReward(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("reward.added", map[string]any{"ID": camp.ID(), "Reward": r.ID(), "Title": r.Title, "Min": r.Min, "Limit": r.Limit})
-	return c.b.editCard(c.tx, c.comm, camp, false)
+	c.reply("reward.added", rewardAddedText{ID: camp.ID(), Reward: r.ID(), Title: r.Title, Min: r.Min, Limit: r.Limit})
+	return c.editCard(camp, false)
 }
 
 // cmdStretch: /stretch C1 AMOUNT TITLE.
@@ -599,8 +589,16 @@ func cmdStretch(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("stretch.added", map[string]any{"ID": camp.ID(), "Amount": s.Amount, "Title": s.Title})
-	return c.b.editCard(c.tx, c.comm, camp, false)
+	c.reply("stretch.added", stretchAddedText{ID: camp.ID(), Amount: s.Amount, Title: s.Title})
+	return c.editCard(camp, false)
+}
+
+type backer struct {
+	Name                 string
+	Amount, Paid, Refund core.Money
+	Reward               string
+	Hours                int
+	Status               string
 }
 
 // campaignBackers: /campaign C1 backers — the pledges, for organisers, privately.
@@ -608,13 +606,6 @@ func campaignBackers(c *call, camp *core.Campaign) error {
 	ps, err := c.tx.PledgesVisible(c.member, camp)
 	if err != nil {
 		return err
-	}
-	type backer struct {
-		Name                 string
-		Amount, Paid, Refund core.Money
-		Reward               string
-		Hours                int
-		Status               string
 	}
 	var bs []backer
 	name := func(id core.PersonID) string {
@@ -647,7 +638,7 @@ func campaignBackers(c *call, camp *core.Campaign) error {
 	if len(bs) > 100 {
 		more, bs = len(bs)-100, bs[:100]
 	}
-	c.replyPrivate("campaign.backers", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Backers": bs, "More": more})
+	c.replyPrivate("campaign.backers", campaignBackersText{ID: camp.ID(), Title: camp.Title, Backers: bs, More: more})
 	return nil
 }
 
@@ -670,15 +661,15 @@ func campaignHours(c *call, camp *core.Campaign) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Hours": hours,
-		"Given": p.HoursGiven, "Pledged": p.Hours, "Value": camp.Money(int64(hours) * camp.HoursValue)}
+	data := hoursGivenText{ID: camp.ID(), Title: camp.Title, Name: person.Name, Hours: hours,
+		Given: p.HoursGiven, Pledged: p.Hours, Value: camp.Money(int64(hours) * camp.HoursValue)}
 	c.reply("hours.given", data)
-	return c.dm(target.Person, "hours.given_you", data)
+	return c.dm(target.Person, "hours.given_you", data, nil)
 }
 
 // settled tells everyone what the settlement of camp means (see settleMessages).
 func (c *call) settled(camp *core.Campaign, ps []*core.Pledge) error {
-	return c.b.settleMessages(c.tx, c.comm, camp, ps)
+	return c.settleMessages(camp, ps)
 }
 
 // settleMessages, once camp is settled: the progress message's last edit (no
@@ -687,16 +678,17 @@ func (c *call) settled(camp *core.Campaign, ps []*core.Pledge) error {
 // failed, a backer who had paid is told it will be refunded and by whom, and the
 // organisers get the list of refunds due. The jobs still waiting for camp are
 // dropped.
-func (b *Bot) settleMessages(tx *core.Tx, comm *core.Community, camp *core.Campaign, ps []*core.Pledge) error {
+func (c *call) settleMessages(camp *core.Campaign, ps []*core.Pledge) error {
+	tx, comm := c.tx, c.comm
 	for _, what := range []string{"remind7d", "remind48h", "settle"} {
 		if err := tx.Unschedule(campaignJobID(camp, what)); err != nil {
 			return err
 		}
 	}
-	if err := b.editCard(tx, comm, camp, true); err != nil {
+	if err := c.editCard(camp, true); err != nil {
 		return err
 	}
-	v, err := b.campaignView(tx, comm, camp)
+	v, err := c.campaignView(camp)
 	if err != nil {
 		return err
 	}
@@ -704,7 +696,7 @@ func (b *Bot) settleMessages(tx *core.Tx, comm *core.Community, camp *core.Campa
 	if camp.Status == core.CampaignFailed {
 		key = "campaign.failed"
 	}
-	if err := b.broadcastTx(tx, comm, key, v); err != nil {
+	if err := c.post(key, v, nil); err != nil {
 		return err
 	}
 	var collectors []string
@@ -718,32 +710,29 @@ func (b *Bot) settleMessages(tx *core.Tx, comm *core.Community, camp *core.Campa
 		return err
 	}
 	for _, p := range ps {
-		d := pledgeView(tx, comm, camp, p)
-		d["Collectors"] = collectors
+		d := pledgeView(comm, camp, p)
+		d.Collectors = collectors
 		dkey := "campaign.owe"
 		if p.Status == core.PledgeReleased {
 			dkey = "campaign.released"
 			if r := camp.RefundOf(p.Person); r != nil && r.Left() > 0 {
 				dkey = "campaign.released_refund"
-				d["Refund"], d["By"] = camp.Money(r.Left()), by[p.Person]
+				d.Refund, d.By = camp.Money(r.Left()), by[p.Person]
 			}
 		}
-		if err := dmPerson(b, tx, comm, p.Person, dkey, d); err != nil {
+		if err := c.dm(p.Person, dkey, d, nil); err != nil {
 			return err
 		}
 	}
 	if camp.Status == core.CampaignFailed {
-		return b.refundsDue(tx, comm, camp, by)
+		return c.refundsDue(camp, by)
 	}
 	return nil
 }
 
 // jobCampaignSettleFunc settles a campaign at its deadline.
-func jobCampaignSettleFunc(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return err
-	}
+func jobCampaignSettleFunc(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	camp, err := tx.Campaign(comm.ID, j.Ref)
 	if err != nil {
 		return err
@@ -752,16 +741,13 @@ func jobCampaignSettleFunc(b *Bot, tx *core.Tx, j *core.Job) error {
 	if err != nil {
 		return err
 	}
-	return b.settleMessages(tx, comm, camp, ps)
+	return c.settleMessages(camp, ps)
 }
 
 // jobCampaignRemindFunc reminds the chats, and the followers of the linked project
 // who have not pledged, that the deadline is near.
-func jobCampaignRemindFunc(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return err
-	}
+func jobCampaignRemindFunc(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	camp, err := tx.Campaign(comm.ID, j.Ref)
 	if err != nil {
 		return err
@@ -777,12 +763,12 @@ func jobCampaignRemindFunc(b *Bot, tx *core.Tx, j *core.Job) error {
 			return core.Internal("decode reminder", err)
 		}
 	}
-	v, err := b.campaignView(tx, comm, camp)
+	v, err := c.campaignView(camp)
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"C": v, "Which": which.Which}
-	if err := b.broadcastTx(tx, comm, "campaign.reminder", data); err != nil {
+	data := campaignReminderText{C: v, Which: which.Which}
+	if err := c.post("campaign.reminder", data, nil); err != nil {
 		return err
 	}
 	if camp.Project == 0 {
@@ -802,9 +788,88 @@ func jobCampaignRemindFunc(b *Bot, tx *core.Tx, j *core.Job) error {
 		if pl != nil {
 			continue
 		}
-		if err := dmPerson(b, tx, comm, f, "campaign.reminder.follower", data); err != nil {
+		if err := c.dm(f, "campaign.reminder.follower", data, nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// campaignClosedByYouText is what the text campaign.closed_by_you shows.
+type campaignClosedByYouText struct {
+	ID     string
+	Status string
+}
+
+// campaignCollectorText is what the text campaign.collector, campaign.collector_you shows.
+type campaignCollectorText struct {
+	ID      string
+	Title   string
+	Name    string
+	Removed bool
+}
+
+// campaignCreatedDmText is what the text campaign.created_dm shows.
+type campaignCreatedDmText struct {
+	ID    string
+	Title string
+}
+
+// campaignButtonAmountText is what the text campaign.button.amount shows.
+type campaignButtonAmountText struct {
+	Amount core.Money
+}
+
+// campaignButtonRewardText is what the text campaign.button.reward shows.
+type campaignButtonRewardText struct {
+	ID    string
+	Title string
+	Min   core.Money
+}
+
+// campaignsText is what the text campaigns shows.
+type campaignsText struct {
+	Campaigns []campaignView
+	More      int
+}
+
+// rewardAddedText is what the text reward.added shows.
+type rewardAddedText struct {
+	ID     string
+	Reward string
+	Title  string
+	Min    core.Money
+	Limit  int
+}
+
+// stretchAddedText is what the text stretch.added shows.
+type stretchAddedText struct {
+	ID     string
+	Amount core.Money
+	Title  string
+}
+
+// hoursGivenText is what the text hours.given, hours.given_you shows.
+type hoursGivenText struct {
+	ID      string
+	Title   string
+	Name    string
+	Hours   int
+	Given   int
+	Pledged int
+	Value   core.Money
+}
+
+// campaignReminderText is what the text campaign.reminder, campaign.reminder.follower shows.
+type campaignReminderText struct {
+	C     campaignView
+	Which string
+}
+
+// campaignBackersText is what the text campaign.backers shows.
+type campaignBackersText struct {
+	ID      string
+	Title   string
+	Backers []backer
+	More    int
 }

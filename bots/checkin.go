@@ -34,12 +34,11 @@ func cmdCheckin(c *call) error {
 	if !core.CanManage(c.member, p) {
 		return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 	}
-	n := c.notifier(c.comm)
-	if err := startCheckin(n, c.person.ID, nil, []int{p.Num}, nil); err != nil {
+	if err := startCheckin(c, c.person.ID, nil, []int{p.Num}, checkinExtra{}); err != nil {
 		return err
 	}
 	if !c.ev.Direct { // said in the group: the group learns where the questions went
-		c.reply("checkin.self", map[string]any{"ID": p.ID(), "Name": c.name(c.person.ID)})
+		c.reply("checkin.self", checkinSelfText{ID: p.ID(), Name: c.name(c.person.ID)})
 	}
 	return nil
 }
@@ -55,16 +54,17 @@ func checkinNow(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Skipped": nil, "Digest": nil}
+	data := checkinStartedText{}
 	if j, regular, err := pendingSlot(c.tx, c.comm.ID); err != nil {
 		return err
 	} else if j != nil && f.HasSlot() && j.Due.After(now) && weekStart(j.Due, f.Location()).Equal(weekStart(now, f.Location())) {
 		if _, err := scheduleSlot(c.tx, f, later(regular, j.Due)); err != nil {
 			return err
 		}
-		data["Skipped"] = j.Due.In(f.Location())
+		skipped := j.Due.In(f.Location())
+		data.Skipped = &skipped
 	}
-	run, err := runCheckin(c.notifier(c.comm), now, c.person.ID)
+	run, err := runCheckin(c, now, c.person.ID)
 	if err != nil {
 		return err
 	}
@@ -72,12 +72,13 @@ func checkinNow(c *call) error {
 	for _, cd := range run.Asked {
 		names = append(names, c.name(cd.Person))
 	}
-	data["Asked"] = names
-	data["Host"] = run.Host == c.person.ID
+	data.Asked = names
+	data.Host = run.Host == c.person.ID
 	if at, posted, err := c.tx.DigestPosted(c.comm.ID, now); err != nil {
 		return err
 	} else if posted { // one digest a day: this check-in gets none
-		data["Digest"] = at.In(c.comm.Location())
+		digest := at.In(c.comm.Location())
+		data.Digest = &digest
 	}
 	c.reply("checkin.started", data)
 	return nil
@@ -94,51 +95,51 @@ func later(a, b time.Time) time.Time {
 // three questions by direct message, the host the nudge (or, when no one can host,
 // the admins an alert), and the end of the hour is scheduled. by is who typed
 // /checkin now ("" for the weekly slot): they host it.
-func runCheckin(n *notifier, at time.Time, by core.PersonID) (*core.CheckinRun, error) {
-	run, err := n.tx.StartCheckin(n.comm.ID, at, by)
+func runCheckin(c *call, at time.Time, by core.PersonID) (*core.CheckinRun, error) {
+	run, err := c.tx.StartCheckin(c.comm.ID, at, by)
 	if err != nil {
 		return nil, err
 	}
 	for i, cd := range run.Asked {
-		if err := startCheckin(n, cd.Person, run.Prompts[i], run.Prompts[i].Projects, nil); err != nil {
+		if err := startCheckin(c, cd.Person, run.Prompts[i], run.Prompts[i].Projects, checkinExtra{}); err != nil {
 			return nil, err
 		}
 	}
-	data, rows, err := nudgeData(n, run, at)
+	data, rows, err := nudgeData(c, run, at)
 	if err != nil {
 		return nil, err
 	}
 	if run.Host != "" {
-		if _, _, lang, ok, err := n.recipient(run.Host); err != nil {
+		if _, _, lang, ok, err := c.recipient(run.Host); err != nil {
 			return nil, err
 		} else if ok {
-			if data["Intro"], err = n.b.draftOpening(n.tx, n.comm, "nudge", lang, nudgeFacts(data)); err != nil {
+			if data.Intro, err = c.draftOpening("nudge", lang, nudgeFacts(data)); err != nil {
 				return nil, err
 			}
 		}
-		if err := n.dm(run.Host, "checkin.nudge", data, nil, rows...); err != nil {
+		if err := c.dm(run.Host, "checkin.nudge", data, nil, rows...); err != nil {
 			return nil, err
 		}
-	} else if err := tellAdmins(n, "checkin.nobody", data, rows...); err != nil {
+	} else if err := tellAdmins(c, "checkin.nobody", data, rows...); err != nil {
 		return nil, err
 	}
-	return run, n.tx.Schedule(core.Job{
-		ID: core.JobSlotEnd + "/" + string(n.comm.ID) + "/" + strconv.Itoa(run.Run.N), Due: at.Add(core.SlotLength),
-		Kind: core.JobSlotEnd, Community: n.comm.ID, Ref: strconv.Itoa(run.Run.N),
+	return run, c.tx.Schedule(core.Job{
+		ID: core.JobSlotEnd + "/" + string(c.comm.ID) + "/" + strconv.Itoa(run.Run.N), Due: at.Add(core.SlotLength),
+		Kind: core.JobSlotEnd, Community: c.comm.ID, Ref: strconv.Itoa(run.Run.N),
 	})
 }
 
 // tellAdmins sends key to every admin of the community.
-func tellAdmins(n *notifier, key string, data any, rows ...[]btn) error {
-	admins, err := n.tx.Admins(n.comm.ID)
+func tellAdmins(c *call, key string, data any, rows ...[]btn) error {
+	admins, err := c.tx.Admins(c.comm.ID)
 	if err != nil {
 		return err
 	}
 	if len(admins) == 0 {
-		n.b.log.Warn("no admin to tell", "community", n.comm.ID, "key", key)
+		c.b.log.Warn("no admin to tell", "community", c.comm.ID, "key", key)
 	}
 	for _, a := range admins {
-		if err := n.dm(a, key, data, nil, rows...); err != nil {
+		if err := c.dm(a, key, data, nil, rows...); err != nil {
 			return err
 		}
 	}
@@ -162,22 +163,37 @@ type askedView struct {
 	Days     int
 }
 
+type awayView struct {
+	Name  string
+	Until time.Time
+}
+
+type overdueView struct {
+	ID, Title, Text, Referents string
+	Due                        time.Time
+}
+
+type waitingView struct {
+	Name     string
+	Asked    time.Time
+	Reminded bool
+}
+
 // nudgeData is the facilitator's agenda for the slot at `at`.
-func nudgeData(n *notifier, run *core.CheckinRun, at time.Time) (map[string]any, [][]btn, error) {
-	tx, comm := n.tx, n.comm
+func nudgeData(c *call, run *core.CheckinRun, at time.Time) (*nudgeText, [][]btn, error) {
+	tx, comm := c.tx, c.comm
 	loc := comm.Location()
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	data := map[string]any{"Community": comm.Name, "At": at.In(loc), "Manual": run.Run.Manual, "Active": run.Active,
-		"StandIn": nil, "Facilitator": nil, "Backup": nil, "Meeting": nil, "DatePoll": nil}
+	data := &nudgeText{Community: comm.Name, At: at.In(loc), Manual: run.Run.Manual, Active: run.Active}
 	if run.Backup {
-		data["StandIn"] = personName(tx, f.Facilitator)
+		data.StandIn = personName(tx, f.Facilitator)
 	}
 	if run.Host == "" {
-		data["Facilitator"] = personName(tx, f.Facilitator)
-		data["Backup"] = personName(tx, f.Backup)
+		data.Facilitator = personName(tx, f.Facilitator)
+		data.Backup = personName(tx, f.Backup)
 	}
 	var asked []askedView
 	for _, cd := range run.Asked {
@@ -186,23 +202,15 @@ func nudgeData(n *notifier, run *core.CheckinRun, at time.Time) (map[string]any,
 			Since: cd.LastSign.In(loc), Days: int(at.Sub(cd.LastSign).Hours() / 24),
 		})
 	}
-	data["Asked"] = asked
-	type awayView struct {
-		Name  string
-		Until time.Time
-	}
+	data.Asked = asked
 	var away []awayView
 	for _, cd := range run.Away {
 		away = append(away, awayView{Name: personName(tx, cd.Person), Until: cd.AwayUntil.In(loc)})
 	}
-	data["Away"] = away
+	data.Away = away
 	over, err := tx.Overdue(comm.ID, at)
 	if err != nil {
 		return nil, nil, err
-	}
-	type overdueView struct {
-		ID, Title, Text, Referents string
-		Due                        time.Time
 	}
 	var overdue []overdueView
 	for _, p := range over {
@@ -212,15 +220,10 @@ func nudgeData(n *notifier, run *core.CheckinRun, at time.Time) (map[string]any,
 		}
 		overdue = append(overdue, overdueView{ID: p.ID(), Title: p.Title, Text: p.NextStep.Text, Due: p.NextStep.Due.In(loc), Referents: strings.Join(names, ", ")})
 	}
-	data["Overdue"] = overdue
+	data.Overdue = overdue
 	prs, err := tx.Prompts(comm.ID, at.Add(-waitingWindow))
 	if err != nil {
 		return nil, nil, err
-	}
-	type waitingView struct {
-		Name     string
-		Asked    time.Time
-		Reminded bool
 	}
 	var waiting []waitingView
 	for _, pr := range prs {
@@ -232,18 +235,19 @@ func nudgeData(n *notifier, run *core.CheckinRun, at time.Time) (map[string]any,
 			waiting = append(waiting, waitingView{Name: personName(tx, pr.Person), Asked: pr.Asked.In(loc), Reminded: !pr.Reminded.IsZero()})
 		}
 	}
-	data["Waiting"] = waiting
+	data.Waiting = waiting
 	next, _, err := tx.NextMeeting(comm.ID, at)
 	if err != nil {
 		return nil, nil, err
 	}
 	var rows [][]btn
 	if next != nil {
-		data["Meeting"] = meetingView(next, loc)
+		mv := meetingView(next, loc)
+		data.Meeting = &mv
 	} else if poll, err := openDatePollOf(tx, comm.ID); err != nil {
 		return nil, nil, err
 	} else if poll != nil {
-		data["DatePoll"] = poll.ID() // being decided: no second poll
+		data.DatePoll = poll.ID() // being decided: no second poll
 	} else {
 		rows = append(rows, []btn{meetingPollButton()})
 	}
@@ -252,13 +256,54 @@ func nudgeData(n *notifier, run *core.CheckinRun, at time.Time) (map[string]any,
 	if err != nil {
 		return nil, nil, err
 	}
-	data["Health"], data["HealthSame"] = h, h.Same(prev)
+	data.Health, data.HealthSame = h, h.Same(prev)
 	if prev != nil {
-		data["HealthSince"] = since.In(loc)
-	} else {
-		data["HealthSince"] = time.Time{}
+		data.HealthSince = since.In(loc)
 	}
 	return data, rows, nil
+}
+
+// nudgeText is what the texts checkin.nudge, checkin.nobody show.
+type nudgeText struct {
+	Community, Intro             string
+	At                           time.Time
+	Manual                       bool
+	Active                       int
+	StandIn, Facilitator, Backup string
+	Asked                        []askedView
+	Away                         []awayView
+	Overdue                      []overdueView
+	Waiting                      []waitingView
+	Meeting                      *mView // the next general meeting, if dated
+	DatePoll                     string // else the open poll dating it
+	Health                       *core.Health
+	HealthSame                   core.HealthSame
+	HealthSince                  time.Time // zero for a first agenda
+}
+
+// checkinQuestionText is what the texts checkin.ask.step, checkin.ask.due, checkin.ask.shared show.
+type checkinQuestionText struct {
+	Community, ID, Title string
+	Index, Count         int
+	First                bool
+	Name                 string
+	Text, Current        string
+	CurrentDue, Due      *time.Time
+	Again, Typed         string // asked again: the key of why, and what was typed
+	checkinExtra
+}
+
+// checkinDateText is what the texts checkin.btn.keep_due, checkin.btn.friday, checkin.btn.two_weeks, checkin.btn.month_end show: a date offered.
+type checkinDateText struct{ D time.Time }
+
+// checkinExtra is what a check-in's first question adds when it is a reminder
+// or about an overdue step.
+type checkinExtra struct {
+	Reminder    bool
+	Asked       *time.Time
+	Overdue     bool
+	OverdueText string
+	OverdueDue  *time.Time
 }
 
 // checkinState is where a check-in dialog stands.
@@ -274,40 +319,38 @@ type checkinState struct {
 // startCheckin opens the three questions about projects nums with person and sends
 // the first by direct message. prompt is the slot's prompt (nil outside a slot);
 // extra adds to the first question's data (a reminder, an overdue step).
-func startCheckin(n *notifier, person core.PersonID, prompt *core.Prompt, nums []int, extra map[string]any) error {
+func startCheckin(c *call, person core.PersonID, prompt *core.Prompt, nums []int, extra checkinExtra) error {
 	var ids []string
 	for _, num := range nums {
 		ids = append(ids, strconv.Itoa(num))
 	}
 	d := &core.Dialog{
-		Kind: dialogCheckin, Community: n.comm.ID, Data: map[string]string{"projects": strings.Join(ids, ","), "i": "0"},
-		Expires: n.tx.Now().Add(core.PromptLife),
+		Kind: dialogCheckin, Community: c.comm.ID, Data: map[string]string{"projects": strings.Join(ids, ","), "i": "0"},
+		Expires: c.tx.Now().Add(core.PromptLife),
 	}
 	if prompt != nil {
 		d.Ref = prompt.Ref()
 	}
-	if err := n.tx.SetDialog(person, d); err != nil {
+	if err := c.tx.SetDialog(person, d); err != nil {
 		return err
 	}
-	return askDM(n, person, d, extra)
+	return askDM(c, person, d, extra)
 }
 
 // askDM sends d's current question to person by direct message, in their language.
-func askDM(n *notifier, person core.PersonID, d *core.Dialog, extra map[string]any) error {
-	st, err := loadCheckin(n.tx, person, d)
+func askDM(c *call, person core.PersonID, d *core.Dialog, extra checkinExtra) error {
+	st, err := loadCheckin(c.tx, person, d)
 	if err != nil || st == nil || st.p == nil {
 		return err
 	}
-	p, _, lang, ok, err := n.recipient(person)
+	p, _, lang, ok, err := c.recipient(person)
 	if err != nil || !ok {
 		return err
 	}
-	key, data, rows := checkinQuestion(st, d, n.tx.Now(), lang)
-	data["Name"] = p.Name
-	for k, v := range extra {
-		data[k] = v
-	}
-	return n.dm(person, key, data, nil, rows...)
+	key, data, rows := checkinQuestion(st, d, c.tx.Now(), lang)
+	data.Name = p.Name
+	data.checkinExtra = extra
+	return c.dm(person, key, data, nil, rows...)
 }
 
 // loadCheckin reads the state of person's check-in dialog d; nil when the dialog no
@@ -360,34 +403,35 @@ func (st *checkinState) seek(tx *core.Tx) error {
 }
 
 // checkinQuestion returns d's current question: its template key, data and buttons.
-func checkinQuestion(st *checkinState, d *core.Dialog, now time.Time, lang string) (string, map[string]any, [][]btn) {
+func checkinQuestion(st *checkinState, d *core.Dialog, now time.Time, lang string) (string, *checkinQuestionText, [][]btn) {
 	loc := st.comm.Location()
 	p := st.p
-	data := map[string]any{
-		"Community": st.comm.Name, "ID": p.ID(), "Title": p.Title, "Index": st.i + 1, "Count": len(st.nums),
-		"First": st.i == 0 && d.Step == 0 && d.Tries == 0 && d.Data["text"] == "", "Text": d.Data["text"],
-		"Current": nil, "CurrentDue": nil, "Due": nil, "Reminder": nil, "Asked": nil, "Overdue": nil, "Again": nil,
+	data := &checkinQuestionText{
+		Community: st.comm.Name, ID: p.ID(), Title: p.Title, Index: st.i + 1, Count: len(st.nums),
+		First: st.i == 0 && d.Step == 0 && d.Tries == 0 && d.Data["text"] == "", Text: d.Data["text"],
 	}
 	if ns := p.NextStep; ns != nil {
-		data["Current"] = ns.Text
+		data.Current = ns.Text
 		if !ns.Due.IsZero() {
-			data["CurrentDue"] = ns.Due.In(loc)
+			at := ns.Due.In(loc)
+			data.CurrentDue = &at
 		}
 	}
 	if due := dialogTime(d, "due"); !due.IsZero() {
-		data["Due"] = due.In(loc)
+		at := due.In(loc)
+		data.Due = &at
 	}
 	switch d.Step {
 	case 1:
 		var row []btn
 		if keep := dialogTime(d, "keep_due"); !keep.IsZero() && keep.After(now) {
-			row = append(row, btn{key: "checkin.btn.keep_due", data: map[string]any{"D": keep.In(loc)}, cmd: keep.In(loc).Format("2006-01-02")})
+			row = append(row, btn{key: "checkin.btn.keep_due", data: checkinDateText{D: keep.In(loc)}, cmd: keep.In(loc).Format("2006-01-02")})
 		}
 		for _, s := range dateSuggestions(now, loc) {
 			if len(row) >= 3 {
 				break
 			}
-			row = append(row, btn{key: s.key, data: map[string]any{"D": s.d}, cmd: s.d.Format("2006-01-02")})
+			row = append(row, btn{key: s.key, data: checkinDateText{D: s.d}, cmd: s.d.Format("2006-01-02")})
 		}
 		return "checkin.ask.due", data, [][]btn{row, {{key: "checkin.btn.no_date", cmd: "no date"}}}
 	case 2:
@@ -540,7 +584,7 @@ func (c *call) checkinRetry(st *checkinState, d *core.Dialog, again, typed strin
 		d.Tries = 0
 		switch d.Step {
 		case 0:
-			c.reply("checkin.skipped", map[string]any{"ID": st.p.ID(), "Title": st.p.Title})
+			c.reply("checkin.skipped", checkinSkippedText{ID: st.p.ID(), Title: st.p.Title})
 			if err := c.checkinNextProject(st, d); err != nil {
 				return err
 			}
@@ -556,13 +600,13 @@ func (c *call) checkinRetry(st *checkinState, d *core.Dialog, again, typed strin
 		return err
 	}
 	key, data, rows := checkinQuestion(st, d, c.tx.Now(), c.lang)
-	data["Again"], data["Typed"] = again, clip(typed, 200)
+	data.Again, data.Typed = again, clip(typed, 200)
 	return c.replyBtn(key, data, rows)
 }
 
 // replyBtn answers with buttons rendered in the actor's language.
 func (c *call) replyBtn(key string, data any, rows [][]btn) error {
-	bs, err := c.notifier(c.comm).rows(c.lang, rows)
+	bs, err := c.rows(c.lang, rows)
 	if err != nil {
 		return err
 	}
@@ -614,13 +658,13 @@ func (c *call) checkinAdvance(st *checkinState, d *core.Dialog) error {
 			return err
 		}
 		key, data, rows := checkinQuestion(st, d, now, c.lang)
-		data["Name"] = c.person.Name
+		data.Name = c.person.Name
 		return c.replyBtn(key, data, rows)
 	}
 	if err := c.tx.EndDialog(c.person.ID); err != nil {
 		return err
 	}
-	c.reply("checkin.thanks", map[string]any{"Community": st.comm.Name})
+	c.reply("checkin.thanks", checkinThanksText{Community: st.comm.Name})
 	return nil
 }
 
@@ -632,9 +676,10 @@ func (c *call) checkinSave(st *checkinState, d *core.Dialog) error {
 	if err := c.tx.SetNextStep(st.member, st.p, d.Data["text"], due, shared); err != nil {
 		return err
 	}
-	data := map[string]any{"ID": st.p.ID(), "Title": st.p.Title, "Text": d.Data["text"], "Shared": shared, "Due": nil}
+	data := checkinSavedText{ID: st.p.ID(), Title: st.p.Title, Text: d.Data["text"], Shared: shared}
 	if !due.IsZero() {
-		data["Due"] = due.In(st.comm.Location())
+		at := due.In(st.comm.Location())
+		data.Due = &at
 	}
 	if shared {
 		c.reply("checkin.saved", data)
@@ -644,11 +689,8 @@ func (c *call) checkinSave(st *checkinState, d *core.Dialog) error {
 }
 
 // jobSlot runs the weekly slot and schedules the next one.
-func jobSlot(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobSlot(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil || !f.HasSlot() {
 		return err
@@ -657,7 +699,7 @@ func jobSlot(b *Bot, tx *core.Tx, j *core.Job) error {
 	if json.Unmarshal(j.Data, &sj) != nil || sj.Regular.IsZero() {
 		sj.Regular = j.Due
 	}
-	if _, err := runCheckin(&notifier{b: b, tx: tx, comm: comm}, j.Due, ""); err != nil {
+	if _, err := runCheckin(c, j.Due, ""); err != nil {
 		return err
 	}
 	_, err = scheduleSlot(tx, f, later(sj.Regular, tx.Now()))
@@ -674,12 +716,8 @@ func ignoreGone(err error) error {
 }
 
 // jobSlotEnd sends the host the summary of the slot's answers and posts the digest.
-func jobSlotEnd(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
-	n := &notifier{b: b, tx: tx, comm: comm}
+func jobSlotEnd(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil {
 		return err
@@ -696,35 +734,37 @@ func jobSlotEnd(b *Bot, tx *core.Tx, j *core.Job) error {
 		if err != nil {
 			return err
 		}
-		if err := n.dm(run.Host, "checkin.summary", data, nil); err != nil {
+		if err := c.dm(run.Host, "checkin.summary", data, nil); err != nil {
 			return err
 		}
 	}
-	posted, at, err := postDigest(n, tx.Now())
+	posted, at, err := postDigest(c, tx.Now())
 	if err != nil || posted || at.IsZero() || run == nil || run.Host == "" {
 		return err
 	}
 	// One digest a day: the host learns why this hour gets none.
-	return n.dm(run.Host, "digest.skipped", map[string]any{"At": at.In(comm.Location())}, nil)
+	return c.dm(run.Host, "digest.skipped", digestSkippedText{At: at.In(comm.Location())}, nil)
+}
+
+type stepView struct {
+	ID, Title, Text string
+	Due             time.Time
+	Shared          bool
+}
+
+type answerView struct {
+	Name     string
+	Answered bool
+	Steps    []stepView
+	Remind   time.Time
 }
 
 // summaryData is the summary of a slot's answers, for its host.
-func summaryData(tx *core.Tx, comm *core.Community, run *core.SlotRun) (map[string]any, error) {
+func summaryData(tx *core.Tx, comm *core.Community, run *core.SlotRun) (*summaryText, error) {
 	loc := comm.Location()
 	prs, err := tx.Prompts(comm.ID, run.At)
 	if err != nil {
 		return nil, err
-	}
-	type stepView struct {
-		ID, Title, Text string
-		Due             time.Time
-		Shared          bool
-	}
-	type answerView struct {
-		Name     string
-		Answered bool
-		Steps    []stepView
-		Remind   time.Time
 	}
 	var out []answerView
 	answered := 0
@@ -757,22 +797,27 @@ func summaryData(tx *core.Tx, comm *core.Community, run *core.SlotRun) (map[stri
 		}
 		out = append(out, v)
 	}
-	return map[string]any{"Community": comm.Name, "At": run.At.In(loc), "Answers": out, "Answered": answered, "Asked": len(out)}, nil
+	return &summaryText{Community: comm.Name, At: run.At.In(loc), Answers: out, Answered: answered, Asked: len(out)}, nil
+}
+
+// summaryText is what the text checkin.summary shows.
+type summaryText struct {
+	Community       string
+	At              time.Time
+	Answers         []answerView
+	Answered, Asked int
 }
 
 // jobRemind reminds a referent who has not answered, once, with the question
 // they are at.
-func jobRemind(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobRemind(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	pr, err := tx.RemindPrompt(comm.ID, j.Ref)
 	if err != nil || pr == nil {
 		return err
 	}
-	n := &notifier{b: b, tx: tx, comm: comm}
-	extra := map[string]any{"Reminder": true, "Asked": pr.Asked.In(comm.Location())}
+	asked := pr.Asked.In(comm.Location())
+	extra := checkinExtra{Reminder: true, Asked: &asked}
 	d, err := tx.Dialog(pr.Person)
 	if err != nil {
 		return err
@@ -784,18 +829,15 @@ func jobRemind(b *Bot, tx *core.Tx, j *core.Job) error {
 				rest = append(rest, num)
 			}
 		}
-		return startCheckin(n, pr.Person, pr, rest, extra)
+		return startCheckin(c, pr.Person, pr, rest, extra)
 	}
-	return askDM(n, pr.Person, d, extra)
+	return askDM(c, pr.Person, d, extra)
 }
 
 // jobEscalate tells the host (the admins when no one hosts) that a referent has not
 // answered after the reminder.
-func jobEscalate(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobEscalate(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	pr, err := tx.EscalatePrompt(comm.ID, j.Ref)
 	if err != nil || pr == nil {
 		return err
@@ -807,12 +849,12 @@ func jobEscalate(b *Bot, tx *core.Tx, j *core.Job) error {
 			ps = append(ps, p)
 		}
 	}
-	data := map[string]any{
-		"Name": personName(tx, pr.Person), "Projects": projectLabels(ps), "Asked": pr.Asked.In(loc),
-		"Reminded": pr.Reminded.In(loc), "Community": comm.Name,
+	data := checkinEscalateText{
+		Name: personName(tx, pr.Person), Projects: projectLabels(ps), Asked: pr.Asked.In(loc),
+		Reminded: pr.Reminded.In(loc), Community: comm.Name,
 	}
 	if len(ps) > 0 {
-		data["First"] = ps[0].ID()
+		data.First = ps[0].ID()
 	}
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil {
@@ -822,20 +864,16 @@ func jobEscalate(b *Bot, tx *core.Tx, j *core.Job) error {
 	if err != nil {
 		return err
 	}
-	n := &notifier{b: b, tx: tx, comm: comm}
 	if host == "" {
-		return tellAdmins(n, "checkin.escalate", data)
+		return tellAdmins(c, "checkin.escalate", data)
 	}
-	return n.dm(host, "checkin.escalate", data, nil)
+	return c.dm(host, "checkin.escalate", data, nil)
 }
 
 // jobStepDue asks the referents of a project whose next step's date passed: done?
 // what is the next step now?
-func jobStepDue(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobStepDue(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	var s string
 	if err := json.Unmarshal(j.Data, &s); err != nil {
 		return nil
@@ -848,8 +886,8 @@ func jobStepDue(b *Bot, tx *core.Tx, j *core.Job) error {
 	if err != nil || p == nil {
 		return err
 	}
-	n := &notifier{b: b, tx: tx, comm: comm}
-	extra := map[string]any{"Overdue": true, "OverdueText": p.NextStep.Text, "OverdueDue": p.NextStep.Due.In(comm.Location())}
+	due := p.NextStep.Due.In(comm.Location())
+	extra := checkinExtra{Overdue: true, OverdueText: p.NextStep.Text, OverdueDue: &due}
 	for _, r := range p.Referents {
 		d, err := tx.Dialog(r)
 		if err != nil {
@@ -857,15 +895,72 @@ func jobStepDue(b *Bot, tx *core.Tx, j *core.Job) error {
 		}
 		if d != nil && d.Kind == dialogCheckin {
 			// Already in a check-in: a note, not a second conversation.
-			data := map[string]any{"ID": p.ID(), "Title": p.Title, "Text": p.NextStep.Text, "Due": p.NextStep.Due.In(comm.Location())}
-			if err := n.dm(r, "checkin.overdue_note", data, nil); err != nil {
+			data := checkinOverdueNoteText{ID: p.ID(), Title: p.Title, Text: p.NextStep.Text, Due: p.NextStep.Due.In(comm.Location())}
+			if err := c.dm(r, "checkin.overdue_note", data, nil); err != nil {
 				return err
 			}
 			continue
 		}
-		if err := startCheckin(n, r, nil, []int{p.Num}, extra); err != nil {
+		if err := startCheckin(c, r, nil, []int{p.Num}, extra); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// checkinSelfText is what the text checkin.self shows.
+type checkinSelfText struct {
+	ID   string
+	Name string
+}
+
+// checkinSkippedText is what the text checkin.skipped shows.
+type checkinSkippedText struct {
+	ID    string
+	Title string
+}
+
+// checkinThanksText is what the text checkin.thanks shows.
+type checkinThanksText struct {
+	Community string
+}
+
+// digestSkippedText is what the text digest.skipped shows.
+type digestSkippedText struct {
+	At time.Time
+}
+
+// checkinEscalateText is what the text checkin.escalate shows.
+type checkinEscalateText struct {
+	Name      string
+	Projects  []string
+	Asked     time.Time
+	Reminded  time.Time
+	Community string
+	First     string
+}
+
+// checkinOverdueNoteText is what the text checkin.overdue_note shows.
+type checkinOverdueNoteText struct {
+	ID    string
+	Title string
+	Text  string
+	Due   time.Time
+}
+
+// checkinStartedText is what the text checkin.started shows.
+type checkinStartedText struct {
+	Digest  *time.Time
+	Skipped *time.Time
+	Host    bool
+	Asked   []string
+}
+
+// checkinSavedText is what the text checkin.saved shows.
+type checkinSavedText struct {
+	ID     string
+	Title  string
+	Text   string
+	Shared bool
+	Due    *time.Time
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/bots/botstest"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -507,7 +508,7 @@ func TestDigest_Split(t *testing.T) {
 	join.Platform, join.ChatID = bots.PlatformDiscord, "chan-1"
 	e.Handle(join)
 	// The Env's dispatcher sends the "test" platform; this one sends Discord's.
-	d := bots.NewDispatcher(e.Engine, e.Bot, map[string]bots.Sender{bots.PlatformDiscord: e.Sent}, nil, nil)
+	d := outbox.NewDispatcher(e.Engine, e.Bot, map[string]bots.Sender{bots.PlatformDiscord: e.Sent}, nil, nil)
 	long := strings.Repeat("Dig, sow, water and weed the shared beds. ", 40) // about 1700 characters
 	for i := range 5 {
 		e.Say("rita", "/project new Garden "+string(rune('A'+i)))

@@ -20,7 +20,7 @@ func cmdCommunity(c *call) error {
 		if err != nil {
 			return err
 		}
-		c.replyPrivate("community.invite", map[string]any{"Code": code, "Name": c.comm.Name})
+		c.replyPrivate("community.invite", communityInviteText{Code: code, Name: c.comm.Name})
 		return nil
 	case c.sub("llm"):
 		return communityLLM(c)
@@ -34,7 +34,7 @@ func cmdCommunity(c *call) error {
 			return err
 		}
 		c.comm = comm
-		if err := c.broadcast(comm, "community.joined", map[string]any{"Name": comm.Name, "Platform": c.ev.Platform, "Chats": len(comm.Chats)}, ""); err != nil {
+		if err := c.post("community.joined", communityJoinedText{Name: comm.Name, Platform: c.ev.Platform, Chats: len(comm.Chats)}, nil); err != nil {
 			return err
 		}
 		return nil
@@ -42,7 +42,7 @@ func cmdCommunity(c *call) error {
 		if err := c.needCommunity(); err != nil {
 			return err
 		}
-		c.reply("community.show", map[string]any{"C": c.comm, "Chats": len(c.comm.Chats)})
+		c.reply("community.show", communityShowText{C: c.comm, Chats: len(c.comm.Chats)})
 		return nil
 	}
 	return c.usage()
@@ -89,7 +89,7 @@ settings:
 		c.own = comm.Lang
 	}
 	c.lang = c.placeLang()
-	c.reply("community.created", map[string]any{"C": comm, "Admin": c.person.Name})
+	c.reply("community.created", communityCreatedText{C: comm, Admin: c.person.Name})
 	return nil
 }
 
@@ -123,7 +123,7 @@ func cmdRole(c *call) error {
 	if _, err := c.tx.SetRole(c.member, target.Person, role); err != nil {
 		return err
 	}
-	c.reply("role.set", map[string]any{"Name": p.Name, "Role": string(role)})
+	c.reply("role.set", roleSetText{Name: p.Name, Role: string(role)})
 	return nil
 }
 
@@ -141,6 +141,44 @@ func cmdMembers(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("members", map[string]any{"S": st, "ByRole": byRole, "H": h})
+	c.reply("members", membersText{S: st, ByRole: byRole, H: h})
 	return nil
+}
+
+// communityInviteText is what the text community.invite shows.
+type communityInviteText struct {
+	Code string
+	Name string
+}
+
+// communityJoinedText is what the text community.joined shows.
+type communityJoinedText struct {
+	Name     string
+	Platform string
+	Chats    int
+}
+
+// communityShowText is what the text community.show shows.
+type communityShowText struct {
+	C     *core.Community
+	Chats int
+}
+
+// communityCreatedText is what the text community.created shows.
+type communityCreatedText struct {
+	C     *core.Community
+	Admin string
+}
+
+// roleSetText is what the text role.set shows.
+type roleSetText struct {
+	Name string
+	Role string
+}
+
+// membersText is what the text members shows.
+type membersText struct {
+	S      *core.MemberStats
+	ByRole map[string]int
+	H      *core.Health
 }

@@ -159,7 +159,7 @@ func (b *Bot) askDateAnswer(ctx context.Context, ev Event, lang string, ask *ask
 			if err != nil {
 				return nil, err
 			}
-			row = append(row, Button{Label: b.cat.Text(lang, "date.reading", map[string]any{"At": d.Time, "HasTime": d.HasTime}), Token: tok})
+			row = append(row, Button{Label: b.cat.Text(lang, "date.reading", dateReadingText{At: d.Time, HasTime: d.HasTime}), Token: tok})
 		}
 		msg.Buttons = [][]Button{row}
 		return json.Marshal([]Message{msg})
@@ -178,7 +178,7 @@ func (c *call) resolveSlots(spec *core.PollSpec) {
 	loc := c.comm.Location()
 	for i := range spec.Options {
 		if o := &spec.Options[i]; !o.Slot.IsZero() {
-			o.Label = c.b.cat.Text(c.comm.Lang, "date.slot", map[string]any{"At": o.Slot.In(loc), "AllDay": o.AllDay})
+			o.Label = c.b.cat.Text(c.comm.Lang, "date.slot", dateSlotText{At: o.Slot.In(loc), AllDay: o.AllDay})
 		}
 	}
 }
@@ -199,7 +199,7 @@ func (c *call) askAmbiguousAnswer(text string, comm *core.Community) (bool, erro
 		if !ok {
 			return false, nil
 		}
-		pairs = append(pairs, c.text("date.reading", map[string]any{"At": d.Time}), again)
+		pairs = append(pairs, c.text("date.reading", dateReadingText{At: d.Time}), again)
 	}
 	row, err := c.buttons(pairs...)
 	if err != nil {
@@ -208,4 +208,16 @@ func (c *call) askAmbiguousAnswer(text string, comm *core.Community) (bool, erro
 	c.reply("err.date_ambiguous", map[string]any{"text": amb.Text, "a": amb.DayFirst.Time, "b": amb.MonthFirst.Time,
 		"example": amb.DayFirst.Time.Format("2006-01-02")}, row)
 	return true, nil
+}
+
+// dateReadingText is what the text date.reading shows.
+type dateReadingText struct {
+	At      time.Time
+	HasTime bool
+}
+
+// dateSlotText is what the text date.slot shows.
+type dateSlotText struct {
+	At     time.Time
+	AllDay bool
 }

@@ -129,19 +129,19 @@ func digestData(tx *core.Tx, comm *core.Community, now time.Time) (*digest, erro
 // platform's message size). A community with nothing to say gets none, and one
 // already given its digest today gets no second one.
 // It reports whether it posted one, and when today's was posted if one was already.
-func postDigest(n *notifier, now time.Time) (posted bool, already time.Time, err error) {
-	dg, err := digestData(n.tx, n.comm, now)
+func postDigest(c *call, now time.Time) (posted bool, already time.Time, err error) {
+	dg, err := digestData(c.tx, c.comm, now)
 	if err != nil || dg.empty() {
 		return false, time.Time{}, err
 	}
-	at, ok, err := n.tx.ClaimDigest(n.comm.ID, now)
+	at, ok, err := c.tx.ClaimDigest(c.comm.ID, now)
 	if err != nil || !ok {
 		return false, at, err
 	}
-	if dg.Intro, err = n.b.draftOpening(n.tx, n.comm, "digest", n.comm.Lang, digestFacts(dg)); err != nil {
+	if dg.Intro, err = c.draftOpening("digest", c.comm.Lang, digestFacts(dg)); err != nil {
 		return false, time.Time{}, err
 	}
-	return true, time.Time{}, n.post("digest", dg, nil)
+	return true, time.Time{}, c.post("digest", dg, nil)
 }
 
 // cmdDigest: /digest — this week's digest, posted now (facilitators and admins).
@@ -158,23 +158,32 @@ func cmdDigest(c *call) error {
 		return err
 	}
 	if !ok { // one a day: the asker gets a copy of today's, in private
-		c.replyPrivate("digest.already", map[string]any{"At": posted.In(c.comm.Location())})
+		c.replyPrivate("digest.already", digestAlreadyText{At: posted.In(c.comm.Location())})
 		for _, part := range splitText(c.text("digest", dg), MaxMessageLen(c.ev.Platform)) {
-			c.out = append(c.out, Message{
-				Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: true, UserID: c.ev.UserID,
-				Text: part, Name: c.ev.UserName, Ephemeral: !c.ev.Direct,
-			})
+			m := c.here(true)
+			m.Text = part
+			c.answer(m)
 		}
 		return nil
 	}
-	if dg.Intro, err = c.b.draftOpening(c.tx, c.comm, "digest", c.comm.Lang, digestFacts(dg)); err != nil {
+	if dg.Intro, err = c.draftOpening("digest", c.comm.Lang, digestFacts(dg)); err != nil {
 		return err
 	}
-	if err := c.notifier(c.comm).post("digest", dg, nil); err != nil {
+	if err := c.post("digest", dg, nil); err != nil {
 		return err
 	}
 	if c.ev.Direct {
-		c.reply("digest.posted", map[string]any{"Chats": len(c.comm.Chats)})
+		c.reply("digest.posted", digestPostedText{Chats: len(c.comm.Chats)})
 	}
 	return nil
+}
+
+// digestAlreadyText is what the text digest.already shows.
+type digestAlreadyText struct {
+	At time.Time
+}
+
+// digestPostedText is what the text digest.posted shows.
+type digestPostedText struct {
+	Chats int
 }

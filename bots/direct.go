@@ -8,26 +8,6 @@ import (
 	"github.com/engage-org/engage/core"
 )
 
-// NoDirectError is what a Sender returns (possibly wrapped) when the platform
-// refuses a direct message until the person opens a conversation with the bot
-// (Telegram: someone who never started the bot, or who blocked it). The dispatcher
-// then keeps the message in the outbox, tells the person in their community chat,
-// with a button to StartURL, and sends the message as soon as they write to the bot.
-type NoDirectError struct {
-	// StartURL opens a direct conversation with the bot
-	// ("https://t.me/engage_bot?start=dm").
-	StartURL string
-}
-
-// Error implements error.
-func (e *NoDirectError) Error() string {
-	return "the person has not opened a direct conversation with the bot"
-}
-
-// HoldFor is how long a held direct message waits for its addressee to open a
-// conversation with the bot; it is then dropped.
-const HoldFor = 7 * 24 * time.Hour
-
 // Postpone writes msgs to the outbox, for an adapter that could not deliver an
 // answer at once (a direct message the platform refused until the person opens a
 // conversation, a platform outage): the dispatcher sends them like any fan-out, or
@@ -38,7 +18,7 @@ func (b *Bot) Postpone(ctx context.Context, msgs ...Message) error {
 	}
 	res, err := b.engine.Update(ctx, func(tx *core.Tx) error {
 		for _, m := range msgs {
-			if err := enqueue(tx, m, "", time.Time{}); err != nil {
+			if err := writeOutbox(tx, m, "", time.Time{}); err != nil {
 				return err
 			}
 		}
@@ -58,11 +38,11 @@ func (c *call) releaseDirect() error {
 	return err
 }
 
-// noDirect tells the addressee of the held message m, in the chat of their most
+// HeldNotice tells the addressee of the held message m, in the chat of their most
 // recently active community on m's platform, that a direct message waits for them,
 // with a button that opens the conversation. Without such a chat it does nothing:
 // the message waits all the same.
-func (b *Bot) noDirect(tx *core.Tx, m Message, startURL string) error {
+func (b *Bot) HeldNotice(tx *core.Tx, m Message, startURL string) error {
 	p, err := tx.PersonByAccount(m.Platform, m.UserID)
 	if core.ErrorCode(err) == core.CodeNotFound {
 		return nil
@@ -100,7 +80,7 @@ func (b *Bot) noDirect(tx *core.Tx, m Message, startURL string) error {
 			}
 		}
 	}
-	data := map[string]any{"Name": name, "Handle": handle}
+	data := dmClosedText{Name: name, Handle: handle}
 	notice := Message{
 		Platform: chat.Platform, ChatID: chat.ChatID,
 		Text: b.cat.Text(comm.Lang, "dm.closed", data),
@@ -108,7 +88,7 @@ func (b *Bot) noDirect(tx *core.Tx, m Message, startURL string) error {
 	if startURL != "" {
 		notice.Buttons = [][]Button{{{Label: b.cat.Text(comm.Lang, "button.start_dm", nil), URL: startURL}}}
 	}
-	return enqueue(tx, notice, "dmclosed:"+core.HoldKey(m.Platform, m.UserID), time.Time{})
+	return writeOutbox(tx, notice, "dmclosed:"+core.HoldKey(m.Platform, m.UserID), time.Time{})
 }
 
 // MoveChat records that a platform chat got a new ID (Telegram upgrades a group
@@ -128,4 +108,10 @@ func (b *Bot) MoveChat(ctx context.Context, platform, from, to string) error {
 		b.log.Info("community chat moved", "platform", platform, "from", from, "to", to)
 	}
 	return nil
+}
+
+// dmClosedText is what the text dm.closed shows.
+type dmClosedText struct {
+	Name   string
+	Handle string
 }

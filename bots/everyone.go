@@ -63,17 +63,18 @@ func (c *call) isReferent() (bool, error) {
 	return false, nil
 }
 
+type section struct {
+	ID, Title, Topic string   // Topic: what to type after /help for this section
+	Names            []string // the commands, for the overview
+	Lines            []string // their help, for the section
+}
+
 // cmdHelp: /help — a short overview of what the asker may do, by section;
 // /help SECTION — that section's commands in full; /help COMMAND — one command.
 func cmdHelp(c *call) error {
 	referent, err := c.isReferent()
 	if err != nil {
 		return err
-	}
-	type section struct {
-		ID, Title, Topic string   // Topic: what to type after /help for this section
-		Names            []string // the commands, for the overview
-		Lines            []string // their help, for the section
 	}
 	sectionOf := func(i int) section {
 		s := helpSections[i]
@@ -112,7 +113,7 @@ func cmdHelp(c *call) error {
 			sections = append(sections, sec)
 		}
 	}
-	c.reply("help", map[string]any{"Sections": sections, "InCommunity": c.comm != nil})
+	c.reply("help", helpText{Sections: sections, InCommunity: c.comm != nil})
 	return nil
 }
 
@@ -123,7 +124,7 @@ func cmdStart(c *call) error {
 		c.args = code
 		return cmdLink(c)
 	}
-	c.reply("start", map[string]any{"Name": c.person.Name})
+	c.reply("start", startText{Name: c.person.Name})
 	return nil
 }
 
@@ -141,13 +142,14 @@ func cmdLang(c *call) error {
 	return nil
 }
 
+type membership struct {
+	Community, Role string
+	Follows         []string
+	Pledges         []mePledge
+}
+
 // cmdMe: /me — roles, linked accounts, follows and open prompts, privately.
 func cmdMe(c *call) error {
-	type membership struct {
-		Community, Role string
-		Follows         []string
-		Pledges         []map[string]any
-	}
 	mine, err := c.tx.Memberships(c.person)
 	if err != nil {
 		return err
@@ -184,9 +186,9 @@ func cmdMe(c *call) error {
 		prompt = d.Kind
 	}
 	lang := c.person.Lang
-	c.replyPrivate("me", map[string]any{
-		"Name": c.person.Name, "Lang": lang, "Identities": c.person.Identities,
-		"Memberships": ms, "Prompt": prompt,
+	c.replyPrivate("me", meText{
+		Name: c.person.Name, Lang: lang, Identities: c.person.Identities,
+		Memberships: ms, Prompt: prompt,
 	})
 	return nil
 }
@@ -199,7 +201,7 @@ func cmdLink(c *call) error {
 		if err != nil {
 			return err
 		}
-		c.replyPrivate("link.code", map[string]any{"Code": code, "Minutes": 15})
+		c.replyPrivate("link.code", linkCodeText{Code: code, Minutes: 15})
 		return nil
 	}
 	into, err := c.tx.Link(c.person, code)
@@ -213,7 +215,7 @@ func cmdLink(c *call) error {
 			platforms = append(platforms, id.Platform)
 		}
 	}
-	c.replyPrivate("link.done", map[string]any{"Name": into.Name, "Platforms": platforms})
+	c.replyPrivate("link.done", linkDoneText{Name: into.Name, Platforms: platforms})
 	return nil
 }
 
@@ -243,7 +245,7 @@ func cmdForgetMe(c *call) error {
 			if err != nil {
 				return err
 			}
-			if err := refreshLive(c.tx, comm); err != nil {
+			if err := c.within(comm, c.refreshPeople); err != nil {
 				return err
 			}
 		}
@@ -260,6 +262,11 @@ func cmdForgetMe(c *call) error {
 	return nil
 }
 
+type hit struct {
+	Kind, Ref, Title, Text, Status string
+	At                             any
+}
+
 // cmdFind: /find WORDS over the community's sharing space.
 func cmdFind(c *call) error {
 	if strings.TrimSpace(c.args) == "" {
@@ -270,15 +277,11 @@ func cmdFind(c *call) error {
 		return err
 	}
 	loc := c.comm.Location()
-	type hit struct {
-		Kind, Ref, Title, Text, Status string
-		At                             any
-	}
 	var out []hit
 	for _, h := range hits {
 		out = append(out, hit{Kind: h.Kind, Ref: h.Ref, Title: h.Title, Text: h.Text, Status: h.Status, At: h.At.In(loc)})
 	}
-	c.reply("find", map[string]any{"Query": c.args, "Hits": out})
+	c.reply("find", findText{Query: c.args, Hits: out})
 	return nil
 }
 
@@ -303,4 +306,42 @@ func (c *call) directText(text string) error {
 	}
 	c.reply("dm.hint", nil)
 	return nil
+}
+
+// startText is what the text start shows.
+type startText struct {
+	Name string
+}
+
+// linkCodeText is what the text link.code shows.
+type linkCodeText struct {
+	Code    string
+	Minutes int
+}
+
+// linkDoneText is what the text link.done shows.
+type linkDoneText struct {
+	Name      string
+	Platforms []string
+}
+
+// helpText is what the text help shows.
+type helpText struct {
+	Sections    []section
+	InCommunity bool
+}
+
+// meText is what the text me shows.
+type meText struct {
+	Name        string
+	Lang        string
+	Identities  []core.Identity
+	Memberships []membership
+	Prompt      string
+}
+
+// findText is what the text find shows.
+type findText struct {
+	Query string
+	Hits  []hit
 }

@@ -6,70 +6,24 @@ import (
 	"strings"
 	"time"
 
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
-// Form asks a person for typed input before running a command: a pledge amount, a
-// ranked ballot, a check-in answer. Platforms with forms (Slack and Discord modals)
-// show it at once in answer to the press; on the others (Telegram, the console) the
-// bot asks each field in turn by direct message.
-type Form struct {
-	Title  string  `json:"title"`
-	Fields []Field `json:"fields"`
-	// Command runs once the form is filled: each {name} is replaced by the value of
-	// the field of that name ("/pledge C1 {amount}").
-	Command string `json:"command"`
-	// Token identifies the form when it comes back filled (Event.Action of a KindForm
-	// event); the bot sets it.
-	Token string `json:"token,omitempty"`
-	// Submit and Cancel label the form's buttons in the actor's language; the bot
-	// sets them when it shows the form.
-	Submit string `json:"submit,omitempty"`
-	Cancel string `json:"cancel,omitempty"`
-}
-
-// Field is one input of a Form.
-type Field struct {
-	Name        string   `json:"name"`
-	Label       string   `json:"label"`
-	Placeholder string   `json:"placeholder,omitempty"`
-	Options     []Option `json:"options,omitempty"` // a choice among these, if any
-	Optional    bool     `json:"optional,omitempty"`
-	Multiline   bool     `json:"multiline,omitempty"`
-	// Blank is what the command gets for an optional field left blank ("" if unset).
-	Blank string `json:"blank,omitempty"`
-	// Check is what the value must be, checked as soon as it is typed: "amount" (of
-	// Currency, at most Max major units; 0: any) or "count" (a whole number from 0
-	// to Max). "" accepts any text.
-	Check    string `json:"check,omitempty"`
-	Currency string `json:"currency,omitempty"`
-	Max      int64  `json:"max,omitempty"`
-	// Of names the amount field this one depends on: a count of Unit minor units
-	// each may not be worth more than that amount, nor may an option's Min pass it.
-	Of   string `json:"of,omitempty"`
-	Unit int64  `json:"unit,omitempty"`
-}
-
-// Field checks.
-const (
-	CheckAmount = "amount"
-	CheckCount  = "count"
-)
-
-// check refuses a value typed for fl that the command would refuse (empty values
+// checkField refuses a value typed for fl that the command would refuse (empty values
 // are the caller's business): the same answer as the command, before the next
 // field is asked. values are the fields answered so far, for a field that depends
 // on an amount (Of).
-func (fl Field) check(v string, values map[string]string) error {
+func checkField(fl Field, v string, values map[string]string) error {
 	if v == "" {
 		return nil
 	}
 	n := 0
 	switch fl.Check {
-	case CheckAmount:
+	case outbox.CheckAmount:
 		_, err := core.ParseAmount(v, fl.Currency, fl.Max)
 		return err
-	case CheckCount:
+	case outbox.CheckCount:
 		var err error
 		if n, err = strconv.Atoi(v); err != nil || n < 0 || n > int(fl.Max) {
 			return core.Errorf(core.CodeInvalid, "err.form_count", "label", fl.Label, "value", v, "max", fl.Max)
@@ -95,13 +49,6 @@ func (fl Field) check(v string, values map[string]string) error {
 	return nil
 }
 
-// Option is one choice of a Field.
-type Option struct {
-	Label string `json:"label"`
-	Value string `json:"value"`
-	Min   int64  `json:"min,omitempty"` // the least amount (minor units of the Of field) it needs
-}
-
 // formPrefix marks a token that stands for a form rather than a command.
 const formPrefix = "form:"
 
@@ -124,10 +71,9 @@ func (c *call) askForm(f Form) error {
 	f.Token = tok
 	if c.ev.CanForm {
 		f.Submit, f.Cancel = c.ownText("form.submit", nil), c.ownText("form.cancel", nil)
-		c.out = append(c.out, Message{
-			Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID,
-			Text: f.Title, Form: &f, Name: c.ev.UserName,
-		})
+		m := c.here(false)
+		m.Text, m.Form = f.Title, &f
+		c.answer(m)
 		return nil
 	}
 	var comm core.CommunityID
@@ -149,13 +95,12 @@ func (c *call) askField(f Form, i int) {
 	for _, o := range fl.Options {
 		opts = append(opts, o.Label)
 	}
-	c.out = append(c.out, Message{
-		Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
-		Text: c.ownText("form.ask", map[string]any{
-			"Title": f.Title, "Label": fl.Label, "Placeholder": fl.Placeholder, "Options": opts,
-			"Optional": fl.Optional, "Step": i + 1, "Steps": len(f.Fields),
-		}),
+	m := c.toActor()
+	m.Text = c.ownText("form.ask", formAskText{
+		Title: f.Title, Label: fl.Label, Placeholder: fl.Placeholder, Options: opts,
+		Optional: fl.Optional, Step: i + 1, Steps: len(f.Fields),
 	})
+	c.answer(m)
 }
 
 // form returns the form a token stands for.
@@ -196,7 +141,7 @@ func (c *call) submitForm(token string, values map[string]string) error {
 			}
 			v = picked
 		}
-		if err := fl.check(v, values); err != nil {
+		if err := checkField(fl, v, values); err != nil {
 			return err
 		}
 		if v == "" {
@@ -259,14 +204,13 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 		c.askField(f, i)
 		return nil
 	}
-	if err := fl.check(v, d.Data); err != nil {
+	if err := checkField(fl, v, d.Data); err != nil {
 		// Asked again at once, with why: the form is kept, and so are the fields
 		// already answered.
 		key, args := core.ErrorMessage(err)
-		c.out = append(c.out, Message{
-			Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
-			Text: c.ownText(key, args),
-		})
+		m := c.toActor()
+		m.Text = c.ownText(key, args)
+		c.answer(m)
 		c.askField(f, i)
 		return nil
 	}
@@ -288,12 +232,13 @@ func formDialog(c *call, d *core.Dialog, text string) error {
 	return c.submitForm(d.Ref, d.Data)
 }
 
-// formButton returns a button that opens f when pressed.
-func (c *call) formButton(label string, f Form) (Button, error) {
-	raw, err := json.Marshal(f)
-	if err != nil {
-		return Button{}, core.Internal("encode form", err)
-	}
-	tok, err := c.tx.ButtonToken(formPrefix + string(raw))
-	return Button{Label: label, Token: tok}, err
+// formAskText is what the text form.ask shows.
+type formAskText struct {
+	Title       string
+	Label       string
+	Placeholder string
+	Options     []string
+	Optional    bool
+	Step        int
+	Steps       int
 }

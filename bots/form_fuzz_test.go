@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -13,14 +14,14 @@ func FuzzFieldCheck(f *testing.F) {
 	for _, s := range []string{"25", "25,50", "1 000 €", "ten", "-5", "0", "25.505", "$30", "2 000 000", "10", "10001", "2.5", " 7 ", ""} {
 		f.Add(s)
 	}
-	amount := Field{Label: "How much?", Check: CheckAmount, Currency: "EUR", Max: 1_000_000}
-	count := Field{Label: "Hours?", Check: CheckCount, Max: core.MaxHours}
+	amount := Field{Label: "How much?", Check: outbox.CheckAmount, Currency: "EUR", Max: 1_000_000}
+	count := Field{Label: "Hours?", Check: outbox.CheckCount, Max: core.MaxHours}
 	f.Fuzz(func(t *testing.T, v string) {
 		_, perr := core.ParseAmount(v, "EUR", 1_000_000)
-		if err := amount.check(v, nil); v != "" && (err == nil) != (perr == nil) {
+		if err := checkField(amount, v, nil); v != "" && (err == nil) != (perr == nil) {
 			t.Fatalf("%q: field says %v, ParseAmount %v", v, err, perr)
 		}
-		err := count.check(v, nil)
+		err := checkField(count, v, nil)
 		n, aerr := strconv.Atoi(v)
 		ok := v == "" || aerr == nil && n >= 0 && n <= core.MaxHours
 		if (err == nil) != ok {

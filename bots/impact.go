@@ -15,7 +15,8 @@ const (
 )
 
 // jobFigures records a community's figures for /impact and schedules next week's.
-func jobFigures(b *Bot, tx *core.Tx, j *core.Job) error {
+func jobFigures(c *call, j *core.Job) error {
+	tx := c.tx
 	if _, err := tx.Community(j.Community); err != nil {
 		return ignoreGone(err)
 	}
@@ -69,24 +70,32 @@ func cmdImpact(c *call) error {
 	}
 	first := *points[0]
 	first.At = first.At.In(loc)
-	data := map[string]any{
-		"Community": c.comm.Name, "Weeks": weeks, "Records": records, "First": first, "Now": cur, "Stages": stages,
+	data := impactText{
+		Community: c.comm.Name, Weeks: weeks, Records: records, First: first, Now: cur, Stages: stages,
 	}
 	png, err := impactChart(c, points, loc)
 	if err != nil {
 		return err
 	}
-	c.out = append(c.out, Message{
-		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
-		Text:       c.text("impact", data),
-		Attachment: &Attachment{Name: "impact-chart.png", Type: "image/png", Data: png},
-	})
+	c.replyFile(&Attachment{Name: "impact-chart.png", Type: "image/png", Data: png}, "impact", data)
 	return nil
 }
 
-// impactChart draws members and active members, and below them the check-in
-// answer rate on an axis of its own, over time, as a PNG in the actor's language.
+// impactChart draws ImpactLines as a PNG in the actor's language.
 func impactChart(c *call, points []*core.Figures, loc *time.Location) ([]byte, error) {
+	png, err := c.b.ImpactLines(c.lang, c.comm.Name, points, loc).PNG()
+	if err != nil {
+		return nil, core.Internal("impact chart", err)
+	}
+	return png, nil
+}
+
+// ImpactLines is the chart of /impact in lang, the one the chats get as a PNG,
+// for the web pages to draw alike: members and active members over time, and
+// below them the check-in answer rate on an axis of its own, so that people and
+// percentages never share an axis. Dates are written in loc.
+func (b *Bot) ImpactLines(lang, community string, points []*core.Figures, loc *time.Location) chart.Lines {
+	text := func(key string, data any) string { return b.cat.Text(lang, key, data) }
 	at := make([]time.Time, len(points))
 	for i, f := range points {
 		at[i] = f.At
@@ -98,23 +107,38 @@ func impactChart(c *call, points []*core.Figures, loc *time.Location) ([]byte, e
 		}
 		return out
 	}
-	fig := chart.Lines{
-		Title:   c.text("impact.chart.title", map[string]any{"Community": c.comm.Name}),
-		Decimal: c.text("chart.decimal", nil),
-		Tick:    func(t time.Time) string { return c.text("impact.tick", map[string]any{"D": t.In(loc)}) },
+	return chart.Lines{
+		Title:   text("impact.chart.title", impactChartTitleText{Community: community}),
+		Decimal: text("chart.decimal", nil),
+		Tick:    func(t time.Time) string { return text("impact.tick", impactTickText{D: t.In(loc)}) },
 		Panels: []chart.Panel{
-			{YLabel: c.text("impact.chart.y", nil), Lines: []chart.Line{
-				{Name: c.text("impact.chart.members", nil), At: at, Y: values(func(f *core.Figures) int { return f.Members }), Color: chart.Blue},
-				{Name: c.text("impact.chart.active", nil), At: at, Y: values(func(f *core.Figures) int { return f.Active }), Color: chart.Green},
+			{YLabel: text("impact.chart.y", nil), Lines: []chart.Line{
+				{Name: text("impact.chart.members", nil), At: at, Y: values(func(f *core.Figures) int { return f.Members }), Color: chart.Blue},
+				{Name: text("impact.chart.active", nil), At: at, Y: values(func(f *core.Figures) int { return f.Active }), Color: chart.Green},
 			}},
-			{YLabel: c.text("impact.chart.pct", nil), Percent: true, Lines: []chart.Line{
-				{Name: c.text("impact.chart.answers", nil), At: at, Y: values(func(f *core.Figures) int { return f.AnswerPct }), Color: chart.Red},
+			{YLabel: text("impact.chart.pct", nil), Percent: true, Lines: []chart.Line{
+				{Name: text("impact.chart.answers", nil), At: at, Y: values(func(f *core.Figures) int { return f.AnswerPct }), Color: chart.Purple},
 			}},
 		},
 	}
-	png, err := fig.PNG()
-	if err != nil {
-		return nil, core.Internal("impact chart", err)
-	}
-	return png, nil
+}
+
+// impactText is what the text impact shows.
+type impactText struct {
+	Community string
+	Weeks     int
+	Records   int
+	First     core.Figures
+	Now       *core.Figures
+	Stages    []stageCount
+}
+
+// impactChartTitleText is what the text impact.chart.title shows.
+type impactChartTitleText struct {
+	Community string
+}
+
+// impactTickText is what the text impact.tick shows.
+type impactTickText struct {
+	D time.Time
 }

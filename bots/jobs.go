@@ -4,11 +4,13 @@ import (
 	"context"
 	"time"
 
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
-// jobFunc does a scheduled job inside its transaction.
-type jobFunc func(b *Bot, tx *core.Tx, j *core.Job) error
+// jobFunc does a scheduled job in its turn: the job's community in context, no
+// actor.
+type jobFunc func(c *call, j *core.Job) error
 
 // jobFuncs is the typed table of job kinds.
 func jobFuncs() map[string]jobFunc {
@@ -38,19 +40,13 @@ func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
 	as := b.prepareJob(ctx, j) // the language model, if any, is asked before the transaction
 	var ran bool
 	res, err := b.engine.Update(ctx, func(tx *core.Tx) error {
-		defer b.bind(tx, as)()
 		ran = false
 		won, err := tx.TakeJob(j)
 		if err != nil || !won {
 			return err
 		}
 		ran = true
-		fn := b.jobs[j.Kind]
-		if fn == nil {
-			b.log.Warn("unknown job kind", "kind", j.Kind, "job", j.ID)
-			return nil
-		}
-		return fn(b, tx, j)
+		return b.runJob(tx, j, as)
 	})
 	if code := core.ErrorCode(err); err != nil && code != core.CodeInternal && code != core.CodeUnavailable && ctx.Err() == nil {
 		// A job refused by the rules (the poll was closed by hand meanwhile) is done;
@@ -70,7 +66,7 @@ func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
 			}
 			again := *j
 			again.Attempts++
-			again.Due = tx.Now().Add(backoff(j.Attempts))
+			again.Due = tx.Now().Add(outbox.Backoff(j.Attempts))
 			return tx.Schedule(again)
 		})
 		return false, rerr
@@ -80,6 +76,24 @@ func (b *Bot) Fire(ctx context.Context, j *core.Job) (bool, error) {
 	}
 	b.woke(res)
 	return ran, nil
+}
+
+// runJob runs j in a turn of its own, its community in context: a job whose
+// community is gone has nothing to do.
+func (b *Bot) runJob(tx *core.Tx, j *core.Job, as *assist) error {
+	fn := b.jobs[j.Kind]
+	if fn == nil {
+		b.log.Warn("unknown job kind", "kind", j.Kind, "job", j.ID)
+		return nil
+	}
+	var comm *core.Community
+	if j.Community != "" {
+		var err error
+		if comm, err = tx.Community(j.Community); err != nil {
+			return ignoreGone(err)
+		}
+	}
+	return fn(b.jobCall(tx, comm, as.fresh()), j)
 }
 
 // maxJobAttempts is how many times a failing job is tried before it is dropped.

@@ -40,12 +40,12 @@ func cmdCollect(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("collect.done", map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "From": l.From,
-		"Collected": camp.Money(camp.Collected), "Pledged": camp.Money(camp.Pledged), "Held": camp.Held(),
+	c.reply("collect.done", collectDoneText{
+		ID: camp.ID(), Title: camp.Title, Amount: l.Amount, From: l.From,
+		Collected: camp.Money(camp.Collected), Pledged: camp.Money(camp.Pledged), Held: camp.Held(),
 	})
 	if fromPerson != "" && fromPerson != c.person.ID {
-		return c.dm(fromPerson, "collect.thanks", map[string]any{"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount})
+		return c.dm(fromPerson, "collect.thanks", collectThanksText{ID: camp.ID(), Title: camp.Title, Amount: l.Amount}, nil)
 	}
 	return nil
 }
@@ -68,10 +68,10 @@ func cmdSpend(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.broadcast(c.comm, "spend.post", map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Amount": l.Amount, "Purpose": l.Purpose,
-		"Left": camp.Money(camp.Left()),
-	}, "")
+	return c.post("spend.post", spendPostText{
+		ID: camp.ID(), Title: camp.Title, Amount: l.Amount, Purpose: l.Purpose,
+		Left: camp.Money(camp.Left()),
+	}, nil)
 }
 
 // sourceView is one source of collected money in the ledger.
@@ -79,6 +79,17 @@ type sourceView struct {
 	Name   string
 	Amount core.Money
 	Count  int
+}
+
+type spendView struct {
+	Amount  core.Money
+	Purpose string
+	At      time.Time
+}
+
+type allocView struct {
+	Amount         core.Money
+	Project, Title string
 }
 
 // cmdLedger: /ledger C1 — pledged, collected, spent, each spending line, and where
@@ -107,15 +118,6 @@ func cmdLedger(c *call) error {
 		backed[r.Person] = true
 	}
 	loc := c.comm.Location()
-	type spendView struct {
-		Amount  core.Money
-		Purpose string
-		At      time.Time
-	}
-	type allocView struct {
-		Amount         core.Money
-		Project, Title string
-	}
 	var spends []spendView
 	var allocs []allocView
 	var sources []sourceView
@@ -162,14 +164,67 @@ func cmdLedger(c *call) error {
 	if len(sources) > maxListed {
 		sources = sources[:maxListed]
 	}
-	c.reply("ledger", map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Pledged": camp.Money(camp.Pledged), "Collected": camp.Money(camp.Collected),
-		"Spent": camp.Money(camp.Spent), "Allocated": camp.Money(camp.Allocated), "HasAllocated": camp.Allocated > 0,
-		"Left": camp.Money(camp.Left()), "Spends": spends, "More": more,
-		"Held": camp.Held(), "Failed": camp.Status == core.CampaignFailed, "Refunded": camp.Money(camp.Refunded),
-		"RefundDue": camp.Money(camp.RefundsLeft()), "HasRefunds": len(camp.Refunds) > 0,
-		"Sources": sources, "Backers": backers, "Allocs": allocs, "Status": string(camp.Status),
-		"Hours": camp.HoursValue > 0, "HoursPledged": camp.HoursPledged, "HoursGiven": camp.HoursGiven,
+	c.reply("ledger", ledgerText{
+		ID: camp.ID(), Title: camp.Title, Pledged: camp.Money(camp.Pledged), Collected: camp.Money(camp.Collected),
+		Spent: camp.Money(camp.Spent), Allocated: camp.Money(camp.Allocated), HasAllocated: camp.Allocated > 0,
+		Left: camp.Money(camp.Left()), Spends: spends, More: more,
+		Held: camp.Held(), Failed: camp.Status == core.CampaignFailed, Refunded: camp.Money(camp.Refunded),
+		RefundDue: camp.Money(camp.RefundsLeft()), HasRefunds: len(camp.Refunds) > 0,
+		Sources: sources, Backers: backers, Allocs: allocs, Status: string(camp.Status),
+		Hours: camp.HoursValue > 0, HoursPledged: camp.HoursPledged, HoursGiven: camp.HoursGiven,
 	})
 	return nil
+}
+
+// collectDoneText is what the text collect.done shows.
+type collectDoneText struct {
+	ID        string
+	Title     string
+	Amount    core.Money
+	From      string
+	Collected core.Money
+	Pledged   core.Money
+	Held      bool
+}
+
+// collectThanksText is what the text collect.thanks shows.
+type collectThanksText struct {
+	ID     string
+	Title  string
+	Amount core.Money
+}
+
+// spendPostText is what the text spend.post shows.
+type spendPostText struct {
+	ID      string
+	Title   string
+	Amount  core.Money
+	Purpose string
+	Left    core.Money
+}
+
+// ledgerText is what the text ledger shows.
+type ledgerText struct {
+	ID           string
+	Title        string
+	Pledged      core.Money
+	Collected    core.Money
+	Spent        core.Money
+	Allocated    core.Money
+	HasAllocated bool
+	Left         core.Money
+	Spends       []spendView
+	More         int
+	Held         bool
+	Failed       bool
+	Refunded     core.Money
+	RefundDue    core.Money
+	HasRefunds   bool
+	Sources      []sourceView
+	Backers      sourceView
+	Allocs       []allocView
+	Status       string
+	Hours        bool
+	HoursPledged int
+	HoursGiven   int
 }

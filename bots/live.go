@@ -12,7 +12,7 @@ import (
 // A posted message that shows state — a poll with its running tally, a campaign
 // card, a project card (projectcard.go), a meeting card (meeting_rsvp.go) — is queued in the outbox as what it shows, not as text: its Ref
 // ("poll:COMMUNITY:V2", "campaign:COMMUNITY:C1") with Live set. The dispatcher
-// renders it from the current state when it sends it (renderLive), so a message
+// renders it from the current state when it sends it (RenderLive), so a message
 // never shows state older than its send: a ballot withdrawn by /forgetme, a pledge
 // cancelled or a poll closed while an edit waited is not shown. Every change to
 // that state queues an edit through one path (queueLive); edits of one message in
@@ -29,35 +29,36 @@ func liveCoalesce(ref string, ch core.ChatRef) string {
 	return "live/" + ref + "/" + ch.Platform + "/" + ch.ChatID
 }
 
-// postLive posts the live message ref to every chat of comm.
-func postLive(tx *core.Tx, comm *core.Community, ref string) error {
-	for _, ch := range comm.Chats {
-		if err := enqueue(tx, liveMessage(ch, ref, false), "", time.Time{}); err != nil {
+// postLive posts the live message ref to every chat of the community.
+func (c *call) postLive(ref string) error {
+	for _, ch := range c.comm.Chats {
+		if err := c.send(liveMessage(ch, ref, false), "", time.Time{}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// queueLive queues an edit of the live message ref in every chat of comm, sent
+// queueLive queues an edit of the live message ref in every chat of the community, sent
 // at (now when zero). An edit already waiting in a chat stands for this one too
 // (it keeps its time): it is rendered when it is sent, so it shows this change.
-func queueLive(tx *core.Tx, comm *core.Community, ref string, at time.Time) error {
-	for _, ch := range comm.Chats {
-		if err := enqueue(tx, liveMessage(ch, ref, true), liveCoalesce(ref, ch), at); err != nil {
+func (c *call) queueLive(ref string, at time.Time) error {
+	for _, ch := range c.comm.Chats {
+		if err := c.send(liveMessage(ch, ref, true), liveCoalesce(ref, ch), at); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// refreshLive queues, due now, an edit of every posted live message of comm that
+// refreshPeople queues, due now, an edit of every posted live message of the community that
 // may show a person: the open polls (their tallies), every campaign card (its
 // backers), every project card (its referent) and the cards of meetings to come
 // (their counts). /forgetme calls it, so that no
 // posted copy keeps showing the member. A chat where the message is not posted
 // yet gets nothing: its post, when it goes, shows the current state.
-func refreshLive(tx *core.Tx, comm *core.Community) error {
+func (c *call) refreshPeople() error {
+	tx, comm := c.tx, c.comm
 	var refs []string
 	polls, err := tx.Polls(comm.ID, true)
 	if err != nil {
@@ -90,17 +91,27 @@ func refreshLive(tx *core.Tx, comm *core.Community) error {
 		}
 	}
 	for _, ref := range refs {
-		for _, ch := range comm.Chats {
-			id, err := tx.MessageRef(ch.Platform, ch.ChatID, ref)
-			if err != nil {
-				return err
-			}
-			if id == "" {
-				continue
-			}
-			if err := enqueue(tx, liveMessage(ch, ref, true), liveCoalesce(ref, ch), time.Time{}); err != nil {
-				return err
-			}
+		if err := c.editPosted(ref); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// editPosted queues, due now, an edit of the live message ref in every chat
+// where it was posted; where it is not posted yet, its post shows the current
+// state when it goes. Edits of one message in one chat coalesce.
+func (c *call) editPosted(ref string) error {
+	for _, ch := range c.comm.Chats {
+		id, err := c.tx.MessageRef(ch.Platform, ch.ChatID, ref)
+		if err != nil {
+			return err
+		}
+		if id == "" {
+			continue
+		}
+		if err := c.send(liveMessage(ch, ref, true), liveCoalesce(ref, ch), time.Time{}); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -116,11 +127,11 @@ func splitRef(ref string) (kind string, comm core.CommunityID, id string, ok boo
 	return kind, core.CommunityID(rest[:i]), rest[i+1:], true
 }
 
-// renderLive fills m's text and buttons from the current state of what its Ref
+// RenderLive fills m's text and buttons from the current state of what its Ref
 // names. It reports false when there is nothing to show any more (the poll or
 // campaign is gone, or the reference is not one it knows): the message is then
 // dropped. It may write button tokens, so it runs in an update.
-func (b *Bot) renderLive(tx *core.Tx, m *Message) (bool, error) {
+func (b *Bot) RenderLive(tx *core.Tx, m *Message) (bool, error) {
 	kind, cid, id, ok := splitRef(m.Ref)
 	if !ok {
 		return false, nil
@@ -131,6 +142,7 @@ func (b *Bot) renderLive(tx *core.Tx, m *Message) (bool, error) {
 	} else if err != nil {
 		return false, err
 	}
+	c := b.jobCall(tx, comm, nil)
 	switch kind {
 	case "poll":
 		p, err := tx.Poll(cid, id)
@@ -139,8 +151,7 @@ func (b *Bot) renderLive(tx *core.Tx, m *Message) (bool, error) {
 		} else if err != nil {
 			return false, err
 		}
-		n := &pollNotifier{b: b, tx: tx, comm: comm}
-		text, rows, err := n.message(p)
+		text, rows, err := c.pollMessage(p)
 		if err != nil {
 			return false, err
 		}
@@ -155,7 +166,7 @@ func (b *Bot) renderLive(tx *core.Tx, m *Message) (bool, error) {
 		} else if err != nil {
 			return false, err
 		}
-		text, rows, err := b.campaignCard(tx, comm, camp, comm.Lang)
+		text, rows, err := c.campaignCard(camp, comm.Lang)
 		if err != nil {
 			return false, err
 		}
@@ -167,7 +178,7 @@ func (b *Bot) renderLive(tx *core.Tx, m *Message) (bool, error) {
 		} else if err != nil {
 			return false, err
 		}
-		text, rows, err := b.projectCard(tx, comm, p)
+		text, rows, err := c.projectCard(p)
 		if err != nil {
 			return false, err
 		}
@@ -179,7 +190,7 @@ func (b *Bot) renderLive(tx *core.Tx, m *Message) (bool, error) {
 		} else if err != nil {
 			return false, err
 		}
-		text, rows, err := b.meetingCard(tx, comm, mt)
+		text, rows, err := c.meetingCard(mt)
 		if err != nil {
 			return false, err
 		}

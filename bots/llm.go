@@ -80,25 +80,18 @@ func askKey(lang string, in any) string {
 	return hex.EncodeToString(sum[:12])
 }
 
-// bind makes as the assist of tx until the returned function is called.
-func (b *Bot) bind(tx *core.Tx, as *assist) func() {
+// fresh readies as for one attempt of its transaction (a store may run a
+// transaction again): nothing counted yet, and in the dry run nothing asked yet.
+// It returns as; nil stays nil (no model for this interaction).
+func (as *assist) fresh() *assist {
 	if as == nil {
-		return func() {}
+		return nil
 	}
 	as.counted = map[string]bool{}
 	if as.dry {
 		as.asks = nil
 	}
-	b.assists.Store(tx, as)
-	return func() { b.assists.Delete(tx) }
-}
-
-func (b *Bot) assistOf(tx *core.Tx) *assist {
-	v, ok := b.assists.Load(tx)
-	if !ok {
-		return nil
-	}
-	return v.(*assist)
+	return as
 }
 
 // modelOn reports whether comm may use the model: the bot has one and an admin
@@ -112,8 +105,8 @@ func (b *Bot) modelOn(comm *core.Community) bool {
 // returns the answer (a llm.CheckinReading, a string, a llm.FAQSummary)
 // after counting the call, or nil when there is none to use. The caller's rules
 // still check what it returns. The error is the store's.
-func (b *Bot) ask(tx *core.Tx, comm *core.Community, lang string, in any) (any, error) {
-	as := b.assistOf(tx)
+func (c *call) ask(comm *core.Community, lang string, in any) (any, error) {
+	b, tx, as := c.b, c.tx, c.as
 	if as == nil || !b.modelOn(comm) {
 		return nil, nil
 	}
@@ -211,8 +204,7 @@ func (b *Bot) prepare(ctx context.Context, ev Event) *assist {
 	}
 	as := &assist{dry: true}
 	_, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
-		defer b.bind(tx, as)()
-		c := &call{b: b, ev: ev, tx: tx, lang: b.guessLang(ev)}
+		c := &call{b: b, ev: ev, tx: tx, lang: b.guessLang(ev), as: as.fresh()}
 		if err := c.run(); err != nil {
 			return nil, err
 		}
@@ -246,8 +238,7 @@ func (b *Bot) prepareJob(ctx context.Context, j *core.Job) *assist {
 		if err != nil || !won {
 			return err
 		}
-		defer b.bind(tx, as)()
-		if err := fn(b, tx, j); err != nil {
+		if err := b.runJob(tx, j, as); err != nil {
 			return err
 		}
 		return errDryRun
@@ -305,9 +296,9 @@ func communityLLM(c *call) error {
 	if err := c.needCommunity(); err != nil {
 		return err
 	}
-	data := func(comm *core.Community) (map[string]any, error) {
+	data := func(comm *core.Community) (llmStatusText, error) {
 		used, err := c.tx.LLMCalls(comm)
-		return map[string]any{"Name": comm.Name, "On": comm.LLM, "Configured": c.b.model != nil, "Used": used, "Budget": c.b.cfg.ModelBudget}, err
+		return llmStatusText{Name: comm.Name, On: comm.LLM, Configured: c.b.model != nil, Used: used, Budget: c.b.cfg.ModelBudget}, err
 	}
 	on := c.sub("on")
 	if !on && !c.sub("off") {
@@ -338,4 +329,11 @@ func communityLLM(c *call) error {
 	}
 	c.reply("llm.set", d)
 	return nil
+}
+
+// llmStatusText is what the texts llm.status, llm.set show.
+type llmStatusText struct {
+	Name           string
+	On, Configured bool
+	Used, Budget   int
 }

@@ -1,7 +1,6 @@
 package bots
 
 import (
-	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -43,7 +42,7 @@ func (c *call) modelReading(st *checkinState, d *core.Dialog, text string, rules
 	if st.p.NextStep != nil {
 		in.Current = st.p.NextStep.Text
 	}
-	out, err := c.b.ask(c.tx, st.comm, st.comm.Lang, in)
+	out, err := c.ask(st.comm, st.comm.Lang, in)
 	r, ok := out.(llm.CheckinReading)
 	if err != nil || !ok {
 		return rules, err
@@ -163,18 +162,19 @@ func stem(w string) string {
 // lang, from facts; it returns "" (the template's text alone) when the model is off,
 // fails, or writes anything CheckDraft refuses: a number that is not a fact's, a
 // link, a command, a mention.
-func (b *Bot) draftOpening(tx *core.Tx, comm *core.Community, kind, lang string, facts map[string]any) (string, error) {
-	if !b.modelOn(comm) {
+func (c *call) draftOpening(kind, lang string, facts map[string]any) (string, error) {
+	comm := c.comm
+	if !c.b.modelOn(comm) {
 		return "", nil
 	}
-	out, err := b.ask(tx, comm, lang, llm.DraftInput{Kind: kind, Language: lang, Community: comm.Name, Facts: facts})
+	out, err := c.ask(comm, lang, llm.DraftInput{Kind: kind, Language: lang, Community: comm.Name, Facts: facts})
 	text, ok := out.(string)
 	if err != nil || !ok {
 		return "", err
 	}
 	checked, err := llm.CheckDraft(text, factNumbers(facts))
 	if err != nil {
-		b.log.Info("llm draft not used", "community", comm.ID, "kind", kind, "why", err)
+		c.b.log.Info("llm draft not used", "community", comm.ID, "kind", kind, "why", err)
 		return "", nil
 	}
 	return checked, nil
@@ -218,23 +218,17 @@ func digestFacts(dg *digest) map[string]any {
 
 // nudgeFacts are the facts of a facilitator's agenda (nudgeData) a model may draft
 // its opening from.
-func nudgeFacts(data map[string]any) map[string]any {
-	lenOf := func(v any) int {
-		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
-			return rv.Len()
-		}
-		return 0
-	}
+func nudgeFacts(data *nudgeText) map[string]any {
 	f := map[string]any{
-		"referents_asked": lenOf(data["Asked"]), "overdue_steps": lenOf(data["Overdue"]),
-		"unanswered_prompts": lenOf(data["Waiting"]), "away": lenOf(data["Away"]),
+		"referents_asked": len(data.Asked), "overdue_steps": len(data.Overdue),
+		"unanswered_prompts": len(data.Waiting), "away": len(data.Away),
 	}
-	if m, ok := data["Meeting"].(mView); ok {
+	if m := data.Meeting; m != nil {
 		f["next_meeting"] = m.At.Format("2006-01-02")
 	} else {
 		f["next_meeting"] = "none"
 	}
-	if h, ok := data["Health"].(*core.Health); ok && h != nil {
+	if h := data.Health; h != nil {
 		f["members"], f["active_members"], f["active_projects"] = h.Members, h.Active, h.Projects
 	}
 	return f

@@ -39,12 +39,12 @@ func meetingView(m *core.Meeting, loc *time.Location) mView {
 
 // meetingPollButton opens the form that launches the date poll of the next meeting.
 func meetingPollButton() btn {
-	return btn{key: "meeting.btn.poll", form: func(n *notifier, lang string) Form {
+	return btn{key: "meeting.btn.poll", form: func(c *call, lang string) Form {
 		return Form{
-			Title: n.text(lang, "form.meeting_poll", nil),
+			Title: c.textIn(lang, "form.meeting_poll", nil),
 			Fields: []Field{{
-				Name: "slots", Label: n.text(lang, "form.meeting_poll.slots", nil),
-				Placeholder: n.text(lang, "form.meeting_poll.hint", nil), Optional: true,
+				Name: "slots", Label: c.textIn(lang, "form.meeting_poll.slots", nil),
+				Placeholder: c.textIn(lang, "form.meeting_poll.hint", nil), Optional: true,
 			}},
 			Command: "/meeting poll {slots}",
 		}
@@ -115,11 +115,11 @@ func cmdMeeting(c *call) error {
 			}
 		}
 		// The card, live, with the calendar file for everyone.
-		if err := postMeetingCard(c.tx, c.comm, m, meetingICS(c.comm, m, c.tx.Now())); err != nil {
+		if err := c.postMeetingCard(m, meetingICS(c.comm, m, c.tx.Now())); err != nil {
 			return err
 		}
 		if c.ev.Direct {
-			c.reply("meeting.created", map[string]any{"M": meetingView(m, loc)})
+			c.reply("meeting.created", meetingCreatedText{M: meetingView(m, loc)})
 		}
 		return nil
 	case c.sub("poll"):
@@ -163,7 +163,7 @@ func cmdMeeting(c *call) error {
 		if next == nil {
 			var rows [][]Button
 			if c.member.Role.AtLeast(core.RoleFacilitator) {
-				rs, err := c.notifier(c.comm).rows(c.lang, [][]btn{{meetingPollButton()}})
+				rs, err := c.rows(c.lang, [][]btn{{meetingPollButton()}})
 				if err != nil {
 					return err
 				}
@@ -180,19 +180,18 @@ func cmdMeeting(c *call) error {
 	if m.Canceled.IsZero() {
 		att = meetingICSFor(c.comm, m, c.tx.Now(), &icsAttendee{ID: c.person.ID, Name: c.person.Name, Answer: m.Answer(c.person.ID)})
 		if !past {
-			rs, err := c.notifier(c.comm).rows(c.lang, [][]btn{rsvpButtons(m)})
+			rs, err := c.rows(c.lang, [][]btn{rsvpButtons(m)})
 			if err != nil {
 				return err
 			}
 			rows = rs
 		}
 	}
-	c.out = append(c.out, Message{
-		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
-		Text: c.text("meeting.show", map[string]any{"M": meetingView(m, loc), "Past": past, "C": m.Counts(),
-			"Answer": string(m.Answer(c.person.ID)), "Pos": m.WaitingPosition(c.person.ID)}),
-		Attachment: att, Buttons: rows,
-	})
+	msg := c.here(false)
+	msg.Text = c.text("meeting.show", meetingShowText{M: meetingView(m, loc), Past: past, C: m.Counts(),
+		Answer: string(m.Answer(c.person.ID)), Pos: m.WaitingPosition(c.person.ID)})
+	msg.Attachment, msg.Buttons = att, rows
+	c.answer(msg)
 	return nil
 }
 
@@ -277,7 +276,7 @@ func openDatePoll(c *call, slots []time.Time) error {
 	}
 	for _, s := range slots {
 		spec.Options = append(spec.Options, core.PollOption{
-			Label: c.b.cat.Text(c.comm.Lang, "meeting.poll_slot", map[string]any{"At": s.In(loc)}),
+			Label: c.b.cat.Text(c.comm.Lang, "meeting.poll_slot", meetingPollSlotText{At: s.In(loc)}),
 			Slot:  s,
 		})
 	}
@@ -296,7 +295,7 @@ func openDatePoll(c *call, slots []time.Time) error {
 	for _, o := range p.Options {
 		in = append(in, o.Slot.In(loc))
 	}
-	c.reply("meeting.poll_opened", map[string]any{"ID": p.ID(), "Slots": in, "Until": p.Settings.Until.In(loc), "HasUntil": !p.Settings.Until.IsZero()})
+	c.reply("meeting.poll_opened", meetingPollOpenedText{ID: p.ID(), Slots: in, Until: p.Settings.Until.In(loc), HasUntil: !p.Settings.Until.IsZero()})
 	return nil
 }
 
@@ -315,19 +314,48 @@ func openDatePollOf(tx *core.Tx, c core.CommunityID) (*core.Poll, error) {
 }
 
 // jobMeetingRemind reminds the community of a meeting, with its calendar file.
-func jobMeetingRemind(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobMeetingRemind(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	m, err := tx.Meeting(comm.ID, j.Ref)
 	if err != nil {
 		return ignoreGone(err)
 	}
 	days, _ := strconv.Atoi(string(j.Data))
-	n := &notifier{b: b, tx: tx, comm: comm}
-	if err := n.post("meeting.remind", map[string]any{"M": meetingView(m, comm.Location()), "Days": days}, meetingICS(comm, m, tx.Now())); err != nil {
+	if err := c.post("meeting.remind", meetingRemindText{M: meetingView(m, comm.Location()), Days: days}, meetingICS(comm, m, tx.Now())); err != nil {
 		return err
 	}
-	return remindAttendees(b, tx, comm, m, days)
+	return c.remindAttendees(m, days)
+}
+
+// meetingCreatedText is what the text meeting.created shows.
+type meetingCreatedText struct {
+	M mView
+}
+
+// meetingPollSlotText is what the text meeting.poll_slot shows.
+type meetingPollSlotText struct {
+	At time.Time
+}
+
+// meetingPollOpenedText is what the text meeting.poll_opened shows.
+type meetingPollOpenedText struct {
+	ID       string
+	Slots    []time.Time
+	Until    time.Time
+	HasUntil bool
+}
+
+// meetingShowText is what the text meeting.show shows.
+type meetingShowText struct {
+	M      mView
+	Past   bool
+	C      core.MeetingCounts
+	Answer string // the asker's answer to the invitation, if any
+	Pos    int    // their place on the waiting list
+}
+
+// meetingRemindText is what the text meeting.remind shows.
+type meetingRemindText struct {
+	M    mView
+	Days int
 }

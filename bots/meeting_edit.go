@@ -2,7 +2,6 @@ package bots
 
 import (
 	"errors"
-	"maps"
 	"strings"
 	"time"
 
@@ -37,15 +36,15 @@ func meetingMove(c *call, m *core.Meeting) error {
 	if err := c.tx.MoveMeeting(c.member, m, at, allDay); err != nil {
 		return err
 	}
-	data := map[string]any{"M": meetingView(m, loc), "From": from, "By": c.person.Name}
+	data := meetingEditText{M: meetingView(m, loc), From: &from, By: c.person.Name}
 	att := meetingICS(c.comm, m, c.tx.Now())
-	if err := c.notifier(c.comm).post("meeting.moved", data, att); err != nil {
+	if err := c.post("meeting.moved", data, att); err != nil {
 		return err
 	}
 	if err := c.tellMembers(m, "meeting.moved_dm", data, att); err != nil {
 		return err
 	}
-	if err := refreshMeetingCard(c.tx, c.comm, m); err != nil {
+	if err := c.refreshMeetingCard(m); err != nil {
 		return err
 	}
 	if c.ev.Direct {
@@ -62,7 +61,7 @@ func meetingCancel(c *call, m *core.Meeting) error {
 		return err
 	}
 	loc := c.comm.Location()
-	data := map[string]any{"M": meetingView(m, loc), "By": c.person.Name}
+	data := meetingEditText{M: meetingView(m, loc), By: c.person.Name}
 	if !c.sub("confirm") {
 		if strings.TrimSpace(c.args) != "" {
 			return c.usage()
@@ -85,13 +84,13 @@ func meetingCancel(c *call, m *core.Meeting) error {
 		return err
 	}
 	att := meetingICS(c.comm, m, c.tx.Now()) // removes the event from calendars that have it
-	if err := c.notifier(c.comm).post("meeting.canceled", data, att); err != nil {
+	if err := c.post("meeting.canceled", data, att); err != nil {
 		return err
 	}
 	if err := c.tellMembers(m, "meeting.canceled_dm", data, att); err != nil {
 		return err
 	}
-	if err := refreshMeetingCard(c.tx, c.comm, m); err != nil {
+	if err := c.refreshMeetingCard(m); err != nil {
 		return err // the card shows it canceled, without its buttons
 	}
 	if c.ev.Direct {
@@ -104,30 +103,37 @@ func meetingCancel(c *call, m *core.Meeting) error {
 // each in their language. Those who answered m's invitation coming, maybe or
 // waiting are told their answer ("Answer" in data, "" for the others), with a
 // calendar file carrying it, and the answers' buttons when the meeting is moved.
-func (c *call) tellMembers(m *core.Meeting, key string, data map[string]any, att *Attachment) error {
+func (c *call) tellMembers(m *core.Meeting, key string, data meetingEditText, att *Attachment) error {
 	ms, err := c.tx.Members(c.comm.ID)
 	if err != nil {
 		return err
 	}
-	n := c.notifier(c.comm)
 	for _, mb := range ms {
 		if mb.Person == c.person.ID {
 			continue
 		}
-		d := maps.Clone(data)
-		d["Answer"] = ""
+		d := data
+		d.Answer = ""
 		a, rows := att, [][]btn(nil)
 		switch r := m.Answer(mb.Person); r {
 		case core.RSVPYes, core.RSVPMaybe, core.RSVPWaiting:
-			d["Answer"] = string(r)
+			d.Answer = string(r)
 			if m.Canceled.IsZero() {
 				a = personalICS(c.tx, c.comm, m, mb.Person)
 				rows = [][]btn{rsvpButtons(m)}
 			}
 		}
-		if err := n.dm(mb.Person, key, d, a, rows...); err != nil {
+		if err := c.dm(mb.Person, key, d, a, rows...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// meetingEditText is what the texts meeting.moved, meeting.moved_dm, meeting.moved_done, meeting.cancel_ask, meeting.cancel_yes, meeting.cancel_no, meeting.canceled, meeting.canceled_dm, meeting.canceled_done show.
+type meetingEditText struct {
+	M      mView
+	From   *mView // where a moved meeting was
+	By     string
+	Answer string // the addressee's answer to the invitation (core.RSVP), if any
 }

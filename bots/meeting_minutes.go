@@ -38,7 +38,6 @@ func meetingMinutes(c *call, m *core.Meeting) error {
 		return err
 	}
 	lang := c.comm.Lang
-	n := c.pollNotifier(c.comm)
 	v := minutesView{M: meetingView(m, c.comm.Location()), By: c.person.Name, Text: m.Minutes, C: m.Counts(), Again: again}
 	for _, p := range polls {
 		res, err := c.tx.PollResult(p)
@@ -46,15 +45,15 @@ func meetingMinutes(c *call, m *core.Meeting) error {
 			return err
 		}
 		if p.Method == tally.STV {
-			v.Results = append(v.Results, c.b.cat.Text(lang, "poll.result_stv", n.stvResult(p, res, lang)))
+			v.Results = append(v.Results, c.b.cat.Text(lang, "poll.result_stv", c.pollSTVResult(p, res, lang)))
 		} else {
-			v.Results = append(v.Results, c.b.cat.Text(lang, "poll.result", n.result(p, res, lang)))
+			v.Results = append(v.Results, c.b.cat.Text(lang, "poll.result", c.pollResult(p, res, lang)))
 		}
 	}
-	if err := c.notifier(c.comm).post("meeting.minutes", v, nil); err != nil {
+	if err := c.post("meeting.minutes", v, nil); err != nil {
 		return err
 	}
-	if err := refreshMeetingCard(c.tx, c.comm, m); err != nil {
+	if err := c.refreshMeetingCard(m); err != nil {
 		return err
 	}
 	if c.ev.Direct {

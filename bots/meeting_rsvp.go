@@ -35,7 +35,8 @@ type meetingCardView struct {
 }
 
 // meetingCard renders m's card in comm's language, with its buttons.
-func (b *Bot) meetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting) (string, [][]Button, error) {
+func (c *call) meetingCard(m *core.Meeting) (string, [][]Button, error) {
+	b, tx, comm := c.b, c.tx, c.comm
 	lang := comm.Lang
 	if lang == "" {
 		lang = b.cfg.Lang
@@ -49,7 +50,6 @@ func (b *Bot) meetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting) (s
 		Minutes: m.Minutes != "",
 	}
 	v.Open = !v.M.Canceled && !v.Past
-	n := &notifier{b: b, tx: tx, comm: comm}
 	var rows [][]btn
 	if v.Open {
 		rows = append(rows, rsvpButtons(m))
@@ -57,11 +57,11 @@ func (b *Bot) meetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting) (s
 			rows = append(rows, []btn{{key: "meeting.btn.here", cmd: "/meeting " + m.ID() + " here"}})
 		}
 	}
-	bs, err := n.rows(lang, rows)
+	bs, err := c.rows(lang, rows)
 	if err != nil {
 		return "", nil, err
 	}
-	return n.text(lang, "meeting.card", v), bs, nil
+	return c.textIn(lang, "meeting.card", v), bs, nil
 }
 
 // rsvpButtons is the row of answers to m.
@@ -77,11 +77,11 @@ func rsvpButtons(m *core.Meeting) []btn {
 // postMeetingCard posts m's card to every chat with the calendar file att (its
 // edits change the text and buttons only). The card is edited again when the
 // meeting starts and ends (jobMeetingCard), when its I'm here button comes and goes.
-func postMeetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting, att *Attachment) error {
-	for _, ch := range comm.Chats {
+func (c *call) postMeetingCard(m *core.Meeting, att *Attachment) error {
+	for _, ch := range c.comm.Chats {
 		msg := liveMessage(ch, meetingRef(m), false)
 		msg.Attachment = att
-		if err := enqueue(tx, msg, "", time.Time{}); err != nil {
+		if err := c.send(msg, "", time.Time{}); err != nil {
 			return err
 		}
 	}
@@ -89,22 +89,19 @@ func postMeetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting, att *At
 }
 
 // jobMeetingCard edits a meeting's card at its start and end.
-func jobMeetingCard(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return ignoreGone(err)
-	}
+func jobMeetingCard(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	m, err := tx.Meeting(comm.ID, j.Ref)
 	if err != nil {
 		return ignoreGone(err)
 	}
-	return queueLive(tx, comm, meetingRef(m), time.Time{})
+	return c.queueLive(meetingRef(m), time.Time{})
 }
 
 // refreshMeetingCard queues an edit of m's card in every chat, after the edit
 // pacing: answers in a burst make one edit.
-func refreshMeetingCard(tx *core.Tx, comm *core.Community, m *core.Meeting) error {
-	return queueLive(tx, comm, meetingRef(m), tx.Now().Add(pollEditDelay))
+func (c *call) refreshMeetingCard(m *core.Meeting) error {
+	return c.queueLive(meetingRef(m), c.tx.Now().Add(pollEditDelay))
 }
 
 // partstat is the calendar's participation status of an answer.
@@ -167,10 +164,10 @@ func meetingRSVP(c *call, m *core.Meeting, r core.RSVP) error {
 		return err
 	}
 	loc := c.comm.Location()
-	if err := tellPromoted(c.b, c.tx, c.comm, m, promoted); err != nil {
+	if err := c.tellPromoted(m, promoted); err != nil {
 		return err
 	}
-	if err := refreshMeetingCard(c.tx, c.comm, m); err != nil {
+	if err := c.refreshMeetingCard(m); err != nil {
 		return err
 	}
 	v := rsvpView{M: meetingView(m, loc), Answer: string(got), Pos: m.WaitingPosition(c.person.ID), C: m.Counts()}
@@ -180,10 +177,9 @@ func meetingRSVP(c *call, m *core.Meeting, r core.RSVP) error {
 	}
 	att := personalICS(c.tx, c.comm, m, c.person.ID)
 	if c.ev.Direct {
-		c.out = append(c.out, Message{
-			Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: true, UserID: c.ev.UserID, Name: c.ev.UserName,
-			Text: c.ownText("meeting.rsvp_done", v), Attachment: att,
-		})
+		msg := c.here(true)
+		msg.Text, msg.Attachment = c.ownText("meeting.rsvp_done", v), att
+		c.answer(msg)
 		return nil
 	}
 	// In a chat: the receipt to the member alone, and for a yes or a maybe the
@@ -192,15 +188,15 @@ func meetingRSVP(c *call, m *core.Meeting, r core.RSVP) error {
 	if got == core.RSVPNo {
 		return nil
 	}
-	return c.notifier(c.comm).dm(c.person.ID, "meeting.rsvp_ics", v, att)
+	return c.dm(c.person.ID, "meeting.rsvp_ics", v, att)
 }
 
 // tellPromoted tells each of promoted privately that a place of m is theirs.
-func tellPromoted(b *Bot, tx *core.Tx, comm *core.Community, m *core.Meeting, promoted []core.PersonID) error {
-	n := &notifier{b: b, tx: tx, comm: comm}
+func (c *call) tellPromoted(m *core.Meeting, promoted []core.PersonID) error {
+	tx, comm := c.tx, c.comm
 	for _, p := range promoted {
 		v := rsvpView{M: meetingView(m, comm.Location()), Answer: string(core.RSVPYes), C: m.Counts()}
-		if err := n.dm(p, "meeting.promoted", v, personalICS(tx, comm, m, p), rsvpButtons(m)[1:]); err != nil {
+		if err := c.dm(p, "meeting.promoted", v, personalICS(tx, comm, m, p), rsvpButtons(m)[1:]); err != nil {
 			return err
 		}
 	}
@@ -256,7 +252,7 @@ func markPresent(c *call, m *core.Meeting, ids []core.PersonID, names []string) 
 	}
 	v := presentView{M: meetingView(m, c.comm.Location()), Names: names, Self: names == nil, Already: len(added) == 0, Present: len(m.Present)}
 	if len(added) > 0 {
-		if err := refreshMeetingCard(c.tx, c.comm, m); err != nil {
+		if err := c.refreshMeetingCard(m); err != nil {
 			return err
 		}
 	}
@@ -323,10 +319,10 @@ func meetingPlaces(c *call, m *core.Meeting) error {
 	if err != nil {
 		return err
 	}
-	if err := tellPromoted(c.b, c.tx, c.comm, m, promoted); err != nil {
+	if err := c.tellPromoted(m, promoted); err != nil {
 		return err
 	}
-	if err := refreshMeetingCard(c.tx, c.comm, m); err != nil {
+	if err := c.refreshMeetingCard(m); err != nil {
 		return err
 	}
 	c.reply("meeting.places_done", placesView{M: meetingView(m, c.comm.Location()), C: m.Counts(), Promoted: c.names(promoted)})
@@ -360,8 +356,8 @@ func (c *call) cutPlaces(args string) (string, int, error) {
 
 // remindAttendees sends m's reminder privately to those coming or maybe, each with
 // the calendar file carrying their answer.
-func remindAttendees(b *Bot, tx *core.Tx, comm *core.Community, m *core.Meeting, days int) error {
-	n := &notifier{b: b, tx: tx, comm: comm}
+func (c *call) remindAttendees(m *core.Meeting, days int) error {
+	tx, comm := c.tx, c.comm
 	for _, r := range []core.RSVP{core.RSVPYes, core.RSVPMaybe} {
 		for _, p := range m.Attendees(r) {
 			v := remindView{M: meetingView(m, comm.Location()), Days: days, Answer: string(r)}
@@ -369,7 +365,7 @@ func remindAttendees(b *Bot, tx *core.Tx, comm *core.Community, m *core.Meeting,
 			if r == core.RSVPMaybe {
 				rows = append(rows, rsvpButtons(m))
 			}
-			if err := n.dm(p, "meeting.remind_dm", v, personalICS(tx, comm, m, p), rows...); err != nil {
+			if err := c.dm(p, "meeting.remind_dm", v, personalICS(tx, comm, m, p), rows...); err != nil {
 				return err
 			}
 		}
@@ -392,10 +388,13 @@ func leaveMeetings(c *call, comm *core.Community) error {
 		return err
 	}
 	for _, g := range got {
-		if err := tellPromoted(c.b, c.tx, comm, g.Meeting, g.Promoted); err != nil {
-			return err
-		}
-		if err := refreshMeetingCard(c.tx, comm, g.Meeting); err != nil {
+		err := c.within(comm, func() error {
+			if err := c.tellPromoted(g.Meeting, g.Promoted); err != nil {
+				return err
+			}
+			return c.refreshMeetingCard(g.Meeting)
+		})
+		if err != nil {
 			return err
 		}
 	}

@@ -52,9 +52,9 @@ type ballotLine struct {
 }
 
 // ballot renders a ballot of p in lang, for its voter's receipt.
-func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
-	data := map[string]any{"Method": string(p.BallotMethod()), "Tiers": nil, "Chosen": nil, "Lines": nil}
-	label := func(i int) string { return n.tx.OptionLabel(p, i) }
+func (c *call) pollBallot(p *core.Poll, values []int, lang string) string {
+	data := voteBallotText{Method: string(p.BallotMethod())}
+	label := func(i int) string { return c.tx.OptionLabel(p, i) }
 	switch {
 	case core.Ranked(p.BallotMethod()):
 		var tiers [][]string
@@ -77,7 +77,7 @@ func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
 			}
 			rank = next - 1
 		}
-		data["Tiers"] = tiers
+		data.Tiers = tiers
 	case p.BallotMethod() == tally.Single, p.BallotMethod() == tally.Contest, p.BallotMethod() == tally.Approval:
 		var chosen []string
 		for i, v := range values {
@@ -85,14 +85,14 @@ func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
 				chosen = append(chosen, label(i))
 			}
 		}
-		data["Chosen"] = chosen
+		data.Chosen = chosen
 	default:
 		var lines []ballotLine
 		for i, v := range values {
 			l := ballotLine{Label: label(i), Value: v}
 			switch p.BallotMethod() {
 			case tally.Judgment:
-				l.Grade = n.gradeName(p, v, lang)
+				l.Grade = c.pollGrade(p, v, lang)
 			case tally.Date:
 				l.Answer = []string{"no", "maybe", "yes"}[v]
 			case tally.Dot:
@@ -102,18 +102,39 @@ func (n *pollNotifier) ballot(p *core.Poll, values []int, lang string) string {
 			}
 			lines = append(lines, l)
 		}
-		data["Lines"] = lines
+		data.Lines = lines
 	}
-	return n.b.cat.Text(lang, "vote.ballot", data)
+	return c.b.cat.Text(lang, "vote.ballot", data)
 }
 
-// chart draws p's result as a PNG bar chart, options in ranking order: the figure
-// each method ranks by (stacked grade profiles for majority judgment, yes and maybe
-// for a date poll), with each bar's value. It returns nil when the quorum was not
-// met.
-func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Attachment, error) {
-	if !core.Decided(p, res) { // nothing decided: no chart of a tie of every option
+// pollChart draws p's result as a PNG bar chart (see pollBars); nil when the
+// quorum was not met or the method has no chart.
+func (c *call) pollChart(p *core.Poll, res *tally.Result, lang string) (*Attachment, error) {
+	bars, ok := c.pollBars(p, res, lang)
+	if !ok {
 		return nil, nil
+	}
+	png, err := bars.PNG()
+	if err != nil {
+		return nil, core.Internal("chart", err)
+	}
+	return &Attachment{Name: p.ID() + ".png", Type: "image/png", Data: png}, nil
+}
+
+// PollBars is the bar chart of p's result in lang, the one the chats get as a
+// PNG, for the web pages to draw as SVG (or a preview card) alike; ok is false
+// when nothing was decided (quorum not met) or the method has no chart.
+func (b *Bot) PollBars(tx *core.Tx, p *core.Poll, res *tally.Result, lang string) (bars chart.Bars, ok bool) {
+	return b.jobCall(tx, nil, nil).pollBars(p, res, lang)
+}
+
+// pollBars is p's result as a bar chart, options in ranking order, top to bottom:
+// the figure each method ranks by, with each bar's value — for majority judgment
+// the grade shares stacked best first, each share written in its part and the
+// median marked; for a date poll yes and maybe, each written in its part.
+func (c *call) pollBars(p *core.Poll, res *tally.Result, lang string) (chart.Bars, bool) {
+	if !core.Decided(p, res) { // nothing decided: no chart of a tie of every option
+		return chart.Bars{}, false
 	}
 	var order []int
 	for _, tier := range res.Ranking {
@@ -121,12 +142,12 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 	}
 	bars := chart.Bars{
 		Title:   p.ID() + " · " + p.Question,
-		YLabel:  n.b.cat.Text(lang, "chart.axis."+string(p.BallotMethod()), nil),
-		Decimal: n.b.cat.Text(lang, "chart.decimal", nil),
+		YLabel:  c.b.cat.Text(lang, "chart.axis."+string(p.BallotMethod()), nil),
+		Decimal: c.b.cat.Text(lang, "chart.decimal", nil),
 		Values:  true,
 	}
 	for _, i := range order {
-		bars.Labels = append(bars.Labels, n.tx.OptionLabel(p, i))
+		bars.Labels = append(bars.Labels, c.tx.OptionLabel(p, i))
 	}
 	series := func(name string, c color.Color, f func(i int) float64) {
 		v := make([]float64, len(order))
@@ -144,16 +165,19 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 	}
 	switch p.BallotMethod() {
 	case tally.Judgment:
+		// Best grade first, from the left; the median line at 50 %.
 		grades := p.Grades()
-		for g := range grades {
-			series(n.gradeName(p, g, lang), chart.Shade(g, len(grades)), func(i int) float64 {
+		for g := len(grades) - 1; g >= 0; g-- {
+			series(c.pollGrade(p, g, lang), chart.Shade(g, len(grades)), func(i int) float64 {
 				return 100 * float64(res.Profiles[i][g]) / float64(max(res.Ballots, 1))
 			})
 		}
 		bars.Values, bars.Percent = false, true // every stack is 100 %
+		bars.Segments, bars.Max, bars.Marks = true, 100, []float64{50}
 	case tally.Date:
-		series(n.b.cat.Text(lang, "answer.yes", nil), chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
-		series(n.b.cat.Text(lang, "answer.maybe", nil), chart.Amber, func(i int) float64 { return float64(res.Maybes[i]) })
+		series(c.b.cat.Text(lang, "answer.yes", nil), chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
+		series(c.b.cat.Text(lang, "answer.maybe", nil), chart.Amber, func(i int) float64 { return float64(res.Maybes[i]) })
+		bars.Segments = true // yes and maybe each written in its part, the total after
 	case tally.Single, tally.Approval:
 		series("", chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
 	case tally.Score, tally.Dot:
@@ -171,30 +195,26 @@ func (n *pollNotifier) chart(p *core.Poll, res *tally.Result, lang string) (*Att
 	case tally.STV:
 		// First preferences beside the final votes, in votes (not units).
 		if len(res.Stages) == 0 {
-			return nil, nil
+			return chart.Bars{}, false
 		}
 		unit := 1.0
 		for range res.Decimals {
 			unit *= 10
 		}
 		first, last := res.Stages[0].Votes, res.Stages[len(res.Stages)-1].Votes
-		series(n.b.cat.Text(lang, "chart.stv.first", nil), chart.Amber, func(i int) float64 { return float64(first[i]) / unit })
-		series(n.b.cat.Text(lang, "chart.stv.final", nil), chart.Green, func(i int) float64 { return float64(last[i]) / unit })
+		series(c.b.cat.Text(lang, "chart.stv.first", nil), chart.Amber, func(i int) float64 { return float64(first[i]) / unit })
+		series(c.b.cat.Text(lang, "chart.stv.final", nil), chart.Green, func(i int) float64 { return float64(last[i]) / unit })
 		bars.Grouped = true
 	default:
-		return nil, nil
+		return chart.Bars{}, false
 	}
-	png, err := bars.PNG()
-	if err != nil {
-		return nil, core.Internal("chart", err)
-	}
-	return &Attachment{Name: p.ID() + ".png", Type: "image/png", Data: png}, nil
+	return bars, true
 }
 
 // calendar returns the calendar file of a date poll's chosen slot, with the text
 // that goes with it; nil when p is no date poll, its quorum was not met, or no
 // single slot won (a tie, or nobody said yes).
-func (n *pollNotifier) calendar(p *core.Poll, res *tally.Result, lang string) (*Attachment, string, error) {
+func (c *call) pollCalendar(p *core.Poll, res *tally.Result, lang string) (*Attachment, string, error) {
 	if p.BallotMethod() != tally.Date || !core.Decided(p, res) || len(res.Ranking) == 0 || len(res.Ranking[0]) != 1 {
 		return nil, "", nil
 	}
@@ -204,14 +224,14 @@ func (n *pollNotifier) calendar(p *core.Poll, res *tally.Result, lang string) (*
 	}
 	o := p.Options[win]
 	loc := time.UTC
-	if n.comm != nil {
-		loc = n.comm.Location()
+	if c.comm != nil {
+		loc = c.comm.Location()
 	}
 	cal := ics.NewCalendar()
 	cal.SetMethod(ics.MethodPublish)
 	cal.SetProductId("-//Engage//Polls//EN")
 	ev := cal.AddEvent("poll-" + string(p.Community) + "-" + p.ID() + "@engage")
-	ev.SetDtStampTime(n.tx.Now())
+	ev.SetDtStampTime(c.tx.Now())
 	ev.SetSummary(p.Question)
 	if o.AllDay {
 		day := o.Slot.In(loc)
@@ -221,9 +241,26 @@ func (n *pollNotifier) calendar(p *core.Poll, res *tally.Result, lang string) (*
 		ev.SetStartAt(o.Slot)
 		ev.SetEndAt(o.Slot.Add(slotLength))
 	}
-	text := n.b.cat.Text(lang, "poll.date_chosen", map[string]any{
-		"ID": p.ID(), "Question": p.Question, "Label": o.Label, "At": o.Slot.In(loc), "AllDay": o.AllDay,
+	text := c.b.cat.Text(lang, "poll.date_chosen", pollDateChosenText{
+		ID: p.ID(), Question: p.Question, Label: o.Label, At: o.Slot.In(loc), AllDay: o.AllDay,
 	})
 	data := []byte(cal.Serialize())
 	return &Attachment{Name: p.ID() + ".ics", Type: "text/calendar", Data: data}, text, nil
+}
+
+// pollDateChosenText is what the text poll.date_chosen shows.
+type pollDateChosenText struct {
+	ID       string
+	Question string
+	Label    string
+	At       time.Time
+	AllDay   bool
+}
+
+// voteBallotText is what the text vote.ballot shows.
+type voteBallotText struct {
+	Method string
+	Lines  []ballotLine
+	Chosen []string
+	Tiers  [][]string
 }

@@ -8,20 +8,6 @@ import (
 	"github.com/engage-org/engage/core/tally"
 )
 
-// pollNotifier shows a community's polls: the poll message in every linked chat
-// (posted, edited as ballots arrive, closed), the result with its chart, and the
-// calendar file of a date poll's chosen slot. It works with or without a call (the
-// deadline job has none).
-type pollNotifier struct {
-	b    *Bot
-	tx   *core.Tx
-	comm *core.Community
-}
-
-func (c *call) pollNotifier(comm *core.Community) *pollNotifier {
-	return &pollNotifier{b: c.b, tx: c.tx, comm: comm}
-}
-
 // pollView is what templates show of a poll.
 type pollView struct {
 	ID, Question, Method string
@@ -68,7 +54,7 @@ type budgetFunded struct {
 
 // budget returns p's budget view (nil for another method); with res, its
 // result too.
-func (n *pollNotifier) budget(p *core.Poll, res *tally.Result) *budgetView {
+func (c *call) pollBudget(p *core.Poll, res *tally.Result) *budgetView {
 	if p.Method != core.MethodBudget {
 		return nil
 	}
@@ -85,14 +71,14 @@ func (n *pollNotifier) budget(p *core.Poll, res *tally.Result) *budgetView {
 	}
 	v.Spent, v.Left = money(b.Spent), money(b.Left)
 	for k, i := range b.Selected {
-		f := budgetFunded{Label: n.tx.OptionLabel(p, i), Cost: money(p.Options[i].Cost), ByEqualShares: k < b.ByMES}
+		f := budgetFunded{Label: c.tx.OptionLabel(p, i), Cost: money(p.Options[i].Cost), ByEqualShares: k < b.ByMES}
 		if k < len(b.Payers) {
 			f.Payers = b.Payers[k]
 		}
 		v.Funded = append(v.Funded, f)
 	}
 	for _, i := range b.Greedy {
-		v.Greedy = append(v.Greedy, n.tx.OptionLabel(p, i))
+		v.Greedy = append(v.Greedy, c.tx.OptionLabel(p, i))
 	}
 	return v
 }
@@ -107,25 +93,25 @@ type optionView struct {
 }
 
 // view returns what the poll message shows in lang.
-func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
+func (c *call) pollViewOf(p *core.Poll, lang string) pollView {
 	s := p.Settings
 	v := pollView{
 		ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Ballots: p.Ballots(),
-		Open: p.Open(), Hidden: s.Hidden, Secret: s.Secret, Final: !n.tx.BallotsChangeable(p),
-		Until: n.until(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: p.TallySettings().Dots, Seats: s.Seats, Meek: s.Meek,
-		JuryWeight: s.JuryWeight, Budget: n.budget(p, nil), Assembly: n.assembly(p, p.Live.Weight),
+		Open: p.Open(), Hidden: s.Hidden, Secret: s.Secret, Final: !c.tx.BallotsChangeable(p),
+		Until: c.pollUntil(p), Quorum: s.Quorum, Min: s.ScaleMin, Max: s.ScaleMax, Dots: p.TallySettings().Dots, Seats: s.Seats, Meek: s.Meek,
+		JuryWeight: s.JuryWeight, Budget: c.pollBudget(p, nil), Assembly: c.pollAssembly(p, p.Live.Weight),
 	}
 	v.ShowCounts = !p.Open() || !s.Hidden
 	if !p.Open() && !p.Closed.IsZero() {
-		v.Closed = p.Closed.In(n.loc())
+		v.Closed = p.Closed.In(c.pollLoc())
 	}
 	for g := range p.Grades() {
-		v.Grades = append(v.Grades, n.gradeName(p, g, lang))
+		v.Grades = append(v.Grades, c.pollGrade(p, g, lang))
 	}
 	l := p.Live
 	v.JuryBallots = l.JuryBallots
 	for i := range p.Options {
-		o := optionView{N: i + 1, Label: n.tx.OptionLabel(p, i)}
+		o := optionView{N: i + 1, Label: c.tx.OptionLabel(p, i)}
 		if l.Counts != nil {
 			o.Count = l.Counts[i]
 			o.Pct = pct(o.Count, l.Weight, lang) // Weight is Ballots unless weighted
@@ -140,7 +126,7 @@ func (n *pollNotifier) view(p *core.Poll, lang string) pollView {
 			o.Total = l.Totals[i]
 		}
 		if l.Profiles != nil && l.Ballots > 0 {
-			o.Grade = n.gradeName(p, lowerMedian(l.Profiles[i], l.Weight), lang)
+			o.Grade = c.pollGrade(p, lowerMedian(l.Profiles[i], l.Weight), lang)
 		}
 		v.Options = append(v.Options, o)
 	}
@@ -160,25 +146,25 @@ func lowerMedian(profile []int, total int) int {
 }
 
 // gradeName shows grade g of p in lang.
-func (n *pollNotifier) gradeName(p *core.Poll, g int, lang string) string {
+func (c *call) pollGrade(p *core.Poll, g int, lang string) string {
 	if len(p.Settings.Grades) > 0 {
 		return p.Settings.Grades[g]
 	}
-	return n.b.cat.Text(lang, "grade."+core.DefaultGrades[g], nil)
+	return c.b.cat.Text(lang, "grade."+core.DefaultGrades[g], nil)
 }
 
 // until returns p's deadline in the community's zone (zero when it has none).
-func (n *pollNotifier) until(p *core.Poll) time.Time {
+func (c *call) pollUntil(p *core.Poll) time.Time {
 	if p.Settings.Until.IsZero() {
 		return time.Time{}
 	}
-	return p.Settings.Until.In(n.loc())
+	return p.Settings.Until.In(c.pollLoc())
 }
 
-// loc is the community's zone (UTC when the notifier has no community).
-func (n *pollNotifier) loc() *time.Location {
-	if n.comm != nil {
-		return n.comm.Location()
+// pollLoc is the community's zone (UTC when the turn has no community).
+func (c *call) pollLoc() *time.Location {
+	if c.comm != nil {
+		return c.comm.Location()
 	}
 	return time.UTC
 }
@@ -186,12 +172,12 @@ func (n *pollNotifier) loc() *time.Location {
 // pressable reports whether a press on the poll message is a whole ballot or a
 // change of one: single and contest, and approval and date polls whose ballots can
 // be changed. The others are filled in a form or step by step.
-func (n *pollNotifier) pressable(p *core.Poll) bool {
+func (c *call) pollPressable(p *core.Poll) bool {
 	switch p.BallotMethod() {
 	case tally.Single, tally.Contest:
 		return true
 	case tally.Approval, tally.Date:
-		return n.tx.BallotsChangeable(p)
+		return c.tx.BallotsChangeable(p)
 	}
 	return false
 }
@@ -199,25 +185,25 @@ func (n *pollNotifier) pressable(p *core.Poll) bool {
 // voteRows returns the buttons of an open poll in lang: one per option (single,
 // contest, approval), yes / maybe / no per slot (date), or one that opens the
 // ballot.
-func (n *pollNotifier) voteRows(p *core.Poll, lang string) ([][]Button, error) {
+func (c *call) pollVoteRows(p *core.Poll, lang string) ([][]Button, error) {
 	if !p.Open() {
 		return nil, nil
 	}
 	cmd := "/vote " + p.ID() + " "
 	var rows [][]Button
 	add := func(label, command string) error {
-		tok, err := n.tx.ButtonToken(command)
+		tok, err := c.tx.ButtonToken(command)
 		if err != nil {
 			return err
 		}
 		rows = append(rows, []Button{{Label: clip(label, 80), Token: tok}})
 		return nil
 	}
-	if !n.pressable(p) {
-		return rows, add(n.b.cat.Text(lang, "button.vote", nil), "/vote "+p.ID())
+	if !c.pollPressable(p) {
+		return rows, add(c.b.cat.Text(lang, "button.vote", nil), "/vote "+p.ID())
 	}
 	for i := range p.Options {
-		label, num := n.tx.OptionLabel(p, i), strconv.Itoa(i+1)
+		label, num := c.tx.OptionLabel(p, i), strconv.Itoa(i+1)
 		switch p.BallotMethod() {
 		case tally.Approval:
 			if err := add(label, cmd+"+"+num); err != nil {
@@ -226,11 +212,11 @@ func (n *pollNotifier) voteRows(p *core.Poll, lang string) ([][]Button, error) {
 		case tally.Date:
 			var row []Button
 			for _, a := range answerKeys(p) {
-				tok, err := n.tx.ButtonToken(cmd + "+" + num + "=" + a)
+				tok, err := c.tx.ButtonToken(cmd + "+" + num + "=" + a)
 				if err != nil {
 					return nil, err
 				}
-				text := n.b.cat.Text(lang, "button.vote_answer", map[string]any{"Answer": a, "Label": label})
+				text := c.b.cat.Text(lang, "button.vote_answer", buttonVoteAnswerText{Answer: a, Label: label})
 				row = append(row, Button{Label: clip(text, 80), Token: tok})
 			}
 			rows = append(rows, row)
@@ -244,58 +230,58 @@ func (n *pollNotifier) voteRows(p *core.Poll, lang string) ([][]Button, error) {
 }
 
 // message renders the poll message for the community's language.
-func (n *pollNotifier) message(p *core.Poll) (string, [][]Button, error) {
-	rows, err := n.voteRows(p, n.comm.Lang)
+func (c *call) pollMessage(p *core.Poll) (string, [][]Button, error) {
+	rows, err := c.pollVoteRows(p, c.comm.Lang)
 	if err != nil {
 		return "", nil, err
 	}
-	return n.b.cat.Text(n.comm.Lang, "poll.message", n.view(p, n.comm.Lang)), rows, nil
+	return c.b.cat.Text(c.comm.Lang, "poll.message", c.pollViewOf(p, c.comm.Lang)), rows, nil
 }
 
 // post sends the poll message to every chat of the community: a live message,
 // rendered with the current tally when it is sent.
-func (n *pollNotifier) post(p *core.Poll) error {
-	return postLive(n.tx, n.comm, p.Ref())
+func (c *call) postPoll(p *core.Poll) error {
+	return c.postLive(p.Ref())
 }
 
 // refresh edits the poll message in every chat, pollEditDelay from now: ballots
 // cast meanwhile join the pending edit, so a burst of ballots makes one edit,
 // rendered once when it is sent.
-func (n *pollNotifier) refresh(p *core.Poll) error {
-	return queueLive(n.tx, n.comm, p.Ref(), n.tx.Now().Add(pollEditDelay))
+func (c *call) refreshPoll(p *core.Poll) error {
+	return c.queueLive(p.Ref(), c.tx.Now().Add(pollEditDelay))
 }
 
 // closed shows that p closed: its message loses its buttons, and the result, with
 // its chart, goes to every chat; a date poll with one chosen slot also gets its
 // calendar file.
-func (n *pollNotifier) closed(p *core.Poll, res *tally.Result) error {
-	if err := n.tellReferents(p, res); err != nil {
+func (c *call) pollClosed(p *core.Poll, res *tally.Result) error {
+	if err := c.tellFundedReferents(p, res); err != nil {
 		return err
 	}
-	lang := n.comm.Lang
-	chart, err := n.chart(p, res, lang)
+	lang := c.comm.Lang
+	chart, err := c.pollChart(p, res, lang)
 	if err != nil {
 		return err
 	}
-	result := n.b.cat.Text(lang, "poll.result", n.result(p, res, lang))
+	result := c.b.cat.Text(lang, "poll.result", c.pollResult(p, res, lang))
 	if p.Method == tally.STV {
-		result = n.b.cat.Text(lang, "poll.result_stv", n.stvResult(p, res, lang))
+		result = c.b.cat.Text(lang, "poll.result_stv", c.pollSTVResult(p, res, lang))
 	}
-	ics, icsText, err := n.calendar(p, res, lang)
+	ics, icsText, err := c.pollCalendar(p, res, lang)
 	if err != nil {
 		return err
 	}
-	if err := queueLive(n.tx, n.comm, p.Ref(), time.Time{}); err != nil {
+	if err := c.queueLive(p.Ref(), time.Time{}); err != nil {
 		return err // the poll message loses its buttons and shows the final tally
 	}
-	for _, ch := range n.comm.Chats {
+	for _, ch := range c.comm.Chats {
 		m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: result, Attachment: chart}
-		if err := enqueue(n.tx, m, "", time.Time{}); err != nil {
+		if err := c.send(m, "", time.Time{}); err != nil {
 			return err
 		}
 		if ics != nil {
 			m := Message{Platform: ch.Platform, ChatID: ch.ChatID, Text: icsText, Attachment: ics}
-			if err := enqueue(n.tx, m, "", time.Time{}); err != nil {
+			if err := c.send(m, "", time.Time{}); err != nil {
 				return err
 			}
 		}
@@ -333,13 +319,13 @@ type resultOption struct {
 }
 
 // result returns what the result message shows in lang.
-func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resultView {
+func (c *call) pollResult(p *core.Poll, res *tally.Result, lang string) resultView {
 	v := resultView{
 		ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Ballots: res.Ballots,
 		QuorumMet: p.QuorumMet, Quorum: p.Settings.Quorum, Rounds: len(res.Rounds),
 		JuryWeight: p.Settings.JuryWeight, JuryBallots: res.JuryBallots,
-		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax, NoBallot: res.Ballots == 0, Budget: n.budget(p, res),
-		Assembly: n.assembly(p, res.Weight),
+		Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax, NoBallot: res.Ballots == 0, Budget: c.pollBudget(p, res),
+		Assembly: c.pollAssembly(p, res.Weight),
 	}
 	if v.Assembly.Needed > v.Quorum {
 		v.Quorum = v.Assembly.Needed
@@ -352,7 +338,7 @@ func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resu
 	for _, tier := range res.Ranking {
 		t := tierView{Place: place}
 		for _, i := range tier {
-			o := resultOption{Label: n.tx.OptionLabel(p, i)}
+			o := resultOption{Label: c.tx.OptionLabel(p, i)}
 			if res.Counts != nil {
 				o.Count = res.Counts[i]
 			}
@@ -372,7 +358,7 @@ func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resu
 				o.Share = ratString(res.Shares[i], lang)
 			}
 			if res.Grades != nil {
-				o.Grade = n.gradeName(p, res.Grades[i], lang)
+				o.Grade = c.pollGrade(p, res.Grades[i], lang)
 			}
 			if irvVotes != nil {
 				o.Votes = ratString(irvVotes[i], lang)
@@ -391,7 +377,7 @@ func (n *pollNotifier) result(p *core.Poll, res *tally.Result, lang string) resu
 // tellReferents writes to the referents of each project a budget poll
 // funded from a campaign (the money is allocated and the project is at stage
 // funded).
-func (n *pollNotifier) tellReferents(p *core.Poll, res *tally.Result) error {
+func (c *call) tellFundedReferents(p *core.Poll, res *tally.Result) error {
 	if p.Method != core.MethodBudget || p.Settings.From == "" || res.Budget == nil || !p.QuorumMet {
 		return nil
 	}
@@ -400,17 +386,32 @@ func (n *pollNotifier) tellReferents(p *core.Poll, res *tally.Result) error {
 		if o.Project == 0 {
 			continue
 		}
-		pr, err := n.tx.Project(p.Community, o.ProjectID())
+		pr, err := c.tx.Project(p.Community, o.ProjectID())
 		if err != nil {
 			return err
 		}
-		data := map[string]any{"Poll": p.ID(), "Project": pr.ID(), "Title": pr.Title,
-			"Amount": p.Settings.Budget.Plus(o.Cost - p.Settings.Budget.Amount), "Campaign": p.Settings.From}
+		data := budgetFundedReferentText{Poll: p.ID(), Project: pr.ID(), Title: pr.Title,
+			Amount: p.Settings.Budget.Plus(o.Cost - p.Settings.Budget.Amount), Campaign: p.Settings.From}
 		for _, ref := range pr.Referents {
-			if err := dmPerson(n.b, n.tx, n.comm, ref, "budget.funded_referent", data); err != nil {
+			if err := c.dm(ref, "budget.funded_referent", data, nil); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// buttonVoteAnswerText is what the text button.vote_answer shows.
+type buttonVoteAnswerText struct {
+	Answer string
+	Label  string
+}
+
+// budgetFundedReferentText is what the text budget.funded_referent shows.
+type budgetFundedReferentText struct {
+	Poll     string
+	Project  string
+	Title    string
+	Amount   core.Money
+	Campaign string
 }

@@ -35,11 +35,11 @@ type stvStageView struct {
 }
 
 // stvResult returns what the stv result message shows in lang.
-func (n *pollNotifier) stvResult(p *core.Poll, res *tally.Result, lang string) stvResultView {
+func (c *call) pollSTVResult(p *core.Poll, res *tally.Result, lang string) stvResultView {
 	label := func(os []int) []string {
 		out := make([]string, 0, len(os))
 		for _, o := range os {
-			out = append(out, n.tx.OptionLabel(p, o))
+			out = append(out, c.tx.OptionLabel(p, o))
 		}
 		return out
 	}

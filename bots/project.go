@@ -66,7 +66,7 @@ func (c *call) view(p *core.Project, withNews bool) (projectView, error) {
 		return v, err
 	}
 	if len(funds) > 0 {
-		v.Funds = c.text("project.funds", map[string]any{"Funds": funds})
+		v.Funds = c.text("project.funds", projectFundsText{Funds: funds})
 	}
 	if withNews {
 		news, err := c.tx.NewsOf(p, 3)
@@ -119,7 +119,7 @@ func cmdProjects(c *call) error {
 	if stage != nil {
 		st = string(*stage)
 	}
-	c.reply("projects", map[string]any{"Projects": vs, "Stage": st, "More": more})
+	c.reply("projects", projectsText{Projects: vs, Stage: st, More: more})
 	return nil
 }
 
@@ -131,7 +131,7 @@ func cmdProject(c *call) error {
 		if err != nil {
 			return err
 		}
-		return postLive(c.tx, c.comm, projectRef(p)) // its card (projectcard.go)
+		return c.postLive(projectRef(p)) // its card (projectcard.go)
 	}
 	p, err := c.project()
 	if err != nil {
@@ -149,7 +149,7 @@ func cmdProject(c *call) error {
 		if err := c.tx.SetStage(c.member, p, stage); err != nil {
 			return err
 		}
-		return c.broadcast(c.comm, "project.stage", map[string]any{"ID": p.ID(), "Title": p.Title, "Stage": string(stage)}, "")
+		return c.post("project.stage", projectStageText{ID: p.ID(), Title: p.Title, Stage: string(stage)}, nil)
 	}
 	if strings.TrimSpace(c.args) != "" {
 		return c.usage()
@@ -162,7 +162,7 @@ func cmdProject(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("project.show", map[string]any{"P": v}, row)
+	c.reply("project.show", projectShowText{P: v}, row)
 	return nil
 }
 
@@ -189,8 +189,8 @@ func cmdReferent(c *call) error {
 	if err := c.tx.AddReferent(c.member, p, target); err != nil {
 		return err
 	}
-	c.reply("referent.added", map[string]any{"ID": p.ID(), "Title": p.Title, "Name": person.Name})
-	return c.dm(target.Person, "referent.you", map[string]any{"ID": p.ID(), "Title": p.Title, "By": c.person.Name})
+	c.reply("referent.added", referentAddedText{ID: p.ID(), Title: p.Title, Name: person.Name})
+	return c.dm(target.Person, "referent.you", referentYouText{ID: p.ID(), Title: p.Title, By: c.person.Name}, nil)
 }
 
 func cmdFollow(c *call) error   { return follow(c, true) }
@@ -208,7 +208,7 @@ func follow(c *call, on bool) error {
 	if !on {
 		key = "follow.off"
 	}
-	c.replyPrivate(key, map[string]any{"ID": p.ID(), "Title": p.Title, "Followers": len(p.Followers)})
+	c.replyPrivate(key, followText{ID: p.ID(), Title: p.Title, Followers: len(p.Followers)})
 	return nil
 }
 
@@ -223,8 +223,8 @@ func cmdLike(c *call) error {
 		return err
 	}
 	// The liker alone is answered; the card shows the count (projectcard.go).
-	c.replyPrivate("like", map[string]any{"ID": p.ID(), "Title": p.Title, "Likes": len(p.Likes)})
-	return editProjectCard(c.tx, c.comm, p)
+	c.replyPrivate("like", likeText{ID: p.ID(), Title: p.Title, Likes: len(p.Likes)})
+	return c.editPosted(projectRef(p))
 }
 
 // cmdNews: /news P1 TEXT — to every chat of the community and to followers.
@@ -238,7 +238,7 @@ func cmdNews(c *call) error {
 			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 		}
 		return c.askForm(Form{
-			Title:   c.ownText("form.news", map[string]any{"ID": p.ID(), "Title": p.Title}),
+			Title:   c.ownText("form.news", formNewsText{ID: p.ID(), Title: p.Title}),
 			Fields:  []Field{{Name: "text", Label: c.ownText("form.news.text", nil), Multiline: true}},
 			Command: "/news " + p.ID() + " {text}",
 		})
@@ -247,15 +247,15 @@ func cmdNews(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": p.ID(), "Title": p.Title, "Text": n.Text, "By": c.person.Name}
-	if err := c.broadcast(c.comm, "news.post", data, ""); err != nil {
+	data := newsBackerText{ID: p.ID(), Title: p.Title, Text: n.Text, By: c.person.Name}
+	if err := c.post("news.post", data, nil); err != nil {
 		return err
 	}
 	for _, f := range p.Followers {
 		if f == c.person.ID {
 			continue
 		}
-		if err := c.dm(f, "news.follower", data); err != nil {
+		if err := c.dm(f, "news.follower", data, nil); err != nil {
 			return err
 		}
 	}
@@ -268,12 +268,12 @@ func cmdNews(c *call) error {
 		if bk == c.person.ID || slices.Contains(p.Followers, bk) {
 			continue
 		}
-		if err := c.dm(bk, "news.backer", data); err != nil {
+		if err := c.dm(bk, "news.backer", data, nil); err != nil {
 			return err
 		}
 	}
 	if c.ev.Direct {
-		c.reply("news.posted", map[string]any{"ID": p.ID(), "Followers": len(p.Followers)})
+		c.reply("news.posted", newsPostedText{ID: p.ID(), Followers: len(p.Followers)})
 	}
 	return nil
 }
@@ -292,10 +292,10 @@ func cmdNextStep(c *call) error {
 		if err := c.tx.MarkShared(p); err != nil {
 			return err
 		}
-		if err := c.broadcast(c.comm, "nextstep.post", c.nextStepData(p), ""); err != nil {
+		if err := c.post("nextstep.post", c.nextStepData(p), nil); err != nil {
 			return err
 		}
-		c.replyPrivate("nextstep.shared", map[string]any{"ID": p.ID()})
+		c.replyPrivate("nextstep.shared", nextstepSharedText{ID: p.ID()})
 		return nil
 	}
 	if strings.TrimSpace(c.args) == "" { // ask for the step and its date
@@ -303,7 +303,7 @@ func cmdNextStep(c *call) error {
 			return core.Errorf(core.CodeForbidden, "err.not_referent", "id", p.ID())
 		}
 		return c.askForm(Form{
-			Title: c.ownText("form.nextstep", map[string]any{"ID": p.ID(), "Title": p.Title}),
+			Title: c.ownText("form.nextstep", formNextstepText{ID: p.ID(), Title: p.Title}),
 			Fields: []Field{
 				{Name: "text", Label: c.ownText("form.nextstep.text", nil)},
 				{Name: "due", Label: c.ownText("form.nextstep.due", nil), Placeholder: c.ownText("form.nextstep.due_hint", nil), Optional: true},
@@ -321,7 +321,7 @@ func cmdNextStep(c *call) error {
 	}
 	data := c.nextStepData(p)
 	if shared {
-		if err := c.broadcast(c.comm, "nextstep.post", data, ""); err != nil {
+		if err := c.post("nextstep.post", data, nil); err != nil {
 			return err
 		}
 	} else {
@@ -335,22 +335,35 @@ func cmdNextStep(c *call) error {
 		if f == c.person.ID || !shared {
 			continue
 		}
-		if err := c.dm(f, "nextstep.follower", data); err != nil {
+		if err := c.dm(f, "nextstep.follower", data, nil); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (c *call) nextStepData(p *core.Project) map[string]any {
-	d := map[string]any{"ID": p.ID(), "Title": p.Title, "By": c.person.Name, "Text": nil, "Due": nil}
+func (c *call) nextStepData(p *core.Project) nextStepText {
+	d := nextStepText{ID: p.ID(), Title: p.Title, By: c.person.Name}
 	if ns := p.NextStep; ns != nil {
-		d["Text"] = ns.Text
+		d.Text = ns.Text
 		if !ns.Due.IsZero() {
-			d["Due"] = ns.Due.In(c.comm.Location())
+			due := ns.Due.In(c.comm.Location())
+			d.Due = &due
 		}
 	}
 	return d
+}
+
+// nextStepText is what the texts nextstep.post, nextstep.saved, nextstep.follower show.
+type nextStepText struct {
+	ID, Title, By, Text string
+	Due                 *time.Time
+}
+
+// followText is what the texts follow.on, follow.off show.
+type followText struct {
+	ID, Title string
+	Followers int
 }
 
 // cmdNeeds: /needs P1 TEXT.
@@ -365,11 +378,8 @@ func cmdNeeds(c *call) error {
 	if err := c.tx.AddNeed(c.member, p, c.args); err != nil {
 		return err
 	}
-	row, err := c.buttons(c.text("button.offer", nil), "/offer "+p.ID())
-	if err != nil {
-		return err
-	}
-	return c.broadcast(c.comm, "needs.post", map[string]any{"ID": p.ID(), "Title": p.Title, "Text": strings.TrimSpace(c.args)}, "", row)
+	offer := btn{key: "button.offer", cmd: "/offer " + p.ID()}
+	return c.post("needs.post", needsPostText{ID: p.ID(), Title: p.Title, Text: strings.TrimSpace(c.args)}, nil, []btn{offer})
 }
 
 // cmdOffer: /offer P1 [TEXT] — the referents are told.
@@ -381,13 +391,13 @@ func cmdOffer(c *call) error {
 	if err := c.tx.OfferHelp(c.member, p, c.args); err != nil {
 		return err
 	}
-	data := map[string]any{"ID": p.ID(), "Title": p.Title, "Name": c.person.Name, "Text": strings.TrimSpace(c.args)}
+	data := offerThanksText{ID: p.ID(), Title: p.Title, Name: c.person.Name, Text: strings.TrimSpace(c.args)}
 	c.replyPrivate("offer.thanks", data)
 	for _, r := range p.Referents {
 		if r == c.person.ID {
 			continue
 		}
-		if err := c.dm(r, "offer.referent", data); err != nil {
+		if err := c.dm(r, "offer.referent", data, nil); err != nil {
 			return err
 		}
 	}
@@ -430,7 +440,7 @@ func cmdContact(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.replyPrivate("contact.show", map[string]any{"ID": p.ID(), "Title": p.Title, "C": ct, "Referents": c.names(p.Referents)})
+	c.replyPrivate("contact.show", contactShowText{ID: p.ID(), Title: p.Title, C: ct, Referents: c.names(p.Referents)})
 	return nil
 }
 
@@ -500,4 +510,103 @@ func firstRune(s string) (rune, int) {
 		return r, len(string(r))
 	}
 	return 0, 0
+}
+
+// projectFundsText is what the text project.funds shows.
+type projectFundsText struct {
+	Funds []core.Allocation
+}
+
+// projectsText is what the text projects shows.
+type projectsText struct {
+	Projects []projectView
+	Stage    string
+	More     int
+}
+
+// projectStageText is what the text project.stage shows.
+type projectStageText struct {
+	ID    string
+	Title string
+	Stage string
+}
+
+// projectShowText is what the text project.show shows.
+type projectShowText struct {
+	P projectView
+}
+
+// referentAddedText is what the text referent.added shows.
+type referentAddedText struct {
+	ID    string
+	Title string
+	Name  string
+}
+
+// referentYouText is what the text referent.you shows.
+type referentYouText struct {
+	ID    string
+	Title string
+	By    string
+}
+
+// likeText is what the text like shows.
+type likeText struct {
+	ID    string
+	Title string
+	Likes int
+}
+
+// formNewsText is what the text form.news shows.
+type formNewsText struct {
+	ID    string
+	Title string
+}
+
+// newsBackerText is what the text news.backer, news.follower, news.post shows.
+type newsBackerText struct {
+	ID    string
+	Title string
+	Text  string
+	By    string
+}
+
+// newsPostedText is what the text news.posted shows.
+type newsPostedText struct {
+	ID        string
+	Followers int
+}
+
+// nextstepSharedText is what the text nextstep.shared shows.
+type nextstepSharedText struct {
+	ID string
+}
+
+// formNextstepText is what the text form.nextstep shows.
+type formNextstepText struct {
+	ID    string
+	Title string
+}
+
+// needsPostText is what the text needs.post shows.
+type needsPostText struct {
+	ID    string
+	Title string
+	Text  string
+}
+
+// offerThanksText is what the text offer.thanks, offer.referent shows.
+type offerThanksText struct {
+	ID    string
+	Title string
+	Name  string
+	Text  string
+}
+
+// contactShowText is what the text contact.show shows.
+type contactShowText struct {
+	ID        string
+	Title     string
+	C         *core.Contact
+	Referents []string
 }

@@ -1,8 +1,6 @@
 package bots
 
 import (
-	"time"
-
 	"github.com/engage-org/engage/core"
 )
 
@@ -18,14 +16,10 @@ func projectRef(p *core.Project) string {
 	return "project:" + string(p.Community) + ":" + p.ID()
 }
 
-// projectCard renders p's card in comm's language: its title, description and
-// first referent, its likes, and the Follow and Like buttons.
-func (b *Bot) projectCard(tx *core.Tx, comm *core.Community, p *core.Project) (string, [][]Button, error) {
-	lang := comm.Lang
-	if lang == "" {
-		lang = b.cfg.Lang
-	}
-	c := &call{b: b, tx: tx, comm: comm, lang: lang, own: lang}
+// projectCard renders p's card in the language of the turn (the dispatcher's:
+// the community's): its title, description and first referent, its likes, and
+// the Follow and Like buttons.
+func (c *call) projectCard(p *core.Project) (string, [][]Button, error) {
 	v, err := c.view(p, false)
 	if err != nil {
 		return "", nil, err
@@ -38,25 +32,11 @@ func (b *Bot) projectCard(tx *core.Tx, comm *core.Community, p *core.Project) (s
 	if err != nil {
 		return "", nil, err
 	}
-	return c.text("project.created", map[string]any{"P": v, "By": by}), [][]Button{row}, nil
+	return c.text("project.created", projectCreatedText{P: v, By: by}), [][]Button{row}, nil
 }
 
-// editProjectCard queues an edit of p's card in every chat where it was posted;
-// a card not posted yet shows the current state when it goes. Edits of one card
-// in one chat coalesce.
-func editProjectCard(tx *core.Tx, comm *core.Community, p *core.Project) error {
-	ref := projectRef(p)
-	for _, ch := range comm.Chats {
-		id, err := tx.MessageRef(ch.Platform, ch.ChatID, ref)
-		if err != nil {
-			return err
-		}
-		if id == "" {
-			continue // posted before cards were live, or not sent yet
-		}
-		if err := enqueue(tx, liveMessage(ch, ref, true), liveCoalesce(ref, ch), time.Time{}); err != nil {
-			return err
-		}
-	}
-	return nil
+// projectCreatedText is what the text project.created shows.
+type projectCreatedText struct {
+	P  projectView
+	By string
 }

@@ -31,7 +31,7 @@ func cmdAsk(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": q.ID(), "Campaign": camp.ID(), "Title": camp.Title, "Text": q.Text, "Name": c.person.Name}
+	data := qaAskedText{ID: q.ID(), Campaign: camp.ID(), Title: camp.Title, Text: q.Text, Name: c.person.Name}
 	c.reply("qa.asked", data)
 	orgs, err := c.tx.Organisers(camp)
 	if err != nil {
@@ -41,31 +41,24 @@ func cmdAsk(c *call) error {
 		if o == c.person.ID {
 			continue
 		}
-		lang := c.langOf(o)
-		btn, err := c.formButton(c.b.cat.Text(lang, "qa.btn.answer", nil), Form{
-			Title:   c.b.cat.Text(lang, "qa.form.title", data),
-			Fields:  []Field{{Name: "text", Label: c.b.cat.Text(lang, "qa.form.label", nil), Multiline: true}},
-			Command: "/answer " + camp.ID() + " " + q.ID() + " {text}",
-		})
-		if err != nil {
-			return err
-		}
-		if err := c.dm(o, "qa.new", data, []Button{btn}); err != nil {
+		answer := btn{key: "qa.btn.answer", form: func(c *call, lang string) Form {
+			return Form{
+				Title:   c.textIn(lang, "qa.form.title", data),
+				Fields:  []Field{{Name: "text", Label: c.textIn(lang, "qa.form.label", nil), Multiline: true}},
+				Command: "/answer " + camp.ID() + " " + q.ID() + " {text}",
+			}
+		}}
+		if err := c.dm(o, "qa.new", data, nil, []btn{answer}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// langOf is person's language, else the community's, else the bot's.
-func (c *call) langOf(person core.PersonID) string {
-	if p, err := c.tx.Person(person); err == nil && p.Lang != "" {
-		return p.Lang
-	}
-	if c.comm != nil && c.comm.Lang != "" {
-		return c.comm.Lang
-	}
-	return c.b.cfg.Lang
+type qView struct {
+	ID, Text        string
+	Answered, InFAQ bool
+	Pending         bool
 }
 
 // qaList answers the questions of camp and where each stands.
@@ -74,16 +67,11 @@ func qaList(c *call, camp *core.Campaign) error {
 	if err != nil {
 		return err
 	}
-	type qView struct {
-		ID, Text        string
-		Answered, InFAQ bool
-		Pending         bool
-	}
 	var views []qView
 	for _, q := range qs {
 		views = append(views, qView{ID: q.ID(), Text: clip(q.Text, 200), Answered: len(q.Answers) > 0, InFAQ: q.FAQ != 0, Pending: q.Draft != nil})
 	}
-	c.reply("qa.list", map[string]any{"Campaign": camp.ID(), "Title": camp.Title, "Questions": views})
+	c.reply("qa.list", qaListText{Campaign: camp.ID(), Title: camp.Title, Questions: views})
 	return nil
 }
 
@@ -107,17 +95,17 @@ func cmdAnswer(c *call) error {
 		return err
 	}
 	answer := q.Answers[len(q.Answers)-1].Text
-	data := map[string]any{"ID": q.ID(), "Campaign": camp.ID(), "Title": camp.Title, "Question": q.Text, "Text": answer}
+	data := qaAnsweredText{ID: q.ID(), Campaign: camp.ID(), Title: camp.Title, Question: q.Text, Text: answer}
 	told := false
 	if q.Asker != "" && q.Asker != c.person.ID {
-		if err := c.dm(q.Asker, "qa.answer_you", data); err != nil {
+		if err := c.dm(q.Asker, "qa.answer_you", data, nil); err != nil {
 			return err
 		}
 		if p, err := c.tx.Person(q.Asker); err == nil {
-			data["Name"], told = p.Name, true
+			data.Name, told = p.Name, true
 		}
 	}
-	data["Told"] = told
+	data.Told = told
 	c.reply("qa.answered", data)
 	return qaPropose(c, camp, q, answer)
 }
@@ -143,7 +131,7 @@ func qaPropose(c *call, camp *core.Campaign, q *core.Question, answer string) er
 	if err != nil {
 		return err
 	}
-	c.replyPrivate("qa.proposal", map[string]any{"ID": q.ID(), "Campaign": camp.ID(), "Q": d.Question, "A": d.Answer, "Model": d.Model}, row)
+	c.replyPrivate("qa.proposal", qaProposalText{ID: q.ID(), Campaign: camp.ID(), Q: d.Question, A: d.Answer, Model: d.Model}, row)
 	return nil
 }
 
@@ -159,7 +147,7 @@ func qaSummary(c *call, camp *core.Campaign, q *core.Question) (*core.FAQDraft, 
 		in.Answers = append(in.Answers, a.Text)
 		sources = append(sources, a.Text)
 	}
-	out, err := c.b.ask(c.tx, c.comm, c.comm.Lang, in)
+	out, err := c.ask(c.comm, c.comm.Lang, in)
 	s, ok := out.(llm.FAQSummary)
 	if err != nil || !ok {
 		return nil, err
@@ -202,7 +190,7 @@ func cmdFAQ(c *call) error {
 		if err != nil {
 			return err
 		}
-		c.reply("qa.faq", map[string]any{"Campaign": camp.ID(), "Title": camp.Title, "Entries": es})
+		c.reply("qa.faq", qaFaqText{Campaign: camp.ID(), Title: camp.Title, Entries: es})
 		return nil
 	}
 	qid := c.word()
@@ -213,7 +201,7 @@ func cmdFAQ(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": q.ID(), "Campaign": camp.ID(), "Title": camp.Title}
+	data := qaDiscardedText{ID: q.ID(), Campaign: camp.ID(), Title: camp.Title}
 	if !approve {
 		if err := c.tx.DiscardFAQ(c.member, camp, q); err != nil {
 			return err
@@ -225,13 +213,66 @@ func cmdFAQ(c *call) error {
 	if err != nil {
 		return err
 	}
-	data["Q"], data["A"] = e.Question, e.Answer
-	if err := c.broadcast(c.comm, "qa.faq_new", data, ""); err != nil {
+	data.Q, data.A = e.Question, e.Answer
+	if err := c.post("qa.faq_new", data, nil); err != nil {
 		return err
 	}
 	if c.ev.Direct {
-		data["Chats"] = len(c.comm.Chats)
+		data.Chats = len(c.comm.Chats)
 		c.reply("qa.faq_posted", data)
 	}
 	return nil
+}
+
+// qaAskedText is what the text qa.asked, qa.form.title, qa.new shows.
+type qaAskedText struct {
+	ID       string
+	Campaign string
+	Title    string
+	Text     string
+	Name     string
+}
+
+// qaAnsweredText is what the text qa.answered, qa.answer_you shows.
+type qaAnsweredText struct {
+	ID       string
+	Campaign string
+	Title    string
+	Question string
+	Text     string
+	Told     bool
+	Name     string
+}
+
+// qaProposalText is what the text qa.proposal shows.
+type qaProposalText struct {
+	ID       string
+	Campaign string
+	Q        string
+	A        string
+	Model    bool
+}
+
+// qaFaqText is what the text qa.faq shows.
+type qaFaqText struct {
+	Campaign string
+	Title    string
+	Entries  []*core.FAQEntry
+}
+
+// qaDiscardedText is what the text qa.discarded, qa.faq_posted, qa.faq_new shows.
+type qaDiscardedText struct {
+	ID       string
+	Campaign string
+	Title    string
+	A        string
+	Q        string
+	Chats    int
+}
+
+// qaListText is what the text qa.list shows.
+type qaListText struct {
+	Campaign  string
+	Title     string
+	Questions []qView
 }

@@ -31,13 +31,13 @@ func cmdRefund(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Amount": l.Amount,
-		"Left": camp.Money(r.Left()), "Refunded": camp.Money(r.Refunded), "By": c.person.Name,
+	data := refundDoneText{
+		ID: camp.ID(), Title: camp.Title, Name: person.Name, Amount: l.Amount,
+		Left: camp.Money(r.Left()), Refunded: camp.Money(r.Refunded), By: c.person.Name,
 	}
 	c.replyPrivate("refund.done", data) // who paid and got money back is private
 	if target.Person != c.person.ID {
-		return c.dm(target.Person, "refund.you", data)
+		return c.dm(target.Person, "refund.you", data, nil)
 	}
 	return nil
 }
@@ -57,17 +57,17 @@ func pledgeWithdraw(c *call, camp *core.Campaign, tok string) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{
-		"ID": camp.ID(), "Title": camp.Title, "Name": person.Name, "Amount": p.Amount,
-		"Paid": camp.Money(p.Paid), "HasPaid": p.Paid > 0, "By": c.person.Name, "Receivers": by[target.Person],
+	data := pledgeWithdrawnYouText{
+		ID: camp.ID(), Title: camp.Title, Name: person.Name, Amount: p.Amount,
+		Paid: camp.Money(p.Paid), HasPaid: p.Paid > 0, By: c.person.Name, Receivers: by[target.Person],
 	}
 	c.replyPrivate("pledge.withdrawn", data)
 	if target.Person != c.person.ID {
-		if err := c.dm(target.Person, "pledge.withdrawn_you", data); err != nil {
+		if err := c.dm(target.Person, "pledge.withdrawn_you", data, nil); err != nil {
 			return err
 		}
 	}
-	return c.b.editCard(c.tx, c.comm, camp, false)
+	return c.editCard(camp, false)
 }
 
 // receivers returns, for each member who paid part of a pledge to camp, the names
@@ -100,7 +100,8 @@ type refundView struct {
 
 // refundsDue tells camp's organisers, privately, the refunds it owes once it
 // failed: who, how much, who received it, and the command that records each.
-func (b *Bot) refundsDue(tx *core.Tx, comm *core.Community, camp *core.Campaign, by map[core.PersonID][]string) error {
+func (c *call) refundsDue(camp *core.Campaign, by map[core.PersonID][]string) error {
+	b, tx, comm := c.b, c.tx, c.comm
 	var rs []refundView
 	for _, r := range camp.Refunds {
 		if r.Left() <= 0 {
@@ -119,17 +120,48 @@ func (b *Bot) refundsDue(tx *core.Tx, comm *core.Community, camp *core.Campaign,
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"ID": camp.ID(), "Title": camp.Title, "Refunds": rs, "Total": camp.Money(camp.RefundsLeft())}
+	data := campaignRefundsDueText{ID: camp.ID(), Title: camp.Title, Refunds: rs, Total: camp.Money(camp.RefundsLeft())}
 	for _, m := range ms {
 		ok, err := tx.IsOrganiser(m, camp)
 		if err != nil {
 			return err
 		}
 		if ok {
-			if err := dmPerson(b, tx, comm, m.Person, "campaign.refunds_due", data); err != nil {
+			if err := c.dm(m.Person, "campaign.refunds_due", data, nil); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// refundDoneText is what the text refund.done, refund.you shows.
+type refundDoneText struct {
+	ID       string
+	Title    string
+	Name     string
+	Amount   core.Money
+	Left     core.Money
+	Refunded core.Money
+	By       string
+}
+
+// pledgeWithdrawnYouText is what the text pledge.withdrawn_you, pledge.withdrawn shows.
+type pledgeWithdrawnYouText struct {
+	ID        string
+	Title     string
+	Name      string
+	Amount    core.Money
+	Paid      core.Money
+	HasPaid   bool
+	By        string
+	Receivers []string
+}
+
+// campaignRefundsDueText is what the text campaign.refunds_due shows.
+type campaignRefundsDueText struct {
+	ID      string
+	Title   string
+	Refunds []refundView
+	Total   core.Money
 }

@@ -10,6 +10,12 @@ import (
 // summed up, every instalment being in the attached file.
 const maxScheduleLines = 12
 
+type line struct {
+	N                                     int
+	Due                                   time.Time
+	Payment, Principal, Interest, Balance core.Money
+}
+
 // cmdSchedule: /schedule C1 — the member's repayments (loans) or shares (equity),
 // privately.
 func cmdSchedule(c *call) error {
@@ -27,19 +33,13 @@ func cmdSchedule(c *call) error {
 	if p == nil {
 		return core.Errorf(core.CodeConflict, "err.no_pledge", "id", camp.ID())
 	}
-	data := pledgeView(c.tx, c.comm, camp, p)
-	data["Projected"], data["Summary"], data["Lines"] = nil, nil, nil
+	data := pledgeView(c.comm, camp, p)
 	var csv *Attachment
 	rp := camp.Repayment(p, c.comm.Location())
 	if rp != nil {
-		data["Projected"] = camp.Status == core.CampaignOpen
+		data.Projected = camp.Status == core.CampaignOpen
 	}
 	if rp != nil && len(rp.Schedule) > 0 {
-		type line struct {
-			N                                     int
-			Due                                   time.Time
-			Payment, Principal, Interest, Balance core.Money
-		}
 		var ls []line
 		for _, in := range rp.Schedule {
 			ls = append(ls, line{N: in.N, Due: in.Due, Payment: camp.Money(in.Payment), Principal: camp.Money(in.Principal),
@@ -48,18 +48,25 @@ func cmdSchedule(c *call) error {
 		// Every instalment goes in a spreadsheet file; the message lists them only
 		// when they are few, else sums them up (first and last due dates, monthly
 		// amount, total, interest).
-		rows := map[string]any{"Lines": ls, "ID": camp.ID()}
+		rows := scheduleCsvText{Lines: ls, ID: camp.ID()}
 		csv = &Attachment{
 			Name: c.ownText("schedule.csv.name", rows), Type: "text/csv",
 			Data: []byte(c.ownText("schedule.csv", rows) + "\n"),
 		}
 		if len(ls) > maxScheduleLines {
-			data["Summary"] = true
+			data.Summary = true
 		} else {
-			data["Lines"] = ls
+			data.Lines = ls
 		}
 	}
-	c.replyPrivate("schedule", data)
-	c.out[len(c.out)-1].Attachment = csv
+	m := c.here(true)
+	m.Text, m.Attachment = c.ownText("schedule", data), csv
+	c.answer(m)
 	return nil
+}
+
+// scheduleCsvText is what the text schedule.csv, schedule.csv.name shows.
+type scheduleCsvText struct {
+	Lines []line
+	ID    string
 }

@@ -100,27 +100,41 @@ func weekStart(t time.Time, loc *time.Location) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day()-back, 0, 0, 0, 0, loc)
 }
 
-// slotView is what templates show of the slot.
-func (c *call) slotView(f *core.Facilitation) (map[string]any, error) {
-	data := map[string]any{"HasSlot": f.HasSlot(), "Zone": f.Zone, "Weekday": int(f.Weekday),
-		"Hour": f.Hour, "Minute": fmt.Sprintf("%02d", f.Minute),
-		// a day of the slot's weekday, for {{weekday .Day}} (7 January 2024 was a Sunday)
-		"Day": time.Date(2024, 1, 7+int(f.Weekday), 12, 0, 0, 0, time.UTC), "Facilitator": nil, "Backup": nil, "Moved": nil}
+// slotText is what the texts slot.show, slot.set, backup.show show.
+type slotText struct {
+	HasSlot             bool
+	Zone                string
+	Weekday, Hour       int
+	Minute              string    // two digits
+	Day                 time.Time // a day of the slot's weekday, for {{weekday .Day}}
+	Facilitator, Backup string
+	Next                *time.Time // the next slot, if one is scheduled
+	Moved               bool       // this week's slot is not at the usual time
+	Regular             time.Time  // the usual time, when Moved
+}
+
+// slotView is what texts show of the slot.
+func (c *call) slotView(f *core.Facilitation) (*slotText, error) {
+	data := &slotText{HasSlot: f.HasSlot(), Zone: f.Zone, Weekday: int(f.Weekday),
+		Hour: f.Hour, Minute: fmt.Sprintf("%02d", f.Minute),
+		// 7 January 2024 was a Sunday
+		Day: time.Date(2024, 1, 7+int(f.Weekday), 12, 0, 0, 0, time.UTC)}
 	if f.Facilitator != "" {
-		data["Facilitator"] = c.name(f.Facilitator)
+		data.Facilitator = c.name(f.Facilitator)
 	}
 	if f.Backup != "" {
-		data["Backup"] = c.name(f.Backup)
+		data.Backup = c.name(f.Backup)
 	}
 	j, regular, err := pendingSlot(c.tx, f.Community)
 	if err != nil {
 		return nil, err
 	}
 	if j != nil {
-		data["Next"] = j.Due.In(f.Location())
+		next := j.Due.In(f.Location())
+		data.Next = &next
 		if !j.Due.Equal(regular) {
-			data["Moved"] = true
-			data["Regular"] = regular.In(f.Location())
+			data.Moved = true
+			data.Regular = regular.In(f.Location())
 		}
 	}
 	return data, nil
@@ -191,7 +205,7 @@ func cmdSlot(c *call) error {
 	}
 	c.reply("slot.set", data)
 	if prev != "" {
-		return c.notifier(c.comm).dm(prev, "slot.handover", map[string]any{"By": c.person.Name, "Community": c.comm.Name}, nil)
+		return c.dm(prev, "slot.handover", slotHandoverText{By: c.person.Name, Community: c.comm.Name}, nil)
 	}
 	return nil
 }
@@ -237,7 +251,7 @@ func slotMove(c *call) error {
 	if err := c.tx.Schedule(*j); err != nil {
 		return err
 	}
-	c.reply("slot.moved", map[string]any{"At": to.In(loc), "Regular": regular.In(loc)})
+	c.reply("slot.moved", slotMovedText{At: to.In(loc), Regular: regular.In(loc)})
 	return nil
 }
 
@@ -274,8 +288,8 @@ func cmdBackup(c *call) error {
 	if err != nil {
 		return err
 	}
-	c.reply("backup.set", map[string]any{"Name": p.Name, "HasSlot": f.HasSlot()})
-	return c.notifier(c.comm).dm(target.Person, "backup.you", map[string]any{"By": c.person.Name, "Community": c.comm.Name}, nil)
+	c.reply("backup.set", backupSetText{Name: p.Name, HasSlot: f.HasSlot()})
+	return c.dm(target.Person, "backup.you", backupYouText{By: c.person.Name, Community: c.comm.Name}, nil)
 }
 
 // cmdAway: /away FROM TO · /away TO · /away off · /away (show).
@@ -294,12 +308,11 @@ func cmdAway(c *call) error {
 		if err != nil {
 			return err
 		}
-		type period struct{ From, To time.Time }
-		var out []period
+		var out []awayPeriod
 		for _, p := range ps {
-			out = append(out, period{p.From.In(loc), p.To.In(loc)})
+			out = append(out, awayPeriod{p.From.In(loc), p.To.In(loc)})
 		}
-		c.reply("away.show", map[string]any{"Periods": out})
+		c.reply("away.show", awayShowText{Periods: out})
 		return nil
 	}
 	now := c.tx.Now()
@@ -327,7 +340,7 @@ func cmdAway(c *call) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"From": p.From.In(loc), "To": p.To.In(loc), "Name": c.person.Name, "SlotAt": nil, "Stands": nil, "Nobody": nil}
+	data := awaySetText{From: p.From.In(loc), To: p.To.In(loc), Name: c.person.Name}
 	// A facilitator away at their next slot with no backup: the admins will be told.
 	f, err := c.tx.Facilitation(c.comm.ID)
 	if err != nil {
@@ -340,11 +353,12 @@ func cmdAway(c *call) error {
 		if err != nil {
 			return err
 		}
-		data["SlotAt"] = j.Due.In(f.Location())
+		at := j.Due.In(f.Location())
+		data.SlotAt = &at
 		if host != "" {
-			data["Stands"] = c.name(host)
+			data.Stands = c.name(host)
 		} else {
-			data["Nobody"] = true
+			data.Nobody = true
 		}
 	}
 	c.reply("away.set", data)
@@ -359,3 +373,43 @@ func isConnector(s string) bool {
 	}
 	return false
 }
+
+// slotHandoverText is what the text slot.handover shows.
+type slotHandoverText struct {
+	By        string
+	Community string
+}
+
+// slotMovedText is what the text slot.moved shows.
+type slotMovedText struct {
+	At      time.Time
+	Regular time.Time
+}
+
+// backupSetText is what the text backup.set shows.
+type backupSetText struct {
+	Name    string
+	HasSlot bool
+}
+
+// backupYouText is what the text backup.you shows.
+type backupYouText struct {
+	By        string
+	Community string
+}
+
+// awaySetText is what the text away.set shows.
+type awaySetText struct {
+	From   time.Time
+	To     time.Time
+	Name   string
+	Stands string
+	Nobody bool
+	SlotAt *time.Time
+}
+
+// awayShowText is what the text away.show shows.
+type awayShowText struct{ Periods []awayPeriod }
+
+// awayPeriod is one of a member's periods away.
+type awayPeriod struct{ From, To time.Time }

@@ -51,11 +51,11 @@ func cmdPoll(c *call) error {
 		if err != nil {
 			return err
 		}
-		if err := c.pollNotifier(c.comm).closed(p, res); err != nil {
+		if err := c.pollClosed(p, res); err != nil {
 			return err
 		}
 		if c.ev.Direct {
-			c.reply("poll.closed_done", map[string]any{"ID": p.ID()})
+			c.reply("poll.closed_done", pollClosedDoneText{ID: p.ID()})
 		}
 		return nil
 	}
@@ -76,11 +76,10 @@ func cmdPolls(c *call) error {
 		more, ps = len(ps)-maxListed, ps[len(ps)-maxListed:]
 	}
 	var vs []pollView
-	n := c.pollNotifier(c.comm)
 	for _, p := range ps {
-		vs = append(vs, n.view(p, c.lang))
+		vs = append(vs, c.pollViewOf(p, c.lang))
 	}
-	c.reply("polls", map[string]any{"Polls": vs, "More": more})
+	c.reply("polls", pollsText{Polls: vs, More: more})
 	return nil
 }
 
@@ -120,11 +119,11 @@ func (c *call) openPoll(spec core.PollSpec) (*core.Poll, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.pollNotifier(c.comm).post(p); err != nil {
+	if err := c.postPoll(p); err != nil {
 		return nil, err
 	}
 	if c.ev.Direct {
-		c.reply("poll.opened", map[string]any{"ID": p.ID(), "Question": p.Question})
+		c.reply("poll.opened", pollOpenedText{ID: p.ID(), Question: p.Question})
 	}
 	return p, nil
 }
@@ -132,29 +131,23 @@ func (c *call) openPoll(spec core.PollSpec) (*core.Poll, error) {
 // pollShow answers /poll V1: the poll with its tally when visible and its buttons
 // while open; once closed, the result with its chart.
 func pollShow(c *call, p *core.Poll) error {
-	n := c.pollNotifier(c.comm)
 	if p.Open() {
-		rows, err := n.voteRows(p, c.lang)
+		rows, err := c.pollVoteRows(p, c.lang)
 		if err != nil {
 			return err
 		}
-		c.reply("poll.message", n.view(p, c.lang), rows...)
+		c.reply("poll.message", c.pollViewOf(p, c.lang), rows...)
 		return nil
 	}
 	res, err := c.tx.PollResult(p)
 	if err != nil {
 		return err
 	}
-	m := Message{
-		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID, Name: c.ev.UserName,
-		Text: c.text("poll.result", n.result(p, res, c.lang)),
-	}
-	if att, err := n.chart(p, res, c.lang); err != nil {
+	att, err := c.pollChart(p, res, c.lang)
+	if err != nil {
 		return err
-	} else if att != nil {
-		m.Attachment = att
 	}
-	c.out = append(c.out, m)
+	c.replyFile(att, "poll.result", c.pollResult(p, res, c.lang))
 	return nil
 }
 
@@ -252,6 +245,9 @@ func (c *call) patchBallot(bc *ballotContext, s string) ([]int, error) {
 // castBallot records member's ballot, answers with a receipt (privately) and
 // schedules the poll message's edit.
 func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Poll, values []int) error {
+	if comm != c.comm { // a ballot by direct message: the poll's community
+		return c.within(comm, func() error { return c.castBallot(comm, member, p, values) })
+	}
 	rc, err := c.tx.Vote(member, p, values)
 	if err != nil {
 		return err
@@ -274,7 +270,7 @@ func (c *call) castBallotFor(comm *core.Community, giver *core.Member, p *core.P
 	if p.Settings.Secret {
 		c.tx.ForgetAnswer()
 	}
-	if err := c.tellGiver(p, giver.Person, c.pollNotifier(comm).ballot(p, values, c.lang), rc.Changed); err != nil {
+	if err := c.tellGiver(p, giver.Person, c.pollBallot(p, values, c.lang), rc.Changed); err != nil {
 		return err
 	}
 	return c.receipt(comm, p, values, rc, c.personName(giver.Person))
@@ -283,20 +279,21 @@ func (c *call) castBallotFor(comm *core.Community, giver *core.Member, p *core.P
 // receipt answers a cast ballot privately (for: the giver's name when a proxy
 // voted) and schedules the poll message's edit.
 func (c *call) receipt(comm *core.Community, p *core.Poll, values []int, rc *core.VoteReceipt, forName string) error {
-	n := c.pollNotifier(comm)
-	data := map[string]any{
-		"ID": p.ID(), "Question": p.Question, "Ballot": n.ballot(p, values, c.lang),
-		"Changed": rc.Changed, "Secret": rc.Secret, "Final": rc.Final, "Until": n.until(p),
-		"For": forName, "Weight": rc.Weight, "Weighted": p.Weighted(), "ReplacedProxy": rc.ReplacedProxy,
+	data := voteReceiptText{
+		ID: p.ID(), Question: p.Question, Ballot: c.pollBallot(p, values, c.lang),
+		Changed: rc.Changed, Secret: rc.Secret, Final: rc.Final, Until: c.pollUntil(p),
+		For: forName, Weight: rc.Weight, Weighted: p.Weighted(), ReplacedProxy: rc.ReplacedProxy,
 	}
-	c.replyPrivate("vote.receipt", data)
+	m := c.here(true)
+	m.Text = c.ownText("vote.receipt", data)
 	if p.Settings.Secret {
 		// Sent at once it shows the choice; waiting in the outbox, only that
 		// the ballot is counted.
-		delete(data, "Ballot")
-		c.out[len(c.out)-1].Kept = c.text("vote.receipt_kept", data)
+		data.Ballot = ""
+		m.Kept = c.ownText("vote.receipt_kept", data)
 	}
-	return n.refresh(p)
+	c.answer(m)
+	return c.refreshPoll(p)
 }
 
 // voteAsk offers the ballot of p: its buttons for a one-press ballot, otherwise a
@@ -306,7 +303,6 @@ func voteAsk(c *call, p *core.Poll) error {
 	if err := c.tx.InElectorate(p, c.member); err != nil {
 		return err
 	}
-	n := c.pollNotifier(c.comm)
 	if !c.tx.BallotsChangeable(p) {
 		if _, voted, err := c.tx.MyBallot(c.person.ID, p); err != nil {
 			return err
@@ -314,12 +310,12 @@ func voteAsk(c *call, p *core.Poll) error {
 			return core.Errorf(core.CodeConflict, "err.vote_final", "id", p.ID())
 		}
 	}
-	if n.pressable(p) {
-		rows, err := n.voteRows(p, c.lang)
+	if c.pollPressable(p) {
+		rows, err := c.pollVoteRows(p, c.lang)
 		if err != nil {
 			return err
 		}
-		c.replyPrivate("poll.message", n.view(p, c.lang), rows...)
+		c.replyPrivate("poll.message", c.pollViewOf(p, c.lang), rows...)
 		return nil
 	}
 	if c.ev.CanForm {
@@ -351,8 +347,7 @@ func defaultValues(p *core.Poll) []int {
 
 // ballotForm is the form of a whole ballot: one field per option.
 func (c *call) ballotForm(p *core.Poll) Form {
-	f := Form{Title: clip(c.text("vote.form_title", map[string]any{"ID": p.ID(), "Question": p.Question}), 45)}
-	n := c.pollNotifier(c.comm)
+	f := Form{Title: clip(c.text("vote.form_title", voteFormTitleText{ID: p.ID(), Question: p.Question}), 45)}
 	var pairs []string
 	for i := range p.Options {
 		name := "o" + strconv.Itoa(i+1)
@@ -361,15 +356,15 @@ func (c *call) ballotForm(p *core.Poll) Form {
 		case core.Ranked(p.BallotMethod()):
 			fl.Placeholder = c.text("vote.form_rank", nil)
 		case p.BallotMethod() == tally.Score:
-			fl.Placeholder = c.text("vote.form_score", map[string]any{"Min": p.Settings.ScaleMin, "Max": p.Settings.ScaleMax})
+			fl.Placeholder = c.text("vote.form_score", voteFormScoreText{Min: p.Settings.ScaleMin, Max: p.Settings.ScaleMax})
 			fl.Blank = blankValue
 		case p.BallotMethod() == tally.Dot:
-			fl.Placeholder = c.text("vote.form_dots", map[string]any{"Dots": p.TallySettings().Dots})
+			fl.Placeholder = c.text("vote.form_dots", voteFormDotsText{Dots: p.TallySettings().Dots})
 			fl.Blank = blankValue
 		case p.BallotMethod() == tally.Judgment:
 			fl.Optional = false
 			for g, name := range p.Grades() {
-				fl.Options = append(fl.Options, Option{Label: n.gradeName(p, g, c.lang), Value: name})
+				fl.Options = append(fl.Options, Option{Label: c.pollGrade(p, g, c.lang), Value: name})
 			}
 		default: // approval, date
 			fl.Optional = false
@@ -516,10 +511,9 @@ func ballotDialog(c *call, d *core.Dialog, text string) error {
 
 // builderStep asks the next step of a ballot built by direct message.
 func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
-	n := c.pollNotifier(nil)
 	cmd := "/vote " + p.ID() + " step "
 	var pairs []string
-	data := map[string]any{"ID": p.ID(), "Question": p.Question, "Method": string(p.BallotMethod()), "Steps": len(p.Options)}
+	data := builderStepText{ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Steps: len(p.Options)}
 	key := "vote.step"
 	if core.Ranked(p.BallotMethod()) {
 		key = "vote.step_rank"
@@ -538,15 +532,15 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 		if len(order) > 0 {
 			pairs = append(pairs, c.text("button.vote_done", nil), cmd+"done", c.text("button.vote_again", nil), cmd+"again")
 		}
-		data["SoFar"], data["Rank"] = sofar, len(order)+1
+		data.SoFar, data.Rank = sofar, len(order)+1
 	} else {
 		vals := splitInts(d.Data["vals"])
 		i := d.Step
-		data["Step"], data["Label"] = i+1, c.tx.OptionLabel(p, i)
+		data.Step, data.Label = i+1, c.tx.OptionLabel(p, i)
 		s := p.Settings
 		switch p.BallotMethod() {
 		case tally.Score:
-			data["Min"], data["Max"] = s.ScaleMin, s.ScaleMax
+			data.Min, data.Max = s.ScaleMin, s.ScaleMax
 			if s.ScaleMax-s.ScaleMin < maxValueButtons {
 				for v := s.ScaleMin; v <= s.ScaleMax; v++ {
 					pairs = append(pairs, strconv.Itoa(v), cmd+strconv.Itoa(v))
@@ -557,7 +551,7 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 			for k := range i {
 				left -= vals[k]
 			}
-			data["Left"] = left
+			data.Left = left
 			if left < maxValueButtons {
 				for v := 0; v <= left; v++ {
 					pairs = append(pairs, strconv.Itoa(v), cmd+strconv.Itoa(v))
@@ -565,7 +559,7 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 			}
 		case tally.Judgment:
 			for g, name := range p.Grades() {
-				pairs = append(pairs, n.gradeName(p, g, c.lang), cmd+name)
+				pairs = append(pairs, c.pollGrade(p, g, c.lang), cmd+name)
 			}
 		default:
 			for _, a := range answerKeys(p) {
@@ -581,10 +575,9 @@ func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
 		}
 		rows = append(rows, row)
 	}
-	c.out = append(c.out, Message{
-		Platform: c.ev.Platform, Direct: true, UserID: c.ev.UserID, ChatID: c.ev.ChatID, Name: c.ev.UserName,
-		Text: c.text(key, data), Buttons: rows,
-	})
+	m := c.toActor()
+	m.Text, m.Buttons = c.text(key, data), rows
+	c.answer(m)
 	return nil
 }
 
@@ -629,11 +622,8 @@ func newBallotContext(tx *core.Tx, p *core.Poll) *ballotContext {
 }
 
 // jobPollClose closes a poll at its deadline and posts its result.
-func jobPollClose(b *Bot, tx *core.Tx, j *core.Job) error {
-	comm, err := tx.Community(j.Community)
-	if err != nil {
-		return err
-	}
+func jobPollClose(c *call, j *core.Job) error {
+	tx, comm := c.tx, c.comm
 	p, err := tx.Poll(comm.ID, j.Ref)
 	if err != nil {
 		return err
@@ -645,7 +635,7 @@ func jobPollClose(b *Bot, tx *core.Tx, j *core.Job) error {
 	if err != nil {
 		return err
 	}
-	return (&pollNotifier{b: b, tx: tx, comm: comm}).closed(p, res)
+	return c.pollClosed(p, res)
 }
 
 // ratString shows an exact value with at most one decimal, with the decimal
@@ -682,4 +672,62 @@ func (c *call) keepSecret() {
 			c.out[i].Kept = c.text("vote.secret_kept", nil)
 		}
 	}
+}
+
+// pollClosedDoneText is what the text poll.closed_done shows.
+type pollClosedDoneText struct {
+	ID string
+}
+
+// pollsText is what the text polls shows.
+type pollsText struct {
+	Polls []pollView
+	More  int
+}
+
+// pollOpenedText is what the text poll.opened shows.
+type pollOpenedText struct {
+	ID       string
+	Question string
+}
+
+// voteReceiptText is what the text vote.receipt, vote.receipt_kept shows.
+type voteReceiptText struct {
+	ID            string
+	Question      string
+	Ballot        string
+	Changed       bool
+	Secret        bool
+	Final         bool
+	Until         time.Time
+	For           string // the giver's name, when a proxy voted for them
+	Weight        int
+	Weighted      bool
+	ReplacedProxy bool
+}
+
+// voteFormTitleText is what the text vote.form_title shows.
+type voteFormTitleText struct {
+	ID       string
+	Question string
+}
+
+// voteFormScoreText is what the text vote.form_score shows.
+type voteFormScoreText struct {
+	Min int
+	Max int
+}
+
+// voteFormDotsText is what the text vote.form_dots shows.
+type voteFormDotsText struct {
+	Dots int
+}
+
+// builderStepText is what the texts vote.step, vote.step_rank show.
+type builderStepText struct {
+	ID, Question, Method string
+	Steps, Step, Rank    int
+	Label                string
+	SoFar                []string // ranked: the options ranked so far
+	Min, Max, Left       int
 }

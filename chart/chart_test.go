@@ -19,7 +19,7 @@ func TestNumber(t *testing.T) {
 		want    string
 	}{
 		{50, ",", "50"}, {50, "", "50"}, {12.5, ",", "12,5"}, {12.5, ".", "12.5"},
-		{1.0 / 3, ",", "0,33"}, {-0.001, ",", "0"}, {1234567, ",", "1234567"}, {-2.25, ".", "-2.25"},
+		{1.0 / 3, ",", "0,33"}, {-0.001, ",", "0"}, {1234567, ",", "1\u202f234\u202f567"}, {1234.5, ".", "1,234.5"}, {-1234, ",", "-1\u202f234"}, {999, ",", "999"}, {-2.25, ".", "-2.25"},
 	} {
 		if got := chart.Number(tt.v, tt.decimal); got != tt.want {
 			t.Errorf("Number(%v, %q) = %q, want %q", tt.v, tt.decimal, got, tt.want)
@@ -41,7 +41,7 @@ func TestClip(t *testing.T) {
 // numbers are written the French way (50, not 50.00; 12,5) with each bar's value.
 func TestBars(t *testing.T) {
 	b := chart.Bars{
-		Title: "V1 · Quel jour ?", YLabel: "votes", Decimal: ",", Values: true,
+		Title: "V1 · Quel jour ?", YLabel: "votes", Decimal: ",", Values: true, Segments: true,
 		Labels: []string{"jeudi 11 mars 2027 19:00", "vendredi 12 mars 2027 19:00", "Salade"},
 		Series: []chart.Series{{Name: "oui", Values: []float64{50, 12.5, 0}, Color: chart.Green}, {Name: "si besoin", Values: []float64{3, 0, 1}, Color: chart.Amber}},
 	}
@@ -102,7 +102,7 @@ func TestLines_Panels(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(svg)
-	for _, want := range []string{"personnes", "réponses", "membres", ">100<"} {
+	for _, want := range []string{"personnes", "réponses", "membres", ">100\u202f%<"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("the SVG lacks %q", want)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/engage-org/engage/adapters/discord/discordtest"
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/bots/botstest"
+	"github.com/engage-org/engage/bots/outbox"
 )
 
 var (
@@ -64,7 +65,7 @@ func start(t testing.TB, fake *discordtest.Server, change func(*discord.Config, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	disp := bots.NewDispatcher(env.Engine, env.Bot, map[string]bots.Sender{bots.PlatformDiscord: ad}, nil, nil)
+	disp := outbox.NewDispatcher(env.Engine, env.Bot, map[string]bots.Sender{bots.PlatformDiscord: ad}, nil, nil)
 	disp.Poll = 50 * time.Millisecond
 	env.Bot.OnOutbox(disp.Wake)
 	ctx, cancel := context.WithCancel(context.Background())

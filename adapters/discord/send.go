@@ -96,7 +96,7 @@ func (a *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
 	return c.ID, nil
 }
 
-// retryError is a rate limit: bots.RetryAfter reads how long to wait.
+// retryError is a rate limit: outbox.RetryAfter reads how long to wait.
 type retryError struct {
 	after time.Duration
 	err   error

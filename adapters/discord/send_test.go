@@ -9,6 +9,7 @@ import (
 	"github.com/engage-org/engage/adapters/discord"
 	"github.com/engage-org/engage/adapters/discord/discordtest"
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -62,7 +63,7 @@ func TestSend_429(t *testing.T) {
 	if core.ErrorCode(err) != core.CodeUnavailable {
 		t.Fatalf("got %v, want unavailable", err)
 	}
-	if wait, ok := bots.RetryAfter(err); !ok || wait != 50*time.Millisecond {
+	if wait, ok := outbox.RetryAfter(err); !ok || wait != 50*time.Millisecond {
 		t.Fatalf("got retry after %v %v, want 50ms", wait, ok)
 	}
 }

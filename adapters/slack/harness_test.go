@@ -14,6 +14,7 @@ import (
 	"github.com/engage-org/engage/adapters/slack/slackfake"
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/bots/botstest"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -70,7 +71,7 @@ func newHarnessTB(t testing.TB, opt options) *harness {
 		t.Fatal(err)
 	}
 	h.ad = ad
-	disp := bots.NewDispatcher(h.env.Engine, h.env.Bot, map[string]bots.Sender{bots.PlatformSlack: ad}, testLogger(t), nil)
+	disp := outbox.NewDispatcher(h.env.Engine, h.env.Bot, map[string]bots.Sender{bots.PlatformSlack: ad}, testLogger(t), nil)
 	disp.Poll = 100 * time.Millisecond
 	h.env.Bot.OnOutbox(disp.Wake)
 	if opt.mode == slack.ModeHTTP {

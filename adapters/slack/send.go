@@ -205,7 +205,7 @@ func (a *Adapter) call(ctx context.Context, w *workspace, method, channel string
 	}
 }
 
-// retryAfterError is a failure that says how long to wait (bots.RetryAfter).
+// retryAfterError is a failure that says how long to wait (outbox.RetryAfter).
 type retryAfterError struct {
 	after time.Duration
 	err   error

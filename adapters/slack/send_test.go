@@ -10,6 +10,7 @@ import (
 
 	"github.com/engage-org/engage/adapters/slack/slackfake"
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -31,13 +32,13 @@ func TestSend_Errors(t *testing.T) {
 	if got := core.ErrorCode(err); got != core.CodeUnavailable {
 		t.Fatalf("got code %q, want unavailable", got)
 	}
-	if d, ok := bots.RetryAfter(err); !ok || d != 7*time.Second {
+	if d, ok := outbox.RetryAfter(err); !ok || d != 7*time.Second {
 		t.Fatalf("got retry after %v %v, want 7s", d, ok)
 	}
 	// The method is paused: the next post is not even tried.
 	calls := len(h.fake.Calls("chat.postMessage"))
 	_, err = send(t, h, bots.Message{ChatID: "C2", Text: "hello"})
-	if d, ok := bots.RetryAfter(err); !ok || d < 5*time.Second {
+	if d, ok := outbox.RetryAfter(err); !ok || d < 5*time.Second {
 		t.Fatalf("got retry after %v %v during the pause, want about 7s", d, ok)
 	}
 	if got := len(h.fake.Calls("chat.postMessage")); got != calls {

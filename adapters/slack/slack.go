@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 	slackapi "github.com/slack-go/slack"
 )
@@ -553,7 +554,7 @@ func (a *Adapter) deliver(ctx context.Context, m bots.Message, responseURL strin
 			}
 			return
 		}
-		wait, ok := bots.RetryAfter(err)
+		wait, ok := outbox.RetryAfter(err)
 		if !ok {
 			wait = backoff(attempt)
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/engage-org/engage/adapters/telegram/telegramtest"
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/bots/botstest"
+	"github.com/engage-org/engage/bots/outbox"
 )
 
 // BenchmarkButtonPresses compares, on the same fake Bot API in the same run, the
@@ -51,7 +52,7 @@ func pressEngage(b *testing.B, presses int) time.Duration {
 	if err != nil {
 		b.Fatal(err)
 	}
-	disp := bots.NewDispatcher(env.Engine, env.Bot, map[string]bots.Sender{bots.PlatformTelegram: tg}, nil, nil)
+	disp := outbox.NewDispatcher(env.Engine, env.Bot, map[string]bots.Sender{bots.PlatformTelegram: tg}, nil, nil)
 	env.Bot.OnOutbox(disp.Wake)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup

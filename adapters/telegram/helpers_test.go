@@ -13,6 +13,7 @@ import (
 	"github.com/engage-org/engage/adapters/telegram/telegramtest"
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/bots/botstest"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -26,7 +27,7 @@ type rig struct {
 	fake  *telegramtest.Server
 	env   *botstest.Env
 	tg    *telegram.Adapter
-	disp  *bots.Dispatcher
+	disp  *outbox.Dispatcher
 	logs  *syncBuffer
 	stop  context.CancelFunc
 	done  chan struct{}
@@ -69,7 +70,7 @@ func newRig(t testing.TB, opt rigOptions) *rig {
 		t.Fatal(err)
 	}
 	r.tg = tg
-	r.disp = bots.NewDispatcher(env.Engine, env.Bot, map[string]bots.Sender{bots.PlatformTelegram: tg}, nil, nil)
+	r.disp = outbox.NewDispatcher(env.Engine, env.Bot, map[string]bots.Sender{bots.PlatformTelegram: tg}, nil, nil)
 	r.disp.Notify = true
 	r.disp.Poll = 50 * time.Millisecond
 	env.Bot.OnOutbox(r.disp.Wake)

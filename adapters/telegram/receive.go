@@ -12,6 +12,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -60,7 +61,7 @@ func (a *Adapter) poll(ctx context.Context, o *orderer) error {
 			}
 			fails++
 			wait := min(time.Duration(fails)*time.Second, 30*time.Second)
-			if ra, ok := bots.RetryAfter(err); ok {
+			if ra, ok := outbox.RetryAfter(err); ok {
 				wait = max(wait, ra)
 			}
 			a.log.Warn("get updates failed, will retry", "err", err, "retry_in", wait)

@@ -12,10 +12,11 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
-var _ bots.ParallelSender = (*Adapter)(nil)
+var _ outbox.ParallelSender = (*Adapter)(nil)
 
 // Send delivers m: an HTML-escaped text split at 4096 characters (the buttons on
 // the last part), an edit in place when m.EditID is set, a photo or document when

@@ -10,6 +10,7 @@ import (
 
 	"github.com/engage-org/engage/adapters/telegram/telegramtest"
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -204,7 +205,7 @@ func TestSendErrors(t *testing.T) {
 		return 0, "", 0
 	})
 	_, err = send(t, r, bots.Message{ChatID: chat, Text: "long flood"})
-	if ra, ok := bots.RetryAfter(err); !ok || ra != 40*time.Second || core.ErrorCode(err) != core.CodeUnavailable {
+	if ra, ok := outbox.RetryAfter(err); !ok || ra != 40*time.Second || core.ErrorCode(err) != core.CodeUnavailable {
 		t.Fatalf("long 429: %v, retry after %v %v, want 40 s for the outbox", err, ra, ok)
 	}
 	if strings.Contains(r.logs.String(), telegramtest.Token) {

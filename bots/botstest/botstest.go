@@ -8,6 +8,7 @@ package botstest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/prompts"
 	"github.com/engage-org/engage/store/boltstore"
@@ -70,7 +72,7 @@ type Env struct {
 	DB         *boltstore.DB
 	Engine     *core.Engine
 	Bot        *bots.Bot
-	Dispatcher *bots.Dispatcher
+	Dispatcher *outbox.Dispatcher
 	Scheduler  *bots.Scheduler
 	Clock      *bots.Clock
 	Sent       *Recorder
@@ -167,7 +169,7 @@ func NewEnv(tb testing.TB, opt Options) *Env {
 func (e *Env) wire(eng *core.Engine) {
 	b := bots.New(eng, e.cat, e.cfg)
 	e.Engine, e.Bot = eng, b
-	e.Dispatcher = bots.NewDispatcher(eng, b, map[string]bots.Sender{"test": e.Sent, "other": e.Sent}, nil, nil)
+	e.Dispatcher = outbox.NewDispatcher(eng, b, map[string]bots.Sender{"test": e.Sent, "other": e.Sent}, nil, nil)
 	e.Dispatcher.Notify = true
 	e.Scheduler = bots.NewScheduler(b)
 }
@@ -261,7 +263,12 @@ func Texts(msgs []bots.Message) []string {
 	return out
 }
 
-// Enqueue writes m to the outbox in tx, as the bot does for fan-out.
-func Enqueue(tx *core.Tx, m bots.Message, coalesce string) error {
-	return bots.Enqueue(tx, m, coalesce, time.Time{})
+// Outbox writes m to the outbox in tx as a turn's fan-out is stored (the
+// message as JSON under its platform), for tests of the dispatcher.
+func Outbox(tx *core.Tx, m bots.Message, coalesce string) error {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return tx.Enqueue(m.Platform, raw, coalesce, time.Time{})
 }

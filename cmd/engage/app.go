@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/core"
@@ -22,8 +24,24 @@ var errUsage = errors.New("usage")
 
 var catalog = sync.OnceValues(prompts.Load)
 
-// cliText renders a command-line text (in English: the operator's language).
-func cliText(key string, data any) string { return cliTextIn("en", key, data) }
+// cliText renders a command-line text in the operator's language (cliLang).
+func cliText(key string, data any) string { return cliTextIn(cliLang(os.Getenv), key, data) }
+
+// cliLang is the operator's language: ENGAGE_LANG, else the locale's (LC_ALL,
+// LC_MESSAGES, LANG: "fr_FR.UTF-8" is French) when Engage speaks it, else English.
+func cliLang(getenv func(string) string) string {
+	for _, v := range []string{"ENGAGE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"} {
+		l := strings.ToLower(getenv(v))
+		if l == "" {
+			continue
+		}
+		if len(l) >= 2 && core.ValidLang(l[:2]) && (len(l) == 2 || !unicode.IsLetter(rune(l[2]))) {
+			return l[:2]
+		}
+		return "en" // the first one set decides, as for gettext
+	}
+	return "en"
+}
 
 // cliTextIn renders a command-line text in lang.
 func cliTextIn(lang, key string, data any) string {

@@ -38,6 +38,8 @@ func TestImportDirection(t *testing.T) {
 			return imp == "core" || imp == "prompts" || imp == "llm" || under(imp, "bots") || imp == "store/boltstore"
 		case pkg == "bots/when":
 			return false
+		case pkg == "bots/outbox":
+			return imp == "core"
 		case under(pkg, "bots"):
 			return imp == "core" || under(imp, "core") || imp == "prompts" || imp == "llm" || imp == "chart" || under(imp, "bots") && imp != "bots/botstest"
 		case pkg == "chart":
@@ -47,7 +49,7 @@ func TestImportDirection(t *testing.T) {
 		case under(pkg, "prompts"):
 			return imp == "core"
 		case under(pkg, "adapters"):
-			return imp == "bots" || imp == "core" || under(imp, pkg) // its own subpackages
+			return imp == "bots" || imp == "bots/outbox" || imp == "core" || under(imp, pkg) // its own subpackages
 		case under(pkg, "cmd"):
 			return true
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/engage-org/engage/adapters/console"
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -74,7 +75,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 
 	var con *console.Console
 	senders := map[string]bots.Sender{}
-	disp := bots.NewDispatcher(a.eng, a.bot, senders, log, nil)
+	disp := outbox.NewDispatcher(a.eng, a.bot, senders, log, nil)
 	// One thing at a time: the lines typed, and (with a running clock at a
 	// terminal) the ticker that fires what falls due meanwhile.
 	var mu sync.Mutex
@@ -106,7 +107,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 		if !fresh { // a community is there already: the demo would be a second one
-			fmt.Fprint(env.Stdout, cliTextIn(cfg.Community.Lang, "cli.demo_exists", map[string]any{"DB": cfg.Store.Path}))
+			fmt.Fprint(env.Stdout, cliTextIn(cfg.Community.Lang, "cli.demo_exists", cliDemoExistsText{DB: cfg.Store.Path}))
 		} else {
 			script := demoScript
 			if cfg.Community.Lang == "en" {
@@ -192,4 +193,9 @@ func isEmpty(ctx context.Context, e *core.Engine) (bool, error) {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// cliDemoExistsText is what the text cli.demo_exists shows.
+type cliDemoExistsText struct {
+	DB string
 }

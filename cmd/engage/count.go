@@ -44,7 +44,7 @@ func runCount(ctx context.Context, args []string, env Env) error {
 	case ".blt":
 		return countBLT(ctx, file, f, env)
 	default:
-		fmt.Fprint(env.Stderr, cliText("cli.count.kind", map[string]any{"File": file, "Ext": filepath.Ext(file)}))
+		fmt.Fprint(env.Stderr, cliText("cli.count.kind", cliCountKindText{File: file, Ext: filepath.Ext(file)}))
 		return errUsage
 	}
 }
@@ -72,4 +72,10 @@ func parseInterspersed(fs *flag.FlagSet, args []string) (string, error) {
 		return "", nil
 	}
 	return pos[0], nil
+}
+
+// cliCountKindText is what the text cli.count.kind shows.
+type cliCountKindText struct {
+	File string
+	Ext  string
 }

@@ -29,13 +29,13 @@ func countBLT(_ context.Context, file string, f countFlags, env Env) error {
 	case "meek":
 		s.Meek = true
 	default:
-		fmt.Fprint(env.Stderr, cliText("cli.count.method", map[string]any{"Method": f.method}))
+		fmt.Fprint(env.Stderr, cliText("cli.count.method", cliCountMethodText{Method: f.method}))
 		return errUsage
 	}
 	if f.lots != "" {
 		seed, err := strconv.ParseUint(f.lots, 10, 64)
 		if err != nil {
-			fmt.Fprint(env.Stderr, cliText("cli.count.lots", map[string]any{"Seed": f.lots}))
+			fmt.Fprint(env.Stderr, cliText("cli.count.lots", cliCountLotsText{Seed: f.lots}))
 			return errUsage
 		}
 		s.Lots, s.LotSeed = true, seed
@@ -71,8 +71,8 @@ func stvJSON(method string, names []string, r tally.Result) countJSON {
 // a row per candidate, a column per stage, then what each stage did.
 func printSTV(env Env, method string, b *tally.BLT, r tally.Result) error {
 	w := env.Stdout
-	fmt.Fprint(w, cliText("cli.count.head", map[string]any{
-		"Title": b.Title, "Method": method, "Seats": r.Seats, "Ballots": r.Ballots, "Valid": r.Valid, "Quota": r.Quota,
+	fmt.Fprint(w, cliText("cli.count.head", cliCountHeadText{
+		Title: b.Title, Method: method, Seats: r.Seats, Ballots: r.Ballots, Valid: r.Valid, Quota: r.Quota,
 	}))
 	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', tabwriter.AlignRight)
 	head := []string{strings.TrimSpace(cliText("cli.count.candidate", nil))}
@@ -124,10 +124,46 @@ func printSTV(env Env, method string, b *tally.BLT, r tally.Result) error {
 		return strings.Join(s, ", ")
 	}
 	for i, st := range r.Stages {
-		fmt.Fprint(w, cliText("cli.count.stage", map[string]any{
-			"N": i + 1, "Action": st.Action, "Candidates": names(st.Candidates), "Elected": names(st.Elected), "Lot": st.Lot,
+		fmt.Fprint(w, cliText("cli.count.stage", cliCountStageText{
+			N: i + 1, Action: st.Action, Candidates: names(st.Candidates), Elected: names(st.Elected), Lot: st.Lot,
 		}))
 	}
-	fmt.Fprint(w, cliText("cli.count.elected", map[string]any{"Elected": names(r.Elected), "Tied": names(r.Tied), "Seed": r.LotSeed}))
+	fmt.Fprint(w, cliText("cli.count.elected", cliCountElectedText{Elected: names(r.Elected), Tied: names(r.Tied), Seed: r.LotSeed}))
 	return nil
+}
+
+// cliCountMethodText is what the text cli.count.method shows.
+type cliCountMethodText struct {
+	Method string
+}
+
+// cliCountLotsText is what the text cli.count.lots shows.
+type cliCountLotsText struct {
+	Seed string
+}
+
+// cliCountHeadText is what the text cli.count.head shows.
+type cliCountHeadText struct {
+	Title   string
+	Method  string
+	Seats   int
+	Ballots int
+	Valid   int
+	Quota   string
+}
+
+// cliCountStageText is what the text cli.count.stage shows.
+type cliCountStageText struct {
+	N          int
+	Action     string
+	Candidates string
+	Elected    string
+	Lot        bool
+}
+
+// cliCountElectedText is what the text cli.count.elected shows.
+type cliCountElectedText struct {
+	Elected string
+	Tied    string
+	Seed    *uint64
 }

@@ -43,7 +43,7 @@ func runCountPB(_ context.Context, args []string, env Env) error {
 	}
 	r := tally.BudgetRule(*rule)
 	if r != tally.RuleMES && r != tally.RuleGreedy {
-		fmt.Fprint(env.Stderr, cliText("cli.count_rule", map[string]any{"Rule": *rule}))
+		fmt.Fprint(env.Stderr, cliText("cli.count_rule", cliCountRuleText{Rule: *rule}))
 		return errUsage
 	}
 	f, err := os.Open(files[0])
@@ -75,16 +75,10 @@ func runCountPB(_ context.Context, args []string, env Env) error {
 		enc := json.NewEncoder(env.Stdout)
 		return enc.Encode(countPBJSON{Rule: string(r), Budget: amount(in.Budget), Selected: ids(res.Selected), Spent: amount(res.Spent)})
 	}
-	type row struct {
-		ID, Name, Cost string
-		Score, Payers  int64
-		ByEqualShares  bool
-		Share          string // the most one supporter paid (per point), rounded for display
-	}
-	var rows []row
+	var rows []pbFunded
 	for k, p := range res.Selected {
 		pr := in.Projects[p]
-		rw := row{ID: pr.ID, Name: pr.Name, Cost: amount(pr.Cost), Score: res.Scores[p],
+		rw := pbFunded{ID: pr.ID, Name: pr.Name, Cost: amount(pr.Cost), Score: res.Scores[p],
 			Payers: res.Payers[k], ByEqualShares: k < res.ByMES}
 		if rw.ByEqualShares {
 			share := new(big.Rat).Quo(res.Shares[k], new(big.Rat).SetInt64(pabulibUnit(in.Scale)))
@@ -92,11 +86,11 @@ func runCountPB(_ context.Context, args []string, env Env) error {
 		}
 		rows = append(rows, rw)
 	}
-	fmt.Fprint(env.Stdout, cliText("cli.count_pb", map[string]any{
-		"Rule": string(r), "Budget": amount(in.Budget), "Currency": in.Value("currency"),
-		"Ballots": res.Ballots, "Projects": len(in.Projects), "Cumulative": in.Cumulative,
-		"Funded": rows, "ByMES": res.ByMES, "Spent": amount(res.Spent), "Left": amount(res.Left),
-		"Greedy": ids(res.Greedy),
+	fmt.Fprint(env.Stdout, cliText("cli.count_pb", cliCountPBText{
+		Rule: string(r), Budget: amount(in.Budget), Currency: in.Value("currency"),
+		Ballots: res.Ballots, Projects: len(in.Projects), Cumulative: in.Cumulative,
+		Funded: rows, ByMES: res.ByMES, Spent: amount(res.Spent), Left: amount(res.Left),
+		Greedy: ids(res.Greedy),
 	}))
 	return nil
 }
@@ -108,4 +102,29 @@ func pabulibUnit(scale int) int64 {
 		u *= 10
 	}
 	return u
+}
+
+// cliCountRuleText is what the text cli.count_rule shows.
+type cliCountRuleText struct {
+	Rule string
+}
+
+// cliCountPBText is what the text cli.count_pb shows.
+type cliCountPBText struct {
+	Rule, Budget, Currency string
+	Ballots                int
+	Projects               int
+	Cumulative             bool
+	Funded                 []pbFunded
+	ByMES                  int
+	Spent, Left            string
+	Greedy                 []string
+}
+
+// pbFunded is one funded project of engage count FILE.pb.
+type pbFunded struct {
+	ID, Name, Cost string
+	Score, Payers  int64
+	ByEqualShares  bool
+	Share          string // the most one supporter paid (per point), rounded for display
 }

@@ -186,3 +186,30 @@ func TestCount_ExportBLT(t *testing.T) {
 		}
 	}
 }
+
+// Ensure the command line speaks the operator's language: ENGAGE_LANG, else the
+// locale's, else English; and that its French texts are French.
+func TestCLILang(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{nil, "en"},
+		{map[string]string{"LANG": "fr_FR.UTF-8"}, "fr"},
+		{map[string]string{"LANG": "fr"}, "fr"},
+		{map[string]string{"LANG": "de_DE.UTF-8"}, "en"},
+		{map[string]string{"LC_ALL": "C", "LANG": "fr_FR.UTF-8"}, "en"},
+		{map[string]string{"LC_MESSAGES": "fr_CA.UTF-8", "LANG": "en_GB.UTF-8"}, "fr"},
+		{map[string]string{"ENGAGE_LANG": "en", "LANG": "fr_FR.UTF-8"}, "en"},
+		{map[string]string{"ENGAGE_LANG": "fr"}, "fr"},
+		{map[string]string{"LANG": "french"}, "en"},
+	} {
+		if got := cliLang(func(k string) string { return tc.env[k] }); got != tc.want {
+			t.Errorf("cliLang(%v) = %q, want %q", tc.env, got, tc.want)
+		}
+	}
+	en, fr := cliTextIn("en", "cli.count.usage", nil), cliTextIn("fr", "cli.count.usage", nil)
+	if en == fr || !strings.Contains(fr, "engage count") {
+		t.Errorf("French usage %q is not a French text distinct from %q", fr, en)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -42,7 +43,7 @@ func crashHelper() int {
 		return 1
 	}
 	defer a.Close()
-	disp := bots.NewDispatcher(a.eng, a.bot, map[string]bots.Sender{"crash": httpSender(os.Getenv("CRASH_URL"))}, nil, nil)
+	disp := outbox.NewDispatcher(a.eng, a.bot, map[string]bots.Sender{"crash": httpSender(os.Getenv("CRASH_URL"))}, nil, nil)
 	disp.Poll = 20 * time.Millisecond
 	disp.Lease = 300 * time.Millisecond // a killed instance's batch is taken over soon
 	a.bot.OnOutbox(disp.Wake)

@@ -13,6 +13,7 @@ import (
 	"github.com/engage-org/engage/adapters/console"
 	"github.com/engage-org/engage/adapters/slack/slackfake"
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 )
 
@@ -47,7 +48,7 @@ func newCrossPlatform(t *testing.T) *crossPlatform {
 	}
 	pr, pw := io.Pipe()
 	cp := &crossPlatform{t: t, fake: f, app: a, in: pw, out: &syncBuffer{}}
-	disp := bots.NewDispatcher(a.eng, a.bot, set.senders, log, nil)
+	disp := outbox.NewDispatcher(a.eng, a.bot, set.senders, log, nil)
 	disp.Poll = 100 * time.Millisecond
 	con := console.New(console.Config{
 		In: pr, Out: cp.out, Handler: a.bot, Now: a.eng.Now, Lang: "en",

@@ -21,6 +21,7 @@ import (
 	"github.com/engage-org/engage/adapters/discord"
 	"github.com/engage-org/engage/adapters/discord/discordtest"
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 )
 
 var (
@@ -257,7 +258,7 @@ func TestDiscordAndConsole(t *testing.T) {
 	senders := set.senders
 	// One dispatcher sends to both platforms, as `engage run` does (the console's
 	// own flushing would race it: it is for the console alone).
-	disp := bots.NewDispatcher(a.eng, a.bot, senders, nil, nil)
+	disp := outbox.NewDispatcher(a.eng, a.bot, senders, nil, nil)
 	disp.Poll = 50 * time.Millisecond
 	a.bot.OnOutbox(disp.Wake)
 	con := console.New(console.Config{In: pr, Out: out, Handler: a.bot, Now: a.eng.Now,

@@ -139,7 +139,7 @@ func refuseOverwrite(path string, force bool) error {
 		return nil
 	}
 	if _, err := os.Lstat(path); err == nil {
-		return errors.New(strings.TrimSpace(cliText("cli.exists", map[string]any{"Path": path})))
+		return errors.New(strings.TrimSpace(cliText("cli.exists", cliExistsText{Path: path})))
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("check %s: %w", path, err)
 	}
@@ -175,4 +175,9 @@ func backupURL(ctx context.Context, url, token string, w io.Writer) (int64, erro
 		return 0, fmt.Errorf("get %s: %s", url, resp.Status)
 	}
 	return io.Copy(w, resp.Body)
+}
+
+// cliExistsText is what the text cli.exists shows.
+type cliExistsText struct {
+	Path string
 }

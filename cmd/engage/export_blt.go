@@ -55,7 +55,7 @@ func pollCommunity(tx *core.Tx, pollID, community string) (*core.Community, erro
 	}
 	switch len(holders) {
 	case 0:
-		return nil, errors.New(strings.TrimSpace(cliText("cli.no_poll", map[string]any{"ID": pollID, "Community": community})))
+		return nil, errors.New(strings.TrimSpace(cliText("cli.no_poll", cliNoPollText{ID: pollID, Community: community})))
 	case 1:
 		return holders[0], nil
 	}
@@ -63,5 +63,17 @@ func pollCommunity(tx *core.Tx, pollID, community string) (*core.Community, erro
 	for _, c := range holders {
 		names = append(names, fmt.Sprintf("%q (%s)", c.Name, c.ID))
 	}
-	return nil, errors.New(strings.TrimSpace(cliText("cli.poll_several", map[string]any{"ID": pollID, "Communities": strings.Join(names, ", ")})))
+	return nil, errors.New(strings.TrimSpace(cliText("cli.poll_several", cliPollSeveralText{ID: pollID, Communities: strings.Join(names, ", ")})))
+}
+
+// cliNoPollText is what the text cli.no_poll shows.
+type cliNoPollText struct {
+	ID        string
+	Community string
+}
+
+// cliPollSeveralText is what the text cli.poll_several shows.
+type cliPollSeveralText struct {
+	ID          string
+	Communities string
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/store/pgstore"
 	"github.com/engage-org/engage/store/pgstore/pgtest"
@@ -118,7 +119,7 @@ func TestTwoInstances_EventsAndOutbox(t *testing.T) {
 	defer cancel()
 	var running sync.WaitGroup
 	for i, a := range apps {
-		d := bots.NewDispatcher(a.eng, a.bot, map[string]bots.Sender{"test": senderOf{rec, i}}, nil, nil)
+		d := outbox.NewDispatcher(a.eng, a.bot, map[string]bots.Sender{"test": senderOf{rec, i}}, nil, nil)
 		d.Poll, d.Batch = 10*time.Millisecond, 5 // small batches: the instances take turns
 		a.bot.OnOutbox(d.Wake)
 		running.Go(func() { _ = d.Run(ctx) })
@@ -306,7 +307,7 @@ func TestTwoInstances_LeaseTakeover(t *testing.T) {
 		t.Fatalf("claimed %d, %v", len(items), err)
 	}
 	rec := &instanceSender{}
-	d := bots.NewDispatcher(apps[1].eng, apps[1].bot, map[string]bots.Sender{"test": senderOf{rec, 1}}, nil, nil)
+	d := outbox.NewDispatcher(apps[1].eng, apps[1].bot, map[string]bots.Sender{"test": senderOf{rec, 1}}, nil, nil)
 	if err := d.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -346,7 +347,7 @@ func TestTwoInstances_PledgesAndSettlement(t *testing.T) {
 	defer cancel()
 	var running sync.WaitGroup
 	for i, a := range apps {
-		d := bots.NewDispatcher(a.eng, a.bot, map[string]bots.Sender{"test": senderOf{rec, i}}, nil, nil)
+		d := outbox.NewDispatcher(a.eng, a.bot, map[string]bots.Sender{"test": senderOf{rec, i}}, nil, nil)
 		d.Poll, d.Batch = 10*time.Millisecond, 5
 		a.bot.OnOutbox(d.Wake)
 		running.Go(func() { _ = d.Run(ctx) })

@@ -77,7 +77,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	case "help", "--help", "-h":
 		fmt.Fprint(stdout, cliText("cli.usage", nil))
 	default:
-		fmt.Fprint(stderr, cliText("cli.unknown", map[string]any{"Cmd": args[0]}))
+		fmt.Fprint(stderr, cliText("cli.unknown", cliUnknownText{Cmd: args[0]}))
 		fmt.Fprint(stderr, cliText("cli.usage", nil))
 		return 2
 	}
@@ -89,4 +89,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return 1
 	}
 	return 0
+}
+
+// cliUnknownText is what the text cli.unknown shows.
+type cliUnknownText struct {
+	Cmd string
 }

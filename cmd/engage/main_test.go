@@ -22,6 +22,7 @@ func TestMain(m *testing.M) {
 		os.Exit(crashHelper())
 	}
 	flag.Parse()
+	os.Setenv("ENGAGE_LANG", "en") // the command line speaks the operator's language: English here
 	// The tests of this package mostly wait: on the platforms' pacing, enforced by
 	// the fakes, and on processes they start. They run side by side (each has its
 	// own database, fake servers and ports), more of them than there are cores,

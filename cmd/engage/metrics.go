@@ -44,7 +44,7 @@ func (m *metrics) Event(platform string, code core.Code) {
 	}
 }
 
-// Sent implements bots.DispatchMetrics.
+// Sent implements outbox.DispatchMetrics.
 func (m *metrics) Sent(platform string, err error) {
 	outcome := "ok"
 	if err != nil {

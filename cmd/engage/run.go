@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/engage-org/engage/bots"
+	"github.com/engage-org/engage/bots/outbox"
 	"github.com/engage-org/engage/core"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -75,7 +76,7 @@ func runService(ctx context.Context, args []string, env Env) error {
 		fmt.Fprint(env.Stderr, cliText("cli.no_adapter", nil))
 		return errors.New("no adapter configured")
 	}
-	disp := bots.NewDispatcher(a.eng, a.bot, set.senders, log.With("component", "outbox"), m)
+	disp := outbox.NewDispatcher(a.eng, a.bot, set.senders, log.With("component", "outbox"), m)
 	disp.Notify = true // direct messages waiting for someone to start the bot
 	a.bot.OnOutbox(disp.Wake)
 

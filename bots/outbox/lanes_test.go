@@ -1,4 +1,4 @@
-package bots_test
+package outbox_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/bots/botstest"
+	"github.com/engage-org/engage/bots/outbox"
 )
 
 // laned is a ParallelSender that records the order per chat and how many sends
@@ -48,7 +49,7 @@ func (l *laned) Send(_ context.Context, m bots.Message) (string, error) {
 func TestDispatcherLanes(t *testing.T) {
 	e := botstest.NewEnv(t, botstest.Options{NoSync: true})
 	l := &laned{byChat: map[string][]string{}, lanes: 4, concurrency: 5 * time.Millisecond, failOnce: map[string]bool{"c2 m1": true}}
-	d := bots.NewDispatcher(e.Engine, e.Bot, map[string]bots.Sender{"lanes": l}, nil, nil)
+	d := outbox.NewDispatcher(e.Engine, e.Bot, map[string]bots.Sender{"lanes": l}, nil, nil)
 	d.Batch = 7 // several batches
 	var msgs []bots.Message
 	for i := range 5 {

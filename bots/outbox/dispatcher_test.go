@@ -1,4 +1,4 @@
-package bots_test
+package outbox_test
 
 import (
 	"context"
@@ -76,7 +76,7 @@ func TestDispatcher_EditByRef(t *testing.T) {
 	e := setup(t)
 	send := func(text string, edit bool) {
 		_, err := e.Engine.Update(context.Background(), func(tx *core.Tx) error {
-			return botstest.Enqueue(tx, bots.Message{Platform: "test", ChatID: "group", Text: text, Ref: "poll:c1:V1", Edit: edit}, "poll:c1:V1")
+			return botstest.Outbox(tx, bots.Message{Platform: "test", ChatID: "group", Text: text, Ref: "poll:c1:V1", Edit: edit}, "poll:c1:V1")
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -92,4 +92,15 @@ func TestDispatcher_EditByRef(t *testing.T) {
 	if len(ms) != 3 || ms[0].EditID != "" || ms[1].EditID == "" || ms[2].EditID != ms[1].EditID {
 		t.Fatalf("got %+v", ms)
 	}
+}
+
+// setup makes a community with alice (admin) and project P1 followed by bob.
+func setup(t *testing.T) *botstest.Env {
+	t.Helper()
+	e := botstest.NewEnv(t, botstest.Options{NoSync: true})
+	e.Say("alice", "/community create Garden Club lang en")
+	e.Say("alice", "/project new Garden — a shared garden")
+	e.Say("bob", "/follow P1")
+	e.Sent.Reset()
+	return e
 }

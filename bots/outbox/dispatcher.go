@@ -1,4 +1,4 @@
-package bots
+package outbox
 
 import (
 	"cmp"
@@ -48,7 +48,16 @@ type Dispatcher struct {
 	// NoDirectError); without it the message waits all the same.
 	Notify bool
 
-	bot *Bot // renders live messages, and tells of held ones
+	render Renderer // renders live messages, and tells of held ones
+}
+
+// Renderer is what the dispatcher needs of the conversation layer, inside the
+// transaction of a send: a live message rendered from current state (false: what it
+// showed is gone, drop it), and the notice, in the person's community chat, that a
+// direct message waits for them to open a conversation with the bot.
+type Renderer interface {
+	RenderLive(tx *core.Tx, m *Message) (bool, error)
+	HeldNotice(tx *core.Tx, m Message, startURL string) error
 }
 
 // ParallelSender is a Sender that may be called concurrently for different chats.
@@ -65,12 +74,12 @@ type DispatchMetrics interface {
 }
 
 // NewDispatcher returns a dispatcher sending through senders, keyed by platform.
-// bot renders live messages (see live.go) when they are sent.
-func NewDispatcher(engine *core.Engine, bot *Bot, senders map[string]Sender, log *slog.Logger, m DispatchMetrics) *Dispatcher {
+// render renders live messages when they are sent (the bot; nil drops them).
+func NewDispatcher(engine *core.Engine, render Renderer, senders map[string]Sender, log *slog.Logger, m DispatchMetrics) *Dispatcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	d := &Dispatcher{engine: engine, bot: bot, senders: senders, log: log, metrics: m, wakes: map[string]chan struct{}{},
+	d := &Dispatcher{engine: engine, render: render, senders: senders, log: log, metrics: m, wakes: map[string]chan struct{}{},
 		Poll: 5 * time.Second, Batch: 50, MaxAttempts: 12, Lease: 2 * time.Minute}
 	for p := range senders {
 		d.wakes[p] = make(chan struct{}, 1)
@@ -235,7 +244,7 @@ func chatOf(it *core.OutboxItem) string {
 	if json.Unmarshal(it.Payload, &m) != nil {
 		return "seq:" + fmt.Sprint(it.Seq)
 	}
-	return m.chatKey()
+	return m.ChatKey()
 }
 
 // claimChats claims the due messages of up to max chats that are not busy and
@@ -321,7 +330,7 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 	if m.Ref != "" && m.Edit && !m.Live { // a live message's edit finds its ID as it is rendered
 		err := d.engine.View(ctx, func(tx *core.Tx) error {
 			var err error
-			m.EditID, err = tx.MessageRef(m.Platform, m.chatKey(), m.Ref)
+			m.EditID, err = tx.MessageRef(m.Platform, m.ChatKey(), m.Ref)
 			return err
 		})
 		if err != nil {
@@ -350,15 +359,15 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 	_, err = d.engine.Update(ctx, func(tx *core.Tx) error {
 		if sendErr != nil && errors.As(sendErr, &noDirect) && m.UserID != "" && tx.Now().Sub(it.Created) < HoldFor {
 			first, err := tx.HoldOutbox(it.Seq, core.HoldKey(m.Platform, m.UserID), tx.Now().Add(HoldFor))
-			if err != nil || !first || !d.Notify || d.bot == nil {
+			if err != nil || !first || !d.Notify || d.render == nil {
 				return err
 			}
 			d.log.Info("direct message held until the person writes to the bot", "platform", platform, "seq", it.Seq)
-			return d.bot.noDirect(tx, m, noDirect.StartURL)
+			return d.render.HeldNotice(tx, m, noDirect.StartURL)
 		}
 		if sendErr == nil {
 			if m.Ref != "" && msgID != "" {
-				if err := tx.SetMessageRef(m.Platform, m.chatKey(), m.Ref, msgID); err != nil {
+				if err := tx.SetMessageRef(m.Platform, m.ChatKey(), m.Ref, msgID); err != nil {
 					return err
 				}
 			}
@@ -372,7 +381,7 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 		}
 		wait, ok := RetryAfter(sendErr)
 		if !ok {
-			wait = backoff(it.Attempts)
+			wait = Backoff(it.Attempts)
 		}
 		d.log.Warn("send failed, will retry", "platform", platform, "seq", it.Seq, "in", wait, "err", sendErr)
 		return tx.OutboxRetry(it.Seq, tx.Now().Add(wait), fmt.Sprint(code))
@@ -385,26 +394,26 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 // reports false when the message is to be dropped: what it showed is gone, or
 // there is no bot to render it.
 func (d *Dispatcher) renderLive(ctx context.Context, m *Message) (bool, error) {
-	if d.bot == nil {
-		d.log.Error("live message dropped: the dispatcher has no bot to render it", "ref", m.Ref)
+	if d.render == nil {
+		d.log.Error("live message dropped: the dispatcher has no renderer", "ref", m.Ref)
 		return false, nil
 	}
 	var show bool
 	_, err := d.engine.Update(ctx, func(tx *core.Tx) error {
 		var err error
 		if m.Edit {
-			if m.EditID, err = tx.MessageRef(m.Platform, m.chatKey(), m.Ref); err != nil {
+			if m.EditID, err = tx.MessageRef(m.Platform, m.ChatKey(), m.Ref); err != nil {
 				return err
 			}
 		}
-		show, err = d.bot.renderLive(tx, m)
+		show, err = d.render.RenderLive(tx, m)
 		return err
 	})
 	return show, err
 }
 
-// backoff is the wait after the n-th failed attempt: 1 s doubling up to 10 min.
-func backoff(n int) time.Duration {
+// Backoff is the wait after the n-th failed attempt: 1 s doubling up to 10 min.
+func Backoff(n int) time.Duration {
 	d := time.Second << min(n, 10)
 	return min(d, 10*time.Minute)
 }
