@@ -76,6 +76,9 @@ func cmdProxy(c *call) error {
 			return err
 		}
 		v.Giver, v.Holder = c.person.Name, c.personName(px.Holder)
+		if err := c.proxiesChanged(m); err != nil {
+			return err
+		}
 		c.replyPrivate("proxy.canceled", v)
 		return c.dm(px.Holder, "proxy.canceled_holder", v, nil)
 	case strings.TrimSpace(c.args) == "":
@@ -101,6 +104,9 @@ func cmdProxy(c *call) error {
 	if previous != nil {
 		v.Previous = c.personName(previous.Holder)
 	}
+	if err := c.proxiesChanged(m); err != nil {
+		return err
+	}
 	c.replyPrivate("proxy.given", v)
 	if previous != nil {
 		if err := c.dm(previous.Holder, "proxy.canceled_holder", proxyView{Meeting: m.ID(), Title: m.Title, Giver: c.person.Name, Max: v.Max}, nil); err != nil {
@@ -108,6 +114,15 @@ func cmdProxy(c *call) error {
 		}
 	}
 	return c.dm(holder.Person, "proxy.given_holder", v, nil)
+}
+
+// proxiesChanged refreshes m's card when it shows who is represented (the
+// meeting has started).
+func (c *call) proxiesChanged(m *core.Meeting) error {
+	if c.tx.Now().Before(m.Start(c.comm.Location())) {
+		return nil
+	}
+	return c.refreshMeetingCard(m)
 }
 
 // proxyShow answers /proxy M1: whom the member gave their proxy to, whose they hold.

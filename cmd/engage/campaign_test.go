@@ -275,6 +275,7 @@ func TestConsole_Assembly(t *testing.T) {
 		"gave you no proxy for M1",
 		"Only the members present or represented at M1 may vote in V2",
 		"📊 V2 · Elect the board? — result",
+		"🙋 3 present · 🤝 1 represented",
 		"📝 Minutes",
 		"V1 · Approve the 2026 accounts? — result",
 	})
