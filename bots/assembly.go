@@ -24,6 +24,7 @@ type assemblyView struct {
 	WeightedBy    string // the equity campaign whose shares weigh ballots
 	Weight        int    // the ballots' total weight
 	Any           bool   // any of the above is set: the line is shown
+	Open          bool   // the poll is open
 }
 
 // assembly returns p's assembly view.
@@ -31,7 +32,7 @@ func (c *call) pollAssembly(p *core.Poll, weight int) assemblyView {
 	s := p.Settings
 	v := assemblyView{
 		Voters: s.Voters, Role: string(s.VotersRole), Campaign: s.VotersCampaign, Meeting: p.Meeting,
-		QuorumPresent: s.QuorumPresent, WeightedBy: s.WeightShares, Weight: weight,
+		QuorumPresent: s.QuorumPresent, WeightedBy: s.WeightShares, Weight: weight, Open: p.Open(),
 	}
 	if s.QuorumPresent > 0 {
 		if need, err := c.tx.PresentQuorum(p); err == nil {
@@ -75,6 +76,9 @@ func cmdProxy(c *call) error {
 			return err
 		}
 		v.Giver, v.Holder = c.person.Name, c.personName(px.Holder)
+		if err := c.proxiesChanged(m); err != nil {
+			return err
+		}
 		c.replyPrivate("proxy.canceled", v)
 		return c.dm(px.Holder, "proxy.canceled_holder", v, nil)
 	case strings.TrimSpace(c.args) == "":
@@ -100,6 +104,9 @@ func cmdProxy(c *call) error {
 	if previous != nil {
 		v.Previous = c.personName(previous.Holder)
 	}
+	if err := c.proxiesChanged(m); err != nil {
+		return err
+	}
 	c.replyPrivate("proxy.given", v)
 	if previous != nil {
 		if err := c.dm(previous.Holder, "proxy.canceled_holder", proxyView{Meeting: m.ID(), Title: m.Title, Giver: c.person.Name, Max: v.Max}, nil); err != nil {
@@ -107,6 +114,15 @@ func cmdProxy(c *call) error {
 		}
 	}
 	return c.dm(holder.Person, "proxy.given_holder", v, nil)
+}
+
+// proxiesChanged refreshes m's card when it shows who is represented (the
+// meeting has started).
+func (c *call) proxiesChanged(m *core.Meeting) error {
+	if c.tx.Now().Before(m.Start(c.comm.Location())) {
+		return nil
+	}
+	return c.refreshMeetingCard(m)
 }
 
 // proxyShow answers /proxy M1: whom the member gave their proxy to, whose they hold.
@@ -156,8 +172,9 @@ func (c *call) cutProxy(text string) (choice, tok string, ok bool) {
 	if (w != "for" && c.b.alias(w) != "for") || !(isMention(last) || c.ev.Mentions[last] != "") {
 		return text, "", false
 	}
-	i := strings.LastIndex(text, words[len(words)-2])
-	return strings.TrimSpace(text[:i]), last, true
+	rest := strings.TrimSpace(text[:strings.LastIndex(text, last)])
+	rest = strings.TrimSpace(rest[:len(rest)-len(words[len(words)-2])])
+	return rest, last, true
 }
 
 // proxyCastView is what the giver is told when their proxy voted for them.
@@ -188,7 +205,7 @@ type turnoutView struct {
 }
 
 // pollNonVoters answers /poll V1 nonvoters (or turnout): the turnout among the
-// electorate, and who has not voted yet. The poll's author, facilitators, admins.
+// electorate, and who has not voted yet. Facilitators and admins.
 func pollNonVoters(c *call, p *core.Poll, names bool) error {
 	c.private = true
 	t, non, err := c.tx.PollTurnout(c.member, p)

@@ -2,6 +2,7 @@ package bots_test
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -157,6 +158,8 @@ func TestAssembly_BadSettings(t *testing.T) {
 		{"en", "/poll new single Q? | A | B meeting M9", "M9"},
 		{"en", "/poll new single Q? | A | B meeting M1 voters present M2", "one meeting only"},
 		{"en", "/poll new single Q? | A | B remind soon until 2026-12-05 meeting M9", "M9"},
+		{"en", "/poll new single Q? | A | B remind 48h", "remind needs a deadline"},
+		{"fr", "/sondage nouveau single Q ? | A | B rappel 2j", "rappel demande une échéance"},
 		{"fr", "/sondage nouveau single Q ? | A | B votants associés C2", "n'est pas une campagne de parts sociales"},
 		{"fr", "/sondage nouveau single Q ? | A | B poids parts C2", "n'est pas une campagne de parts sociales"},
 		{"fr", "/sondage nouveau single Q ? | A | B votants personne", "comme les votants"},
@@ -201,7 +204,7 @@ func TestAssembly_WeightedPoll(t *testing.T) {
 	e.Sent.Reset()
 	e.Say("alice", "/poll V1 close")
 	res := sentWith(e, "weighted by the shares of C1: 4 shares counted")
-	if len(res) == 0 || !strings.Contains(res[0].Text, "Yes (3 votes)") {
+	if len(res) == 0 || !strings.Contains(res[0].Text, "Yes (3 shares)") {
 		t.Fatalf("result %q", botstest.Texts(e.Sent.Messages()))
 	}
 	s := pollShot(t, e, "V1")
@@ -452,6 +455,8 @@ func TestAssembly_NonVoters(t *testing.T) {
 		t.Fatalf("turnout %q", got)
 	}
 	refusedSame(t, e, "dan", "/poll V1 nonvoters", "facilitator")
+	e.Say("dan", "/poll new single Mine? | Yes | No")
+	refusedSame(t, e, "dan", "/poll V2 nonvoters", "facilitator") // its author is no facilitator
 	refusedSame(t, e, "alice", "/poll V1 nonvoters now", "/poll V1")
 
 	f := assemblyEnv(t, "fr", botstest.Options{})
@@ -476,5 +481,67 @@ func TestAssembly_SettingWordsInLabels(t *testing.T) {
 	}
 	if got := pollShot(t, e, "V2").Options[1]; got != "Rappel des règles" {
 		t.Fatalf("label %q", got)
+	}
+}
+
+// Ensure a ballot cast by proxy in a secret poll stays unlinkable: the voters'
+// list records that a ballot was cast for the giver by proxy, and no record of
+// the bbolt file that names the giver or the holder holds a ballot or a label.
+func TestAssembly_SecretProxyHoldsNoLink(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secret.db")
+	e := assemblyEnv(t, "en", botstest.Options{Path: path, BallotSecret: "a server secret, not in the store"})
+	e.Say("Voter-gil", "hello")
+	e.Say("Voter-hal-for", "hello")
+	e.Say("alice", "/poll new single Accounts? | Alphonse | Bertrand secret meeting M1")
+	e.Say("Voter-gil", "/proxy M1 @Voter-hal-for")
+	e.Say("Voter-hal-for", "/vote V1 Bertrand for @Voter-gil")
+	e.Say("Voter-hal-for", "/vote V1 Alphonse")
+	advance(t, e, 5*time.Second)
+	if got := pollShot(t, e, "V1"); got.Ballots != 2 || got.ByProxy != 1 {
+		t.Fatalf("V1: %d ballots, %d by proxy", got.Ballots, got.ByProxy)
+	}
+	ids := voterIDs(t, e, []string{"Voter-gil", "Voter-hal-for"})
+	if err := e.DB.Close(); err != nil {
+		t.Fatal(err)
+	}
+	marks := map[string]int{}
+	inspect(t, path, func(bucket, key, value string) {
+		value = withDecoded(value)
+		rec := bucket + " " + key + " " + value
+		switch bucket {
+		case "ballot":
+			t.Errorf("a secret poll's ballot is stored as a public one: %s", rec)
+		case "sballot":
+			if strings.Contains(value, `"by"`) || strings.Contains(value, `"at"`) {
+				t.Errorf("secret ballot with a proxy or a time: %s", rec)
+			}
+		case "voter":
+			marks[value]++
+		}
+		for name, pats := range ids {
+			for _, p := range pats {
+				if !p.MatchString(key) && !p.MatchString(value) {
+					continue
+				}
+				if strings.Contains(value, `"v":[`) || strings.Contains(value, "Alphonse") || strings.Contains(value, "Bertrand") {
+					t.Errorf("a record names %s and holds a ballot or a label: %s", name, rec)
+				}
+			}
+		}
+	})
+	if marks["proxy"] != 1 || marks["1"] != 1 {
+		t.Fatalf("voter marks %v, want one in person and one by proxy", marks)
+	}
+}
+
+// Ensure "for @member" is read from the end of the ballot, whatever the names.
+func TestAssembly_VoteForNames(t *testing.T) {
+	e := proxyEnv(t, "en", botstest.Options{})
+	e.Say("forrest", "hello")
+	e.Say("forrest", "/proxy M1 @bob")
+	e.Say("bob", "/vote V1 Approve for @forrest")
+	s := pollShot(t, e, "V1")
+	if len(s.BallotList) != 1 || s.BallotList[0].Voter != "forrest" || s.BallotList[0].By != "bob" {
+		t.Fatalf("ballots %+v", s.BallotList)
 	}
 }

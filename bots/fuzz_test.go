@@ -42,6 +42,8 @@ func FuzzHandle(f *testing.F) {
 		"/contact P1 email=a@b.c when=\"x y\"", "/role @bob admin", "/find é", "/community create A tz UTC",
 		"/link ABCDEF", "/forgetme confirm", "/projects idee", "/projet P1 stade soutien", "/lang fr",
 		"/community join ZZZZZZ", "/referent P1 @bob", "/offer P1", "/needs P1 x", "/like P1", "plain text",
+		"/proxy M1 @alice", "/procuration M1 annuler", "/proxy M1", "/vote V1 1 for @alice", "/vote V1 pour @",
+		"/poll V1 nonvoters", "/sondage V1 participation x",
 	} {
 		f.Add(s, false)
 		f.Add(s, true)
@@ -57,6 +59,8 @@ func FuzzHandle(f *testing.F) {
 			e.Chat = fmt.Sprintf("group-%d", n/300)
 			e.Say("alice", "/community create Club lang en")
 			e.Say("alice", "/project new Garden")
+			e.Say("alice", "/meeting new 2027-01-14 19:00 AGM")
+			e.Say("alice", "/poll new single Q? | A | B meeting M1")
 			e.Say("bob", "hello")
 		}
 		n++

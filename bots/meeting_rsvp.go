@@ -32,6 +32,7 @@ type meetingCardView struct {
 	Open          bool // answers are still taken (not canceled, not over)
 	Started, Past bool
 	Minutes       bool // minutes are posted
+	Represented   int  // members represented by a proxy held by one present
 }
 
 // meetingCard renders m's card in comm's language, with its buttons.
@@ -50,6 +51,13 @@ func (c *call) meetingCard(m *core.Meeting) (string, [][]Button, error) {
 		Minutes: m.Minutes != "",
 	}
 	v.Open = !v.M.Canceled && !v.Past
+	if v.Started {
+		n, err := tx.PresentCount(m.Community, m.ID())
+		if err != nil {
+			return "", nil, err
+		}
+		v.Represented = n - len(m.Present)
+	}
 	var rows [][]btn
 	if v.Open {
 		rows = append(rows, rsvpButtons(m))

@@ -92,6 +92,8 @@ func (tx *Tx) checkAssemblySettings(p *Poll) error {
 		s.Remind = 0
 	} else if s.Remind != 0 && (s.Remind < MinRemind || s.Remind > MaxRemind) {
 		return Errorf(CodeInvalid, "err.poll_remind")
+	} else if s.Remind != 0 && s.Until.IsZero() {
+		return Errorf(CodeInvalid, "err.poll_remind_until")
 	}
 	return nil
 }
@@ -342,14 +344,14 @@ type Turnout struct {
 }
 
 // PollTurnout returns p's turnout among its current electorate and the
-// members of it who have not voted. Facilitators, admins and the poll's author
-// only (CodeForbidden).
+// members of it who have not voted. Facilitators and admins only
+// (CodeForbidden): who has not voted is not every member's to see.
 func (tx *Tx) PollTurnout(actor *Member, p *Poll) (*Turnout, []*Member, error) {
 	if actor.Community != p.Community {
 		return nil, nil, Errorf(CodeNotFound, "err.no_poll", "id", p.ID())
 	}
-	if !CanClosePoll(actor, p) {
-		return nil, nil, Errorf(CodeForbidden, "err.forbidden_role", "role", RoleFacilitator)
+	if err := requireFacilitator(actor); err != nil {
+		return nil, nil, err
 	}
 	el, non, err := tx.Electorate(p)
 	if err != nil {

@@ -238,3 +238,76 @@ func TestConsole_Meeting(t *testing.T) {
 		t.Errorf("exported meeting: %+v", m)
 	}
 }
+
+// Ensure an annual general meeting with an electorate, proxies, a share-weighted
+// poll, a poll for those present and the reminders of non-voters, and its figures
+// in the export (assembly.txt).
+func TestConsole_Assembly(t *testing.T) {
+	t.Parallel()
+	script, err := os.ReadFile(filepath.Join("testdata", "assembly.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "engage.db")
+	out := engage(t, string(script), "console", "--db", db, "--lang", "en", "--now", "2026-12-01T09:00")
+	golden(t, "assembly.golden", out)
+	if strings.Contains(out, "[err.") || strings.Contains(out, "went wrong") || strings.Contains(out, "<no value>") {
+		t.Fatalf("a template failed:\n%s", out)
+	}
+	inOrder(t, out, []string{
+		"you are number 1 on the waiting list",
+		"[dm fred] 🎉 A place freed up",
+		"Your vote for the polls of M1 (Annual general meeting) goes to carol",
+		"already holds 2 proxies for M1",
+		"cannot give your proxy to yourself",
+		"Proxies do not pass on",
+		"You hold the proxies of",
+		"Who may vote: shareholders of C1 · meeting M1",
+		"It counts for 5 shares",
+		"Only the shareholders of C1 may vote in V1",
+		"⏰ V1 · Approve the 2026 accounts?",
+		"1 of 4 voters voted (25%)",
+		"Not voted yet: carol, dan, erin.",
+		"Only facilitators",
+		"Your proxy for M1 is taken back from carol",
+		"The ballot of erin in V1, cast by you as their proxy, is counted",
+		"carol, who holds your proxy for M1, cast your ballot in V1",
+		"gave you no proxy for M1",
+		"Only the members present or represented at M1 may vote in V2",
+		"📊 V2 · Elect the board? — result",
+		"🙋 3 present · 🤝 1 represented",
+		"📝 Minutes",
+		"V1 · Approve the 2026 accounts? — result",
+	})
+	for _, who := range []string{"alice", "bob", "fred"} { // no share, or voted already
+		if strings.Contains(out, "[dm "+who+"] ⏰ V1") {
+			t.Errorf("%s was reminded to vote in V1", who)
+		}
+	}
+	if n := strings.Count(out, "] ⏰ V1 · Approve"); n != 3 {
+		t.Errorf("%d reminders for V1, want 3 (carol, dan, erin)", n)
+	}
+	var snap core.Snapshot
+	if err := json.Unmarshal([]byte(engage(t, "", "export", "--db", db)), &snap); err != nil {
+		t.Fatal(err)
+	}
+	polls := snap.Communities[0].Polls
+	v1, v2 := polls[0], polls[1]
+	if v1.Status != "closed" || v1.Weight != 11 || v1.WeightedBy != "shares C1" || v1.ByProxy != 1 ||
+		v1.Turnout == nil || v1.Turnout.Voted != 4 || v1.Turnout.Electorate != 4 ||
+		len(v1.Ranking) != 2 || v1.Ranking[0][0] != "Yes" {
+		t.Errorf("V1 export: %+v", v1)
+	}
+	weights := map[string]core.BallotSnapshot{}
+	for _, b := range v1.BallotList {
+		weights[b.Voter] = b
+	}
+	if weights["bob"].Weight != 5 || weights["carol"].Weight != 3 || weights["dan"].Weight != 2 || weights["erin"].Weight != 1 ||
+		weights["erin"].By != "carol" || weights["dan"].By != "" {
+		t.Errorf("V1 ballots: %+v", v1.BallotList)
+	}
+	if v2.Ballots != 3 || v2.QuorumMet == nil || !*v2.QuorumMet || v2.ByProxy != 1 || v2.Voters != "present M1" ||
+		v2.Turnout == nil || v2.Turnout.Electorate != 4 || v2.Turnout.Voted != 3 {
+		t.Errorf("V2 export: %+v", v2)
+	}
+}

@@ -367,6 +367,9 @@ func Count(m Method, n int, ballots []Ballot, s Settings) (Result, error) {
 			return Result{}, err
 		}
 		total += b.weight()
+		if k == kSTV && total > MaxSTVBallots { // votes of a count stay within int64
+			return Result{}, newError(ProblemWeight, -1, "more than %d ballots in weight", MaxSTVBallots)
+		}
 		c.add(b)
 	}
 	r := Result{Method: m, Ballots: len(ballots)}

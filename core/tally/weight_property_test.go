@@ -106,3 +106,45 @@ func TestValidate_Weight(t *testing.T) {
 		}
 	}
 }
+
+// Ensure an stv count refuses more weight than MaxSTVBallots, which keeps its
+// votes within int64.
+func TestCount_STVWeightBound(t *testing.T) {
+	b := tally.Ballot{Values: []int{1, 2, 0}, Weight: tally.MaxWeight}
+	ballots := make([]tally.Ballot, tally.MaxSTVBallots/tally.MaxWeight+1)
+	for i := range ballots {
+		ballots[i] = b
+	}
+	_, err := tally.Count(tally.STV, 3, ballots, tally.Settings{Seats: 1})
+	var te *tally.Error
+	if !errors.As(err, &te) || te.Problem != tally.ProblemWeight {
+		t.Fatalf("err = %v, want ProblemWeight", err)
+	}
+}
+
+// BenchmarkCountWeighted counts 100k ballots of 10 options per method, each
+// with weight 1 (unset) or a weight from 1 to 100: a weighted count must cost
+// about what an unweighted one does (irv aggregates weighted rankings in a map).
+func BenchmarkCountWeighted(b *testing.B) {
+	const n = 100_000
+	for _, m := range tally.Methods() {
+		ballots, s := benchBallots(m, n)
+		weighted := make([]tally.Ballot, n)
+		for i, x := range ballots {
+			x.Weight = 1 + i%100
+			weighted[i] = x
+		}
+		for _, c := range []struct {
+			name string
+			bs   []tally.Ballot
+		}{{"plain", ballots}, {"weighted", weighted}} {
+			b.Run(string(m)+"/"+c.name, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := tally.Count(m, benchOptions, c.bs, s); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
