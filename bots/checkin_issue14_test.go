@@ -1,6 +1,7 @@
 package bots_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -149,5 +150,31 @@ func TestCheckinProject_InGroup(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Ensure the digest is a live message: queued as what it shows and rendered when
+// it is sent, so news given while it waited is in it.
+func TestDigest_RenderedAtSend(t *testing.T) {
+	e := facEnv(t)
+	handle := func(user, text string) {
+		t.Helper()
+		if _, err := e.Bot.Handle(context.Background(), e.Event(user, text)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	handle("fay", "/digest")
+	handle("rita", "/news P1 The seeds arrived")
+	for _, m := range e.Sent.Messages() {
+		if strings.Contains(m.Text, "digest") {
+			t.Fatalf("digest sent before the flush: %q", m.Text)
+		}
+	}
+	if err := e.Dispatcher.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := groupDigests(e.Sent.Messages())
+	if len(got) != 1 || !strings.Contains(got[0].Text, "The seeds arrived") || got[0].Ref == "" {
+		t.Fatalf("digests sent: %q", botstest.Texts(got))
 	}
 }

@@ -2,6 +2,7 @@ package bots
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/engage-org/engage/core"
@@ -138,10 +139,49 @@ func postDigest(c *call, now time.Time) (posted bool, already time.Time, err err
 	if err != nil || !ok {
 		return false, at, err
 	}
-	if dg.Intro, err = c.draftOpening("digest", c.comm.Lang, digestFacts(dg)); err != nil {
-		return false, time.Time{}, err
+	return true, time.Time{}, c.postLiveDigest(dg, at)
+}
+
+// postLiveDigest drafts dg's opening (when the model is on), keeps it, and posts the
+// digest claimed at `at` to every chat as a live message: rendered when it is sent,
+// in as many parts as each platform's message size needs.
+func (c *call) postLiveDigest(dg *digest, at time.Time) error {
+	intro, err := c.draftOpening("digest", c.comm.Lang, digestFacts(dg))
+	if err != nil {
+		return err
 	}
-	return true, time.Time{}, c.post("digest", dg, nil)
+	if err := c.tx.SetDigestIntro(c.comm.ID, at, intro); err != nil {
+		return err
+	}
+	return c.postLive(digestRef(c.comm.ID, at))
+}
+
+// digestRef names the digest of community cid claimed at `at`.
+func digestRef(cid core.CommunityID, at time.Time) string {
+	return "digest:" + string(cid) + ":" + strconv.FormatInt(at.UnixNano(), 10)
+}
+
+// digestMessage renders the digest the live reference id names (its claim time)
+// in the community's language, split within the platform's message size.
+func (c *call) digestMessage(id, platform string) (first string, more []string, ok bool, err error) {
+	ns, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return "", nil, false, nil
+	}
+	at := time.Unix(0, ns)
+	dg, err := digestData(c.tx, c.comm, at)
+	if err != nil {
+		return "", nil, false, err
+	}
+	f, err := c.tx.Facilitation(c.comm.ID)
+	if err != nil {
+		return "", nil, false, err
+	}
+	if f.Digest.Equal(at) {
+		dg.Intro = f.DigestIntro
+	}
+	parts := splitText(c.text("digest", dg), MaxMessageLen(platform))
+	return parts[0], parts[1:], true, nil
 }
 
 // cmdDigest: /digest — this week's digest, posted now (facilitators and admins).
@@ -166,10 +206,7 @@ func cmdDigest(c *call) error {
 		}
 		return nil
 	}
-	if dg.Intro, err = c.draftOpening("digest", c.comm.Lang, digestFacts(dg)); err != nil {
-		return err
-	}
-	if err := c.post("digest", dg, nil); err != nil {
+	if err := c.postLiveDigest(dg, posted); err != nil {
 		return err
 	}
 	if c.ev.Direct {

@@ -145,6 +145,12 @@ func (b *Bot) RenderLive(tx *core.Tx, m *Message) (bool, error) {
 	}
 	c := b.jobCall(tx, comm, nil)
 	switch kind {
+	case "digest":
+		text, more, ok, err := c.digestMessage(id, m.Platform)
+		if err != nil || !ok {
+			return false, err
+		}
+		m.Text, m.More = text, more
 	case "poll":
 		p, err := tx.Poll(cid, id)
 		if core.ErrorCode(err) == core.CodeNotFound {

@@ -11,8 +11,22 @@ func (tx *Tx) ClaimDigest(c CommunityID, at time.Time) (posted time.Time, ok boo
 	if err != nil || already {
 		return posted, false, err
 	}
-	f.Digest = at
+	f.Digest, f.DigestIntro = at, ""
 	return at, true, tx.putFacilitation(f)
+}
+
+// SetDigestIntro keeps the opening drafted for the digest community c claimed at
+// `at` (ClaimDigest), for when it is rendered.
+func (tx *Tx) SetDigestIntro(c CommunityID, at time.Time, intro string) error {
+	f, err := tx.Facilitation(c)
+	if err != nil {
+		return err
+	}
+	if !f.Digest.Equal(at) {
+		return nil // another digest since
+	}
+	f.DigestIntro = intro
+	return tx.putFacilitation(f)
 }
 
 // DigestPosted reports whether community c's digest was already posted on the day

@@ -24,8 +24,11 @@ type Facilitation struct {
 	// HealthAt (see AgendaHealth).
 	Health   *Health   `json:"health,omitempty"`
 	HealthAt time.Time `json:"health_at,omitzero"`
-	// Digest is when the last weekly digest was posted (see ClaimDigest).
-	Digest time.Time `json:"digest,omitzero"`
+	// Digest is when the last weekly digest was posted (see ClaimDigest), and
+	// DigestIntro the opening a language model drafted for it ("" for none): the
+	// digest is rendered when it is sent.
+	Digest      time.Time `json:"digest,omitzero"`
+	DigestIntro string    `json:"digest_intro,omitempty"`
 	// DashboardGen is the generation of the community's dashboard links: a link
 	// works only while it is the one it was signed with (RevokeDashboardLinks).
 	DashboardGen int `json:"dashboard_gen,omitempty"`

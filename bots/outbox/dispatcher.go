@@ -349,6 +349,13 @@ func (d *Dispatcher) send(ctx context.Context, platform string, it *core.OutboxI
 	}
 	sender := d.senders[platform]
 	msgID, sendErr := sender.Send(ctx, m)
+	for _, part := range m.More {
+		if sendErr != nil {
+			break
+		}
+		next := Message{Platform: m.Platform, ChatID: m.ChatID, Direct: m.Direct, UserID: m.UserID, Text: part}
+		_, sendErr = sender.Send(ctx, next)
+	}
 	if d.metrics != nil {
 		d.metrics.Sent(platform, sendErr)
 	}

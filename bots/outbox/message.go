@@ -65,6 +65,10 @@ type Message struct {
 	// Part is the place (1-based) of an answer among those Handle returned for
 	// its event, for AnswerDelivered; 0 for other messages.
 	Part int `json:"-"`
+	// More are the parts that follow Text when a live message, once rendered, is
+	// longer than one message of its platform (a digest): the dispatcher sends
+	// them after it, in the same chat, as plain messages.
+	More []string `json:"-"`
 }
 
 // ChatKey is where a message lands, for remembering message IDs.
