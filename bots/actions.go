@@ -21,7 +21,7 @@ var idActions = map[string][]string{
 
 // checkAction refuses a word after the ID that is not an action of c.cmd. typed is
 // the command's name as typed (/reunion), for the answer.
-func (c *call) checkAction(typed string) error {
+func (c *turn) checkAction(typed string) error {
 	actions, ok := idActions[c.cmd]
 	if !ok {
 		return nil

@@ -29,7 +29,7 @@ type share struct {
 // Organisers only (core.Tx.Allocate). Refused while the poll is open, when its
 // quorum was missed, when no project got any support, while the money is held (an
 // all-or-nothing campaign that has not succeeded) and when nothing is left.
-func cmdAllocate(c *call) error {
+func cmdAllocate(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ type assemblyView struct {
 }
 
 // assembly returns p's assembly view.
-func (c *call) pollAssembly(p *core.Poll, weight int) assemblyView {
+func (c *turn) pollAssembly(p *core.Poll, weight int) assemblyView {
 	s := p.Settings
 	v := assemblyView{
 		Voters: s.Voters, Role: string(s.VotersRole), Campaign: s.VotersCampaign, Meeting: p.Meeting,
@@ -55,7 +55,7 @@ type proxyView struct {
 // cmdProxy: /proxy M1 @member gives one's vote for the meeting's polls to a
 // member; /proxy M1 cancel withdraws it; /proxy M1 shows whom one gave it to and
 // whose one holds. Every member.
-func cmdProxy(c *call) error {
+func cmdProxy(c *turn) error {
 	c.private = true
 	id := c.word()
 	if id == "" {
@@ -118,7 +118,7 @@ func cmdProxy(c *call) error {
 
 // proxiesChanged refreshes m's card when it shows who is represented (the
 // meeting has started).
-func (c *call) proxiesChanged(m *core.Meeting) error {
+func (c *turn) proxiesChanged(m *core.Meeting) error {
 	if c.tx.Now().Before(m.Start(c.comm.Location())) {
 		return nil
 	}
@@ -126,7 +126,7 @@ func (c *call) proxiesChanged(m *core.Meeting) error {
 }
 
 // proxyShow answers /proxy M1: whom the member gave their proxy to, whose they hold.
-func proxyShow(c *call, m *core.Meeting, v proxyView) error {
+func proxyShow(c *turn, m *core.Meeting, v proxyView) error {
 	proxies, err := c.tx.MeetingProxies(m)
 	if err != nil {
 		return err
@@ -145,7 +145,7 @@ func proxyShow(c *call, m *core.Meeting, v proxyView) error {
 }
 
 // maxProxies is the most proxies a member may hold for one meeting.
-func (c *call) maxProxies() int {
+func (c *turn) maxProxies() int {
 	if c.b.cfg.MaxProxies > 0 {
 		return c.b.cfg.MaxProxies
 	}
@@ -153,7 +153,7 @@ func (c *call) maxProxies() int {
 }
 
 // personName returns a person's name ("" when forgotten).
-func (c *call) personName(id core.PersonID) string {
+func (c *turn) personName(id core.PersonID) string {
 	if p, err := c.tx.Person(id); err == nil {
 		return p.Name
 	}
@@ -162,7 +162,7 @@ func (c *call) personName(id core.PersonID) string {
 
 // cutProxy splits "CHOICE for @alice" (French « pour @alice ») into the choice and
 // the mention; ok is false when the text does not end so.
-func (c *call) cutProxy(text string) (choice, tok string, ok bool) {
+func (c *turn) cutProxy(text string) (choice, tok string, ok bool) {
 	words := strings.Fields(text)
 	if len(words) < 2 {
 		return text, "", false
@@ -186,7 +186,7 @@ type proxyCastView struct {
 
 // tellGiver writes to the giver that their proxy cast a ballot for them: the
 // choice in a public poll, only that a ballot was cast in a secret one.
-func (c *call) tellGiver(p *core.Poll, giver core.PersonID, ballot string, changed bool) error {
+func (c *turn) tellGiver(p *core.Poll, giver core.PersonID, ballot string, changed bool) error {
 	v := proxyCastView{ID: p.ID(), Question: p.Question, Holder: c.person.Name, Meeting: p.Meeting, Changed: changed}
 	if !p.Settings.Secret {
 		v.Ballot = ballot
@@ -206,7 +206,7 @@ type turnoutView struct {
 
 // pollNonVoters answers /poll V1 nonvoters (or turnout): the turnout among the
 // electorate, and who has not voted yet. Facilitators and admins.
-func pollNonVoters(c *call, p *core.Poll, names bool) error {
+func pollNonVoters(c *turn, p *core.Poll, names bool) error {
 	c.private = true
 	t, non, err := c.tx.PollTurnout(c.member, p)
 	if err != nil {
@@ -242,7 +242,7 @@ type pollRemindView struct {
 // ballot was cast, with the poll's buttons: the job is taken in the transaction
 // that queues the messages, so each is sent once across restarts and instances.
 // Who voted is known even in a secret poll; what they chose is not read.
-func jobPollRemind(c *call, j *core.Job) error {
+func jobPollRemind(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	p, err := tx.Poll(comm.ID, j.Ref)
 	if err != nil {

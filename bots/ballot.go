@@ -19,7 +19,7 @@ const maxValueButtons = 11
 
 // cmdVote: /vote V1 CHOICE casts or changes a ballot; /vote V1 alone offers the
 // ballot (buttons, a form, or a ballot built step by step by direct message).
-func cmdVote(c *call) error {
+func cmdVote(c *turn) error {
 	c.private = true
 	id := c.word()
 	if id == "" {
@@ -77,7 +77,7 @@ func cmdVote(c *call) error {
 
 // patchBallot applies a button's change to the member's ballot: "+N" approves or
 // unapproves option N (approval), "+N=yes" answers for slot N (date).
-func (c *call) patchBallot(bc *ballotContext, s string) ([]int, error) {
+func (c *turn) patchBallot(bc *ballotContext, s string) ([]int, error) {
 	p := bc.poll
 	current, voted, err := c.tx.MyBallot(c.person.ID, p)
 	if err != nil {
@@ -110,7 +110,7 @@ func (c *call) patchBallot(bc *ballotContext, s string) ([]int, error) {
 
 // castBallot records member's ballot, answers with a receipt (privately) and
 // schedules the poll message's edit.
-func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Poll, values []int) error {
+func (c *turn) castBallot(comm *core.Community, member *core.Member, p *core.Poll, values []int) error {
 	if comm != c.comm { // a ballot by direct message: the poll's community
 		return c.within(comm, func() error { return c.castBallot(comm, member, p, values) })
 	}
@@ -128,7 +128,7 @@ func (c *call) castBallot(comm *core.Community, member *core.Member, p *core.Pol
 // castBallotFor records, by the member in context, the ballot of giver, who gave
 // them their proxy for p's meeting; the holder gets the receipt and the giver is
 // told privately (without the choice in a secret poll).
-func (c *call) castBallotFor(comm *core.Community, giver *core.Member, p *core.Poll, values []int) error {
+func (c *turn) castBallotFor(comm *core.Community, giver *core.Member, p *core.Poll, values []int) error {
 	rc, err := c.tx.VoteFor(c.member, giver, p, values)
 	if err != nil {
 		return err
@@ -144,7 +144,7 @@ func (c *call) castBallotFor(comm *core.Community, giver *core.Member, p *core.P
 
 // receipt answers a cast ballot privately (for: the giver's name when a proxy
 // voted) and schedules the poll message's edit.
-func (c *call) receipt(comm *core.Community, p *core.Poll, values []int, rc *core.VoteReceipt, forName string) error {
+func (c *turn) receipt(comm *core.Community, p *core.Poll, values []int, rc *core.VoteReceipt, forName string) error {
 	data := voteReceiptText{
 		ID: p.ID(), Question: p.Question, Ballot: c.pollBallot(p, values, c.lang),
 		Changed: rc.Changed, Secret: rc.Secret, Final: rc.Final, Until: c.pollUntil(p),
@@ -165,7 +165,7 @@ func (c *call) receipt(comm *core.Community, p *core.Poll, values []int, rc *cor
 // voteAsk offers the ballot of p: its buttons for a one-press ballot, otherwise a
 // form where the platform has them, else a ballot built step by step by direct
 // message.
-func voteAsk(c *call, p *core.Poll) error {
+func voteAsk(c *turn, p *core.Poll) error {
 	if err := c.tx.InElectorate(p, c.member); err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func defaultValues(p *core.Poll) []int {
 }
 
 // ballotForm is the form of a whole ballot: one field per option.
-func (c *call) ballotForm(p *core.Poll) Form {
+func (c *turn) ballotForm(p *core.Poll) Form {
 	f := Form{Title: clip(c.text("vote.form_title", voteFormTitleText{ID: p.ID(), Question: p.Question}), 45)}
 	var pairs []string
 	for i := range p.Options {
@@ -263,7 +263,7 @@ func answerKeys(p *core.Poll) []string {
 
 // voteStep: /vote V1 step VALUE — the next step of a ballot built by direct message
 // (what its buttons run).
-func voteStep(c *call, id, arg string) error {
+func voteStep(c *turn, id, arg string) error {
 	d, err := c.tx.Dialog(c.person.ID)
 	if err != nil {
 		return err
@@ -277,7 +277,7 @@ func voteStep(c *call, id, arg string) error {
 // ballotDialog takes one step of a ballot built by direct message: a value for the
 // option being asked, or the next choice of a ranking ("done" ends it, "again"
 // starts over).
-func ballotDialog(c *call, d *core.Dialog, text string) error {
+func ballotDialog(c *turn, d *core.Dialog, text string) error {
 	comm, err := c.tx.Community(d.Community)
 	if err != nil {
 		return err
@@ -376,7 +376,7 @@ func ballotDialog(c *call, d *core.Dialog, text string) error {
 }
 
 // builderStep asks the next step of a ballot built by direct message.
-func (c *call) builderStep(p *core.Poll, d *core.Dialog) error {
+func (c *turn) builderStep(p *core.Poll, d *core.Dialog) error {
 	cmd := "/vote " + p.ID() + " step "
 	var pairs []string
 	data := builderStepText{ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Steps: len(p.Options)}
@@ -469,7 +469,7 @@ func splitInts(s string) []int {
 }
 
 // ballotContext returns what reading a CHOICE for p needs: each option's names.
-func (c *call) ballotContext(p *core.Poll) *ballotContext {
+func (c *turn) ballotContext(p *core.Poll) *ballotContext {
 	return newBallotContext(c.tx, p)
 }
 
@@ -487,11 +487,11 @@ func newBallotContext(tx *core.Tx, p *core.Poll) *ballotContext {
 	return bc
 }
 
-// keepSecret gives every answer of a call about a secret poll the text stored
+// keepSecret gives every answer of a turn about a secret poll the text stored
 // should it wait in the outbox (Message.Kept): a receipt says its ballot is
 // counted, anything else (a step showing the choices so far) that the ballot is
 // to be taken up again.
-func (c *call) keepSecret() {
+func (c *turn) keepSecret() {
 	for i := range c.out {
 		if c.out[i].Kept == "" {
 			c.out[i].Kept = c.text("vote.secret_kept", nil)

@@ -139,12 +139,12 @@ func (b *Bot) woke(res core.Result) {
 // the messages hold an apology the adapter may send.
 func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	as := b.prepare(ctx, ev) // the language model, if any, is asked before the transaction
-	var c *call
+	var c *turn
 	res, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
 		if err := tx.InboxDone(ev.Inbox); err != nil {
 			return nil, err
 		}
-		c = &call{b: b, ev: ev, tx: tx, lang: b.guessLang(ev), as: as.fresh()}
+		c = &turn{b: b, ev: ev, tx: tx, lang: b.guessLang(ev), as: as.fresh()}
 		if err := c.run(); err != nil {
 			return nil, err
 		}
@@ -276,7 +276,7 @@ func (b *Bot) refusal(ev Event, lang string, err error) Message {
 // refusalLang is the language of a refusal: the place's (the community's in its
 // group) when everyone there sees it, the actor's own when only they do (a
 // direct message, a refused press, a private command's refusal).
-func refusalLang(b *Bot, c *call, ev Event, private bool) string {
+func refusalLang(b *Bot, c *turn, ev Event, private bool) string {
 	lang := b.guessLang(ev)
 	if c == nil {
 		return lang
@@ -301,7 +301,7 @@ func (b *Bot) guessLang(ev Event) string {
 }
 
 // run resolves who acts and where, then runs the command, button or dialog step.
-func (c *call) run() error {
+func (c *turn) run() error {
 	ev := &c.ev
 	// Names come from the platform: keep them readable whatever they hold, without
 	// control, bidirectional or invisible characters.
@@ -365,7 +365,7 @@ func (c *call) run() error {
 
 // directCommunity picks the community a direct message is about: the one of the
 // person's memberships most recently active.
-func (c *call) directCommunity() error {
+func (c *turn) directCommunity() error {
 	best, err := c.tx.LatestMembership(c.person)
 	if err != nil || best == nil {
 		return err
@@ -379,7 +379,7 @@ func (c *call) directCommunity() error {
 }
 
 // personLang is the person's language, else the community's, else the guess.
-func (c *call) personLang() string {
+func (c *turn) personLang() string {
 	if c.person != nil && c.person.Lang != "" {
 		return c.person.Lang
 	}
@@ -390,7 +390,7 @@ func (c *call) personLang() string {
 }
 
 // needCommunity returns CodeConflict when no community is in context.
-func (c *call) needCommunity() error {
+func (c *turn) needCommunity() error {
 	if c.comm == nil || c.member == nil {
 		if c.ev.Direct {
 			return core.Errorf(core.CodeConflict, "err.no_community_dm")

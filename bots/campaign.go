@@ -36,13 +36,13 @@ func campaignJobID(c *core.Campaign, what string) string {
 }
 
 // isWord reports whether w is the keyword name or one of its French aliases.
-func (c *call) isWord(w, name string) bool {
+func (c *turn) isWord(w, name string) bool {
 	f := core.Fold(w)
 	return f == name || c.b.alias(f) == name
 }
 
 // keyword returns which of names w is ("" for none).
-func (c *call) keyword(w string, names ...string) string {
+func (c *turn) keyword(w string, names ...string) string {
 	for _, n := range names {
 		if c.isWord(w, n) {
 			return n
@@ -52,7 +52,7 @@ func (c *call) keyword(w string, names ...string) string {
 }
 
 // campaign reads a campaign ID argument of the community in context.
-func (c *call) campaign() (*core.Campaign, error) {
+func (c *turn) campaign() (*core.Campaign, error) {
 	id := c.word()
 	if id == "" {
 		return nil, c.usage()
@@ -93,7 +93,7 @@ func amountPrefix(words []string, currency string, ceiling int64) (core.Money, [
 
 // splitAt splits words at the first one that is a keyword of names: what comes
 // before, and the rest (starting with the keyword).
-func (c *call) splitAt(words []string, names ...string) (head, rest []string) {
+func (c *turn) splitAt(words []string, names ...string) (head, rest []string) {
 	for i, w := range words {
 		if c.keyword(w, names...) != "" {
 			return words[:i], words[i:]
@@ -104,7 +104,7 @@ func (c *call) splitAt(words []string, names ...string) (head, rest []string) {
 
 // settings reads "KEY VALUE… KEY VALUE…" where each KEY is one of names; flags
 // (keys without a value) are listed in flags. It returns the value of each key.
-func (c *call) settings(words []string, names, flags []string) (map[string]string, error) {
+func (c *turn) settings(words []string, names, flags []string) (map[string]string, error) {
 	out := map[string]string{}
 	all := append(slices.Clone(names), flags...)
 	for len(words) > 0 {
@@ -128,7 +128,7 @@ func (c *call) settings(words []string, names, flags []string) (map[string]strin
 
 // cmdCampaign: /campaign new … · /campaign C1 · /campaign C1 close · /campaign C1
 // collector @member [remove] · /campaign C1 backers · /campaign C1 hours @lender H.
-func cmdCampaign(c *call) error {
+func cmdCampaign(c *turn) error {
 	if c.sub("new") {
 		return campaignNew(c)
 	}
@@ -190,7 +190,7 @@ func cmdCampaign(c *call) error {
 
 // campaignNew: /campaign new KIND TITLE goal AMOUNT [CUR] until DATE
 // [all-or-nothing|keep-it-all] [for P1] [rate R%] [term N] [hours-value V] [share P].
-func campaignNew(c *call) error {
+func campaignNew(c *turn) error {
 	words := strings.Fields(c.args)
 	if len(words) < 2 {
 		return c.usage()
@@ -360,7 +360,7 @@ func progressBar(pct int) string {
 }
 
 // campaignView builds the view of camp at tx's time, in comm's time zone.
-func (c *call) campaignView(camp *core.Campaign) (campaignView, error) {
+func (c *turn) campaignView(camp *core.Campaign) (campaignView, error) {
 	tx, comm := c.tx, c.comm
 	now := tx.Now()
 	v := campaignView{
@@ -433,7 +433,7 @@ func commandAmount(m core.Money) string { return m.Format(".", "") }
 // campaignCard renders camp's progress message in lang, with its buttons while it
 // is open: preset amounts (whole shares for equity), one per reward tier with units
 // left, and a custom amount that opens a form.
-func (c *call) campaignCard(camp *core.Campaign, lang string) (string, [][]Button, error) {
+func (c *turn) campaignCard(camp *core.Campaign, lang string) (string, [][]Button, error) {
 	b, tx := c.b, c.tx
 	v, err := c.campaignView(camp)
 	if err != nil {
@@ -497,7 +497,7 @@ func (c *call) campaignCard(camp *core.Campaign, lang string) (string, [][]Butto
 
 // postCard posts camp's progress message to every chat of the community, under
 // its Ref: a live message, rendered when it is sent.
-func (c *call) postCard(camp *core.Campaign) error {
+func (c *turn) postCard(camp *core.Campaign) error {
 	return c.postLive(campaignRef(camp))
 }
 
@@ -505,7 +505,7 @@ func (c *call) postCard(camp *core.Campaign) error {
 // throttled: an edit waits CampaignEditDelay (none when now is set), and while it
 // waits, later changes join it (the outbox coalescing key), so a chat sees at most
 // one edit per delay, rendered with the figures of its send.
-func (c *call) editCard(camp *core.Campaign, now bool) error {
+func (c *turn) editCard(camp *core.Campaign, now bool) error {
 	b, tx := c.b, c.tx
 	at := tx.Now().Add(b.cfg.CampaignEditDelay)
 	if now {
@@ -515,7 +515,7 @@ func (c *call) editCard(camp *core.Campaign, now bool) error {
 }
 
 // cmdCampaigns: /campaigns — the community's campaigns, open ones first.
-func cmdCampaigns(c *call) error {
+func cmdCampaigns(c *turn) error {
 	cs, err := c.tx.Campaigns(c.comm.ID)
 	if err != nil {
 		return err
@@ -542,7 +542,7 @@ func cmdCampaigns(c *call) error {
 }
 
 // cmdReward: /reward C1 AMOUNT TITLE [limit N].
-func cmdReward(c *call) error {
+func cmdReward(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err
@@ -572,7 +572,7 @@ func cmdReward(c *call) error {
 }
 
 // cmdStretch: /stretch C1 AMOUNT TITLE.
-func cmdStretch(c *call) error {
+func cmdStretch(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err
@@ -602,7 +602,7 @@ type backer struct {
 }
 
 // campaignBackers: /campaign C1 backers — the pledges, for organisers, privately.
-func campaignBackers(c *call, camp *core.Campaign) error {
+func campaignBackers(c *turn, camp *core.Campaign) error {
 	ps, err := c.tx.PledgesVisible(c.member, camp)
 	if err != nil {
 		return err
@@ -643,7 +643,7 @@ func campaignBackers(c *call, camp *core.Campaign) error {
 }
 
 // campaignHours: /campaign C1 hours @lender H — volunteering hours given back.
-func campaignHours(c *call, camp *core.Campaign) error {
+func campaignHours(c *turn, camp *core.Campaign) error {
 	tok := c.word()
 	hw := c.word()
 	if tok == "" || hw == "" || strings.TrimSpace(c.args) != "" {
@@ -668,7 +668,7 @@ func campaignHours(c *call, camp *core.Campaign) error {
 }
 
 // settled tells everyone what the settlement of camp means (see settleMessages).
-func (c *call) settled(camp *core.Campaign, ps []*core.Pledge) error {
+func (c *turn) settled(camp *core.Campaign, ps []*core.Pledge) error {
 	return c.settleMessages(camp, ps)
 }
 
@@ -678,7 +678,7 @@ func (c *call) settled(camp *core.Campaign, ps []*core.Pledge) error {
 // failed, a backer who had paid is told it will be refunded and by whom, and the
 // organisers get the list of refunds due. The jobs still waiting for camp are
 // dropped.
-func (c *call) settleMessages(camp *core.Campaign, ps []*core.Pledge) error {
+func (c *turn) settleMessages(camp *core.Campaign, ps []*core.Pledge) error {
 	tx, comm := c.tx, c.comm
 	for _, what := range []string{"remind7d", "remind48h", "settle"} {
 		if err := tx.Unschedule(campaignJobID(camp, what)); err != nil {
@@ -731,7 +731,7 @@ func (c *call) settleMessages(camp *core.Campaign, ps []*core.Pledge) error {
 }
 
 // jobCampaignSettleFunc settles a campaign at its deadline.
-func jobCampaignSettleFunc(c *call, j *core.Job) error {
+func jobCampaignSettleFunc(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	camp, err := tx.Campaign(comm.ID, j.Ref)
 	if err != nil {
@@ -746,7 +746,7 @@ func jobCampaignSettleFunc(c *call, j *core.Job) error {
 
 // jobCampaignRemindFunc reminds the chats, and the followers of the linked project
 // who have not pledged, that the deadline is near.
-func jobCampaignRemindFunc(c *call, j *core.Job) error {
+func jobCampaignRemindFunc(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	camp, err := tx.Campaign(comm.ID, j.Ref)
 	if err != nil {

@@ -20,7 +20,7 @@ const waitingWindow = 28 * 24 * time.Hour
 
 // cmdCheckin: /checkin now (facilitators) · /checkin P1 (a referent answers the three
 // questions about P1 without waiting to be asked).
-func cmdCheckin(c *call) error {
+func cmdCheckin(c *turn) error {
 	if c.sub("now") {
 		return checkinNow(c)
 	}
@@ -45,7 +45,7 @@ func cmdCheckin(c *call) error {
 
 // checkinNow: /checkin now — this week's check-in at once; the slot of this week, if
 // still to come, is then skipped.
-func checkinNow(c *call) error {
+func checkinNow(c *turn) error {
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func later(a, b time.Time) time.Time {
 // three questions by direct message, the host the nudge (or, when no one can host,
 // the admins an alert), and the end of the hour is scheduled. by is who typed
 // /checkin now ("" for the weekly slot): they host it.
-func runCheckin(c *call, at time.Time, by core.PersonID) (*core.CheckinRun, error) {
+func runCheckin(c *turn, at time.Time, by core.PersonID) (*core.CheckinRun, error) {
 	run, err := c.tx.StartCheckin(c.comm.ID, at, by)
 	if err != nil {
 		return nil, err
@@ -130,7 +130,7 @@ func runCheckin(c *call, at time.Time, by core.PersonID) (*core.CheckinRun, erro
 }
 
 // tellAdmins sends key to every admin of the community.
-func tellAdmins(c *call, key string, data any, rows ...[]btn) error {
+func tellAdmins(c *turn, key string, data any, rows ...[]btn) error {
 	admins, err := c.tx.Admins(c.comm.ID)
 	if err != nil {
 		return err
@@ -180,7 +180,7 @@ type waitingView struct {
 }
 
 // nudgeData is the facilitator's agenda for the slot at `at`.
-func nudgeData(c *call, run *core.CheckinRun, at time.Time) (*nudgeText, [][]btn, error) {
+func nudgeData(c *turn, run *core.CheckinRun, at time.Time) (*nudgeText, [][]btn, error) {
 	tx, comm := c.tx, c.comm
 	loc := comm.Location()
 	f, err := tx.Facilitation(comm.ID)
@@ -319,7 +319,7 @@ type checkinState struct {
 // startCheckin opens the three questions about projects nums with person and sends
 // the first by direct message. prompt is the slot's prompt (nil outside a slot);
 // extra adds to the first question's data (a reminder, an overdue step).
-func startCheckin(c *call, person core.PersonID, prompt *core.Prompt, nums []int, extra checkinExtra) error {
+func startCheckin(c *turn, person core.PersonID, prompt *core.Prompt, nums []int, extra checkinExtra) error {
 	var ids []string
 	for _, num := range nums {
 		ids = append(ids, strconv.Itoa(num))
@@ -338,7 +338,7 @@ func startCheckin(c *call, person core.PersonID, prompt *core.Prompt, nums []int
 }
 
 // askDM sends d's current question to person by direct message, in their language.
-func askDM(c *call, person core.PersonID, d *core.Dialog, extra checkinExtra) error {
+func askDM(c *turn, person core.PersonID, d *core.Dialog, extra checkinExtra) error {
 	st, err := loadCheckin(c.tx, person, d)
 	if err != nil || st == nil || st.p == nil {
 		return err
@@ -481,7 +481,7 @@ func dialogTime(d *core.Dialog, k string) time.Time {
 }
 
 // checkinDialog takes a referent's reply to the question being asked.
-func checkinDialog(c *call, d *core.Dialog, text string) error {
+func checkinDialog(c *turn, d *core.Dialog, text string) error {
 	st, err := loadCheckin(c.tx, c.person.ID, d)
 	if err != nil {
 		return err
@@ -579,7 +579,7 @@ func yesNo(b bool) string {
 // checkinRetry asks the current question again, once, saying precisely what is
 // missing; a second reply that cannot be read leaves that question: no date, not
 // posted, or (for the step itself) the project as it is.
-func (c *call) checkinRetry(st *checkinState, d *core.Dialog, again, typed string) error {
+func (c *turn) checkinRetry(st *checkinState, d *core.Dialog, again, typed string) error {
 	if d.Tries >= 1 {
 		d.Tries = 0
 		switch d.Step {
@@ -605,7 +605,7 @@ func (c *call) checkinRetry(st *checkinState, d *core.Dialog, again, typed strin
 }
 
 // replyBtn answers with buttons rendered in the actor's language.
-func (c *call) replyBtn(key string, data any, rows [][]btn) error {
+func (c *turn) replyBtn(key string, data any, rows [][]btn) error {
 	bs, err := c.rows(c.lang, rows)
 	if err != nil {
 		return err
@@ -615,7 +615,7 @@ func (c *call) replyBtn(key string, data any, rows [][]btn) error {
 }
 
 // checkinNextProject records the current project as answered and moves to the next.
-func (c *call) checkinNextProject(st *checkinState, d *core.Dialog) error {
+func (c *turn) checkinNextProject(st *checkinState, d *core.Dialog) error {
 	if st.prompt != nil {
 		if err := c.tx.AnswerPrompt(st.prompt, st.p.Num); err != nil {
 			return err
@@ -632,7 +632,7 @@ func (c *call) checkinNextProject(st *checkinState, d *core.Dialog) error {
 
 // checkinAdvance saves the project once its three answers are in, and asks the next
 // question (or thanks the referent when every project is done).
-func (c *call) checkinAdvance(st *checkinState, d *core.Dialog) error {
+func (c *turn) checkinAdvance(st *checkinState, d *core.Dialog) error {
 	now := c.tx.Now()
 	for st.p != nil {
 		if due := dialogTime(d, "due"); !due.IsZero() && !due.After(now) {
@@ -670,7 +670,7 @@ func (c *call) checkinAdvance(st *checkinState, d *core.Dialog) error {
 
 // checkinSave sets the project's next step from the three answers, through the same
 // rule as /nextstep; a step not posted yet gets the button that posts it.
-func (c *call) checkinSave(st *checkinState, d *core.Dialog) error {
+func (c *turn) checkinSave(st *checkinState, d *core.Dialog) error {
 	due := dialogTime(d, "due")
 	shared := d.Data["shared"] == "yes"
 	if err := c.tx.SetNextStep(st.member, st.p, d.Data["text"], due, shared); err != nil {
@@ -689,7 +689,7 @@ func (c *call) checkinSave(st *checkinState, d *core.Dialog) error {
 }
 
 // jobSlot runs the weekly slot and schedules the next one.
-func jobSlot(c *call, j *core.Job) error {
+func jobSlot(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil || !f.HasSlot() {
@@ -716,7 +716,7 @@ func ignoreGone(err error) error {
 }
 
 // jobSlotEnd sends the host the summary of the slot's answers and posts the digest.
-func jobSlotEnd(c *call, j *core.Job) error {
+func jobSlotEnd(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	f, err := tx.Facilitation(comm.ID)
 	if err != nil {
@@ -810,7 +810,7 @@ type summaryText struct {
 
 // jobRemind reminds a referent who has not answered, once, with the question
 // they are at.
-func jobRemind(c *call, j *core.Job) error {
+func jobRemind(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	pr, err := tx.RemindPrompt(comm.ID, j.Ref)
 	if err != nil || pr == nil {
@@ -836,7 +836,7 @@ func jobRemind(c *call, j *core.Job) error {
 
 // jobEscalate tells the host (the admins when no one hosts) that a referent has not
 // answered after the reminder.
-func jobEscalate(c *call, j *core.Job) error {
+func jobEscalate(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	pr, err := tx.EscalatePrompt(comm.ID, j.Ref)
 	if err != nil || pr == nil {
@@ -872,7 +872,7 @@ func jobEscalate(c *call, j *core.Job) error {
 
 // jobStepDue asks the referents of a project whose next step's date passed: done?
 // what is the next step now?
-func jobStepDue(c *call, j *core.Job) error {
+func jobStepDue(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	var s string
 	if err := json.Unmarshal(j.Data, &s); err != nil {

@@ -8,7 +8,7 @@ import (
 
 // cmdCommunity: /community create NAME [tz ZONE] [lang fr|en] · invite · join CODE
 // · (nothing: show the community).
-func cmdCommunity(c *call) error {
+func cmdCommunity(c *turn) error {
 	switch {
 	case c.sub("create"):
 		return communityCreate(c)
@@ -50,12 +50,12 @@ func cmdCommunity(c *call) error {
 	return c.usage()
 }
 
-func (c *call) chatRef() core.ChatRef {
+func (c *turn) chatRef() core.ChatRef {
 	return core.ChatRef{Platform: c.ev.Platform, ChatID: c.ev.ChatID, Title: c.ev.ChatTitle}
 }
 
 // communityCreate reads NAME [tz ZONE] [lang fr|en], the settings at the end.
-func communityCreate(c *call) error {
+func communityCreate(c *turn) error {
 	words := strings.Fields(c.args)
 	tz, lang := c.b.cfg.TimeZone, ""
 settings:
@@ -97,7 +97,7 @@ settings:
 
 // mention resolves a mention token ("@alice", "<@U123>") to a member of the
 // community in context.
-func (c *call) mention(tok string) (*core.Member, *core.Person, error) {
+func (c *turn) mention(tok string) (*core.Member, *core.Person, error) {
 	if tok == "" {
 		return nil, nil, c.usage()
 	}
@@ -105,7 +105,7 @@ func (c *call) mention(tok string) (*core.Member, *core.Person, error) {
 }
 
 // cmdRole: /role @member ROLE.
-func cmdRole(c *call) error {
+func cmdRole(c *turn) error {
 	tok := c.word()
 	roleName := c.word()
 	if tok == "" || roleName == "" {
@@ -130,7 +130,7 @@ func cmdRole(c *call) error {
 }
 
 // cmdMembers: /members — counts by role and activity.
-func cmdMembers(c *call) error {
+func cmdMembers(c *turn) error {
 	st, err := c.tx.MemberStats(c.member)
 	if err != nil {
 		return err

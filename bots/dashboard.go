@@ -21,7 +21,7 @@ const DashboardPath = "/d/"
 // cmdDashboard: /dashboard — a private link to the community's dashboard, valid
 // for a day; /dashboard revoke — every link given so far stops working
 // (facilitators and admins).
-func cmdDashboard(c *call) error {
+func cmdDashboard(c *turn) error {
 	c.private = true // its refusals too go to the asker alone, in their language
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err

@@ -19,7 +19,7 @@ var connectors = []string{"by", "before", "until", "pour le", "pour", "d'ici le"
 // findDue splits "TEXT [by DATE]" into the text and the due time: the end of the
 // day for a date alone, in the community's zone (zero when no date is given). A date
 // that is there but cannot be read ("by 31/02") is refused with err.bad_date.
-func (c *call) findDue(s string) (string, time.Time, error) {
+func (c *turn) findDue(s string) (string, time.Time, error) {
 	s = strings.TrimSpace(s)
 	// A connector left dangling (a form's empty date field: "Plant seeds by").
 	for _, w := range connectors {
@@ -61,10 +61,10 @@ func cutSuffixFold(s, suffix string) (string, bool) {
 	return s, false
 }
 
-// dateReader reads the dates of this call's command: the member's words first, the
+// dateReader reads the dates of this turn's command: the member's words first, the
 // community's convention for numeric dates (day first in French; in English a date
 // that reads both ways is asked about), in loc (nil: the community's zone).
-func (c *call) dateReader(loc *time.Location) when.Reader {
+func (c *turn) dateReader(loc *time.Location) when.Reader {
 	if loc == nil {
 		loc = c.comm.Location()
 	}
@@ -73,12 +73,12 @@ func (c *call) dateReader(loc *time.Location) when.Reader {
 
 // parseDate reads text, entirely a date. The error is when.ErrNoDate (the caller
 // says what it expected) or a date refusal that command answers (see dateRefusal).
-func (c *call) parseDate(text string, loc *time.Location) (when.Date, error) {
+func (c *turn) parseDate(text string, loc *time.Location) (when.Date, error) {
 	return c.dateReader(loc).Parse(text)
 }
 
 // findDate finds the first date in text and returns the rest (see parseDate).
-func (c *call) findDate(text string, loc *time.Location) (when.Date, string, error) {
+func (c *turn) findDate(text string, loc *time.Location) (when.Date, string, error) {
 	return c.dateReader(loc).Find(text)
 }
 
@@ -95,7 +95,7 @@ func (e *askDate) Unwrap() error { return e.err }
 
 // dateRefusal turns the date errors a command returned into answers: a date too far
 // says the horizon; an ambiguous one asks which was meant. Other errors pass.
-func (c *call) dateRefusal(err error, line string) error {
+func (c *turn) dateRefusal(err error, line string) error {
 	var far *when.TooFarError
 	var amb *when.AmbiguousError
 	var df *when.DayFirstError
@@ -174,7 +174,7 @@ func (b *Bot) askDateAnswer(ctx context.Context, ev Event, lang string, ask *ask
 // resolveSlots labels each dated option of a date poll with the date it was read as,
 // in the community's language ("Thursday 4 March 2027 at 19:00"), not as typed
 // ("tomorrow 19:00" would be wrong the next day), as /meeting poll does.
-func (c *call) resolveSlots(spec *core.PollSpec) {
+func (c *turn) resolveSlots(spec *core.PollSpec) {
 	loc := c.comm.Location()
 	for i := range spec.Options {
 		if o := &spec.Options[i]; !o.Slot.IsZero() {
@@ -187,7 +187,7 @@ func (c *call) resolveSlots(spec *core.PollSpec) {
 // that reads two ways by the community's convention: the question, with one button
 // per reading that gives the reply again with the date written in full. ok is false
 // when the reply has no such date.
-func (c *call) askAmbiguousAnswer(text string, comm *core.Community) (bool, error) {
+func (c *turn) askAmbiguousAnswer(text string, comm *core.Community) (bool, error) {
 	r := when.Reader{Lang: c.own, Locale: c.dateLocale(comm), Now: c.tx.Now(), Loc: comm.Location()}
 	var amb *when.AmbiguousError
 	if _, _, err := r.Find(text); !errors.As(err, &amb) {

@@ -130,7 +130,7 @@ func digestData(tx *core.Tx, comm *core.Community, now time.Time) (*digest, erro
 // platform's message size). A community with nothing to say gets none, and one
 // already given its digest today gets no second one.
 // It reports whether it posted one, and when today's was posted if one was already.
-func postDigest(c *call, now time.Time) (posted bool, already time.Time, err error) {
+func postDigest(c *turn, now time.Time) (posted bool, already time.Time, err error) {
 	dg, err := digestData(c.tx, c.comm, now)
 	if err != nil || dg.empty() {
 		return false, time.Time{}, err
@@ -145,7 +145,7 @@ func postDigest(c *call, now time.Time) (posted bool, already time.Time, err err
 // postLiveDigest drafts dg's opening (when the model is on), keeps it, and posts the
 // digest claimed at `at` to every chat as a live message: rendered when it is sent,
 // in as many parts as each platform's message size needs.
-func (c *call) postLiveDigest(dg *digest, at time.Time) error {
+func (c *turn) postLiveDigest(dg *digest, at time.Time) error {
 	intro, err := c.draftOpening("digest", c.comm.Lang, digestFacts(dg))
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ func digestRef(cid core.CommunityID, at time.Time) string {
 
 // digestMessage renders the digest the live reference id names (its claim time)
 // in the community's language, split within the platform's message size.
-func (c *call) digestMessage(id, platform string) (first string, more []string, ok bool, err error) {
+func (c *turn) digestMessage(id, platform string) (first string, more []string, ok bool, err error) {
 	ns, err := strconv.ParseInt(id, 10, 64)
 	if err != nil {
 		return "", nil, false, nil
@@ -185,7 +185,7 @@ func (c *call) digestMessage(id, platform string) (first string, more []string, 
 }
 
 // cmdDigest: /digest — this week's digest, posted now (facilitators and admins).
-func cmdDigest(c *call) error {
+func cmdDigest(c *turn) error {
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ func (b *Bot) Postpone(ctx context.Context, msgs ...Message) error {
 
 // releaseDirect makes the direct messages held for the actor due now: they just
 // wrote to the bot, so the platform lets the bot write back.
-func (c *call) releaseDirect() error {
+func (c *turn) releaseDirect() error {
 	_, err := c.tx.ReleaseHeld(core.HoldKey(c.ev.Platform, c.ev.UserID))
 	return err
 }

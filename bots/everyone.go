@@ -39,7 +39,7 @@ var helpRole = map[string]core.Role{
 // helpShows reports whether /help shows cmd to the asker: always outside a
 // community (it is then a manual), else when their role, or their being a
 // project's referent, allows some use of it.
-func (c *call) helpShows(cmd string, referent bool) bool {
+func (c *turn) helpShows(cmd string, referent bool) bool {
 	need, ok := helpRole[cmd]
 	if !ok || c.member == nil {
 		return true
@@ -48,7 +48,7 @@ func (c *call) helpShows(cmd string, referent bool) bool {
 }
 
 // isReferent reports whether the asker is a referent of a project of the community.
-func (c *call) isReferent() (bool, error) {
+func (c *turn) isReferent() (bool, error) {
 	if c.member == nil {
 		return false, nil
 	}
@@ -72,7 +72,7 @@ type section struct {
 
 // cmdHelp: /help — a short overview of what the asker may do, by section;
 // /help SECTION — that section's commands in full; /help COMMAND — one command.
-func cmdHelp(c *call) error {
+func cmdHelp(c *turn) error {
 	referent, err := c.isReferent()
 	if err != nil {
 		return err
@@ -120,7 +120,7 @@ func cmdHelp(c *call) error {
 
 // cmdStart: /start [link-CODE | pledge-COMMUNITY-C1] — the first message of a
 // direct conversation (Telegram sends it, with the deep-link payload).
-func cmdStart(c *call) error {
+func cmdStart(c *turn) error {
 	w := c.word()
 	if code, ok := strings.CutPrefix(w, "link-"); ok {
 		c.args = code
@@ -134,7 +134,7 @@ func cmdStart(c *call) error {
 }
 
 // cmdLang: /lang fr|en.
-func cmdLang(c *call) error {
+func cmdLang(c *turn) error {
 	lang := c.word()
 	if lang == "" {
 		return c.usage()
@@ -154,7 +154,7 @@ type membership struct {
 }
 
 // cmdMe: /me — roles, linked accounts, follows and open prompts, privately.
-func cmdMe(c *call) error {
+func cmdMe(c *turn) error {
 	mine, err := c.tx.Memberships(c.person)
 	if err != nil {
 		return err
@@ -199,7 +199,7 @@ func cmdMe(c *call) error {
 }
 
 // cmdLink: /link gives a code; /link CODE joins this account to the code's person.
-func cmdLink(c *call) error {
+func cmdLink(c *turn) error {
 	code := c.word()
 	if code == "" {
 		code, err := c.tx.LinkCode(c.person)
@@ -240,7 +240,7 @@ func cmdLink(c *call) error {
 }
 
 // cmdForgetMe: /forgetme asks to confirm; /forgetme confirm erases.
-func cmdForgetMe(c *call) error {
+func cmdForgetMe(c *turn) error {
 	switch {
 	case c.sub("confirm"):
 		ms, err := c.tx.Memberships(c.person)
@@ -288,7 +288,7 @@ type hit struct {
 }
 
 // cmdFind: /find WORDS over the community's sharing space.
-func cmdFind(c *call) error {
+func cmdFind(c *turn) error {
 	if strings.TrimSpace(c.args) == "" {
 		return c.usage()
 	}
@@ -307,7 +307,7 @@ func cmdFind(c *call) error {
 
 // directText answers text written to the bot that is not a command: the next step
 // of an open dialog, or a hint.
-func (c *call) directText(text string) error {
+func (c *turn) directText(text string) error {
 	d, err := c.tx.Dialog(c.person.ID)
 	if err != nil {
 		return err

@@ -59,7 +59,7 @@ const dialogForm = "form"
 // platform can show one, else field by field by direct message. Only the actor
 // sees it: it is in their own language (lang.go), and so are the forms callers
 // build.
-func (c *call) askForm(f Form) error {
+func (c *turn) askForm(f Form) error {
 	raw, err := json.Marshal(f)
 	if err != nil {
 		return core.Internal("encode form", err)
@@ -89,7 +89,7 @@ func (c *call) askForm(f Form) error {
 }
 
 // askField asks field i of f by direct message.
-func (c *call) askField(f Form, i int) {
+func (c *turn) askField(f Form, i int) {
 	fl := f.Fields[i]
 	var opts []string
 	for _, o := range fl.Options {
@@ -104,7 +104,7 @@ func (c *call) askField(f Form, i int) {
 }
 
 // form returns the form a token stands for.
-func (c *call) form(token string) (Form, error) {
+func (c *turn) form(token string) (Form, error) {
 	var f Form
 	raw, err := c.tx.ButtonCommand(token)
 	if err != nil {
@@ -122,7 +122,7 @@ func (c *call) form(token string) (Form, error) {
 }
 
 // submitForm runs the command of a filled form.
-func (c *call) submitForm(token string, values map[string]string) error {
+func (c *turn) submitForm(token string, values map[string]string) error {
 	f, err := c.form(token)
 	if err != nil {
 		return err
@@ -177,7 +177,7 @@ func clean(v string) string {
 }
 
 // formDialog takes the answer to the field being asked.
-func formDialog(c *call, d *core.Dialog, text string) error {
+func formDialog(c *turn, d *core.Dialog, text string) error {
 	f, err := c.form(d.Ref)
 	if err != nil {
 		_ = c.tx.EndDialog(c.person.ID)

@@ -15,7 +15,7 @@ const (
 )
 
 // jobFigures records a community's figures for /impact and schedules next week's.
-func jobFigures(c *call, j *core.Job) error {
+func jobFigures(c *turn, j *core.Job) error {
 	tx := c.tx
 	if _, err := tx.Community(j.Community); err != nil {
 		return ignoreGone(err)
@@ -34,7 +34,7 @@ type stageCount struct {
 
 // cmdImpact: /impact [weeks N] — the community's figures over time, with a chart
 // (facilitators and admins).
-func cmdImpact(c *call) error {
+func cmdImpact(c *turn) error {
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func cmdImpact(c *call) error {
 }
 
 // impactChart draws ImpactLines as a PNG in the actor's language.
-func impactChart(c *call, points []*core.Figures, loc *time.Location) ([]byte, error) {
+func impactChart(c *turn, points []*core.Figures, loc *time.Location) ([]byte, error) {
 	png, err := c.b.ImpactLines(c.lang, c.comm.Name, points, loc).PNG()
 	if err != nil {
 		return nil, core.Internal("impact chart", err)

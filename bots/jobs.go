@@ -10,7 +10,7 @@ import (
 
 // jobFunc does a scheduled job in its turn: the job's community in context, no
 // actor.
-type jobFunc func(c *call, j *core.Job) error
+type jobFunc func(c *turn, j *core.Job) error
 
 // jobFuncs is the typed table of job kinds.
 func jobFuncs() map[string]jobFunc {
@@ -26,7 +26,7 @@ func jobFuncs() map[string]jobFunc {
 }
 
 // dialogFunc handles a person's free-text reply within an open dialog.
-type dialogFunc func(c *call, d *core.Dialog, text string) error
+type dialogFunc func(c *turn, d *core.Dialog, text string) error
 
 // dialogFuncs is the typed table of dialog kinds.
 func dialogFuncs() map[string]dialogFunc {
@@ -93,7 +93,7 @@ func (b *Bot) runJob(tx *core.Tx, j *core.Job, as *assist) error {
 			return ignoreGone(err)
 		}
 	}
-	return fn(b.jobCall(tx, comm, as.fresh()), j)
+	return fn(b.jobTurn(tx, comm, as.fresh()), j)
 }
 
 // maxJobAttempts is how many times a failing job is tried before it is dropped.

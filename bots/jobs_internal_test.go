@@ -28,12 +28,12 @@ func TestFire_FailingJob(t *testing.T) {
 	clock := NewClock(start)
 	b := New(core.New(db, clock.Now), cat, Config{Lang: "en"})
 	runs := map[string]int{}
-	b.jobs["test.broken"] = func(c *call, j *core.Job) error { runs[j.ID]++; return errors.New("bug") }
-	b.jobs["test.refused"] = func(c *call, j *core.Job) error {
+	b.jobs["test.broken"] = func(c *turn, j *core.Job) error { runs[j.ID]++; return errors.New("bug") }
+	b.jobs["test.refused"] = func(c *turn, j *core.Job) error {
 		runs[j.ID]++
 		return core.Errorf(core.CodeConflict, "err.internal")
 	}
-	b.jobs["test.ok"] = func(c *call, j *core.Job) error { runs[j.ID]++; return nil }
+	b.jobs["test.ok"] = func(c *turn, j *core.Job) error { runs[j.ID]++; return nil }
 	_, err = b.engine.Update(context.Background(), func(tx *core.Tx) error {
 		for i, kind := range []string{"test.broken", "test.refused", "test.ok"} {
 			if err := tx.Schedule(core.Job{ID: kind, Kind: kind, Due: start.Add(time.Duration(i) * time.Minute)}); err != nil {

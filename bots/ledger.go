@@ -9,7 +9,7 @@ import (
 )
 
 // cmdCollect: /collect C1 AMOUNT [from WHO] — organisers and collectors.
-func cmdCollect(c *call) error {
+func cmdCollect(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err
@@ -51,7 +51,7 @@ func cmdCollect(c *call) error {
 }
 
 // cmdSpend: /spend C1 AMOUNT PURPOSE — organisers.
-func cmdSpend(c *call) error {
+func cmdSpend(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err
@@ -94,7 +94,7 @@ type allocView struct {
 
 // cmdLedger: /ledger C1 — pledged, collected, spent, each spending line, and where
 // the collected money came from (backers not named unless they agreed).
-func cmdLedger(c *call) error {
+func cmdLedger(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err

@@ -30,7 +30,7 @@ func liveCoalesce(ref string, ch core.ChatRef) string {
 }
 
 // postLive posts the live message ref to every chat of the community.
-func (c *call) postLive(ref string) error {
+func (c *turn) postLive(ref string) error {
 	for _, ch := range c.comm.Chats {
 		if err := c.send(liveMessage(ch, ref, false), "", time.Time{}); err != nil {
 			return err
@@ -42,7 +42,7 @@ func (c *call) postLive(ref string) error {
 // queueLive queues an edit of the live message ref in every chat of the community, sent
 // at (now when zero). An edit already waiting in a chat stands for this one too
 // (it keeps its time): it is rendered when it is sent, so it shows this change.
-func (c *call) queueLive(ref string, at time.Time) error {
+func (c *turn) queueLive(ref string, at time.Time) error {
 	for _, ch := range c.comm.Chats {
 		if err := c.send(liveMessage(ch, ref, true), liveCoalesce(ref, ch), at); err != nil {
 			return err
@@ -58,7 +58,7 @@ func (c *call) queueLive(ref string, at time.Time) error {
 // showing a member erased, or two accounts merged as two people. A chat where the
 // message is not posted yet gets nothing: its post, when it goes, shows the
 // current state.
-func (c *call) refreshPeople() error {
+func (c *turn) refreshPeople() error {
 	tx, comm := c.tx, c.comm
 	var refs []string
 	polls, err := tx.Polls(comm.ID, true)
@@ -102,7 +102,7 @@ func (c *call) refreshPeople() error {
 // editPosted queues, due now, an edit of the live message ref in every chat
 // where it was posted; where it is not posted yet, its post shows the current
 // state when it goes. Edits of one message in one chat coalesce.
-func (c *call) editPosted(ref string) error {
+func (c *turn) editPosted(ref string) error {
 	for _, ch := range c.comm.Chats {
 		id, err := c.tx.MessageRef(ch.Platform, ch.ChatID, ref)
 		if err != nil {
@@ -143,7 +143,7 @@ func (b *Bot) RenderLive(tx *core.Tx, m *Message) (bool, error) {
 	} else if err != nil {
 		return false, err
 	}
-	c := b.jobCall(tx, comm, nil)
+	c := b.jobTurn(tx, comm, nil)
 	switch kind {
 	case "digest":
 		text, more, ok, err := c.digestMessage(id, m.Platform)

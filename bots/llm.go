@@ -105,7 +105,7 @@ func (b *Bot) modelOn(comm *core.Community) bool {
 // returns the answer (a llm.CheckinReading, a string, a llm.FAQSummary)
 // after counting the call, or nil when there is none to use. The caller's rules
 // still check what it returns. The error is the store's.
-func (c *call) ask(comm *core.Community, lang string, in any) (any, error) {
+func (c *turn) ask(comm *core.Community, lang string, in any) (any, error) {
 	b, tx, as := c.b, c.tx, c.as
 	if as == nil || !b.modelOn(comm) {
 		return nil, nil
@@ -204,7 +204,7 @@ func (b *Bot) prepare(ctx context.Context, ev Event) *assist {
 	}
 	as := &assist{dry: true}
 	_, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
-		c := &call{b: b, ev: ev, tx: tx, lang: b.guessLang(ev), as: as.fresh()}
+		c := &turn{b: b, ev: ev, tx: tx, lang: b.guessLang(ev), as: as.fresh()}
 		if err := c.run(); err != nil {
 			return nil, err
 		}
@@ -292,7 +292,7 @@ func (b *Bot) mayAsk(ctx context.Context, ev Event) bool {
 
 // communityLLM: /community llm [on|off] — the language model's switch and this
 // month's calls (admins switch it).
-func communityLLM(c *call) error {
+func communityLLM(c *turn) error {
 	if err := c.needCommunity(); err != nil {
 		return err
 	}

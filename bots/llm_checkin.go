@@ -29,7 +29,7 @@ var checkinQuestions = []string{"step", "due", "shared"}
 // modelReading returns rules, the rules' reading of a check-in reply, completed with
 // the model's reading when the model is on for the community and its reading
 // passes the rules (mergeReading). Without a model, or on any failure, it is rules.
-func (c *call) modelReading(st *checkinState, d *core.Dialog, text string, rules Answer) (Answer, error) {
+func (c *turn) modelReading(st *checkinState, d *core.Dialog, text string, rules Answer) (Answer, error) {
 	if !c.b.modelOn(st.comm) || d.Step < 0 || d.Step >= len(checkinQuestions) {
 		return rules, nil
 	}
@@ -162,7 +162,7 @@ func stem(w string) string {
 // lang, from facts; it returns "" (the template's text alone) when the model is off,
 // fails, or writes anything CheckDraft refuses: a number that is not a fact's, a
 // link, a command, a mention.
-func (c *call) draftOpening(kind, lang string, facts map[string]any) (string, error) {
+func (c *turn) draftOpening(kind, lang string, facts map[string]any) (string, error) {
 	comm := c.comm
 	if !c.b.modelOn(comm) {
 		return "", nil

@@ -39,7 +39,7 @@ func meetingView(m *core.Meeting, loc *time.Location) mView {
 
 // meetingPollButton opens the form that launches the date poll of the next meeting.
 func meetingPollButton() btn {
-	return btn{key: "meeting.btn.poll", form: func(c *call, lang string) Form {
+	return btn{key: "meeting.btn.poll", form: func(c *turn, lang string) Form {
 		return Form{
 			Title: c.textIn(lang, "form.meeting_poll", nil),
 			Fields: []Field{{
@@ -88,7 +88,7 @@ func meetingICSFor(comm *core.Community, m *core.Meeting, now time.Time, a *icsA
 // cmdMeeting: /meeting new DATE TITLE [places N] · /meeting [M1] · /meeting poll
 // [DATE | DATE …] · /meeting M1 ACTION (move, cancel, yes, maybe, no, here, present,
 // attendees, places, minutes; see idActions).
-func cmdMeeting(c *call) error {
+func cmdMeeting(c *turn) error {
 	loc := c.comm.Location()
 	switch {
 	case c.sub("new", "nouvelle"):
@@ -198,7 +198,7 @@ func cmdMeeting(c *call) error {
 // meetingPoll: /meeting poll [DATE | DATE …] — a date poll for the next general
 // meeting, over the dates given or the next three weeks' usual evening; refused when
 // the next meeting already has a date.
-func meetingPoll(c *call) error {
+func meetingPoll(c *turn) error {
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func meetingPoll(c *call) error {
 // pollDates reads the dates the facilitator picked ("DATE | DATE"), or offers the
 // next pollSlots weeks' usual evening: the weekday and time of the last meeting that
 // had one, else Thursday at 19:00.
-func pollDates(c *call, args string, last *core.Meeting, now time.Time, loc *time.Location) ([]time.Time, error) {
+func pollDates(c *turn, args string, last *core.Meeting, now time.Time, loc *time.Location) ([]time.Time, error) {
 	var out []time.Time
 	if args != "" {
 		for _, part := range strings.Split(args, meetingPollSeparator) {
@@ -263,7 +263,7 @@ func pollDates(c *call, args string, last *core.Meeting, now time.Time, loc *tim
 // openDatePoll opens the date poll of the next meeting over slots, in every chat of
 // the community. It closes half a day before the first slot (if that leaves time to
 // answer), and is refused while another date poll is open.
-func openDatePoll(c *call, slots []time.Time) error {
+func openDatePoll(c *turn, slots []time.Time) error {
 	if open, err := openDatePollOf(c.tx, c.comm.ID); err != nil {
 		return err
 	} else if open != nil {
@@ -314,7 +314,7 @@ func openDatePollOf(tx *core.Tx, c core.CommunityID) (*core.Poll, error) {
 }
 
 // jobMeetingRemind reminds the community of a meeting, with its calendar file.
-func jobMeetingRemind(c *call, j *core.Job) error {
+func jobMeetingRemind(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	m, err := tx.Meeting(comm.ID, j.Ref)
 	if err != nil {

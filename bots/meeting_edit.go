@@ -12,7 +12,7 @@ import (
 // meetingMove: /meeting M1 move DATE (facilitators, admins). A date without a time
 // keeps the meeting's time of day. The community is told in its chats, with the new
 // calendar file, and each member privately.
-func meetingMove(c *call, m *core.Meeting) error {
+func meetingMove(c *turn, m *core.Meeting) error {
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func meetingMove(c *call, m *core.Meeting) error {
 // meetingCancel: /meeting M1 cancel asks to confirm, with buttons; /meeting M1
 // cancel confirm calls the meeting off (facilitators, admins): its reminders are
 // removed, the community is told in its chats and each member privately.
-func meetingCancel(c *call, m *core.Meeting) error {
+func meetingCancel(c *turn, m *core.Meeting) error {
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func meetingCancel(c *call, m *core.Meeting) error {
 // each in their language. Those who answered m's invitation coming, maybe or
 // waiting are told their answer ("Answer" in data, "" for the others), with a
 // calendar file carrying it, and the answers' buttons when the meeting is moved.
-func (c *call) tellMembers(m *core.Meeting, key string, data meetingEditText, att *Attachment) error {
+func (c *turn) tellMembers(m *core.Meeting, key string, data meetingEditText, att *Attachment) error {
 	ms, err := c.tx.Members(c.comm.ID)
 	if err != nil {
 		return err

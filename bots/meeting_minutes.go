@@ -21,7 +21,7 @@ type minutesView struct {
 // meetingMinutes: /meeting M1 minutes TEXT (facilitators, admins), once the meeting
 // has started: the minutes are kept, found by /find, and posted to every chat of
 // the community with the results of the polls held during the meeting.
-func meetingMinutes(c *call, m *core.Meeting) error {
+func meetingMinutes(c *turn, m *core.Meeting) error {
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ type meetingCardView struct {
 }
 
 // meetingCard renders m's card in comm's language, with its buttons.
-func (c *call) meetingCard(m *core.Meeting) (string, [][]Button, error) {
+func (c *turn) meetingCard(m *core.Meeting) (string, [][]Button, error) {
 	b, tx, comm := c.b, c.tx, c.comm
 	lang := comm.Lang
 	if lang == "" {
@@ -85,7 +85,7 @@ func rsvpButtons(m *core.Meeting) []btn {
 // postMeetingCard posts m's card to every chat with the calendar file att (its
 // edits change the text and buttons only). The card is edited again when the
 // meeting starts and ends (jobMeetingCard), when its I'm here button comes and goes.
-func (c *call) postMeetingCard(m *core.Meeting, att *Attachment) error {
+func (c *turn) postMeetingCard(m *core.Meeting, att *Attachment) error {
 	for _, ch := range c.comm.Chats {
 		msg := liveMessage(ch, meetingRef(m), false)
 		msg.Attachment = att
@@ -97,7 +97,7 @@ func (c *call) postMeetingCard(m *core.Meeting, att *Attachment) error {
 }
 
 // jobMeetingCard edits a meeting's card at its start and end.
-func jobMeetingCard(c *call, j *core.Job) error {
+func jobMeetingCard(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	m, err := tx.Meeting(comm.ID, j.Ref)
 	if err != nil {
@@ -108,7 +108,7 @@ func jobMeetingCard(c *call, j *core.Job) error {
 
 // refreshMeetingCard queues an edit of m's card in every chat, after the edit
 // pacing: answers in a burst make one edit.
-func (c *call) refreshMeetingCard(m *core.Meeting) error {
+func (c *turn) refreshMeetingCard(m *core.Meeting) error {
 	return c.queueLive(meetingRef(m), c.tx.Now().Add(pollEditDelay))
 }
 
@@ -163,7 +163,7 @@ type rsvpView struct {
 // meetingRSVP: /meeting M1 yes|maybe|no — any member. The answer is confirmed
 // privately, with the calendar file carrying it; a place freed goes to the first
 // on the waiting list, who is told privately; the card is edited.
-func meetingRSVP(c *call, m *core.Meeting, r core.RSVP) error {
+func meetingRSVP(c *turn, m *core.Meeting, r core.RSVP) error {
 	if strings.TrimSpace(c.args) != "" {
 		return c.usage()
 	}
@@ -200,7 +200,7 @@ func meetingRSVP(c *call, m *core.Meeting, r core.RSVP) error {
 }
 
 // tellPromoted tells each of promoted privately that a place of m is theirs.
-func (c *call) tellPromoted(m *core.Meeting, promoted []core.PersonID) error {
+func (c *turn) tellPromoted(m *core.Meeting, promoted []core.PersonID) error {
 	tx, comm := c.tx, c.comm
 	for _, p := range promoted {
 		v := rsvpView{M: meetingView(m, comm.Location()), Answer: string(core.RSVPYes), C: m.Counts()}
@@ -222,7 +222,7 @@ type presentView struct {
 
 // meetingHere: /meeting M1 here (and /meeting M1 present without a mention) — a
 // member records their own presence while the meeting is under way.
-func meetingHere(c *call, m *core.Meeting) error {
+func meetingHere(c *turn, m *core.Meeting) error {
 	if strings.TrimSpace(c.args) != "" {
 		return c.usage()
 	}
@@ -231,7 +231,7 @@ func meetingHere(c *call, m *core.Meeting) error {
 
 // meetingPresent: /meeting M1 present @a @b — a facilitator or an admin records
 // members present. Every mention must be a member; nothing is recorded otherwise.
-func meetingPresent(c *call, m *core.Meeting) error {
+func meetingPresent(c *turn, m *core.Meeting) error {
 	toks := strings.Fields(c.args)
 	if len(toks) == 0 {
 		return markPresent(c, m, []core.PersonID{c.person.ID}, nil)
@@ -253,7 +253,7 @@ func meetingPresent(c *call, m *core.Meeting) error {
 	return markPresent(c, m, ids, names)
 }
 
-func markPresent(c *call, m *core.Meeting, ids []core.PersonID, names []string) error {
+func markPresent(c *turn, m *core.Meeting, ids []core.PersonID, names []string) error {
 	added, err := c.tx.MarkPresent(c.member, m, ids)
 	if err != nil {
 		return err
@@ -281,7 +281,7 @@ type attendeesView struct {
 
 // meetingAttendees: /meeting M1 attendees — the names by answer, the waiting list
 // in its order, and who is present (facilitators, admins; answered privately).
-func meetingAttendees(c *call, m *core.Meeting) error {
+func meetingAttendees(c *turn, m *core.Meeting) error {
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}
@@ -311,7 +311,7 @@ type placesView struct {
 
 // meetingPlaces: /meeting M1 places N — set or change the limit (facilitators,
 // admins). Places added go to the waiting list, first come first served.
-func meetingPlaces(c *call, m *core.Meeting) error {
+func meetingPlaces(c *turn, m *core.Meeting) error {
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}
@@ -347,7 +347,7 @@ func parsePlaces(w string) (int, error) {
 }
 
 // cutPlaces takes a trailing "places N" off the arguments of /meeting new.
-func (c *call) cutPlaces(args string) (string, int, error) {
+func (c *turn) cutPlaces(args string) (string, int, error) {
 	words := strings.Fields(args)
 	if k := len(words); k >= 2 && c.isWord(words[k-2], "places") {
 		n, err := parsePlaces(words[k-1])
@@ -364,7 +364,7 @@ func (c *call) cutPlaces(args string) (string, int, error) {
 
 // remindAttendees sends m's reminder privately to those coming or maybe, each with
 // the calendar file carrying their answer.
-func (c *call) remindAttendees(m *core.Meeting, days int) error {
+func (c *turn) remindAttendees(m *core.Meeting, days int) error {
 	tx, comm := c.tx, c.comm
 	for _, r := range []core.RSVP{core.RSVPYes, core.RSVPMaybe} {
 		for _, p := range m.Attendees(r) {
@@ -390,7 +390,7 @@ type remindView struct {
 
 // leaveMeetings drops a member's answers before /forgetme erases them, tells
 // those who get their places, and edits the cards.
-func leaveMeetings(c *call, comm *core.Community) error {
+func leaveMeetings(c *turn, comm *core.Community) error {
 	got, err := c.tx.LeaveMeetings(comm.ID, c.person.ID)
 	if err != nil {
 		return err

@@ -46,7 +46,7 @@ func (b *Bot) pledgeForm(camp *core.Campaign, lang string) Form {
 // cmdPledge: /pledge C1 AMOUNT [reward R1] [hours H] [public|private] · /pledge C1
 // cancel · /pledge C1 cancel @member (organisers) · /pledge C1 (asks the amount).
 // Answered privately.
-func cmdPledge(c *call) error {
+func cmdPledge(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err

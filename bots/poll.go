@@ -14,7 +14,7 @@ import (
 const pollEditDelay = 3 * time.Second
 
 // cmdPoll: /poll new METHOD QUESTION | OPTION | … [settings] · /poll V1 · /poll V1 close.
-func cmdPoll(c *call) error {
+func cmdPoll(c *turn) error {
 	if c.sub("new") {
 		return pollNew(c)
 	}
@@ -57,7 +57,7 @@ func cmdPoll(c *call) error {
 }
 
 // cmdPolls: /polls — the open polls.
-func cmdPolls(c *call) error {
+func cmdPolls(c *turn) error {
 	ps, err := c.tx.Polls(c.comm.ID, true)
 	if err != nil {
 		return err
@@ -75,7 +75,7 @@ func cmdPolls(c *call) error {
 }
 
 // pollNew opens a poll from `/poll new …`.
-func pollNew(c *call) error {
+func pollNew(c *turn) error {
 	pc := &pollContext{
 		lang: c.own, now: c.tx.Now(), loc: c.comm.Location(), locale: c.dateLocale(c.comm), aliases: c.b.aliases,
 		mention:  func(w string) bool { return isMention(w) || c.ev.Mentions[w] != "" },
@@ -102,7 +102,7 @@ func pollNew(c *call) error {
 // openPoll opens a poll in the community in context, as the actor, and posts it
 // with its buttons to every linked chat. Other commands open polls through it (a
 // meeting's date poll: Method tally.Date, one option per slot with Slot set).
-func (c *call) openPoll(spec core.PollSpec) (*core.Poll, error) {
+func (c *turn) openPoll(spec core.PollSpec) (*core.Poll, error) {
 	if err := c.needCommunity(); err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (c *call) openPoll(spec core.PollSpec) (*core.Poll, error) {
 
 // pollShow answers /poll V1: the poll with its tally when visible and its buttons
 // while open; once closed, the result with its chart.
-func pollShow(c *call, p *core.Poll) error {
+func pollShow(c *turn, p *core.Poll) error {
 	if p.Open() {
 		rows, err := c.pollVoteRows(p, c.lang)
 		if err != nil {
@@ -143,7 +143,7 @@ func pollShow(c *call, p *core.Poll) error {
 }
 
 // jobPollClose closes a poll at its deadline and posts its result.
-func jobPollClose(c *call, j *core.Job) error {
+func jobPollClose(c *turn, j *core.Job) error {
 	tx, comm := c.tx, c.comm
 	p, err := tx.Poll(comm.ID, j.Ref)
 	if err != nil {

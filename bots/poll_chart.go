@@ -52,7 +52,7 @@ type ballotLine struct {
 }
 
 // ballot renders a ballot of p in lang, for its voter's receipt.
-func (c *call) pollBallot(p *core.Poll, values []int, lang string) string {
+func (c *turn) pollBallot(p *core.Poll, values []int, lang string) string {
 	data := voteBallotText{Method: string(p.BallotMethod())}
 	label := func(i int) string { return c.tx.OptionLabel(p, i) }
 	switch {
@@ -109,7 +109,7 @@ func (c *call) pollBallot(p *core.Poll, values []int, lang string) string {
 
 // pollChart draws p's result as a PNG bar chart (see pollBars); nil when the
 // quorum was not met or the method has no chart.
-func (c *call) pollChart(p *core.Poll, res *tally.Result, lang string) (*Attachment, error) {
+func (c *turn) pollChart(p *core.Poll, res *tally.Result, lang string) (*Attachment, error) {
 	bars, ok := c.pollBars(p, res, lang)
 	if !ok {
 		return nil, nil
@@ -125,14 +125,14 @@ func (c *call) pollChart(p *core.Poll, res *tally.Result, lang string) (*Attachm
 // PNG, for the web pages to draw as SVG (or a preview card) alike; ok is false
 // when nothing was decided (quorum not met) or the method has no chart.
 func (b *Bot) PollBars(tx *core.Tx, p *core.Poll, res *tally.Result, lang string) (bars chart.Bars, ok bool) {
-	return b.jobCall(tx, nil, nil).pollBars(p, res, lang)
+	return b.jobTurn(tx, nil, nil).pollBars(p, res, lang)
 }
 
 // pollBars is p's result as a bar chart, options in ranking order, top to bottom:
 // the figure each method ranks by, with each bar's value — for majority judgment
 // the grade shares stacked best first, each share written in its part and the
 // median marked; for a date poll yes and maybe, each written in its part.
-func (c *call) pollBars(p *core.Poll, res *tally.Result, lang string) (chart.Bars, bool) {
+func (c *turn) pollBars(p *core.Poll, res *tally.Result, lang string) (chart.Bars, bool) {
 	if !core.Decided(p, res) { // nothing decided: no chart of a tie of every option
 		return chart.Bars{}, false
 	}
@@ -214,7 +214,7 @@ func (c *call) pollBars(p *core.Poll, res *tally.Result, lang string) (chart.Bar
 // calendar returns the calendar file of a date poll's chosen slot, with the text
 // that goes with it; nil when p is no date poll, its quorum was not met, or no
 // single slot won (a tie, or nobody said yes).
-func (c *call) pollCalendar(p *core.Poll, res *tally.Result, lang string) (*Attachment, string, error) {
+func (c *turn) pollCalendar(p *core.Poll, res *tally.Result, lang string) (*Attachment, string, error) {
 	if p.BallotMethod() != tally.Date || !core.Decided(p, res) || len(res.Ranking) == 0 || len(res.Ranking[0]) != 1 {
 		return nil, "", nil
 	}

@@ -54,7 +54,7 @@ type budgetFunded struct {
 
 // budget returns p's budget view (nil for another method); with res, its
 // result too.
-func (c *call) pollBudget(p *core.Poll, res *tally.Result) *budgetView {
+func (c *turn) pollBudget(p *core.Poll, res *tally.Result) *budgetView {
 	if p.Method != core.MethodBudget {
 		return nil
 	}
@@ -93,7 +93,7 @@ type optionView struct {
 }
 
 // view returns what the poll message shows in lang.
-func (c *call) pollViewOf(p *core.Poll, lang string) pollView {
+func (c *turn) pollViewOf(p *core.Poll, lang string) pollView {
 	s := p.Settings
 	v := pollView{
 		ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Ballots: p.Ballots(),
@@ -146,7 +146,7 @@ func lowerMedian(profile []int, total int) int {
 }
 
 // gradeName shows grade g of p in lang.
-func (c *call) pollGrade(p *core.Poll, g int, lang string) string {
+func (c *turn) pollGrade(p *core.Poll, g int, lang string) string {
 	if len(p.Settings.Grades) > 0 {
 		return p.Settings.Grades[g]
 	}
@@ -154,7 +154,7 @@ func (c *call) pollGrade(p *core.Poll, g int, lang string) string {
 }
 
 // until returns p's deadline in the community's zone (zero when it has none).
-func (c *call) pollUntil(p *core.Poll) time.Time {
+func (c *turn) pollUntil(p *core.Poll) time.Time {
 	if p.Settings.Until.IsZero() {
 		return time.Time{}
 	}
@@ -162,7 +162,7 @@ func (c *call) pollUntil(p *core.Poll) time.Time {
 }
 
 // pollLoc is the community's zone (UTC when the turn has no community).
-func (c *call) pollLoc() *time.Location {
+func (c *turn) pollLoc() *time.Location {
 	if c.comm != nil {
 		return c.comm.Location()
 	}
@@ -172,7 +172,7 @@ func (c *call) pollLoc() *time.Location {
 // pressable reports whether a press on the poll message is a whole ballot or a
 // change of one: single and contest, and approval and date polls whose ballots can
 // be changed. The others are filled in a form or step by step.
-func (c *call) pollPressable(p *core.Poll) bool {
+func (c *turn) pollPressable(p *core.Poll) bool {
 	switch p.BallotMethod() {
 	case tally.Single, tally.Contest:
 		return true
@@ -185,7 +185,7 @@ func (c *call) pollPressable(p *core.Poll) bool {
 // voteRows returns the buttons of an open poll in lang: one per option (single,
 // contest, approval), yes / maybe / no per slot (date), or one that opens the
 // ballot.
-func (c *call) pollVoteRows(p *core.Poll, lang string) ([][]Button, error) {
+func (c *turn) pollVoteRows(p *core.Poll, lang string) ([][]Button, error) {
 	if !p.Open() {
 		return nil, nil
 	}
@@ -230,7 +230,7 @@ func (c *call) pollVoteRows(p *core.Poll, lang string) ([][]Button, error) {
 }
 
 // message renders the poll message for the community's language.
-func (c *call) pollMessage(p *core.Poll) (string, [][]Button, error) {
+func (c *turn) pollMessage(p *core.Poll) (string, [][]Button, error) {
 	rows, err := c.pollVoteRows(p, c.comm.Lang)
 	if err != nil {
 		return "", nil, err
@@ -240,21 +240,21 @@ func (c *call) pollMessage(p *core.Poll) (string, [][]Button, error) {
 
 // post sends the poll message to every chat of the community: a live message,
 // rendered with the current tally when it is sent.
-func (c *call) postPoll(p *core.Poll) error {
+func (c *turn) postPoll(p *core.Poll) error {
 	return c.postLive(p.Ref())
 }
 
 // refresh edits the poll message in every chat, pollEditDelay from now: ballots
 // cast meanwhile join the pending edit, so a burst of ballots makes one edit,
 // rendered once when it is sent.
-func (c *call) refreshPoll(p *core.Poll) error {
+func (c *turn) refreshPoll(p *core.Poll) error {
 	return c.queueLive(p.Ref(), c.tx.Now().Add(pollEditDelay))
 }
 
 // closed shows that p closed: its message loses its buttons, and the result, with
 // its chart, goes to every chat; a date poll with one chosen slot also gets its
 // calendar file.
-func (c *call) pollClosed(p *core.Poll, res *tally.Result) error {
+func (c *turn) pollClosed(p *core.Poll, res *tally.Result) error {
 	if err := c.tellFundedReferents(p, res); err != nil {
 		return err
 	}
@@ -319,7 +319,7 @@ type resultOption struct {
 }
 
 // result returns what the result message shows in lang.
-func (c *call) pollResult(p *core.Poll, res *tally.Result, lang string) resultView {
+func (c *turn) pollResult(p *core.Poll, res *tally.Result, lang string) resultView {
 	v := resultView{
 		ID: p.ID(), Question: p.Question, Method: string(p.BallotMethod()), Ballots: res.Ballots,
 		QuorumMet: p.QuorumMet, Quorum: p.Settings.Quorum, Rounds: len(res.Rounds),
@@ -377,7 +377,7 @@ func (c *call) pollResult(p *core.Poll, res *tally.Result, lang string) resultVi
 // tellReferents writes to the referents of each project a budget poll
 // funded from a campaign (the money is allocated and the project is at stage
 // funded).
-func (c *call) tellFundedReferents(p *core.Poll, res *tally.Result) error {
+func (c *turn) tellFundedReferents(p *core.Poll, res *tally.Result) error {
 	if p.Method != core.MethodBudget || p.Settings.From == "" || res.Budget == nil || !p.QuorumMet {
 		return nil
 	}

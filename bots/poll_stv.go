@@ -35,7 +35,7 @@ type stvStageView struct {
 }
 
 // stvResult returns what the stv result message shows in lang.
-func (c *call) pollSTVResult(p *core.Poll, res *tally.Result, lang string) stvResultView {
+func (c *turn) pollSTVResult(p *core.Poll, res *tally.Result, lang string) stvResultView {
 	label := func(os []int) []string {
 		out := make([]string, 0, len(os))
 		for _, o := range os {

@@ -32,7 +32,7 @@ type newsView struct {
 }
 
 // names returns the display names of persons ("" for a forgotten one).
-func (c *call) names(ids []core.PersonID) []string {
+func (c *turn) names(ids []core.PersonID) []string {
 	var out []string
 	for _, id := range ids {
 		p, err := c.tx.Person(id)
@@ -45,7 +45,7 @@ func (c *call) names(ids []core.PersonID) []string {
 	return out
 }
 
-func (c *call) view(p *core.Project, withNews bool) (projectView, error) {
+func (c *turn) view(p *core.Project, withNews bool) (projectView, error) {
 	loc := c.comm.Location()
 	v := projectView{
 		ID: p.ID(), Title: p.Title, Description: p.Description, Stage: string(p.Stage),
@@ -81,7 +81,7 @@ func (c *call) view(p *core.Project, withNews bool) (projectView, error) {
 }
 
 // project reads a project ID argument of the community in context.
-func (c *call) project() (*core.Project, error) {
+func (c *turn) project() (*core.Project, error) {
 	id := c.word()
 	if id == "" {
 		return nil, c.usage()
@@ -90,7 +90,7 @@ func (c *call) project() (*core.Project, error) {
 }
 
 // cmdProjects: /projects [STAGE].
-func cmdProjects(c *call) error {
+func cmdProjects(c *turn) error {
 	var stage *core.Stage
 	if w := c.word(); w != "" {
 		s, ok := core.ParseStage(w)
@@ -124,7 +124,7 @@ func cmdProjects(c *call) error {
 }
 
 // cmdProject: /project new TITLE [— DESCRIPTION] · /project P1 · /project P1 stage S.
-func cmdProject(c *call) error {
+func cmdProject(c *turn) error {
 	if c.sub("new") {
 		title, desc := splitDescription(c.args)
 		p, err := c.tx.CreateProject(c.member, title, desc)
@@ -177,7 +177,7 @@ func splitDescription(s string) (title, desc string) {
 }
 
 // cmdReferent: /referent P1 @member.
-func cmdReferent(c *call) error {
+func cmdReferent(c *turn) error {
 	p, err := c.project()
 	if err != nil {
 		return err
@@ -193,10 +193,10 @@ func cmdReferent(c *call) error {
 	return c.dm(target.Person, "referent.you", referentYouText{ID: p.ID(), Title: p.Title, By: c.person.Name}, nil)
 }
 
-func cmdFollow(c *call) error   { return follow(c, true) }
-func cmdUnfollow(c *call) error { return follow(c, false) }
+func cmdFollow(c *turn) error   { return follow(c, true) }
+func cmdUnfollow(c *turn) error { return follow(c, false) }
 
-func follow(c *call, on bool) error {
+func follow(c *turn, on bool) error {
 	p, err := c.project()
 	if err != nil {
 		return err
@@ -213,7 +213,7 @@ func follow(c *call, on bool) error {
 }
 
 // cmdLike: /like P1 — answered privately; the project's card is edited.
-func cmdLike(c *call) error {
+func cmdLike(c *turn) error {
 	c.private = true // its refusals too: a like is no group message
 	p, err := c.project()
 	if err != nil {
@@ -228,7 +228,7 @@ func cmdLike(c *call) error {
 }
 
 // cmdNews: /news P1 TEXT — to every chat of the community and to followers.
-func cmdNews(c *call) error {
+func cmdNews(c *turn) error {
 	p, err := c.project()
 	if err != nil {
 		return err
@@ -280,7 +280,7 @@ func cmdNews(c *call) error {
 
 // cmdNextStep: /nextstep P1 TEXT [by DATE] · /nextstep P1 share. Typed in the
 // community chat it counts as shared; typed in private, a button offers to post it.
-func cmdNextStep(c *call) error {
+func cmdNextStep(c *turn) error {
 	p, err := c.project()
 	if err != nil {
 		return err
@@ -342,7 +342,7 @@ func cmdNextStep(c *call) error {
 	return nil
 }
 
-func (c *call) nextStepData(p *core.Project) nextStepText {
+func (c *turn) nextStepData(p *core.Project) nextStepText {
 	d := nextStepText{ID: p.ID(), Title: p.Title, By: c.person.Name}
 	if ns := p.NextStep; ns != nil {
 		d.Text = ns.Text
@@ -367,7 +367,7 @@ type followText struct {
 }
 
 // cmdNeeds: /needs P1 TEXT.
-func cmdNeeds(c *call) error {
+func cmdNeeds(c *turn) error {
 	p, err := c.project()
 	if err != nil {
 		return err
@@ -383,7 +383,7 @@ func cmdNeeds(c *call) error {
 }
 
 // cmdOffer: /offer P1 [TEXT] — the referents are told.
-func cmdOffer(c *call) error {
+func cmdOffer(c *turn) error {
 	p, err := c.project()
 	if err != nil {
 		return err
@@ -406,7 +406,7 @@ func cmdOffer(c *call) error {
 
 // cmdContact: /contact P1 [email=… phone=… handle=… when="…"] — facilitators only;
 // answered privately.
-func cmdContact(c *call) error {
+func cmdContact(c *turn) error {
 	p, err := c.project()
 	if err != nil {
 		return err

@@ -19,7 +19,7 @@ func projectRef(p *core.Project) string {
 // projectCard renders p's card in the language of the turn (the dispatcher's:
 // the community's): its title, description and first referent, its likes, and
 // the Follow and Like buttons.
-func (c *call) projectCard(p *core.Project) (string, [][]Button, error) {
+func (c *turn) projectCard(p *core.Project) (string, [][]Button, error) {
 	v, err := c.view(p, false)
 	if err != nil {
 		return "", nil, err

@@ -17,7 +17,7 @@ type publishView struct {
 // communityPublish: /community publish on [slug NAME] · /community publish off ·
 // /community publish (the status). Admins open or close the community's public
 // web pages.
-func communityPublish(c *call) error {
+func communityPublish(c *turn) error {
 	if err := c.needCommunity(); err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ type startPledgeView struct {
 // the pledge form at once; anyone else is told where to pledge. A community whose
 // pages are not published, or a campaign that does not exist, gets the greeting
 // alone: the link tells nothing its page would not.
-func startPledge(c *call, ref string) error {
+func startPledge(c *turn, ref string) error {
 	greet := func() error {
 		c.reply("start", startText{Name: c.person.Name})
 		return nil

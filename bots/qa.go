@@ -18,7 +18,7 @@ const maxModelFAQAnswer = 1000
 
 // cmdAsk: /ask C1 QUESTION — any member asks about a campaign · /ask C1 — its
 // questions.
-func cmdAsk(c *call) error {
+func cmdAsk(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err
@@ -41,7 +41,7 @@ func cmdAsk(c *call) error {
 		if o == c.person.ID {
 			continue
 		}
-		answer := btn{key: "qa.btn.answer", form: func(c *call, lang string) Form {
+		answer := btn{key: "qa.btn.answer", form: func(c *turn, lang string) Form {
 			return Form{
 				Title:   c.textIn(lang, "qa.form.title", data),
 				Fields:  []Field{{Name: "text", Label: c.textIn(lang, "qa.form.label", nil), Multiline: true}},
@@ -62,7 +62,7 @@ type qView struct {
 }
 
 // qaList answers the questions of camp and where each stands.
-func qaList(c *call, camp *core.Campaign) error {
+func qaList(c *turn, camp *core.Campaign) error {
 	qs, err := c.tx.Questions(camp)
 	if err != nil {
 		return err
@@ -77,7 +77,7 @@ func qaList(c *call, camp *core.Campaign) error {
 
 // cmdAnswer: /answer C1 Q2 TEXT — an organiser answers; the asker is told, and
 // the FAQ entry made from it is proposed to the organiser.
-func cmdAnswer(c *call) error {
+func cmdAnswer(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err
@@ -114,7 +114,7 @@ func cmdAnswer(c *call) error {
 // post or discard it: a model's summary of the question and its answers when the
 // model is on and its summary passes the checks, else the question and answer as
 // typed.
-func qaPropose(c *call, camp *core.Campaign, q *core.Question, answer string) error {
+func qaPropose(c *turn, camp *core.Campaign, q *core.Question, answer string) error {
 	d := core.FAQDraft{Question: q.Text, Answer: answer}
 	if s, err := qaSummary(c, camp, q); err != nil {
 		return err
@@ -137,7 +137,7 @@ func qaPropose(c *call, camp *core.Campaign, q *core.Question, answer string) er
 
 // qaSummary asks the model for a FAQ entry from q and its answers and returns it
 // when it passes the checks (nil: use the deterministic entry).
-func qaSummary(c *call, camp *core.Campaign, q *core.Question) (*core.FAQDraft, error) {
+func qaSummary(c *turn, camp *core.Campaign, q *core.Question) (*core.FAQDraft, error) {
 	if !c.b.modelOn(c.comm) {
 		return nil, nil
 	}
@@ -176,7 +176,7 @@ func firstErr(errs ...error) error {
 
 // cmdFAQ: /faq C1 — the campaign's FAQ · /faq C1 approve|discard Q2 — an organiser
 // posts or drops the entry proposed from Q2.
-func cmdFAQ(c *call) error {
+func cmdFAQ(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err

@@ -9,7 +9,7 @@ import (
 
 // cmdRefund: /refund C1 @member AMOUNT — organisers record money given back to a
 // backer the campaign owes a refund (it failed, or their paid pledge was withdrawn).
-func cmdRefund(c *call) error {
+func cmdRefund(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err
@@ -44,7 +44,7 @@ func cmdRefund(c *call) error {
 
 // pledgeWithdraw: /pledge C1 cancel @member — an organiser withdraws a member's
 // pledge, paid in part or not; what was paid is then to be refunded.
-func pledgeWithdraw(c *call, camp *core.Campaign, tok string) error {
+func pledgeWithdraw(c *turn, camp *core.Campaign, tok string) error {
 	target, person, err := c.mention(tok)
 	if err != nil {
 		return err
@@ -100,7 +100,7 @@ type refundView struct {
 
 // refundsDue tells camp's organisers, privately, the refunds it owes once it
 // failed: who, how much, who received it, and the command that records each.
-func (c *call) refundsDue(camp *core.Campaign, by map[core.PersonID][]string) error {
+func (c *turn) refundsDue(camp *core.Campaign, by map[core.PersonID][]string) error {
 	b, tx, comm := c.b, c.tx, c.comm
 	var rs []refundView
 	for _, r := range camp.Refunds {

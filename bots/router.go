@@ -9,7 +9,7 @@ import (
 
 // command is one entry of the chat language.
 type command struct {
-	run func(c *call) error
+	run func(c *turn) error
 	// community: the command needs a community in context (a community chat, or a
 	// direct message from a member of one).
 	community bool
@@ -122,7 +122,7 @@ func (b *Bot) lookup(name string) (string, *command) {
 }
 
 // command runs a typed (or button) command.
-func (c *call) command(text string) error {
+func (c *turn) command(text string) error {
 	if err := core.CheckChars(strings.ReplaceAll(text, "\r\n", "\n"), true); err != nil { // nothing of it is echoed back
 		return err
 	}
@@ -150,7 +150,7 @@ func (c *call) command(text string) error {
 }
 
 // word returns the next word of the arguments and consumes it.
-func (c *call) word() string {
+func (c *turn) word() string {
 	w, rest := cut(c.args)
 	c.args = rest
 	return w
@@ -158,7 +158,7 @@ func (c *call) word() string {
 
 // sub reports whether the next word is one of names (an English subcommand or its
 // French alias) and consumes it if so.
-func (c *call) sub(names ...string) bool {
+func (c *turn) sub(names ...string) bool {
 	w, rest := cut(c.args)
 	lw := core.Fold(w)
 	for _, n := range names {
@@ -187,6 +187,6 @@ func (b *Bot) means(w, n string) bool {
 }
 
 // usage is the refusal for a command typed wrong: it shows the command's help.
-func (c *call) usage() error {
+func (c *turn) usage() error {
 	return core.Errorf(core.CodeInvalid, "err.usage", "cmd", c.cmd, "help", c.text("help."+c.cmd, nil))
 }

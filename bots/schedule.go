@@ -18,7 +18,7 @@ type line struct {
 
 // cmdSchedule: /schedule C1 — the member's repayments (loans) or shares (equity),
 // privately.
-func cmdSchedule(c *call) error {
+func cmdSchedule(c *turn) error {
 	camp, err := c.campaign()
 	if err != nil {
 		return err

@@ -114,7 +114,7 @@ type slotText struct {
 }
 
 // slotView is what texts show of the slot.
-func (c *call) slotView(f *core.Facilitation) (*slotText, error) {
+func (c *turn) slotView(f *core.Facilitation) (*slotText, error) {
 	data := &slotText{HasSlot: f.HasSlot(), Zone: f.Zone, Weekday: int(f.Weekday),
 		Hour: f.Hour, Minute: fmt.Sprintf("%02d", f.Minute),
 		// 7 January 2024 was a Sunday
@@ -141,7 +141,7 @@ func (c *call) slotView(f *core.Facilitation) (*slotText, error) {
 }
 
 // name is a person's display name ("a former member" for a forgotten one).
-func (c *call) name(id core.PersonID) string {
+func (c *turn) name(id core.PersonID) string {
 	if ns := c.names([]core.PersonID{id}); len(ns) == 1 {
 		return ns[0]
 	}
@@ -149,7 +149,7 @@ func (c *call) name(id core.PersonID) string {
 }
 
 // cmdSlot: /slot DAY HH:MM [ZONE] · /slot move DAY [HH:MM] · /slot (show).
-func cmdSlot(c *call) error {
+func cmdSlot(c *turn) error {
 	if c.sub("move") {
 		return slotMove(c)
 	}
@@ -211,7 +211,7 @@ func cmdSlot(c *call) error {
 }
 
 // slotMove: /slot move DAY [HH:MM] — this week's slot only.
-func slotMove(c *call) error {
+func slotMove(c *turn) error {
 	if err := core.RequireFacilitation(c.member); err != nil {
 		return err
 	}
@@ -256,7 +256,7 @@ func slotMove(c *call) error {
 }
 
 // cmdBackup: /backup @member · /backup none · /backup (show).
-func cmdBackup(c *call) error {
+func cmdBackup(c *turn) error {
 	tok := c.word()
 	if tok == "" {
 		f, err := c.tx.Facilitation(c.comm.ID)
@@ -293,7 +293,7 @@ func cmdBackup(c *call) error {
 }
 
 // cmdAway: /away FROM TO · /away TO · /away off · /away (show).
-func cmdAway(c *call) error {
+func cmdAway(c *turn) error {
 	loc := c.comm.Location()
 	if c.sub("off", "cancel") {
 		if err := c.tx.ClearAway(c.member); err != nil {

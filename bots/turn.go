@@ -7,7 +7,7 @@ import (
 	"github.com/engage-org/engage/core"
 )
 
-// call is one turn: one interaction handled inside its transaction — a typed
+// turn is one interaction handled inside its transaction — a typed
 // command, a button, a form, a dialog step, a timed job, or the dispatcher
 // rendering a live message. It holds the transaction, the community in context,
 // the actor (none for a job), the languages, the clock (tx.Now) and what the
@@ -20,7 +20,7 @@ import (
 //   - show or edit a live message: postLive, queueLive, editPosted (live.go)
 //
 // Everything but the answers goes through the outbox, in the same transaction.
-type call struct {
+type turn struct {
 	b      *Bot
 	ev     Event
 	tx     *core.Tx
@@ -39,10 +39,10 @@ type call struct {
 	private, secret bool
 }
 
-// jobCall is the turn of a timed job, or of the dispatcher rendering a live
+// jobTurn is the turn of a timed job, or of the dispatcher rendering a live
 // message: no actor, the community's language.
-func (b *Bot) jobCall(tx *core.Tx, comm *core.Community, as *assist) *call {
-	c := &call{b: b, tx: tx, comm: comm, as: as, lang: b.cfg.Lang}
+func (b *Bot) jobTurn(tx *core.Tx, comm *core.Community, as *assist) *turn {
+	c := &turn{b: b, tx: tx, comm: comm, as: as, lang: b.cfg.Lang}
 	if comm != nil && comm.Lang != "" {
 		c.lang = comm.Lang
 	}
@@ -51,7 +51,7 @@ func (b *Bot) jobCall(tx *core.Tx, comm *core.Community, as *assist) *call {
 }
 
 // within runs fn with comm as the community in context, then restores it.
-func (c *call) within(comm *core.Community, fn func() error) error {
+func (c *turn) within(comm *core.Community, fn func() error) error {
 	prev := c.comm
 	c.comm = comm
 	defer func() { c.comm = prev }()
@@ -59,13 +59,13 @@ func (c *call) within(comm *core.Community, fn func() error) error {
 }
 
 // text renders key in the language of the place the event came from.
-func (c *call) text(key string, data any) string { return c.b.cat.Text(c.lang, key, data) }
+func (c *turn) text(key string, data any) string { return c.b.cat.Text(c.lang, key, data) }
 
 // textIn renders key in lang.
-func (c *call) textIn(lang, key string, data any) string { return c.b.cat.Text(lang, key, data) }
+func (c *turn) textIn(lang, key string, data any) string { return c.b.cat.Text(lang, key, data) }
 
 // buttons turns (label, command) pairs into a row of buttons with tokens.
-func (c *call) buttons(pairs ...string) ([]Button, error) {
+func (c *turn) buttons(pairs ...string) ([]Button, error) {
 	var row []Button
 	for i := 0; i+1 < len(pairs); i += 2 {
 		tok, err := c.tx.ButtonToken(pairs[i+1])
@@ -79,7 +79,7 @@ func (c *call) buttons(pairs ...string) ([]Button, error) {
 
 // here returns a message addressed where the event came from; private, to the
 // actor alone: directly, or ephemerally in the chat on platforms that can.
-func (c *call) here(private bool) Message {
+func (c *turn) here(private bool) Message {
 	m := Message{
 		Platform: c.ev.Platform, ChatID: c.ev.ChatID, Direct: c.ev.Direct, UserID: c.ev.UserID,
 		Name: c.ev.UserName,
@@ -93,24 +93,24 @@ func (c *call) here(private bool) Message {
 
 // toActor returns a message to the actor by direct message on the platform the
 // event came from (a form asked field by field, a ballot built step by step).
-func (c *call) toActor() Message {
+func (c *turn) toActor() Message {
 	m := c.here(true)
 	m.Ephemeral = false
 	return m
 }
 
 // answer adds m to the turn's answers, sent by the adapter at once.
-func (c *call) answer(m Message) { c.out = append(c.out, m) }
+func (c *turn) answer(m Message) { c.out = append(c.out, m) }
 
 // reply answers where the event came from.
-func (c *call) reply(key string, data any, rows ...[]Button) {
+func (c *turn) reply(key string, data any, rows ...[]Button) {
 	m := c.here(false)
 	m.Text, m.Buttons = c.text(key, data), rows
 	c.answer(m)
 }
 
 // replyFile answers where the event came from with a file.
-func (c *call) replyFile(att *Attachment, key string, data any) {
+func (c *turn) replyFile(att *Attachment, key string, data any) {
 	m := c.here(false)
 	m.Text, m.Attachment = c.text(key, data), att
 	c.answer(m)
@@ -118,7 +118,7 @@ func (c *call) replyFile(att *Attachment, key string, data any) {
 
 // replyPrivate answers the actor alone, in their own language. Personal answers
 // (/me, contact details, receipts) use it.
-func (c *call) replyPrivate(key string, data any, rows ...[]Button) {
+func (c *turn) replyPrivate(key string, data any, rows ...[]Button) {
 	m := c.here(true)
 	m.Text, m.Buttons = c.ownText(key, data), rows
 	c.answer(m)
@@ -129,7 +129,7 @@ type btn struct {
 	key  string                          // the label's template key
 	data any                             // the label's template data
 	cmd  string                          // the command it runs, or the text it feeds to the open dialog
-	form func(c *call, lang string) Form // when set, the button opens this form instead
+	form func(c *turn, lang string) Form // when set, the button opens this form instead
 	made *Button                         // when set, a button already made (a ballot's, labelled in the recipient's language)
 }
 
@@ -146,7 +146,7 @@ func made(rows [][]Button) [][]btn {
 
 // recipient returns person's language and the identity direct messages go to; ok is
 // false when there is nobody to write to (a forgotten person).
-func (c *call) recipient(person core.PersonID) (p *core.Person, id core.Identity, lang string, ok bool, err error) {
+func (c *turn) recipient(person core.PersonID) (p *core.Person, id core.Identity, lang string, ok bool, err error) {
 	p, err = c.tx.Person(person)
 	if core.ErrorCode(err) == core.CodeNotFound {
 		return nil, id, "", false, nil
@@ -158,7 +158,7 @@ func (c *call) recipient(person core.PersonID) (p *core.Person, id core.Identity
 }
 
 // langOf is p's language, else the community's, else the bot's.
-func (c *call) langOf(p *core.Person) string {
+func (c *turn) langOf(p *core.Person) string {
 	switch {
 	case p != nil && p.Lang != "":
 		return p.Lang
@@ -169,7 +169,7 @@ func (c *call) langOf(p *core.Person) string {
 }
 
 // rows renders button rows in lang.
-func (c *call) rows(lang string, rows [][]btn) ([][]Button, error) {
+func (c *turn) rows(lang string, rows [][]btn) ([][]Button, error) {
 	var out [][]Button
 	for _, r := range rows {
 		var row []Button
@@ -201,7 +201,7 @@ func (c *call) rows(lang string, rows [][]btn) ([][]Button, error) {
 
 // dm writes key to person by direct message, on the platform they used last, in
 // their language, with a file (att, nil for none) and buttons.
-func (c *call) dm(person core.PersonID, key string, data any, att *Attachment, rows ...[]btn) error {
+func (c *turn) dm(person core.PersonID, key string, data any, att *Attachment, rows ...[]btn) error {
 	p, id, lang, ok, err := c.recipient(person)
 	if err != nil || !ok {
 		return err
@@ -217,12 +217,12 @@ func (c *call) dm(person core.PersonID, key string, data any, att *Attachment, r
 // post writes key to every chat of the community in context, in its language,
 // split within each platform's message size (buttons and the file go with the
 // last part).
-func (c *call) post(key string, data any, att *Attachment, rows ...[]btn) error {
+func (c *turn) post(key string, data any, att *Attachment, rows ...[]btn) error {
 	return c.postText(c.textIn(c.comm.Lang, key, data), att, rows...)
 }
 
 // postText is post for a text already rendered in the community's language.
-func (c *call) postText(text string, att *Attachment, rows ...[]btn) error {
+func (c *turn) postText(text string, att *Attachment, rows ...[]btn) error {
 	bs, err := c.rows(c.comm.Lang, rows)
 	if err != nil {
 		return err
@@ -245,7 +245,7 @@ func (c *call) postText(text string, att *Attachment, rows ...[]btn) error {
 // send writes m to the outbox in the turn's transaction, to be sent by the
 // dispatcher not before notBefore, replacing an unsent message of the same
 // coalescing key.
-func (c *call) send(m Message, coalesce string, notBefore time.Time) error {
+func (c *turn) send(m Message, coalesce string, notBefore time.Time) error {
 	return writeOutbox(c.tx, m, coalesce, notBefore)
 }
 

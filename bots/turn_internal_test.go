@@ -76,7 +76,7 @@ func newTurnFixture(t *testing.T) *turnFixture {
 
 // turn runs fn in a turn of an event from the actor in the Telegram group, and
 // returns its answers and what it wrote to the outbox.
-func (f *turnFixture) turn(t *testing.T, fn func(c *call) error) (answers, outbox []Message) {
+func (f *turnFixture) turn(t *testing.T, fn func(c *turn) error) (answers, outbox []Message) {
 	t.Helper()
 	ev := Event{Platform: PlatformTelegram, ChatID: "-100", UserID: "1", UserName: "Ann"}
 	_, err := f.b.engine.Update(context.Background(), func(tx *core.Tx) error {
@@ -84,7 +84,7 @@ func (f *turnFixture) turn(t *testing.T, fn func(c *call) error) (answers, outbo
 		if err != nil {
 			return err
 		}
-		c := &call{b: f.b, ev: ev, tx: tx, comm: comm, person: f.actor, lang: "fr", own: "en"}
+		c := &turn{b: f.b, ev: ev, tx: tx, comm: comm, person: f.actor, lang: "fr", own: "en"}
 		if err := fn(c); err != nil {
 			return err
 		}
@@ -117,49 +117,49 @@ func TestTurn_Outbound(t *testing.T) {
 	offer := []btn{{key: "button.offer", cmd: "/offer P1"}}
 	tests := []struct {
 		name    string
-		do      func(c *call) error
+		do      func(c *turn) error
 		answers []Message // Text holds the expected text
 		outbox  []Message
 	}{{
 		name:    "reply: here, in the place's language",
-		do:      func(c *call) error { c.reply("forgetme.done", nil); return nil },
+		do:      func(c *turn) error { c.reply("forgetme.done", nil); return nil },
 		answers: []Message{{Platform: PlatformTelegram, ChatID: "-100", UserID: "1", Name: "Ann", Text: f.cat.Text("fr", "forgetme.done", nil)}},
 	}, {
 		name: "replyPrivate: to the actor alone, in their own language",
-		do:   func(c *call) error { c.replyPrivate("forgetme.done", nil); return nil },
+		do:   func(c *turn) error { c.replyPrivate("forgetme.done", nil); return nil },
 		answers: []Message{{Platform: PlatformTelegram, ChatID: "-100", UserID: "1", Name: "Ann", Direct: true, Ephemeral: true,
 			Text: f.cat.Text("en", "forgetme.done", nil)}},
 	}, {
 		name: "replyFile: here, with the file",
-		do:   func(c *call) error { c.replyFile(att, "forgetme.done", nil); return nil },
+		do:   func(c *turn) error { c.replyFile(att, "forgetme.done", nil); return nil },
 		answers: []Message{{Platform: PlatformTelegram, ChatID: "-100", UserID: "1", Name: "Ann", Attachment: att,
 			Text: f.cat.Text("fr", "forgetme.done", nil)}},
 	}, {
 		name: "dm: to the person on their platform, in their language, buttons labelled in it",
-		do:   func(c *call) error { return c.dm(f.other.ID, "forgetme.done", nil, att, offer) },
+		do:   func(c *turn) error { return c.dm(f.other.ID, "forgetme.done", nil, att, offer) },
 		outbox: []Message{{Platform: PlatformSlack, UserID: "U2", Name: "Bea", Direct: true, Attachment: att,
 			Text: f.cat.Text("fr", "forgetme.done", nil), Buttons: [][]Button{{{Label: f.cat.Text("fr", "button.offer", nil)}}}}},
 	}, {
 		name:   "dm: nobody to write to for a person who does not exist",
-		do:     func(c *call) error { return c.dm("nobody", "forgetme.done", nil, nil) },
+		do:     func(c *turn) error { return c.dm("nobody", "forgetme.done", nil, nil) },
 		outbox: nil,
 	}, {
 		name: "post: every linked chat, in the community's language",
-		do:   func(c *call) error { return c.post("forgetme.done", nil, nil, offer) },
+		do:   func(c *turn) error { return c.post("forgetme.done", nil, nil, offer) },
 		outbox: []Message{
 			{Platform: PlatformTelegram, ChatID: "-100", Text: f.cat.Text("fr", "forgetme.done", nil), Buttons: [][]Button{{{Label: f.cat.Text("fr", "button.offer", nil)}}}},
 			{Platform: PlatformSlack, ChatID: "C1", Text: f.cat.Text("fr", "forgetme.done", nil), Buttons: [][]Button{{{Label: f.cat.Text("fr", "button.offer", nil)}}}},
 		},
 	}, {
 		name: "postLive: what it shows, in every chat",
-		do:   func(c *call) error { return c.postLive("poll:x:V1") },
+		do:   func(c *turn) error { return c.postLive("poll:x:V1") },
 		outbox: []Message{
 			{Platform: PlatformTelegram, ChatID: "-100", Ref: "poll:x:V1", Live: true},
 			{Platform: PlatformSlack, ChatID: "C1", Ref: "poll:x:V1", Live: true},
 		},
 	}, {
 		name: "queueLive: an edit in every chat, coalesced",
-		do: func(c *call) error {
+		do: func(c *turn) error {
 			if err := c.queueLive("poll:x:V2", c.tx.Now()); err != nil {
 				return err
 			}
@@ -171,7 +171,7 @@ func TestTurn_Outbound(t *testing.T) {
 		},
 	}, {
 		name: "editPosted: only where the message was posted",
-		do: func(c *call) error {
+		do: func(c *turn) error {
 			if err := c.tx.SetMessageRef(PlatformSlack, "C1", "poll:x:V3", "ts1"); err != nil {
 				return err
 			}
@@ -216,7 +216,7 @@ func TestTurn_Outbound(t *testing.T) {
 func TestTurn_PostSplits(t *testing.T) {
 	f := newTurnFixture(t)
 	long := strings.Repeat("mot ", 1100) // 4 400 characters: over Slack's 4 000 and Telegram's 4 096
-	_, outbox := f.turn(t, func(c *call) error {
+	_, outbox := f.turn(t, func(c *turn) error {
 		return c.postText(long, &Attachment{Name: "f"}, []btn{{key: "button.offer", cmd: "/x"}})
 	})
 	per := map[string][]Message{}
@@ -243,7 +243,7 @@ func TestTurn_Job(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		c := f.b.jobCall(tx, comm, nil)
+		c := f.b.jobTurn(tx, comm, nil)
 		if c.lang != "fr" || c.own != "fr" || c.comm != comm || c.person != nil {
 			t.Errorf("job turn: lang %q own %q comm %v person %v", c.lang, c.own, c.comm, c.person)
 		}
