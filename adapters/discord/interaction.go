@@ -30,6 +30,7 @@ type incoming struct {
 	*discordgo.Interaction
 	channelName string
 	received    time.Time
+	inbox       string // the ID under which the inbox keeps it ("" if it does not)
 }
 
 // decodeInteraction reads an interaction payload. Anything a handler needs is
@@ -106,7 +107,7 @@ func (a *Adapter) event(in *incoming) bots.Event {
 	ev := bots.Event{
 		Platform: bots.PlatformDiscord, ChatID: in.ChannelID, ChatTitle: in.channelName, Direct: in.direct(),
 		UserID: u.ID, UserName: displayName(in.Member, u), Handle: u.Username, Lang: string(in.Locale),
-		Key: "discord:" + in.ID, CanForm: true,
+		Key: "discord:" + in.ID, CanForm: true, Inbox: in.inbox,
 	}
 	switch d := in.Data.(type) {
 	case discordgo.ApplicationCommandInteractionData:
@@ -208,6 +209,9 @@ func (a *Adapter) interact(in *incoming, respond responder) {
 		hctx, cancel := context.WithTimeout(ctx, handleTimeout)
 		defer cancel()
 		out, err := a.cfg.Handler.Handle(hctx, ev)
+		if err != nil && a.life.Err() == nil {
+			a.inboxDone(ev.Inbox) // failed inside, apology given: not handled again
+		}
 		result <- handled{out, err}
 	})
 	timer := time.NewTimer(a.cfg.DeferAfter - time.Since(in.received))
