@@ -110,7 +110,7 @@ func (a *Adapter) recoverInbox(ctx context.Context) {
 			a.inboxDone(d.ID)
 			continue
 		}
-		in.inbox = d.ID
+		in.inbox, in.recovered = d.ID, true
 		a.wg.Go(func() { a.interact(in, a.restResponder(in)) })
 	}
 }

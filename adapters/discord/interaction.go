@@ -31,6 +31,7 @@ type incoming struct {
 	channelName string
 	received    time.Time
 	inbox       string // the ID under which the inbox keeps it ("" if it does not)
+	recovered   bool   // taken from the inbox at start: an earlier run received it
 }
 
 // decodeInteraction reads an interaction payload. Anything a handler needs is
@@ -441,6 +442,19 @@ func (a *Adapter) answer(ctx context.Context, log *slog.Logger, in *incoming, ev
 func (a *Adapter) answerLate(ctx context.Context, log *slog.Logger, in *incoming, ev bots.Event, r handled, err error) {
 	switch restCode(err) {
 	case codeAlreadyAcked:
+		if in.recovered && r.err == nil {
+			// The run that received it deferred it, then died before handling it:
+			// the deferral stands as the response, and the answer follows it.
+			log.Info("discord interaction deferred by an earlier run, answered now")
+			var msgs []bots.Message
+			for _, m := range r.out {
+				if m.Form == nil { // no modal after a deferral
+					msgs = append(msgs, m)
+				}
+			}
+			a.answer(ctx, log, in, ev, msgs, nil, true)
+			return
+		}
 		log.Info("discord interaction answered already (duplicate)")
 		return
 	case codeUnknownInteraction:
