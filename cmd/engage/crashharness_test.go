@@ -66,6 +66,7 @@ type crashDriver interface {
 	receipts() (counted, changed, twice int) // receipts of ballots and pledges seen: first ones, "changed" ones, repeated ones
 	offsets() string                         // Telegram polling: how the offset moved ("" elsewhere)
 	drained(t *testing.T)                    // waits until the platform holds nothing undelivered
+	gap() time.Duration                      // the mean wait of a load worker between deliveries
 }
 
 // crashProcess is one `engage run`.
@@ -196,7 +197,8 @@ func crashHarness(t *testing.T, mode, store string, kills int) crashFigures {
 				if d.deliver(op, n) {
 					acked[op].Add(1)
 				}
-				time.Sleep(time.Duration(100+rng.IntN(200)) * time.Millisecond)
+				g := int(d.gap() / time.Millisecond)
+				time.Sleep(time.Duration(g/2+rng.IntN(g)) * time.Millisecond)
 			}
 		})
 	}
@@ -450,6 +452,10 @@ func (d *telegramCrash) cut(kills []time.Time) int {
 	return n
 }
 
+// gap: a Telegram group takes 20 messages a minute from a bot, and the answers
+// typed in it wait their turn in its lane: a load a group can follow.
+func (d *telegramCrash) gap() time.Duration { return time.Second }
+
 func (d *telegramCrash) drained(t *testing.T) {
 	d.fake.Wait(5*time.Minute, "every update confirmed", func() bool { return d.fake.Pending() == 0 })
 }
@@ -599,6 +605,10 @@ func (d *slackCrash) offsets() string { return "" }
 
 func (d *slackCrash) drained(*testing.T) {}
 
+// gap: Slack takes about a message a second per channel, and the answers posted
+// in it wait their turn in its worker.
+func (d *slackCrash) gap() time.Duration { return time.Second }
+
 // ---- Discord ----
 
 type discordCrash struct {
@@ -728,6 +738,8 @@ func (d *discordCrash) receipts() (counted, changed, twice int) {
 func (d *discordCrash) offsets() string { return "" }
 
 func (d *discordCrash) drained(*testing.T) {}
+
+func (d *discordCrash) gap() time.Duration { return 200 * time.Millisecond }
 
 // freeAddrString returns a loopback address with a free port.
 func freeAddrString() string {
