@@ -571,7 +571,9 @@ func (d *slackCrash) deliver(op crashOp, n int) bool {
 	switch op {
 	case opPress:
 		u := d.user(n)
-		return d.send(func(int) slackfake.Delivery { return d.fake.Press(u, d.poll, []string{"Library", "Café", "Park"}[n%3]) })
+		return d.send(func(int) slackfake.Delivery {
+			return d.fake.Press(u, d.poll, []string{"Library", "Café", "Park"}[n%3])
+		})
 	case opCollect, opNews:
 		return d.send(func(retry int) slackfake.Delivery {
 			return d.fake.Mention("T1", "C1", "U1", strings.TrimPrefix(crashLine(op, n), "/"), fmt.Sprintf("EvCrash%d", n), retry)
