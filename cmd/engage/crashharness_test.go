@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -42,7 +43,7 @@ import (
 var (
 	crashKills  = flag.Int("crash.kills", 3, "crash harness: kill -9 cycles per platform and mode")
 	crashStore  = flag.String("crash.store", "bolt", "crash harness: bolt, postgres or both")
-	crashModes  = flag.String("crash.modes", "telegram-polling,telegram-webhook,slack-http,slack-socket,discord-http", "crash harness: platforms and modes, comma-separated")
+	crashModes  = flag.String("crash.modes", "telegram-polling,telegram-webhook,slack-http,slack-socket,discord-http,discord-gateway", "crash harness: platforms and modes, comma-separated")
 	crashReport = flag.String("crash.report", "", "crash harness: append each mode's figures to this file")
 )
 
@@ -156,6 +157,8 @@ func crashHarness(t *testing.T, mode, store string, kills int) crashFigures {
 		d = newSlackCrash(t, mode == "slack-http")
 	case "discord-http":
 		d = newDiscordCrash(t)
+	case "discord-gateway":
+		d = &discordGatewayCrash{discordCrash: newDiscordCrash(t)}
 	default:
 		t.Fatalf("no platform and mode %q", mode)
 	}
@@ -776,4 +779,124 @@ func crashInboxLeft(t *testing.T, storeEnv map[string]string, platform string) i
 		t.Fatal(err)
 	}
 	return n
+}
+
+// discordGatewayCrash is Discord over the gateway: an interaction is dispatched on
+// the connection, and acknowledged when Discord got its response (the answer or a
+// deferral) within the three seconds; one dispatched to a connection that died
+// is lost for Discord too (a new session does not replay it).
+type discordGatewayCrash struct {
+	*discordCrash
+}
+
+func (d *discordGatewayCrash) env() map[string]string {
+	return map[string]string{
+		"ENGAGE_DISCORD_TOKEN": d.fake.Token, "ENGAGE_DISCORD_API_URL": d.fake.URL(),
+		"ENGAGE_DISCORD_APPLICATION_ID": d.fake.AppID, "ENGAGE_DISCORD_GUILD_ID": "900",
+	}
+}
+
+// dispatch sends an interaction and waits for its response.
+func (d *discordGatewayCrash) dispatch(raw []byte, id string) bool {
+	d.fake.Dispatch("INTERACTION_CREATE", json.RawMessage(raw))
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		if in := d.fake.Interaction(id); in != nil && len(in.Responses) > 0 {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}
+
+func (d *discordGatewayCrash) typed(u discordtest.User, line string) bool {
+	raw, id := d.fake.Payload(2, u, crashWhere, map[string]any{"id": "1", "name": "engage", "type": 1,
+		"options": []discordtest.Opt{discordtest.S("command", line)}}, "")
+	return d.dispatch(raw, id)
+}
+
+func (d *discordGatewayCrash) setup(t *testing.T) {
+	d.fake.WaitConnected()
+	admin := discordtest.User{ID: "11", Name: "admin"}
+	for _, line := range crashSetupLines {
+		if !d.typed(admin, line) {
+			t.Fatalf("setup %q not answered", line)
+		}
+	}
+	d.fake.Eventually("the poll", func() bool {
+		for _, m := range d.fake.Messages(crashWhere.Channel) {
+			if strings.Contains(m.Text(), "Where do we meet?") && len(m.Buttons()) >= 3 {
+				d.poll = m
+				return true
+			}
+		}
+		return false
+	})
+}
+
+func (d *discordGatewayCrash) deliver(op crashOp, n int) bool {
+	u := discordtest.User{ID: strconv.Itoa(100000 + n), Name: fmt.Sprintf("member%d", n)}
+	var raw []byte
+	var id string
+	switch op {
+	case opPress:
+		b := d.poll.Button([]string{"Library", "Café", "Park"}[n%3])
+		raw, id = d.fake.Payload(3, u, crashWhere, map[string]any{"custom_id": b.CustomID, "component_type": 2}, d.poll.ID)
+	case opCollect, opNews:
+		raw, id = d.fake.Payload(2, discordtest.User{ID: "11", Name: "admin"}, crashWhere, map[string]any{"id": "1", "name": "engage", "type": 1,
+			"options": []discordtest.Opt{discordtest.S("command", crashLine(op, n))}}, "")
+	default:
+		raw, id = d.fake.Payload(2, u, crashWhere, map[string]any{"id": "1", "name": "engage", "type": 1,
+			"options": []discordtest.Opt{discordtest.S("command", crashLine(op, n))}}, "")
+	}
+	d.mu.Lock()
+	d.answers[id] = 0
+	d.mu.Unlock()
+	return d.dispatch(raw, id)
+}
+
+// receipts counts, per interaction, the receipts Discord got: in its initial
+// responses, the edit of a deferred one, and follow-ups.
+func (d *discordGatewayCrash) receipts() (counted, changed, twice int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for id := range d.answers {
+		in := d.fake.Interaction(id)
+		if in == nil {
+			continue
+		}
+		n, deferred := 0, false
+		for _, r := range in.Responses {
+			if r.Type == 5 || r.Type == 6 {
+				deferred = true
+			}
+			if receipt, ch := receiptKind(string(r.Data)); receipt {
+				n++
+				if ch {
+					changed++
+				}
+			}
+		}
+		if deferred && in.Original != nil {
+			if receipt, ch := receiptKind(in.Original.Text()); receipt {
+				n++
+				if ch {
+					changed++
+				}
+			}
+		}
+		for _, m := range in.Followups {
+			if receipt, ch := receiptKind(m.Text()); receipt {
+				n++
+				if ch {
+					changed++
+				}
+			}
+		}
+		if n > 0 {
+			counted++
+			twice += n - 1
+		}
+	}
+	return counted, changed, twice
 }
