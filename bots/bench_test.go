@@ -58,9 +58,35 @@ func BenchmarkHandleAnswersSent(b *testing.B) {
 	b.ReportMetric(float64(batch*runs)/took.Seconds(), "events/s")
 }
 
+// BenchmarkHandleInbox is BenchmarkHandle's group commit with 64 senders, each
+// event appended to the durable inbox first and handled from it (the append its
+// own write, deleted in the handling's transaction), as every adapter does now,
+// against the same events handled directly, in one run: what the inbox costs.
+func BenchmarkHandleInbox(b *testing.B) {
+	const batch = 10000
+	var direct, inbox time.Duration
+	runs := 0
+	for b.Loop() {
+		direct += handleBatchWith(b, false, 64, batch, false, false)
+		inbox += handleBatchWith(b, false, 64, batch, false, true)
+		runs++
+	}
+	d := float64(batch*runs) / direct.Seconds()
+	i := float64(batch*runs) / inbox.Seconds()
+	b.ReportMetric(d, "direct_events/s")
+	b.ReportMetric(i, "inbox_events/s")
+	b.ReportMetric(i/d, "inbox/direct")
+}
+
 // handleBatchRecorded is handleBatch, each event's answers recorded as sent
 // after it when record is set.
 func handleBatchRecorded(b *testing.B, noGroup bool, senders, n int, record bool) time.Duration {
+	return handleBatchWith(b, noGroup, senders, n, record, false)
+}
+
+// handleBatchWith is handleBatchRecorded, each event appended to the inbox
+// before it is handled when inbox is set.
+func handleBatchWith(b *testing.B, noGroup bool, senders, n int, record, inbox bool) time.Duration {
 	b.Helper()
 	e := botstest.NewEnv(b, botstest.Options{NoGroupCommit: noGroup})
 	e.Say("alice", "/community create Bench lang en")
@@ -79,10 +105,18 @@ func handleBatchRecorded(b *testing.B, noGroup bool, senders, n int, record bool
 		evs[i] = ev
 	}
 	events := make(chan bots.Event, senders)
+	box := e.Bot.Inbox("bench")
 	var wg sync.WaitGroup
 	for range senders {
 		wg.Go(func() {
 			for ev := range events {
+				if inbox {
+					id, err := box.Append(context.Background(), []byte(ev.Text))
+					if err != nil {
+						b.Error(err)
+					}
+					ev.Inbox = id
+				}
 				if _, err := e.Bot.Handle(context.Background(), ev); err != nil {
 					b.Error(err)
 				}

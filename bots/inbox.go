@@ -15,6 +15,9 @@ import (
 type Inbox interface {
 	// Append stores a delivery and returns its ID; it is durable on return.
 	Append(ctx context.Context, payload []byte) (id string, err error)
+	// AppendAll stores deliveries received together in one write and returns
+	// their IDs, in order; they are durable on return.
+	AppendAll(ctx context.Context, payloads [][]byte) (ids []string, err error)
 	// Pending returns the deliveries appended by earlier runs (a process that
 	// stopped or crashed, another instance) and not handled yet, oldest first.
 	Pending(ctx context.Context) ([]Delivery, error)
@@ -45,6 +48,10 @@ type engineInbox struct {
 
 func (i *engineInbox) Append(ctx context.Context, payload []byte) (string, error) {
 	return i.engine.AppendInbox(ctx, i.platform, i.run, payload)
+}
+
+func (i *engineInbox) AppendAll(ctx context.Context, payloads [][]byte) ([]string, error) {
+	return i.engine.AppendInboxAll(ctx, i.platform, i.run, payloads)
 }
 
 func (i *engineInbox) Pending(ctx context.Context) ([]Delivery, error) {

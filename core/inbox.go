@@ -39,16 +39,34 @@ func NewRun() string {
 // appended (by the engine's clock, then by a counter of the engine), with no
 // counter in the store that several instances would contend for.
 func (e *Engine) AppendInbox(ctx context.Context, platform, run string, payload []byte) (string, error) {
-	var id string
-	_, err := e.Update(ctx, func(tx *Tx) error {
-		now := e.now()
-		id = key(platform, pad(uint64(now.Unix())), pad(uint64(now.Nanosecond()))[3:]+"-"+pad(e.inboxSeq.Add(1))+"-"+run)
-		return tx.putJSON(bucketInbox, id, &InboxItem{ID: id, Platform: platform, Run: run, Payload: payload, Created: now})
-	})
+	ids, err := e.AppendInboxAll(ctx, platform, run, [][]byte{payload})
 	if err != nil {
 		return "", err
 	}
-	return id, nil
+	return ids[0], nil
+}
+
+// AppendInboxAll stores several deliveries of platform at once, in one write (a
+// batch of updates fetched together), and returns their IDs in the order of
+// payloads. They are durable when it returns.
+func (e *Engine) AppendInboxAll(ctx context.Context, platform, run string, payloads [][]byte) ([]string, error) {
+	ids := make([]string, len(payloads))
+	_, err := e.Update(ctx, func(tx *Tx) error {
+		now := e.now()
+		stamp := pad(uint64(now.Unix()))
+		nanos := pad(uint64(now.Nanosecond()))[3:]
+		for i, payload := range payloads {
+			ids[i] = key(platform, stamp, nanos+"-"+pad(e.inboxSeq.Add(1))+"-"+run)
+			if err := tx.putJSON(bucketInbox, ids[i], &InboxItem{ID: ids[i], Platform: platform, Run: run, Payload: payload, Created: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ids, nil
 }
 
 // Inbox returns up to limit deliveries of platform waiting to be handled, oldest

@@ -88,6 +88,9 @@ type Config struct {
 	Transport http.RoundTripper
 	// Now is the clock signatures are checked against (default time.Now).
 	Now func() time.Time
+	// Inbox, when set, keeps every interaction and message durably from its
+	// receipt until it is handled (see inbox.go).
+	Inbox bots.Inbox
 }
 
 // Adapter is the Discord adapter. It is safe for concurrent use.
@@ -201,6 +204,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 		a.log.Warn("discord commands not registered", "err", err)
 	}
+	a.recoverInbox(ctx)
 	if a.cfg.Mode == ModeHTTP {
 		a.log.Info("discord interactions endpoint ready", "route", Route)
 		<-ctx.Done()
@@ -326,13 +330,19 @@ func (a *Adapter) dispatch(e *discordgo.Event) {
 			a.log.Warn("discord interaction undecodable", "err", err)
 			return
 		}
-		a.wg.Go(func() { a.interact(in, a.restResponder(in)) })
+		a.wg.Go(func() {
+			// Stored first (handled all the same when it cannot be: the
+			// gateway acknowledges nothing, and would not send it again).
+			a.keepInteraction(a.life, in, e.RawData)
+			a.interact(in, a.restResponder(in))
+		})
 	case "MESSAGE_CREATE":
 		a.mu.Lock()
 		bot := a.botID
 		a.mu.Unlock()
 		ev, ok := decodeMessage(e.RawData, bot)
 		if ok {
+			ev, _ = a.keepMessage(ev, e.RawData, bot)
 			a.enqueue(ev)
 		}
 	}

@@ -50,6 +50,13 @@ func (a *Adapter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad interaction", http.StatusBadRequest)
 		return
 	}
+	// Stored before it is handled and answered: a crash from here on loses
+	// nothing (the next start handles it, and answers by REST).
+	if !a.keepInteraction(r.Context(), in, body) {
+		a.replay.Forget(ts, body) // Discord may send it again
+		http.Error(w, "not stored", http.StatusServiceUnavailable)
+		return
+	}
 	type initial struct {
 		resp  any
 		files []*discordgo.File

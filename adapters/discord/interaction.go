@@ -30,6 +30,8 @@ type incoming struct {
 	*discordgo.Interaction
 	channelName string
 	received    time.Time
+	inbox       string // the ID under which the inbox keeps it ("" if it does not)
+	recovered   bool   // taken from the inbox at start: an earlier run received it
 }
 
 // decodeInteraction reads an interaction payload. Anything a handler needs is
@@ -106,7 +108,7 @@ func (a *Adapter) event(in *incoming) bots.Event {
 	ev := bots.Event{
 		Platform: bots.PlatformDiscord, ChatID: in.ChannelID, ChatTitle: in.channelName, Direct: in.direct(),
 		UserID: u.ID, UserName: displayName(in.Member, u), Handle: u.Username, Lang: string(in.Locale),
-		Key: "discord:" + in.ID, CanForm: true,
+		Key: "discord:" + in.ID, CanForm: true, Inbox: in.inbox,
 	}
 	switch d := in.Data.(type) {
 	case discordgo.ApplicationCommandInteractionData:
@@ -208,6 +210,9 @@ func (a *Adapter) interact(in *incoming, respond responder) {
 		hctx, cancel := context.WithTimeout(ctx, handleTimeout)
 		defer cancel()
 		out, err := a.cfg.Handler.Handle(hctx, ev)
+		if err != nil && a.life.Err() == nil {
+			a.inboxDone(ev.Inbox) // failed inside, apology given: not handled again
+		}
 		result <- handled{out, err}
 	})
 	timer := time.NewTimer(a.cfg.DeferAfter - time.Since(in.received))
@@ -437,6 +442,19 @@ func (a *Adapter) answer(ctx context.Context, log *slog.Logger, in *incoming, ev
 func (a *Adapter) answerLate(ctx context.Context, log *slog.Logger, in *incoming, ev bots.Event, r handled, err error) {
 	switch restCode(err) {
 	case codeAlreadyAcked:
+		if in.recovered && r.err == nil {
+			// The run that received it deferred it, then died before handling it:
+			// the deferral stands as the response, and the answer follows it.
+			log.Info("discord interaction deferred by an earlier run, answered now")
+			var msgs []bots.Message
+			for _, m := range r.out {
+				if m.Form == nil { // no modal after a deferral
+					msgs = append(msgs, m)
+				}
+			}
+			a.answer(ctx, log, in, ev, msgs, nil, true)
+			return
+		}
 		log.Info("discord interaction answered already (duplicate)")
 		return
 	case codeUnknownInteraction:

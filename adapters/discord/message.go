@@ -69,6 +69,7 @@ func (a *Adapter) enqueue(ev bots.Event) {
 	}
 	if len(l.queue) >= maxLane {
 		a.log.Warn("discord chat busy: message dropped", "channel", ev.ChatID)
+		a.inboxDone(ev.Inbox)
 		return
 	}
 	l.queue = append(l.queue, ev)
@@ -107,6 +108,9 @@ func (a *Adapter) message(ev bots.Event) {
 	out, err := a.cfg.Handler.Handle(ctx, ev)
 	if err != nil { // the bot logged it; its apology is in out
 		a.log.Debug("discord event failed", "key", ev.Key, "err", err)
+		if a.life.Err() == nil {
+			a.inboxDone(ev.Inbox)
+		}
 	}
 	for _, m := range out {
 		if m.Form != nil {

@@ -26,29 +26,38 @@ import (
 // member's ballot on a single-choice poll in one group.
 func BenchmarkButtonPresses(b *testing.B) {
 	const presses = 2000
-	var engage, echo time.Duration
+	var engage, bare, echo time.Duration
 	runs := 0
 	for b.Loop() {
-		engage += pressEngage(b, presses)
+		engage += pressEngage(b, presses, true)
+		bare += pressEngage(b, presses, false)
 		echo += pressEcho(b, presses)
 		runs++
 	}
 	e := float64(presses*runs) / engage.Seconds()
+	n := float64(presses*runs) / bare.Seconds()
 	x := float64(presses*runs) / echo.Seconds()
 	b.ReportMetric(e, "engage_presses/s")
+	b.ReportMetric(n, "noinbox_presses/s")
 	b.ReportMetric(x, "echo_presses/s")
 	b.ReportMetric(e/x, "ratio")
+	b.ReportMetric(e/n, "inbox/noinbox")
 }
 
-// pressEngage times presses presses through Engage.
-func pressEngage(b *testing.B, presses int) time.Duration {
+// pressEngage times presses presses through Engage, with the durable inbox as
+// `engage run` has it or (inbox false) without, updates confirmed once handled.
+func pressEngage(b *testing.B, presses int, inbox bool) time.Duration {
 	b.Helper()
 	fake := telegramtest.New(b, telegramtest.Limits{})
 	env := botstest.NewEnv(b, botstest.Options{Lang: "en"}) // bbolt with fsync
-	tg, err := telegram.New(b.Context(), telegram.Config{
+	cfg := telegram.Config{
 		Token: telegramtest.Token, APIURL: fake.URL(), Handler: env.Bot, PollTimeout: time.Second,
 		Limits: telegram.Limits{PerSecond: 1 << 20}, Log: slog.New(slog.DiscardHandler),
-	})
+	}
+	if inbox {
+		cfg.Inbox = env.Bot.Inbox(bots.PlatformTelegram)
+	}
+	tg, err := telegram.New(b.Context(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

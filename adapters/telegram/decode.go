@@ -24,6 +24,8 @@ type update struct {
 	Callback string
 	// MoveFrom and MoveTo are set when a group became a supergroup under a new ID.
 	MoveFrom, MoveTo string
+	// inbox is the ID under which the inbox keeps the update ("" if it does not).
+	inbox string
 }
 
 // press reports whether the update is a button press.

@@ -82,7 +82,7 @@ func (a *Adapter) poll(ctx context.Context, o *orderer) error {
 // window is free again at least pollGap after the last poll, or pollIdle passed:
 // every poll returns the updates still being handled, so polling at each one's
 // end would mostly fetch them again.
-func pollPause(ctx context.Context, tr *tracker, last time.Time) error {
+func pollPause(ctx context.Context, tr busyness, last time.Time) error {
 	for {
 		n, changed := tr.busy()
 		now := time.Now()
@@ -108,6 +108,12 @@ func pollPause(ctx context.Context, tr *tracker, last time.Time) error {
 			return nil
 		}
 	}
+}
+
+// busyness is what pollPause watches: how many updates are being handled, and a
+// channel closed when one ends.
+type busyness interface {
+	busy() (int, <-chan struct{})
 }
 
 // updates calls getUpdates and returns the raw updates, each decoded on its own so
@@ -181,6 +187,7 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		if err := a.handler.MoveChat(hctx, bots.PlatformTelegram, up.MoveFrom, up.MoveTo); err != nil {
 			a.log.Error("group became a supergroup: its community could not follow", "from", up.MoveFrom, "to", up.MoveTo, "err", err)
 		}
+		a.inboxDone(hctx, up.inbox)
 		return true
 	}
 	if up.Event == nil {
@@ -204,6 +211,7 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 	}
 	if err != nil {
 		log.Error("update skipped after failing every attempt; the person got an apology", "err", err)
+		a.inboxDone(hctx, up.inbox)
 	}
 	a.answer(hctx, up, out)
 	if r, ok := a.handler.(bots.AnswerRecorder); ok && err == nil && up.Event.Key != "" {

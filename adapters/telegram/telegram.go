@@ -69,6 +69,10 @@ type Config struct {
 	// HTTPClient makes the calls (default: one whose timeout outlasts a long poll).
 	HTTPClient *http.Client
 	Log        *slog.Logger
+	// Inbox, when set, keeps every update durably from its receipt until it is
+	// handled (see inbox.go): the getUpdates offset then moves past updates as
+	// soon as they are stored, and the webhook answers 200 once they are.
+	Inbox bots.Inbox
 }
 
 // Adapter is the Telegram adapter. It is safe for concurrent use.
@@ -82,6 +86,7 @@ type Adapter struct {
 	pace        *pacer
 	pollTimeout time.Duration
 	running     atomic.Pointer[orderer] // set while Run runs
+	inflight    *gate                   // updates received and not handled yet (with an Inbox)
 }
 
 // New checks the configuration and the token (getMe) and returns the adapter.
@@ -134,7 +139,7 @@ func New(ctx context.Context, cfg Config) (*Adapter, error) {
 	}
 	a := &Adapter{
 		cfg: cfg, log: cfg.Log, api: api, handler: cfg.Handler, name: api.bot.Self.UserName,
-		limits: cfg.Limits, pace: newPacer(cfg.Limits, nil), pollTimeout: cfg.PollTimeout,
+		limits: cfg.Limits, pace: newPacer(cfg.Limits, nil), pollTimeout: cfg.PollTimeout, inflight: newGate(),
 	}
 	return a, nil
 }
@@ -153,7 +158,8 @@ func (a *Adapter) Run(ctx context.Context) error {
 		o.wait()
 	}()
 	a.setCommands(ctx)
-	a.log.Info("telegram adapter running", "bot", a.name, "mode", a.cfg.Mode)
+	a.log.Info("telegram adapter running", "bot", a.name, "mode", a.cfg.Mode, "inbox", a.cfg.Inbox != nil)
+	recovered := a.recoverInbox(ctx, o)
 	if a.cfg.Mode == ModeWebhook {
 		if err := a.setWebhook(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -166,6 +172,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	if err := a.deleteWebhook(ctx); err != nil && ctx.Err() == nil {
 		a.log.Warn("delete webhook", "err", err)
+	}
+	if a.cfg.Inbox != nil {
+		return a.pollInbox(ctx, o, recovered)
 	}
 	return a.poll(ctx, o)
 }

@@ -34,9 +34,10 @@ func (a *Adapter) WebhookPath() string {
 
 // Webhook returns the handler of webhook deliveries. A delivery without the
 // secret token, or with a wrong one, is answered 401 and changes nothing. An
-// update is answered 200 only once it was handled and committed, so Telegram
-// delivers again what a crash interrupted; a delivery received twice is handled
-// once (the update_id is the idempotency key).
+// update is answered 200 only once it is safe: with an Inbox, once it is stored
+// there (it is handled from it, after a crash too); without, once it was handled
+// and committed, so Telegram delivers again what a crash interrupted. A delivery
+// received twice is handled once (the update_id is the idempotency key).
 func (a *Adapter) Webhook() http.Handler { return http.HandlerFunc(a.serveWebhook) }
 
 func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
@@ -70,6 +71,10 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		a.log.Warn("undecodable webhook update refused", "err", err)
 		http.Error(w, "bad update", http.StatusBadRequest)
+		return
+	}
+	if a.cfg.Inbox != nil {
+		a.keepHooked(w, r, o, up, body)
 		return
 	}
 	j := a.job(up, nil)
@@ -132,4 +137,25 @@ func validSecret(s string) bool {
 		return false
 	}
 	return strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == ""
+}
+
+// keepHooked appends a webhook update to the inbox, answers 200 once it is
+// stored (503 when it cannot be: Telegram delivers it again) and hands it to the
+// orderer.
+func (a *Adapter) keepHooked(w http.ResponseWriter, r *http.Request, o *orderer, up update, body []byte) {
+	if !keptUpdate(up) {
+		w.WriteHeader(http.StatusOK)
+		if up.Callback != "" {
+			o.submit(a.job(up, nil))
+		}
+		return
+	}
+	id, err := a.cfg.Inbox.Append(r.Context(), body)
+	if err != nil {
+		a.log.Error("telegram inbox: update not stored, Telegram will deliver it again", "update_id", up.ID, "err", err)
+		http.Error(w, "not stored", http.StatusServiceUnavailable)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	a.submitKept(o, up, id)
 }

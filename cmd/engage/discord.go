@@ -20,6 +20,7 @@ func addDiscord(cfg Config, a *app, set *adapterSet) error {
 		Token: c.Token, ApplicationID: c.ApplicationID, PublicKey: c.PublicKey, Mode: c.Mode, APIURL: c.APIURL,
 		GuildID: c.GuildID, MessageContent: c.MessageContent, ShardID: c.ShardID, ShardCount: c.ShardCount,
 		Handler: a.bot, Commands: a.bot.Commands(), Lang: cfg.Community.Lang, Log: a.log.With("component", "discord"),
+		Inbox: a.bot.Inbox(bots.PlatformDiscord), // received means stored
 		Texts: func(lang, key string) string {
 			if !cat.Has(lang, key) {
 				return ""

@@ -25,6 +25,7 @@ func addTelegram(ctx context.Context, cfg Config, a *app, set *adapterSet) error
 		Token: tc.Token, APIURL: tc.APIURL, Mode: tc.Mode,
 		WebhookURL: tc.WebhookURL, WebhookSecret: tc.WebhookSecret, Workers: tc.Workers,
 		Handler: a.bot, Menus: menus, Log: a.log.With("component", "telegram"),
+		Inbox: a.bot.Inbox(bots.PlatformTelegram), // received means stored
 	})
 	if err != nil {
 		return err
