@@ -1,47 +1,18 @@
 package bots
 
 import (
-	"image/color"
-	"math/big"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/engage-org/engage/chart"
+	"github.com/engage-org/engage/chart/pollchart"
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/core/tally"
 )
 
 // slotLength is how long a timed slot of a date poll lasts in its calendar file.
 const slotLength = 2 * time.Hour
-
-// lastVotes returns, per option, its votes in the last instant-runoff round it was
-// in (nil for other methods).
-func lastVotes(res *tally.Result, n int) []*big.Rat {
-	if len(res.Rounds) == 0 {
-		return nil
-	}
-	out := make([]*big.Rat, n)
-	for _, r := range res.Rounds {
-		for i, v := range r.Votes {
-			if v != nil {
-				out[i] = v
-			}
-		}
-	}
-	return out
-}
-
-// schulzeWins is the number of options that option i beats by the strongest paths.
-func schulzeWins(res *tally.Result, i int) int {
-	w := 0
-	for j := range res.Strongest {
-		if j != i && res.Strongest[i][j] > res.Strongest[j][i] {
-			w++
-		}
-	}
-	return w
-}
 
 // ballotLine is one option of a ballot shown back to its voter.
 type ballotLine struct {
@@ -128,87 +99,15 @@ func (b *Bot) PollBars(tx *core.Tx, p *core.Poll, res *tally.Result, lang string
 	return b.jobTurn(tx, nil, nil).pollBars(p, res, lang)
 }
 
-// pollBars is p's result as a bar chart, options in ranking order, top to bottom:
-// the figure each method ranks by, with each bar's value — for majority judgment
-// the grade shares stacked best first, each share written in its part and the
-// median marked; for a date poll yes and maybe, each written in its part.
+// pollBars is p's result as the bar chart the chats and the pages share
+// (chart/pollchart), in lang.
 func (c *turn) pollBars(p *core.Poll, res *tally.Result, lang string) (chart.Bars, bool) {
-	if !core.Decided(p, res) { // nothing decided: no chart of a tie of every option
-		return chart.Bars{}, false
+	labels := make([]string, len(p.Options))
+	for i := range p.Options {
+		labels[i] = c.tx.OptionLabel(p, i)
 	}
-	var order []int
-	for _, tier := range res.Ranking {
-		order = append(order, tier...)
-	}
-	bars := chart.Bars{
-		Title:   p.ID() + " · " + p.Question,
-		YLabel:  c.b.cat.Text(lang, "chart.axis."+string(p.BallotMethod()), nil),
-		Decimal: c.b.cat.Text(lang, "chart.decimal", nil),
-		Values:  true,
-	}
-	for _, i := range order {
-		bars.Labels = append(bars.Labels, c.tx.OptionLabel(p, i))
-	}
-	series := func(name string, c color.Color, f func(i int) float64) {
-		v := make([]float64, len(order))
-		for k, i := range order {
-			v[k] = f(i)
-		}
-		bars.Series = append(bars.Series, chart.Series{Name: name, Values: v, Color: c})
-	}
-	rat := func(r *big.Rat) float64 {
-		if r == nil {
-			return 0
-		}
-		f, _ := r.Float64()
-		return f
-	}
-	switch p.BallotMethod() {
-	case tally.Judgment:
-		// Best grade first, from the left; the median line at 50 %.
-		grades := p.Grades()
-		for g := len(grades) - 1; g >= 0; g-- {
-			series(c.pollGrade(p, g, lang), chart.Shade(g, len(grades)), func(i int) float64 {
-				return 100 * float64(res.Profiles[i][g]) / float64(max(res.Ballots, 1))
-			})
-		}
-		bars.Values, bars.Percent = false, true // every stack is 100 %
-		bars.Segments, bars.Max, bars.Marks = true, 100, []float64{50}
-	case tally.Date:
-		series(c.b.cat.Text(lang, "answer.yes", nil), chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
-		series(c.b.cat.Text(lang, "answer.maybe", nil), chart.Amber, func(i int) float64 { return float64(res.Maybes[i]) })
-		bars.Segments = true // yes and maybe each written in its part, the total after
-	case tally.Single, tally.Approval:
-		series("", chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
-	case tally.Score, tally.Dot:
-		series("", chart.Green, func(i int) float64 { return float64(res.Totals[i]) })
-	case tally.Borda:
-		series("", chart.Green, func(i int) float64 { return rat(res.Points[i]) })
-	case tally.Contest:
-		series("", chart.Green, func(i int) float64 { return rat(res.Shares[i]) })
-		bars.Percent = true
-	case tally.IRV:
-		votes := lastVotes(res, len(p.Options))
-		series("", chart.Green, func(i int) float64 { return rat(votes[i]) })
-	case tally.Schulze:
-		series("", chart.Green, func(i int) float64 { return float64(schulzeWins(res, i)) })
-	case tally.STV:
-		// First preferences beside the final votes, in votes (not units).
-		if len(res.Stages) == 0 {
-			return chart.Bars{}, false
-		}
-		unit := 1.0
-		for range res.Decimals {
-			unit *= 10
-		}
-		first, last := res.Stages[0].Votes, res.Stages[len(res.Stages)-1].Votes
-		series(c.b.cat.Text(lang, "chart.stv.first", nil), chart.Amber, func(i int) float64 { return float64(first[i]) / unit })
-		series(c.b.cat.Text(lang, "chart.stv.final", nil), chart.Green, func(i int) float64 { return float64(last[i]) / unit })
-		bars.Grouped = true
-	default:
-		return chart.Bars{}, false
-	}
-	return bars, true
+	bars, _, ok := pollchart.Bars(p, res, labels, func(key string) string { return c.textIn(lang, key, nil) })
+	return bars, ok
 }
 
 // calendar returns the calendar file of a date poll's chosen slot, with the text

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/engage-org/engage/chart/pollchart"
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/core/tally"
 )
@@ -147,10 +148,7 @@ func lowerMedian(profile []int, total int) int {
 
 // gradeName shows grade g of p in lang.
 func (c *turn) pollGrade(p *core.Poll, g int, lang string) string {
-	if len(p.Settings.Grades) > 0 {
-		return p.Settings.Grades[g]
-	}
-	return c.b.cat.Text(lang, "grade."+core.DefaultGrades[g], nil)
+	return pollchart.Grade(p, g, func(key string) string { return c.textIn(lang, key, nil) })
 }
 
 // until returns p's deadline in the community's zone (zero when it has none).
@@ -333,7 +331,7 @@ func (c *turn) pollResult(p *core.Poll, res *tally.Result, lang string) resultVi
 	if v.NoBallot {
 		return v
 	}
-	irvVotes := lastVotes(res, len(p.Options))
+	irvVotes := pollchart.LastVotes(res, len(p.Options))
 	place := 1
 	for _, tier := range res.Ranking {
 		t := tierView{Place: place}
@@ -364,7 +362,7 @@ func (c *turn) pollResult(p *core.Poll, res *tally.Result, lang string) resultVi
 				o.Votes = ratString(irvVotes[i], lang)
 			}
 			if res.Strongest != nil {
-				o.Wins = schulzeWins(res, i)
+				o.Wins = pollchart.SchulzeWins(res, i)
 			}
 			t.Options = append(t.Options, o)
 		}

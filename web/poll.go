@@ -1,11 +1,10 @@
 package web
 
 import (
-	"image/color"
-	"math/big"
 	"time"
 
 	"github.com/engage-org/engage/chart"
+	"github.com/engage-org/engage/chart/pollchart"
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/core/tally"
 )
@@ -150,129 +149,37 @@ func (s *Server) resultOf(r *Request, p *core.Poll, res *tally.Result, svg bool)
 	return rv, nil
 }
 
-// pollBars draws p's result as the chat's chart does (bots/pollchart.go): options
-// in ranking order, the figure each method ranks by. values holds each option's
-// figure as written in the table. ok is false for a result with no figure to draw.
+// pollBars draws p's result as the chats' chart (chart/pollchart). values holds
+// each option's figure as written in the table (the median grade for majority
+// judgment). ok is false for a result with no figure to draw.
 func (s *Server) pollBars(r *Request, p *core.Poll, res *tally.Result) (bars chart.Bars, values []string, ok bool) {
-	lang := r.Lang
-	var order []int
-	for _, tier := range res.Ranking {
-		order = append(order, tier...)
+	text := func(key string) string { return s.text(r.Lang, key, nil) }
+	labels := make([]string, len(p.Options))
+	for i := range p.Options {
+		labels[i] = r.Tx.OptionLabel(p, i)
 	}
-	dec := s.text(lang, "chart.decimal", nil)
-	bars = chart.Bars{
-		Title:   p.ID() + " · " + p.Question,
-		YLabel:  s.text(lang, "chart.axis."+string(p.BallotMethod()), nil),
-		Decimal: dec,
-		Values:  true,
-	}
-	for _, i := range order {
-		bars.Labels = append(bars.Labels, r.Tx.OptionLabel(p, i))
-	}
-	values = make([]string, len(p.Options))
-	series := func(name string, c color.Color, f func(i int) float64) {
-		v := make([]float64, len(order))
-		for k, i := range order {
-			v[k] = f(i)
-			if values[i] == "" {
-				values[i] = chart.Number(v[k], dec)
-			} else {
-				values[i] += " · " + chart.Number(v[k], dec)
-			}
-		}
-		bars.Series = append(bars.Series, chart.Series{Name: name, Values: v, Color: c})
-	}
-	rat := func(x *big.Rat) float64 {
-		if x == nil {
-			return 0
-		}
-		f, _ := x.Float64()
-		return f
-	}
-	switch p.BallotMethod() {
-	case tally.Judgment:
-		grades := p.Grades()
-		for g := range grades {
-			series(s.gradeName(lang, p, g), chart.Shade(g, len(grades)), func(i int) float64 {
-				return 100 * float64(res.Profiles[i][g]) / float64(max(res.Ballots, 1))
-			})
-		}
-		for i := range values {
-			values[i] = ""
-			if i < len(res.Grades) {
-				values[i] = s.gradeName(lang, p, res.Grades[i])
-			}
-		}
-		bars.Values, bars.Percent = false, true
-	case tally.Date:
-		series(s.text(lang, "answer.yes", nil), chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
-		series(s.text(lang, "answer.maybe", nil), chart.Amber, func(i int) float64 { return float64(res.Maybes[i]) })
-	case tally.Single, tally.Approval:
-		series("", chart.Green, func(i int) float64 { return float64(res.Counts[i]) })
-	case tally.Score, tally.Dot:
-		series("", chart.Green, func(i int) float64 { return float64(res.Totals[i]) })
-	case tally.Borda:
-		series("", chart.Green, func(i int) float64 { return rat(res.Points[i]) })
-	case tally.Contest:
-		series("", chart.Green, func(i int) float64 { return rat(res.Shares[i]) })
-		bars.Percent = true
-	case tally.IRV:
-		votes := lastVotes(res, len(p.Options))
-		series("", chart.Green, func(i int) float64 { return rat(votes[i]) })
-	case tally.Schulze:
-		series("", chart.Green, func(i int) float64 { return float64(schulzeWins(res, i)) })
-	case tally.STV:
-		if len(res.Stages) == 0 {
-			return bars, nil, false
-		}
-		unit := 1.0
-		for range res.Decimals {
-			unit *= 10
-		}
-		first, last := res.Stages[0].Votes, res.Stages[len(res.Stages)-1].Votes
-		series(s.text(lang, "chart.stv.first", nil), chart.Amber, func(i int) float64 { return float64(first[i]) / unit })
-		series(s.text(lang, "chart.stv.final", nil), chart.Green, func(i int) float64 { return float64(last[i]) / unit })
-		bars.Grouped = true
-	default:
+	bars, order, ok := pollchart.Bars(p, res, labels, text)
+	if !ok {
 		return bars, nil, false
 	}
-	return bars, values, true
-}
-
-// gradeName is grade g of p as people read it.
-func (s *Server) gradeName(lang string, p *core.Poll, g int) string {
-	if len(p.Settings.Grades) > 0 {
-		if g < len(p.Settings.Grades) {
-			return p.Settings.Grades[g]
+	values = make([]string, len(p.Options))
+	if p.BallotMethod() == tally.Judgment {
+		for i := range values {
+			if i < len(res.Grades) {
+				values[i] = pollchart.Grade(p, res.Grades[i], text)
+			}
 		}
-		return ""
+		return bars, values, true
 	}
-	if g < 0 || g >= len(core.DefaultGrades) {
-		return ""
-	}
-	return s.text(lang, "grade."+core.DefaultGrades[g], nil)
-}
-
-// lastVotes returns, per option, its votes in the last instant-runoff round it was in.
-func lastVotes(res *tally.Result, n int) []*big.Rat {
-	out := make([]*big.Rat, n)
-	for _, rd := range res.Rounds {
-		for i, v := range rd.Votes {
-			if v != nil && i < n {
-				out[i] = v
+	for _, sr := range bars.Series {
+		for k, i := range order {
+			n := chart.Number(sr.Values[k], bars.Decimal)
+			if values[i] == "" {
+				values[i] = n
+			} else {
+				values[i] += " · " + n
 			}
 		}
 	}
-	return out
-}
-
-// schulzeWins is the number of options option i beats by the strongest paths.
-func schulzeWins(res *tally.Result, i int) int {
-	w := 0
-	for j := range res.Strongest {
-		if j != i && res.Strongest[i][j] > res.Strongest[j][i] {
-			w++
-		}
-	}
-	return w
+	return bars, values, true
 }

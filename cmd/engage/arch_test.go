@@ -41,11 +41,13 @@ func TestImportDirection(t *testing.T) {
 		case pkg == "bots/outbox":
 			return imp == "core"
 		case under(pkg, "bots"):
-			return imp == "core" || under(imp, "core") || imp == "prompts" || imp == "llm" || imp == "chart" || under(imp, "bots") && imp != "bots/botstest"
+			return imp == "core" || under(imp, "core") || imp == "prompts" || imp == "llm" || under(imp, "chart") || under(imp, "bots") && imp != "bots/botstest"
 		case pkg == "chart":
 			return false
+		case pkg == "chart/pollchart":
+			return imp == "chart" || imp == "core" || imp == "core/tally"
 		case under(pkg, "web"):
-			return imp == "core" || imp == "core/tally" || imp == "prompts" || imp == "chart" || under(imp, pkg)
+			return imp == "core" || imp == "core/tally" || imp == "prompts" || under(imp, "chart") || under(imp, pkg)
 		case under(pkg, "llm"):
 			return imp == "prompts" || imp == "core"
 		case under(pkg, "prompts"):
