@@ -1,10 +1,12 @@
 package bots
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/engage-org/engage/bots/when"
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/core/tally"
 	"github.com/engage-org/engage/prompts"
@@ -52,7 +54,12 @@ func FuzzParsePollNew(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		req, err := parsePollNew(s, pc)
 		if err != nil {
-			if core.ErrorCode(err) != core.CodeInvalid {
+			// A date too far, ambiguous or written day first is answered by the
+			// router (dateRefusal), in the member's language, as for every command.
+			var far *when.TooFarError
+			var amb *when.AmbiguousError
+			var df *when.DayFirstError
+			if core.ErrorCode(err) != core.CodeInvalid && !errors.As(err, &far) && !errors.As(err, &amb) && !errors.As(err, &df) {
 				t.Fatalf("%q: error %v, want an invalid-input refusal", s, err)
 			}
 			return
