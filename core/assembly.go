@@ -680,6 +680,13 @@ func (tx *Tx) assemblySnapshot(p *Poll, s *PollSnapshot) error {
 // forgetProxyHolder drops person's name from the ballots they cast as a proxy in
 // public poll p (/forgetme): the ballots stay, their givers' own.
 func (tx *Tx) forgetProxyHolder(p *Poll, person PersonID) error {
+	return tx.rewriteProxyHolder(p, person, "")
+}
+
+// rewriteProxyHolder makes the ballots person cast as a proxy in public poll p
+// say they were cast by into ("" for nobody: forgotten; another person: the
+// account person was linked into).
+func (tx *Tx) rewriteProxyHolder(p *Poll, person, into PersonID) error {
 	type hit struct {
 		k string
 		b ballotRecord
@@ -699,7 +706,7 @@ func (tx *Tx) forgetProxyHolder(p *Poll, person PersonID) error {
 		return err
 	}
 	for _, h := range hits {
-		h.b.By = ""
+		h.b.By = into
 		if err := tx.putJSON(bucketBallot, h.k, &h.b); err != nil {
 			return err
 		}

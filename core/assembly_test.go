@@ -151,3 +151,72 @@ func TestProxies_Represented(t *testing.T) {
 		t.Fatalf("a proxy after the meeting: %q", code)
 	}
 }
+
+// Ensure a ballot cast by proxy follows its holder: when the holder's account is
+// linked into another, the ballot says the kept account cast it, so that erasing
+// that person erases them from it too.
+func TestProxies_HolderLinkedThenForgotten(t *testing.T) {
+	e, _ := newEngine(t)
+	c, alice := community(t, e)
+	bob, carol, dave := member(t, e, c, "bob"), member(t, e, c, "carol"), member(t, e, c, "dave")
+	meetingTomorrow(t, e, alice)
+	update(t, e, func(tx *core.Tx) error {
+		m, err := tx.Meeting(c.ID, "M1")
+		if err != nil {
+			return err
+		}
+		if _, _, err := tx.GiveProxy(bob, m, dave, 0, time.UTC); err != nil {
+			return err
+		}
+		spec := core.PollSpec{Method: "single", Question: "Budget?", Options: []core.PollOption{{Label: "Yes"}, {Label: "No"}}}
+		spec.Settings.Meeting = "M1"
+		p, err := tx.OpenPoll(alice, spec)
+		if err != nil {
+			return err
+		}
+		_, err = tx.VoteFor(dave, bob, p, []int{1, 0})
+		return err
+	})
+	// dave's account is linked into carol's person, who is then forgotten.
+	update(t, e, func(tx *core.Tx) error {
+		p, err := tx.Person(carol.Person)
+		if err != nil {
+			return err
+		}
+		code, err := tx.LinkCode(p)
+		if err != nil {
+			return err
+		}
+		d, err := tx.Person(dave.Person)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Link(d, code)
+		return err
+	})
+	ballots := func() []core.BallotSnapshot {
+		var out []core.BallotSnapshot
+		update(t, e, func(tx *core.Tx) error {
+			s, err := tx.Snapshot()
+			if err != nil {
+				return err
+			}
+			out = s.Communities[0].Polls[0].BallotList
+			return nil
+		})
+		return out
+	}
+	if b := ballots(); len(b) != 1 || b[0].By != "carol" {
+		t.Fatalf("ballots after the holder's account was linked into carol's: %+v", b)
+	}
+	update(t, e, func(tx *core.Tx) error {
+		p, err := tx.Person(carol.Person)
+		if err != nil {
+			return err
+		}
+		return tx.Forget(p)
+	})
+	if b := ballots(); len(b) != 1 || b[0].By != "" {
+		t.Fatalf("ballots after the holder was forgotten: %+v", b)
+	}
+}

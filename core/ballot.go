@@ -327,6 +327,11 @@ func (tx *Tx) mergeBallots(c CommunityID, from, into PersonID) error {
 		return err
 	}
 	for _, p := range polls {
+		if !p.Settings.Secret { // the ballots from cast as a proxy are into's
+			if err := tx.rewriteProxyHolder(p, from, into); err != nil {
+				return err
+			}
+		}
 		changed := false
 		if p.Author == from {
 			p.Author, changed = into, true
