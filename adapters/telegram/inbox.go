@@ -4,9 +4,6 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/engage-org/engage/bots"
-	"github.com/engage-org/engage/bots/outbox"
 )
 
 // With an Inbox (Config.Inbox), updates are kept durably from the moment they are
@@ -152,12 +149,7 @@ func (a *Adapter) pollInbox(ctx context.Context, o *orderer, skip map[int]bool) 
 				return nil
 			}
 			fails++
-			wait := min(time.Duration(fails)*time.Second, 30*time.Second)
-			if ra, ok := outbox.RetryAfter(err); ok {
-				wait = max(wait, ra)
-			}
-			a.log.Warn("get updates failed, will retry", "err", err, "retry_in", wait)
-			if bots.Sleep(ctx, wait) != nil {
+			if !a.waitAfterFailure(ctx, err, fails) {
 				return nil
 			}
 			continue

@@ -60,12 +60,7 @@ func (a *Adapter) poll(ctx context.Context, o *orderer) error {
 				return nil
 			}
 			fails++
-			wait := min(time.Duration(fails)*time.Second, 30*time.Second)
-			if ra, ok := outbox.RetryAfter(err); ok {
-				wait = max(wait, ra)
-			}
-			a.log.Warn("get updates failed, will retry", "err", err, "retry_in", wait)
-			if bots.Sleep(ctx, wait) != nil {
+			if !a.waitAfterFailure(ctx, err, fails) {
 				return nil
 			}
 			continue
@@ -308,4 +303,16 @@ func pickToast(ev *bots.Event, out []bots.Message) (string, []bots.Message) {
 		return clipUnits(first, maxToast), out
 	}
 	return "", out
+}
+
+// waitAfterFailure logs a failed getUpdates and waits before the next try: a
+// second per failure in a row, up to 30 s, or longer when Telegram asked. It
+// reports false when ctx ended meanwhile.
+func (a *Adapter) waitAfterFailure(ctx context.Context, err error, fails int) bool {
+	wait := min(time.Duration(fails)*time.Second, 30*time.Second)
+	if ra, ok := outbox.RetryAfter(err); ok {
+		wait = max(wait, ra)
+	}
+	a.log.Warn("get updates failed, will retry", "err", err, "retry_in", wait)
+	return bots.Sleep(ctx, wait) == nil
 }

@@ -174,3 +174,32 @@ func configPath(flagValue string, getenv func(string) string) string {
 	}
 	return getenv("ENGAGE_CONFIG")
 }
+
+// cliArgText is what the text cli.unexpected_arg shows.
+type cliArgText struct{ Cmd, Arg string }
+
+// cliFlagText is what the text cli.bad_flag shows.
+type cliFlagText struct{ Cmd, Flag, Value string }
+
+// localConfig ends the flags of a command that works on a local database (console,
+// web): it adds --db and --config to fs, parses args, refuses a stray argument and
+// loads the configuration, --db applied.
+func localConfig(fs *flag.FlagSet, name string, args []string, env Env) (Config, error) {
+	db := fs.String("db", "", "the bbolt database file (default: store.path, engage.db)")
+	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprint(env.Stderr, cliText("cli.unexpected_arg", cliArgText{Cmd: name, Arg: fs.Arg(0)}))
+		return Config{}, errUsage
+	}
+	cfg, err := LoadConfig(configPath(*cfgFile, env.Getenv), env.Getenv)
+	if err != nil {
+		return Config{}, err
+	}
+	if *db != "" {
+		cfg.Store.Driver, cfg.Store.Path = "bolt", *db
+	}
+	return cfg, nil
+}

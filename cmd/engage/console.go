@@ -28,29 +28,17 @@ var (
 // runConsole is `engage console`: a chat in the terminal on an embedded database.
 func runConsole(ctx context.Context, args []string, env Env) error {
 	fs := flagSet("console", env)
-	db := fs.String("db", "", "the bbolt database file (default: store.path, engage.db)")
 	lang := fs.String("lang", "", "your language: fr or en (default: community.lang)")
 	nowFlag := fs.String("now", "", "start the clock at this time (2026-12-01T09:00, UTC unless an offset is given); default: the real clock")
 	demo := fs.Bool("demo", false, "first fill the database with an example community (in English with --lang en)")
 	files := fs.String("files", "", "the folder attachments (charts, calendar files, CSV) are written to (default: DB-files beside the database)")
-	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "engage console: unexpected argument %q\n", fs.Arg(0))
-		return errUsage
-	}
-	cfg, err := LoadConfig(configPath(*cfgFile, env.Getenv), env.Getenv)
+	cfg, err := localConfig(fs, "console", args, env)
 	if err != nil {
 		return err
 	}
-	if *db != "" {
-		cfg.Store.Driver, cfg.Store.Path = "bolt", *db
-	}
 	if *lang != "" {
 		if !core.ValidLang(*lang) {
-			fmt.Fprintf(env.Stderr, "engage console: --lang must be fr or en, not %q\n", *lang)
+			fmt.Fprint(env.Stderr, cliText("cli.bad_flag", cliFlagText{Cmd: "console", Flag: "--lang", Value: *lang}))
 			return errUsage
 		}
 		cfg.Community.Lang = *lang
@@ -61,7 +49,7 @@ func runConsole(ctx context.Context, args []string, env Env) error {
 	var start time.Time
 	if *nowFlag != "" {
 		if start, err = console.ParseClock(*nowFlag, time.Time{}); err != nil || strings.HasPrefix(*nowFlag, "+") {
-			fmt.Fprintf(env.Stderr, "engage console: --now: cannot read %q (use 2026-12-01T09:00)\n", *nowFlag)
+			fmt.Fprint(env.Stderr, cliText("cli.bad_flag", cliFlagText{Cmd: "console", Flag: "--now", Value: *nowFlag}))
 			return errUsage
 		}
 	}

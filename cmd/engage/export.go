@@ -35,7 +35,7 @@ func runExport(ctx context.Context, args []string, env Env) error {
 		return errUsage
 	}
 	if *csvOf != "" && *csvOf != "pledges" && *csvOf != "schedules" {
-		fmt.Fprintf(env.Stderr, "engage export: --csv takes pledges or schedules, not %q\n", *csvOf)
+		fmt.Fprint(env.Stderr, cliText("cli.bad_flag", cliFlagText{Cmd: "export", Flag: "--csv", Value: *csvOf}))
 		return errUsage
 	}
 	cfg, err := LoadConfig(configPath(*cfgFile, env.Getenv), env.Getenv)

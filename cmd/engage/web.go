@@ -38,22 +38,10 @@ func mountWeb(routes map[string]http.Handler, w *web.Server) {
 // configured (after `engage console --demo`, the demo community's pages).
 func runWeb(ctx context.Context, args []string, env Env) error {
 	fs := flagSet("web", env)
-	db := fs.String("db", "", "the bbolt database file (default: store.path, engage.db)")
 	addr := fs.String("addr", "", "the address to listen on (default: http.addr, 127.0.0.1:8080)")
-	cfgFile := fs.String("config", "", "configuration file (default: $ENGAGE_CONFIG)")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(env.Stderr, "engage web: unexpected argument %q\n", fs.Arg(0))
-		return errUsage
-	}
-	cfg, err := LoadConfig(configPath(*cfgFile, env.Getenv), env.Getenv)
+	cfg, err := localConfig(fs, "web", args, env)
 	if err != nil {
 		return err
-	}
-	if *db != "" {
-		cfg.Store.Driver, cfg.Store.Path = "bolt", *db
 	}
 	if *addr != "" {
 		cfg.HTTP.Addr = *addr
