@@ -6,12 +6,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/chromedp/chromedp"
 )
 
 // Ensure the impact page (in both languages), the campaign widget and the
@@ -19,13 +17,7 @@ import (
 // or blocked resource, draw every chart, show their figures, and save their
 // screenshots under testdata/screenshots (ignored by git).
 func TestBrowser_Web2Pages(t *testing.T) {
-	bin := chromium()
-	if bin == "" {
-		t.Skip("no Chromium binary found (apt-get install chromium)")
-	}
-	if testing.Short() {
-		t.Skip("browser tests take a few seconds")
-	}
+	b := newBrowser(t)
 	s := impactCommunity(t, "fr", 7)
 	s.say("rita", "/project new Benches")
 	s.say("rita", "/nextstep P2 Buy the wood by 2026-12-03")
@@ -44,51 +36,7 @@ func TestBrowser_Web2Pages(t *testing.T) {
 	srv := httptest.NewServer(s.srv)
 	defer srv.Close()
 
-	dataDir, err := os.MkdirTemp("", "engage-chromium")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		for range 50 { // Chromium's children may still write there a moment after it stops
-			if os.RemoveAll(dataDir) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	}()
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(dataDir), chromedp.WindowSize(1000, 900))
-	defer cancelA()
-	bctx, cancelB := chromedp.NewContext(actx)
-	defer cancelB()
-	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("start the browser: %v", err)
-	}
-	var mu sync.Mutex
-	var problems []string
-	watch, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	go func() {
-		for m, err := range chromedp.Console(watch) {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning || m.IsException() {
-				mu.Lock()
-				problems = append(problems, fmt.Sprintf("%s %s %s", m, m.Source, m.URL))
-				mu.Unlock()
-			}
-		}
-	}()
-	dir := filepath.Join("testdata", "screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := screenshots(t)
 	for _, pg := range []struct {
 		path, name string
 		images     int
@@ -100,20 +48,7 @@ func TestBrowser_Web2Pages(t *testing.T) {
 		{dash, "dashboard.fr", 0, []string{"Le tableau de bord de Jardin Partagé", "P2 Benches Buy the wood jeudi 3 décembre 2026 rita",
 			"Reste à encaisser : 220,00 €", "memberb 40,00 € 0,00 € 40,00 €", "V2 · Paint? ouvert (résultats cachés) 1 13 % de 8"}},
 	} {
-		mu.Lock()
-		problems = nil
-		mu.Unlock()
-		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
-			t.Fatalf("%s: %v", pg.name, err)
-		}
-		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`Array.from(document.images).every(i => i.complete)`)); err != nil {
-			t.Fatalf("%s: images: %v", pg.name, err)
-		}
-		body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
-		if err != nil {
-			t.Fatalf("%s: %v", pg.name, err)
-		}
-		body = strings.Join(strings.Fields(body), " ")
+		body, shot, problems := b.visit(srv.URL + pg.path)
 		if pg.name == "dashboard.fr" && strings.Contains(body, "membera") {
 			t.Errorf("the dashboard lists a pledge paid in full: %q", body)
 		}
@@ -122,26 +57,17 @@ func TestBrowser_Web2Pages(t *testing.T) {
 				t.Errorf("%s: no %q in %q", pg.name, w, body)
 			}
 		}
-		drawn, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.images).filter(i => i.naturalWidth > 0 && i.alt).length`))
-		if err != nil || drawn < pg.images {
-			t.Errorf("%s: %d images drawn with their alt text, want %d (%v)", pg.name, drawn, pg.images, err)
+		if drawn, _ := strconv.Atoi(b.eval(`String(Array.from(document.images).filter(i => i.naturalWidth > 0 && i.alt).length)`)); drawn < pg.images {
+			t.Errorf("%s: %d images drawn with their alt text, want %d", pg.name, drawn, pg.images)
 		}
-		sheets, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.styleSheets.length`))
-		if err != nil || sheets != 1 {
-			t.Errorf("%s: %d style sheets (%v)", pg.name, sheets, err)
-		}
-		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil || !strings.HasPrefix(string(shot), "\x89PNG") {
-			t.Fatalf("%s: screenshot: %v", pg.name, err)
+		if sheets := b.eval(`String(document.styleSheets.length)`); sheets != "1" {
+			t.Errorf("%s: %s style sheets", pg.name, sheets)
 		}
 		if err := os.WriteFile(filepath.Join(dir, "web2."+pg.name+".png"), shot, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(100 * time.Millisecond) // late console messages
-		mu.Lock()
 		if len(problems) > 0 {
 			t.Errorf("%s: %q", pg.name, problems)
 		}
-		mu.Unlock()
 	}
 }
