@@ -200,31 +200,8 @@ func TestTextViews_Fields(t *testing.T) {
 		{"vote.step", builderStepText{}},
 		{"vote.step_rank", builderStepText{}},
 	} {
-		v := reflect.TypeOf(tc.view)
-		for _, lang := range []string{"en", "fr"} {
-			fields := cat.DataFields(lang, tc.key)
-			if fields == nil {
-				t.Errorf("%s: no text in %s", tc.key, lang)
-			}
-			for _, f := range fields {
-				if _, ok := v.FieldByName(f); ok {
-					continue
-				}
-				if _, ok := v.MethodByName(f); ok {
-					continue
-				}
-				if _, ok := reflect.PointerTo(v).MethodByName(f); ok {
-					continue
-				}
-				t.Errorf("%s (%s) reads .%s, which %s lacks", tc.key, lang, f, v.Name())
-			}
-			for _, f := range cat.CondFields(lang, tc.key) {
-				// A view of this package (a poll, a project) is always given; a time or an
-				// amount that may be absent is a pointer.
-				if sf, ok := v.FieldByName(f); ok && sf.Type.Kind() == reflect.Struct && sf.Type.PkgPath() != v.PkgPath() {
-					t.Errorf("%s (%s) tests .%s, a %s, which is never empty: give %s a pointer or a flag", tc.key, lang, f, sf.Type, v.Name())
-				}
-			}
+		for _, problem := range cat.ViewProblems(tc.key, reflect.TypeOf(tc.view)) {
+			t.Error(problem)
 		}
 	}
 }

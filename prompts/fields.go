@@ -1,6 +1,10 @@
 package prompts
 
-import "text/template/parse"
+import (
+	"fmt"
+	"reflect"
+	"text/template/parse"
+)
 
 // DataFields returns the names a text reads at the top of its data (".ID",
 // "$.ID", the first name of ".Camp.Goal"), including what the texts it calls
@@ -140,4 +144,35 @@ func (c *Catalog) dataFields(lang, key string) (fields, conds []string) {
 	}
 	tree(key)
 	return out, conds
+}
+
+// ViewProblems checks view, the type of the data a text is given, against the
+// text key in every language: a name the text reads that view has neither as a
+// field nor as a method (it would fail when shown: a struct has no missing key to
+// fall back on), and a condition on a struct of another package (a time, an
+// amount), which is never empty: such an optional value must be a pointer. A
+// view of the caller's own package (a poll, a project) is taken as always given.
+func (c *Catalog) ViewProblems(key string, view reflect.Type) []string {
+	var out []string
+	for _, lang := range c.langs {
+		fields, conds := c.dataFields(lang, key)
+		if fields == nil {
+			out = append(out, fmt.Sprintf("%s: no text in %s", key, lang))
+			continue
+		}
+		for _, f := range fields {
+			_, field := view.FieldByName(f)
+			_, method := view.MethodByName(f)
+			_, ptrMethod := reflect.PointerTo(view).MethodByName(f)
+			if !field && !method && !ptrMethod {
+				out = append(out, fmt.Sprintf("%s (%s) reads .%s, which %s lacks", key, lang, f, view.Name()))
+			}
+		}
+		for _, f := range conds {
+			if sf, ok := view.FieldByName(f); ok && sf.Type.Kind() == reflect.Struct && sf.Type.PkgPath() != view.PkgPath() {
+				out = append(out, fmt.Sprintf("%s (%s) tests .%s, a %s, which is never empty: give %s a pointer or a flag", key, lang, f, sf.Type, view.Name()))
+			}
+		}
+	}
+	return out
 }

@@ -1,11 +1,14 @@
 package prompts
 
 import (
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"text/template"
 	"text/template/parse"
+	"time"
 )
 
 // fieldsOf returns the field names a template reads (".Amount", "$.ID",
@@ -136,5 +139,36 @@ func TestLoadStrict_ReportsMissingKeys(t *testing.T) {
 	strict.Text("fr", "no.such.text", nil)
 	if !slices.Equal(failed, []string{"money.format", "no.such.text"}) {
 		t.Fatalf("reported %q", failed)
+	}
+}
+
+// Ensure ViewProblems finds a name a text reads that its view lacks, a condition
+// on a struct that is never empty, and a text that does not exist, and passes a
+// view that fits.
+func TestViewProblems(t *testing.T) {
+	c, err := LoadStrict(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type fits struct{ Cmd string }
+	type lacks struct{ Other string }
+	if p := c.ViewProblems("cli.unknown", reflect.TypeOf(fits{})); len(p) != 0 {
+		t.Errorf("a view that fits: %q", p)
+	}
+	if p := c.ViewProblems("cli.unknown", reflect.TypeOf(lacks{})); len(p) != len(c.Langs()) {
+		t.Errorf("a view without .Cmd: %q, want a problem per language", p)
+	}
+	if p := c.ViewProblems("no.such.text", reflect.TypeOf(fits{})); len(p) != len(c.Langs()) {
+		t.Errorf("a text that does not exist: %q", p)
+	}
+	type never struct{ D time.Time }
+	c.sets["en"] = template.Must(c.sets["en"].New("test.cond").Parse(`{{if .D}}{{date .D}}{{end}}`))
+	c.sets["fr"] = template.Must(c.sets["fr"].New("test.cond").Parse(`{{if .D}}{{date .D}}{{end}}`))
+	if p := c.ViewProblems("test.cond", reflect.TypeOf(never{})); len(p) != 2 {
+		t.Errorf("a condition on a time: %q", p)
+	}
+	type optional struct{ D *time.Time }
+	if p := c.ViewProblems("test.cond", reflect.TypeOf(optional{})); len(p) != 0 {
+		t.Errorf("a condition on an optional time: %q", p)
 	}
 }

@@ -18,6 +18,7 @@ func TestCLITextViews(t *testing.T) {
 		key  string
 		view any
 	}{
+		{"cli.bad_flag", cliFlagText{}},
 		{"cli.count.elected", cliCountElectedText{}},
 		{"cli.count.head", cliCountHeadText{}},
 		{"cli.count.kind", cliCountKindText{}},
@@ -30,24 +31,11 @@ func TestCLITextViews(t *testing.T) {
 		{"cli.exists", cliExistsText{}},
 		{"cli.no_poll", cliNoPollText{}},
 		{"cli.poll_several", cliPollSeveralText{}},
+		{"cli.unexpected_arg", cliArgText{}},
 		{"cli.unknown", cliUnknownText{}},
 	} {
-		v := reflect.TypeOf(tc.view)
-		for _, lang := range []string{"en", "fr"} {
-			fields := cat.DataFields(lang, tc.key)
-			if fields == nil {
-				t.Errorf("%s: no text in %s", tc.key, lang)
-			}
-			for _, f := range fields {
-				if _, ok := v.FieldByName(f); !ok {
-					t.Errorf("%s (%s) reads .%s, which %s lacks", tc.key, lang, f, v.Name())
-				}
-			}
-			for _, f := range cat.CondFields(lang, tc.key) {
-				if sf, ok := v.FieldByName(f); ok && sf.Type.Kind() == reflect.Struct {
-					t.Errorf("%s (%s) tests .%s, a %s, which is never empty", tc.key, lang, f, sf.Type)
-				}
-			}
+		for _, problem := range cat.ViewProblems(tc.key, reflect.TypeOf(tc.view)) {
+			t.Error(problem)
 		}
 	}
 }
