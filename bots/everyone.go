@@ -216,18 +216,12 @@ func cmdLink(c *turn) error {
 	c.person = into
 	// Two ballots or pledges of one person became one: every posted poll, card
 	// and meeting of their communities is shown again.
-	ms, err := c.tx.Memberships(into)
+	comms, err := c.communitiesOf(into)
 	if err != nil {
 		return err
 	}
-	for _, m := range ms {
-		comm, err := c.tx.Community(m.Community)
-		if err != nil {
-			return err
-		}
-		if err := c.within(comm, c.refreshPeople); err != nil {
-			return err
-		}
+	if err := c.inEach(comms, c.refreshPeople); err != nil {
+		return err
 	}
 	var platforms []string
 	for _, id := range into.Identities {
@@ -243,31 +237,20 @@ func cmdLink(c *turn) error {
 func cmdForgetMe(c *turn) error {
 	switch {
 	case c.sub("confirm"):
-		ms, err := c.tx.Memberships(c.person)
+		comms, err := c.communitiesOf(c.person)
 		if err != nil {
 			return err
 		}
-		for _, m := range ms { // a place they held at a meeting goes to the next waiting
-			comm, err := c.tx.Community(m.Community)
-			if err != nil {
-				return err
-			}
-			if err := leaveMeetings(c, comm); err != nil {
-				return err
-			}
+		// A place they held at a meeting goes to the next waiting.
+		if err := c.inEach(comms, c.leaveMeetings); err != nil {
+			return err
 		}
 		if err := c.tx.Forget(c.person); err != nil {
 			return err
 		}
-		// Every posted poll and campaign card is shown again without them.
-		for _, m := range ms {
-			comm, err := c.tx.Community(m.Community)
-			if err != nil {
-				return err
-			}
-			if err := c.within(comm, c.refreshPeople); err != nil {
-				return err
-			}
+		// Every posted poll, card and meeting is shown again without them.
+		if err := c.inEach(comms, c.refreshPeople); err != nil {
+			return err
 		}
 		c.replyPrivate("forgetme.done", nil)
 	case c.sub("cancel"):

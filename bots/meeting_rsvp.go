@@ -390,19 +390,16 @@ type remindView struct {
 
 // leaveMeetings drops a member's answers before /forgetme erases them, tells
 // those who get their places, and edits the cards.
-func leaveMeetings(c *turn, comm *core.Community) error {
-	got, err := c.tx.LeaveMeetings(comm.ID, c.person.ID)
+func (c *turn) leaveMeetings() error {
+	got, err := c.tx.LeaveMeetings(c.comm.ID, c.person.ID)
 	if err != nil {
 		return err
 	}
 	for _, g := range got {
-		err := c.within(comm, func() error {
-			if err := c.tellPromoted(g.Meeting, g.Promoted); err != nil {
-				return err
-			}
-			return c.refreshMeetingCard(g.Meeting)
-		})
-		if err != nil {
+		if err := c.tellPromoted(g.Meeting, g.Promoted); err != nil {
+			return err
+		}
+		if err := c.refreshMeetingCard(g.Meeting); err != nil {
 			return err
 		}
 	}

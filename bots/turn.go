@@ -58,6 +58,33 @@ func (c *turn) within(comm *core.Community, fn func() error) error {
 	return fn()
 }
 
+// communitiesOf returns the communities p is a member of.
+func (c *turn) communitiesOf(p *core.Person) ([]*core.Community, error) {
+	ms, err := c.tx.Memberships(p)
+	if err != nil {
+		return nil, err
+	}
+	comms := make([]*core.Community, 0, len(ms))
+	for _, m := range ms {
+		comm, err := c.tx.Community(m.Community)
+		if err != nil {
+			return nil, err
+		}
+		comms = append(comms, comm)
+	}
+	return comms, nil
+}
+
+// inEach runs fn once with each of comms as the community in context.
+func (c *turn) inEach(comms []*core.Community, fn func() error) error {
+	for _, comm := range comms {
+		if err := c.within(comm, fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // text renders key in the language of the place the event came from.
 func (c *turn) text(key string, data any) string { return c.b.cat.Text(c.lang, key, data) }
 
