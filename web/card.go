@@ -39,10 +39,7 @@ func (s *Server) communityCard(r *Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := 0
-	for _, st := range v.Stages {
-		n += len(st.Projects)
-	}
+	n := v.projectCount()
 	c := chart.Card{
 		Title:    v.Name,
 		Subtitle: s.text(r.Lang, "web.card.community", nil),

@@ -121,10 +121,7 @@ func (s *Server) communityPage(r *Request) (*Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := 0
-	for _, st := range v.Stages {
-		n += len(st.Projects)
-	}
+	n := v.projectCount()
 	desc := communityDescription{Name: v.Name, Projects: n, Polls: len(v.Polls), Campaigns: len(v.Campaigns)}
 	meta := pageMeta{
 		Title:       v.Name,
@@ -181,4 +178,13 @@ func (s *Server) pollURL(c *core.Community, num int) string {
 
 func (s *Server) projectURL(c *core.Community, num int) string {
 	return s.communityURL(c) + "/projects/P" + itoa(num)
+}
+
+// projectCount is how many active projects the community page lists.
+func (v *communityView) projectCount() int {
+	n := 0
+	for _, st := range v.Stages {
+		n += len(st.Projects)
+	}
+	return n
 }
