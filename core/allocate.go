@@ -57,13 +57,7 @@ func SplitByWeights(amount int64, weights []int64) []int64 {
 // all-or-nothing one that has not succeeded yet (CodeConflict, "err.spend_held");
 // not more than is left (CodeConflict, "err.spend_over"); every project must exist.
 func (tx *Tx) Allocate(actor *Member, c *Campaign, amounts map[int]int64) ([]*LedgerLine, error) {
-	if err := tx.requireOrganiser(actor, c); err != nil {
-		return nil, err
-	}
-	if err := requireMoneyOpen(c); err != nil {
-		return nil, err
-	}
-	if err := requireNotHeld(c); err != nil {
+	if err := tx.CheckSpend(actor, c); err != nil {
 		return nil, err
 	}
 	nums := make([]int, 0, len(amounts))

@@ -124,13 +124,7 @@ func (tx *Tx) Collect(actor *Member, c *Campaign, amount Money, from string, fro
 // so is any spending of an all-or-nothing campaign that has not succeeded yet: the
 // money is held for the backers until then (CodeConflict, "err.spend_held").
 func (tx *Tx) Spend(actor *Member, c *Campaign, amount Money, purpose string) (*LedgerLine, error) {
-	if err := tx.requireOrganiser(actor, c); err != nil {
-		return nil, err
-	}
-	if err := requireMoneyOpen(c); err != nil {
-		return nil, err
-	}
-	if err := requireNotHeld(c); err != nil {
+	if err := tx.CheckSpend(actor, c); err != nil {
 		return nil, err
 	}
 	if amount.Currency != c.Goal.Currency || amount.Amount <= 0 {
