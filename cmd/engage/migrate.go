@@ -38,10 +38,12 @@ func runMigrate(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer db.Close()
-	if applied := db.Applied(); len(applied) > 0 {
-		fmt.Fprintf(env.Stdout, "schema at version %d (applied %v)\n", db.SchemaVersion(), applied)
-	} else {
-		fmt.Fprintf(env.Stdout, "schema at version %d: up to date\n", db.SchemaVersion())
-	}
+	fmt.Fprint(env.Stdout, cliText("cli.migrate", cliMigrateText{Version: db.SchemaVersion(), Applied: db.Applied()}))
 	return nil
+}
+
+// cliMigrateText is what the text cli.migrate shows.
+type cliMigrateText struct {
+	Version int
+	Applied []int // the versions this run applied (none: the schema was up to date)
 }

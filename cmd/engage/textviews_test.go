@@ -29,6 +29,7 @@ func TestCLITextViews(t *testing.T) {
 		{"cli.count_rule", cliCountRuleText{}},
 		{"cli.demo_exists", cliDemoExistsText{}},
 		{"cli.exists", cliExistsText{}},
+		{"cli.migrate", cliMigrateText{}},
 		{"cli.no_poll", cliNoPollText{}},
 		{"cli.poll_several", cliPollSeveralText{}},
 		{"cli.unexpected_arg", cliArgText{}},
