@@ -226,7 +226,7 @@ func (tx *Tx) cast(actor, voter *Member, p *Poll, values []int) (*VoteReceipt, e
 	if err := p.Live.Add(rec.tally()); err != nil {
 		return nil, Internal("running tally", err)
 	}
-	return rc, tx.putPoll(p)
+	return rc, tx.putLive(p)
 }
 
 // checkRanks refuses a ranked ballot with a rank beyond the number of options:

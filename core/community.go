@@ -125,8 +125,7 @@ func (tx *Tx) CommunityByChat(platform, chatID string) (*Community, error) {
 
 // Community returns the community with id. Returns CodeNotFound.
 func (tx *Tx) Community(id CommunityID) (*Community, error) {
-	c := new(Community)
-	err := tx.getJSON(bucketCommunity, string(id), c)
+	c, err := getDecoded(tx, bucketCommunity, string(id), (*Community).clone)
 	if ok, err := found(err); err != nil {
 		return nil, err
 	} else if !ok {

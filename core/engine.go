@@ -32,6 +32,8 @@ type Engine struct {
 	run string
 	// versions counts the committed changes per community (DataVersion).
 	versions dataVersions
+	// decoded keeps communities and polls decoded between transactions.
+	decoded decodedCache
 }
 
 // New returns an engine on st whose clock is now (time.Now when nil).
@@ -134,6 +136,7 @@ type Tx struct {
 	ballotKey    []byte
 	dashKey      []byte
 	forgetAnswer bool
+	decoded      *decodedCache
 	// Enqueued counts outbox items written in this transaction, so the caller knows
 	// whether to wake the dispatcher after commit.
 	Enqueued int
@@ -228,7 +231,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 				return err
 			}
 		}
-		tx := &Tx{kv: kv, now: now, ballotKey: e.ballotKey, dashKey: e.dashKey}
+		tx := &Tx{kv: kv, now: now, ballotKey: e.ballotKey, dashKey: e.dashKey, decoded: &e.decoded}
 		answer, err := fn(tx)
 		if err != nil {
 			return err
@@ -266,7 +269,9 @@ func (e *Engine) View(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	now := e.now()
-	return e.store.View(ctx, func(kv StoreTx) error { return fn(&Tx{kv: kv, now: now, ballotKey: e.ballotKey, dashKey: e.dashKey}) })
+	return e.store.View(ctx, func(kv StoreTx) error {
+		return fn(&Tx{kv: kv, now: now, ballotKey: e.ballotKey, dashKey: e.dashKey, decoded: &e.decoded})
+	})
 }
 
 // Update runs fn in one read-write transaction without an event key (scheduler jobs,

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/json"
 	"math/big"
 	"regexp"
 	"slices"
@@ -135,8 +136,10 @@ type Poll struct {
 	QuorumMet bool         `json:"quorum_met,omitempty"`
 	// Members is how many members the community had when the poll closed, for its
 	// turnout (0: closed before it was recorded).
-	Members int         `json:"members,omitempty"`
-	Live    *tally.Live `json:"live"`
+	Members int `json:"members,omitempty"`
+	// Live is kept in a record of its own (bucketLive); records written before
+	// hold it here.
+	Live *tally.Live `json:"live,omitempty"`
 	// Meeting is the meeting the poll is attached to ("M1", "" for none): the
 	// meeting's proxies apply to it and its result goes into the minutes.
 	Meeting string `json:"meeting,omitempty"`
@@ -432,17 +435,32 @@ func (tx *Tx) Poll(c CommunityID, id string) (*Poll, error) {
 }
 
 func (tx *Tx) pollNum(c CommunityID, n int) (*Poll, error) {
-	p := new(Poll)
-	err := tx.getJSON(bucketPoll, pollKey(c, n), p)
+	p, err := getDecoded(tx, bucketPoll, pollKey(c, n), (*Poll).clone)
 	if ok, err := found(err); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, Errorf(CodeNotFound, "err.no_poll", "id", "V"+strconv.Itoa(n))
 	}
-	if p.Live == nil {
-		return nil, Internal("read poll", Errorf(CodeInternal, "poll without running tally"))
+	return p, tx.readLive(p)
+}
+
+// readLive sets p.Live to the poll's running tally, its own record; a poll
+// written before the tally had one keeps the tally its record held until its
+// next ballot writes the tally's record.
+func (tx *Tx) readLive(p *Poll) error {
+	raw, err := tx.kv.Get(bucketLive, pollKey(p.Community, p.Num))
+	if ok, err := found(err); err != nil {
+		return err
+	} else if ok {
+		p.Live = new(tally.Live)
+		if err := json.Unmarshal(raw, p.Live); err != nil {
+			return Internal("decode "+bucketLive, err)
+		}
 	}
-	return p, nil
+	if p.Live == nil {
+		return Internal("read poll", Errorf(CodeInternal, "poll without running tally"))
+	}
+	return nil
 }
 
 // Polls returns the polls of community c, oldest first; only the open ones when
@@ -455,10 +473,28 @@ func (tx *Tx) Polls(c CommunityID, openOnly bool) ([]*Poll, error) {
 		}
 		return nil
 	})
+	for _, p := range out {
+		if err == nil {
+			err = tx.readLive(p)
+		}
+	}
 	return out, err
 }
 
-func (tx *Tx) putPoll(p *Poll) error { return tx.putJSON(bucketPoll, pollKey(p.Community, p.Num), p) }
+// putPoll writes p: its record, and its running tally's.
+func (tx *Tx) putPoll(p *Poll) error {
+	rec := *p
+	rec.Live = nil
+	if err := tx.putJSON(bucketPoll, pollKey(p.Community, p.Num), &rec); err != nil {
+		return err
+	}
+	return tx.putLive(p)
+}
+
+// putLive writes p's running tally, all a ballot changes of the poll.
+func (tx *Tx) putLive(p *Poll) error {
+	return tx.putJSON(bucketLive, pollKey(p.Community, p.Num), p.Live)
+}
 
 // CanClosePoll reports whether m may close p: its author, facilitators and admins.
 func CanClosePoll(m *Member, p *Poll) bool {

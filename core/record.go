@@ -42,7 +42,8 @@ const (
 	bucketMeeting   = "meeting"   // community ID/number → Meeting
 	bucketFigures   = "figures"   // community ID/unix time → Figures (weekly impact record)
 	// Polls and ballots (core/poll.go, core/ballot.go).
-	bucketPoll         = "poll"       // community ID/number → Poll (with its running tally)
+	bucketPoll         = "poll"       // community ID/number → Poll (its running tally apart, in bucketLive)
+	bucketLive         = "live"       // community ID/number → tally.Live, the poll's running tally
 	bucketPollResult   = "pollresult" // community ID/number → tally.Result, once closed
 	bucketBallot       = "ballot"     // community ID/poll number/person ID → public ballot
 	bucketVoter        = "voter"      // community ID/poll number/person ID → "1" (secret poll)
@@ -66,7 +67,7 @@ var Buckets = []string{
 	bucketCampaign, bucketPledge, bucketLedger,
 	bucketLLMUse, bucketQuestion, bucketFAQ,
 	bucketFacil, bucketAway, bucketPrompt, bucketMeeting, bucketFigures,
-	bucketPoll, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot, bucketProxy,
+	bucketPoll, bucketLive, bucketPollResult, bucketBallot, bucketVoter, bucketSecretBallot, bucketProxy,
 	bucketHeld, bucketInbox, bucketSlug,
 }
 

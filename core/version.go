@@ -48,7 +48,7 @@ func (v *dataVersions) bump(w *watchKV) {
 var communityBuckets = map[string]bool{
 	bucketMember: true, bucketProject: true, bucketNews: true, bucketCampaign: true,
 	bucketPledge: true, bucketLedger: true, bucketQuestion: true, bucketFAQ: true,
-	bucketMeeting: true, bucketFigures: true, bucketPoll: true, bucketPollResult: true,
+	bucketMeeting: true, bucketFigures: true, bucketPoll: true, bucketLive: true, bucketPollResult: true,
 	bucketBallot: true, bucketVoter: true, bucketSecretBallot: true, bucketPrompt: true,
 	bucketAway: true, bucketFacil: true, bucketContact: true,
 }

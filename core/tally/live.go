@@ -1,5 +1,7 @@
 package tally
 
+import "slices"
+
 // Live is the running tally of an open poll, for the poll message updated as
 // ballots arrive. Add and Remove cost O(options) whatever the number of
 // ballots already counted. To change a ballot, Remove the old one, then Add
@@ -185,4 +187,21 @@ func (l *Live) apply(b Ballot, sign int) {
 			l.Counts[choice(b)] += w
 		}
 	}
+}
+
+// Clone returns a deep copy of l.
+func (l *Live) Clone() *Live {
+	c := *l
+	c.Counts = slices.Clone(l.Counts)
+	c.Maybes = slices.Clone(l.Maybes)
+	c.JuryCounts = slices.Clone(l.JuryCounts)
+	c.Totals = slices.Clone(l.Totals)
+	if l.Profiles != nil {
+		c.Profiles = make([][]int, len(l.Profiles))
+		for i, p := range l.Profiles {
+			c.Profiles[i] = slices.Clone(p)
+		}
+	}
+	c.settings.Withdrawn = slices.Clone(l.settings.Withdrawn)
+	return &c
 }
