@@ -74,6 +74,23 @@ func getDecoded[T any](tx *Tx, bucket, key string, clone func(*T) *T) (*T, error
 	return v, nil
 }
 
+// putDecoded writes v at bucket/key and keeps a copy of v as the decoding of the
+// bytes written, for a T that decodes to what it was encoded from. Should the
+// transaction fail, the store keeps other bytes, and the entry goes unused.
+func putDecoded[T any](tx *Tx, bucket, key string, v *T, clone func(*T) *T) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return Internal("encode "+bucket, err)
+	}
+	if err := tx.kv.Put(bucket, key, raw); err != nil {
+		return err
+	}
+	if tx.decoded != nil {
+		tx.decoded.put(bucket, key, raw, clone(v)) // nobody changes raw: it was marshalled here
+	}
+	return nil
+}
+
 // clone returns a deep copy of c.
 func (c *Community) clone() *Community {
 	d := *c

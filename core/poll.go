@@ -1,7 +1,6 @@
 package core
 
 import (
-	"encoding/json"
 	"math/big"
 	"regexp"
 	"slices"
@@ -448,14 +447,11 @@ func (tx *Tx) pollNum(c CommunityID, n int) (*Poll, error) {
 // written before the tally had one keeps the tally its record held until its
 // next ballot writes the tally's record.
 func (tx *Tx) readLive(p *Poll) error {
-	raw, err := tx.kv.Get(bucketLive, pollKey(p.Community, p.Num))
+	live, err := getDecoded(tx, bucketLive, pollKey(p.Community, p.Num), (*tally.Live).Clone)
 	if ok, err := found(err); err != nil {
 		return err
 	} else if ok {
-		p.Live = new(tally.Live)
-		if err := json.Unmarshal(raw, p.Live); err != nil {
-			return Internal("decode "+bucketLive, err)
-		}
+		p.Live = live
 	}
 	if p.Live == nil {
 		return Internal("read poll", Errorf(CodeInternal, "poll without running tally"))
@@ -491,9 +487,11 @@ func (tx *Tx) putPoll(p *Poll) error {
 	return tx.putLive(p)
 }
 
-// putLive writes p's running tally, all a ballot changes of the poll.
+// putLive writes p's running tally, all a ballot changes of the poll. The tally
+// is kept decoded as written, so that the poll's next ballot reads it without
+// decoding it (a tally decodes to what it was encoded from: TestLive_RoundTrip).
 func (tx *Tx) putLive(p *Poll) error {
-	return tx.putJSON(bucketLive, pollKey(p.Community, p.Num), p.Live)
+	return putDecoded(tx, bucketLive, pollKey(p.Community, p.Num), p.Live, (*tally.Live).Clone)
 }
 
 // CanClosePoll reports whether m may close p: its author, facilitators and admins.
