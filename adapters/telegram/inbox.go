@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
-
-	"github.com/engage-org/engage/bots"
 )
 
 // With an Inbox (Config.Inbox), updates are kept durably from the moment they are
@@ -132,17 +130,15 @@ func (a *Adapter) pollInbox(ctx context.Context, o *orderer, skip map[int]bool) 
 	offset, fails := 0, 0
 	var last time.Time
 	for ctx.Err() == nil {
-		// While updates are handled, poll at most every pollGap, so that each
-		// answer brings a batch (one inbox write for many updates) rather than
-		// one update a call, and only with room for a whole window of them. The
-		// updates being handled do not come back: polling does not wait for them.
+		if a.inflight.wait(ctx, maxInflight) != nil {
+			return nil
+		}
+		// While updates are handled, poll at the pace of their handling (as
+		// without an inbox): a batch at a time rather than one update a call.
 		if n, _ := a.inflight.busy(); n > 0 {
-			if bots.Sleep(ctx, time.Until(last.Add(pollGap))) != nil {
+			if pollPause(ctx, a.inflight, last) != nil {
 				return nil
 			}
-		}
-		if a.inflight.wait(ctx, maxInflight-pollWindow+1) != nil {
-			return nil
 		}
 		last = time.Now()
 		raws, err := a.updates(ctx, offset, a.pollTimeout)
