@@ -6,8 +6,6 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
-	"os"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -84,9 +82,6 @@ func pressEngage(b *testing.B, presses int, inbox bool) (took, cpu time.Duration
 	cfg := telegram.Config{
 		Token: telegramtest.Token, APIURL: fake.URL(), Handler: env.Bot, PollTimeout: time.Second,
 		Limits: telegram.Limits{PerSecond: 1 << 20}, Log: slog.New(slog.DiscardHandler),
-	}
-	if w, err := strconv.Atoi(os.Getenv("TGW")); err == nil {
-		cfg.Workers = w
 	}
 	if inbox {
 		cfg.Inbox = env.Bot.Inbox(bots.PlatformTelegram)
