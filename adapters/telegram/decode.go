@@ -143,6 +143,11 @@ func decodeUpdate(raw []byte, botName string) (update, error) {
 		}
 		return update{}, fmt.Errorf("decode update: %w", err)
 	}
+	return u.update(botName)
+}
+
+// update is what to handle of u.
+func (u *wireUpdate) update(botName string) (update, error) {
 	if u.UpdateID.v <= 0 {
 		return update{}, errNoID
 	}
