@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/url"
 	"slices"
 	"strconv"
@@ -181,7 +182,7 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		}
 		return true
 	}
-	log := a.log.With("update_id", up.ID, "chat_id", up.Event.ChatID)
+	log := func() *slog.Logger { return a.log.With("update_id", up.ID, "chat_id", up.Event.ChatID) } // only when there is something to say
 	var out []bots.Message
 	var err error
 	for attempt := 0; ; attempt++ {
@@ -189,13 +190,13 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		if err == nil || attempt == len(handleBackoff) {
 			break
 		}
-		log.Warn("handle update failed, will retry", "attempt", attempt+1, "err", err)
+		log().Warn("handle update failed, will retry", "attempt", attempt+1, "err", err)
 		if bots.Sleep(ctx, handleBackoff[attempt]) != nil {
 			return false // nothing was changed: the next start handles it
 		}
 	}
 	if err != nil {
-		log.Error("update skipped after failing every attempt; the person got an apology", "err", err)
+		log().Error("update skipped after failing every attempt; the person got an apology", "err", err)
 		a.inboxDone(hctx, up.inbox)
 	}
 	a.answer(hctx, up, out)
@@ -203,7 +204,7 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		// The update comes back after a crash until the offset passes it: its
 		// answers, sent now, are not sent again.
 		if err := r.AnswersSent(hctx, up.Event.Key); err != nil {
-			log.Warn("answers sent but not recorded", "err", err)
+			log().Warn("answers sent but not recorded", "err", err)
 		}
 	}
 	return true
