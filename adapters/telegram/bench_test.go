@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,14 +25,25 @@ import (
 // fsync → answerCallbackQuery, the tally edited through the outbox) with those of
 // a bare tgbotapi echo bot that only answers each press. Each press is a new
 // member's ballot on a single-choice poll in one group.
+//
+// It also reports the CPU (user and system, of the whole process: the fake's
+// share is in both) that Engage and the echo bot spend per press, from the
+// first press queued until the run is torn down (the tally edits that follow the
+// last answer included, the set-up not).
 func BenchmarkButtonPresses(b *testing.B) {
 	const presses = 2000
 	var engage, bare, echo time.Duration
+	var engageCPU, echoCPU time.Duration
 	runs := 0
 	for b.Loop() {
-		engage += pressEngage(b, presses, true)
-		bare += pressEngage(b, presses, false)
-		echo += pressEcho(b, presses)
+		d, c := pressEngage(b, presses, true)
+		engage += d
+		engageCPU += c
+		d, _ = pressEngage(b, presses, false)
+		bare += d
+		d, c = pressEcho(b, presses)
+		echo += d
+		echoCPU += c
 		runs++
 	}
 	e := float64(presses*runs) / engage.Seconds()
@@ -42,12 +54,29 @@ func BenchmarkButtonPresses(b *testing.B) {
 	b.ReportMetric(x, "echo_presses/s")
 	b.ReportMetric(e/x, "ratio")
 	b.ReportMetric(e/n, "inbox/noinbox")
+	ec := float64(engageCPU.Microseconds()) / float64(presses*runs)
+	xc := float64(echoCPU.Microseconds()) / float64(presses*runs)
+	b.ReportMetric(ec, "engage_cpu_us/press")
+	b.ReportMetric(xc, "echo_cpu_us/press")
+	b.ReportMetric(ec/xc, "cpu_ratio")
+}
+
+// cpuTime is the CPU the process used so far, user and system.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // pressEngage times presses presses through Engage, with the durable inbox as
-// `engage run` has it or (inbox false) without, updates confirmed once handled.
-func pressEngage(b *testing.B, presses int, inbox bool) time.Duration {
+// `engage run` has it or (inbox false) without, updates confirmed once handled,
+// and returns the time taken and the CPU used.
+func pressEngage(b *testing.B, presses int, inbox bool) (took, cpu time.Duration) {
 	b.Helper()
+	var cpu0 time.Duration
+	defer func() { cpu = cpuTime(b) - cpu0 }() // after the teardown below
 	fake := telegramtest.New(b, telegramtest.Limits{})
 	env := botstest.NewEnv(b, botstest.Options{Lang: "en"}) // bbolt with fsync
 	cfg := telegram.Config{
@@ -83,17 +112,19 @@ func pressEngage(b *testing.B, presses int, inbox bool) time.Duration {
 	for i := range raws {
 		_, raws[i] = fake.PressUpdate(user(int64(10000+i), fmt.Sprintf("M%d", i)), poll, poll.Buttons()[i%4].Data)
 	}
+	cpu0 = cpuTime(b)
 	start := time.Now()
 	for _, raw := range raws {
 		fake.Queue(raw)
 	}
 	fake.Wait(time.Minute, "presses answered", func() bool { return len(fake.Answers()) == presses })
-	return time.Since(start)
+	return time.Since(start), 0
 }
 
 // pressEcho times presses presses through a bare tgbotapi bot that answers each
-// press and does nothing else (GetUpdatesChan, Request).
-func pressEcho(b *testing.B, presses int) time.Duration {
+// press and does nothing else (GetUpdatesChan, Request), and returns the time
+// taken and the CPU used.
+func pressEcho(b *testing.B, presses int) (took, cpu time.Duration) {
 	b.Helper()
 	fake := telegramtest.New(b, telegramtest.Limits{})
 	bot, err := tgbotapi.NewBotAPIWithClient(telegramtest.Token, fake.URL()+"/bot%s/%s", &http.Client{})
@@ -123,14 +154,15 @@ func pressEcho(b *testing.B, presses int) time.Duration {
 			}
 		}
 	}()
+	cpu0 := cpuTime(b)
 	start := time.Now()
 	for _, raw := range raws {
 		fake.Queue(raw)
 	}
 	<-done
-	took := time.Since(start)
+	took = time.Since(start)
 	bot.StopReceivingUpdates()
-	return took
+	return took, cpuTime(b) - cpu0
 }
 
 // BenchmarkFanOut sends 600 messages to 60 chats (30 groups, 30 private chats)

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/engage-org/engage/bots"
 )
 
@@ -59,22 +57,102 @@ func peekID(raw []byte) (int, error) {
 	return v.UpdateID, nil
 }
 
+// wireUpdate is what the adapter reads of an update: only these fields are
+// decoded (the library's Update has hundreds), the others are skipped.
+type wireUpdate struct {
+	UpdateID      onceInt       `json:"update_id"`
+	Message       *wireMessage  `json:"message"`
+	CallbackQuery *wireCallback `json:"callback_query"`
+}
+
+type wireMessage struct {
+	From              *wireUser    `json:"from"`
+	Chat              *wireChat    `json:"chat"`
+	Text              string       `json:"text"`
+	Entities          []wireEntity `json:"entities"`
+	MigrateToChatID   int64        `json:"migrate_to_chat_id"`
+	MigrateFromChatID int64        `json:"migrate_from_chat_id"`
+}
+
+type wireCallback struct {
+	ID   string    `json:"id"`
+	From *wireUser `json:"from"`
+	// Message is the message the button is on: only its chat matters (its text
+	// and keyboard, which can be long, are skipped).
+	Message *struct {
+		Chat *wireChat `json:"chat"`
+	} `json:"message"`
+	Data string `json:"data"`
+}
+
+type wireUser struct {
+	ID           int64  `json:"id"`
+	IsBot        bool   `json:"is_bot"`
+	FirstName    string `json:"first_name"`
+	LastName     string `json:"last_name"`
+	UserName     string `json:"username"`
+	LanguageCode string `json:"language_code"`
+}
+
+type wireChat struct {
+	ID    int64  `json:"id"`
+	Type  string `json:"type"`
+	Title string `json:"title"`
+}
+
+type wireEntity struct {
+	Type   string    `json:"type"`
+	Offset int       `json:"offset"`
+	Length int       `json:"length"`
+	User   *wireUser `json:"user"`
+}
+
+// onceInt is an integer that may appear once: an update whose update_id comes
+// twice (encoding/json would keep the last one, peekID reads the first) is
+// refused rather than confirmed under one ID and handled under the other.
+type onceInt struct {
+	v    int
+	seen int
+}
+
+var errTwice = errors.New("decode update: ambiguous update_id")
+
+func (n *onceInt) UnmarshalJSON(b []byte) error {
+	if n.seen++; n.seen > 1 {
+		return errTwice
+	}
+	if string(b) == "null" {
+		return nil
+	}
+	v, err := strconv.Atoi(string(b))
+	if err != nil {
+		return fmt.Errorf("update_id %.20s: not an integer", b)
+	}
+	n.v = v
+	return nil
+}
+
 // decodeUpdate turns the JSON of one update into what to handle. botName is the
 // bot's username: commands addressed to another bot ("/help@OtherBot") are left
 // alone. The data comes from the network: nothing in it is trusted.
 func decodeUpdate(raw []byte, botName string) (update, error) {
-	var u tgbotapi.Update
+	var u wireUpdate
 	if err := json.Unmarshal(raw, &u); err != nil {
+		if errors.Is(err, errTwice) {
+			return update{}, errTwice
+		}
 		return update{}, fmt.Errorf("decode update: %w", err)
 	}
-	if u.UpdateID <= 0 {
+	return u.update(botName)
+}
+
+// update is what to handle of u.
+func (u *wireUpdate) update(botName string) (update, error) {
+	if u.UpdateID.v <= 0 {
 		return update{}, errNoID
 	}
-	if id, err := peekID(raw); err != nil || id != u.UpdateID {
-		return update{}, fmt.Errorf("decode update: ambiguous update_id")
-	}
-	up := update{ID: u.UpdateID}
-	key := "telegram:" + strconv.Itoa(u.UpdateID)
+	up := update{ID: u.UpdateID.v}
+	key := "telegram:" + strconv.Itoa(up.ID)
 	switch {
 	case u.Message != nil && u.Message.Chat != nil && u.Message.MigrateToChatID != 0:
 		up.MoveFrom, up.MoveTo = strconv.FormatInt(u.Message.Chat.ID, 10), strconv.FormatInt(u.Message.MigrateToChatID, 10)
@@ -90,7 +168,7 @@ func decodeUpdate(raw []byte, botName string) (update, error) {
 }
 
 // messageEvent is the event of a text message, nil when there is none to handle.
-func messageEvent(m *tgbotapi.Message, botName, key string) *bots.Event {
+func messageEvent(m *wireMessage, botName, key string) *bots.Event {
 	if m.From == nil || m.From.IsBot || m.From.ID <= 0 || m.Chat == nil || m.Text == "" {
 		return nil // channels, anonymous admins and other bots, service messages, media
 	}
@@ -108,7 +186,7 @@ func messageEvent(m *tgbotapi.Message, botName, key string) *bots.Event {
 }
 
 // pressEvent is the event of a button press, nil when there is none to handle.
-func pressEvent(q *tgbotapi.CallbackQuery, key string) *bots.Event {
+func pressEvent(q *wireCallback, key string) *bots.Event {
 	if q.ID == "" || q.From == nil || q.From.IsBot || q.From.ID <= 0 || q.Message == nil || q.Message.Chat == nil {
 		return nil // a press on an inline-mode message: not ours
 	}
@@ -123,7 +201,7 @@ func pressEvent(q *tgbotapi.CallbackQuery, key string) *bots.Event {
 
 // chatKind says whether chat is a private conversation, and whether it is a chat
 // the bot serves at all (not a channel).
-func chatKind(c *tgbotapi.Chat) (direct, ok bool) {
+func chatKind(c *wireChat) (direct, ok bool) {
 	if c.ID == 0 {
 		return false, false
 	}
@@ -136,7 +214,7 @@ func chatKind(c *tgbotapi.Chat) (direct, ok bool) {
 	return false, false
 }
 
-func baseEvent(from *tgbotapi.User, c *tgbotapi.Chat, direct bool, key string) *bots.Event {
+func baseEvent(from *wireUser, c *wireChat, direct bool, key string) *bots.Event {
 	name := strings.TrimSpace(from.FirstName + " " + from.LastName)
 	if name == "" {
 		name = from.UserName
@@ -168,7 +246,7 @@ func forUs(text, botName string) bool {
 // mentions maps the text of each mention that names a user without a username
 // (a "text_mention", which carries the user's ID) to that ID, and its first word
 // too, since commands read a mention as one word.
-func mentions(text string, ents []tgbotapi.MessageEntity) map[string]string {
+func mentions(text string, ents []wireEntity) map[string]string {
 	var out map[string]string
 	var u16 []uint16
 	for _, e := range ents {

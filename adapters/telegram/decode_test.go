@@ -1,12 +1,16 @@
 package telegram
 
 import (
+	"bytes"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/engage-org/engage/bots"
 )
@@ -25,6 +29,9 @@ var updateSeeds = []string{
 	`{"update_id":18,"message":{"message_id":7,"date":1,"chat":{"id":-1001,"type":"group"},"from":{"id":9,"is_bot":false,"first_name":"C"},"text":"x","entities":[{"type":"text_mention","offset":5,"length":-3,"user":{"id":3}}]}}`,
 	`{"update_id":19,"edited_message":{"message_id":7,"date":1,"chat":{"id":1,"type":"private"},"text":"x"}}`,
 	`{"update_id":0}`, `{}`, `[]`, `null`, `{"update_id":"1"}`, `{"update_id":5,"update_id":7}`, `{"update_id":012}`,
+	`{"update_id":5,"UPDATE_ID":7}`, `{"update\u005fid":8}`, `{"update_id":null,"update_id":9}`, `{"update_id":1e1}`,
+	`{"callback_query":{"id":"q1","from":{"id":7,"first_name":"A"},"message":{"message_id":1,"date":"x","chat":{"id":-1,"type":"group"}},"data":"ABC"},"update_id":20}`,
+	`{"message":{"message_id":1,"date":1,"chat":{"id":-1,"type":"group"},"from":{"id":7,"first_name":"A"},"text":"hi","message":{"chat":{"id":-2}}},"update_id":21}`,
 }
 
 // Ensure the update decoder never panics, and what it lets through is a
@@ -77,6 +84,85 @@ func FuzzDecodeUpdate(f *testing.F) {
 			t.Fatalf("kind %q", ev.Kind)
 		}
 	})
+}
+
+// Ensure the adapter's own wire types read an update as the library's Update
+// does: whatever the library decodes (with a single update_id) is decoded, to
+// the same update.
+func FuzzDecodeMatchesLibrary(f *testing.F) {
+	for _, s := range updateSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var lib tgbotapi.Update
+		if json.Unmarshal(raw, &lib) != nil || updateIDKeys(raw) > 1 {
+			return
+		}
+		want, wantErr := fromLibrary(lib).update(botName)
+		got, err := decodeUpdate(raw, botName)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("decode error %v, library %v", err, wantErr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("decoded %+v %+v\nlibrary %+v %+v", got, got.Event, want, want.Event)
+		}
+	})
+}
+
+// updateIDKeys counts the keys of raw's top-level object that encoding/json
+// takes for update_id.
+func updateIDKeys(raw []byte) int {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return 0
+	}
+	n := 0
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return n
+		}
+		if k, ok := tok.(string); ok && strings.EqualFold(k, "update_id") {
+			n++
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return n
+		}
+	}
+	return n
+}
+
+// fromLibrary is the adapter's wire update of the library's.
+func fromLibrary(u tgbotapi.Update) *wireUpdate {
+	user := func(u *tgbotapi.User) *wireUser {
+		if u == nil {
+			return nil
+		}
+		return &wireUser{ID: u.ID, IsBot: u.IsBot, FirstName: u.FirstName, LastName: u.LastName, UserName: u.UserName, LanguageCode: u.LanguageCode}
+	}
+	chat := func(c *tgbotapi.Chat) *wireChat {
+		if c == nil {
+			return nil
+		}
+		return &wireChat{ID: c.ID, Type: c.Type, Title: c.Title}
+	}
+	w := &wireUpdate{UpdateID: onceInt{v: u.UpdateID}}
+	if m := u.Message; m != nil {
+		w.Message = &wireMessage{From: user(m.From), Chat: chat(m.Chat), Text: m.Text, MigrateToChatID: m.MigrateToChatID, MigrateFromChatID: m.MigrateFromChatID}
+		for _, e := range m.Entities {
+			w.Message.Entities = append(w.Message.Entities, wireEntity{Type: e.Type, Offset: e.Offset, Length: e.Length, User: user(e.User)})
+		}
+	}
+	if q := u.CallbackQuery; q != nil {
+		w.CallbackQuery = &wireCallback{ID: q.ID, From: user(q.From), Data: q.Data}
+		if q.Message != nil {
+			w.CallbackQuery.Message = &struct {
+				Chat *wireChat `json:"chat"`
+			}{Chat: chat(q.Message.Chat)}
+		}
+	}
+	return w
 }
 
 // Ensure callback data becomes a token of at most 64 safe bytes, the same data

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"time"
 )
@@ -162,27 +163,30 @@ func (a *Adapter) pollInbox(ctx context.Context, o *orderer, skip map[int]bool) 
 // keep appends the updates of one getUpdates answer to the inbox (one write),
 // hands them to the orderer and returns the offset past them. When they cannot
 // be stored, the offset stays: Telegram sends them again.
-func (a *Adapter) keep(ctx context.Context, o *orderer, raws [][]byte, offset int, skip map[int]bool) (int, error) {
+func (a *Adapter) keep(ctx context.Context, o *orderer, raws []json.RawMessage, offset int, skip map[int]bool) (int, error) {
 	next := offset
 	var ups []update
 	var payloads [][]byte
 	for _, raw := range raws {
-		id, err := peekID(raw)
+		up, err := decodeUpdate(raw, a.name)
 		if err != nil {
-			a.log.Warn("update without an id ignored", "err", err)
+			// Confirmed all the same if it has an ID, so that it does not come back.
+			id, perr := peekID(raw)
+			if perr != nil {
+				a.log.Warn("update without an id ignored", "err", err)
+			} else if id >= offset {
+				next = max(next, id+1)
+				a.log.Warn("undecodable update skipped", "update_id", id, "err", err)
+			}
 			continue
 		}
+		id := up.ID
 		if id < offset {
 			continue // below the offset: a stale delivery, stored and taken already
 		}
 		next = max(next, id+1)
 		if skip[id] {
 			continue // recovered from the inbox: handled from there
-		}
-		up, err := decodeUpdate(raw, a.name)
-		if err != nil {
-			a.log.Warn("undecodable update skipped", "update_id", id, "err", err)
-			continue
 		}
 		if !keptUpdate(up) {
 			if up.Callback != "" { // a press with nothing to do: its toast only

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
@@ -78,11 +79,8 @@ func (o *orderer) exec(j *job) {
 	}
 	o.mu.Lock()
 	q := o.chats[j.chat]
-	for i, x := range q {
-		if x == j {
-			q = append(q[:i:i], q[i+1:]...)
-			break
-		}
+	if i := slices.Index(q, j); i >= 0 {
+		q = slices.Delete(q, i, i+1) // in place: the queue is only read under mu
 	}
 	if len(q) == 0 {
 		delete(o.chats, j.chat)

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/engage-org/engage/bots"
 	"github.com/engage-org/engage/bots/outbox"
@@ -112,31 +112,22 @@ type busyness interface {
 }
 
 // updates calls getUpdates and returns the raw updates, each decoded on its own so
-// that one this library cannot read does not stop the others.
-func (a *Adapter) updates(ctx context.Context, offset int, timeout time.Duration) ([][]byte, error) {
-	p := tgbotapi.Params{
-		"offset":          strconv.Itoa(offset),
-		"limit":           strconv.Itoa(pollWindow),
-		"timeout":         strconv.Itoa(int(timeout / time.Second)),
-		"allowed_updates": allowedUpdates,
-	}
-	raw, err := a.api.call(ctx, "getUpdates", p, false)
-	if err != nil {
+// that one this adapter cannot read does not stop the others.
+func (a *Adapter) updates(ctx context.Context, offset int, timeout time.Duration) ([]json.RawMessage, error) {
+	form := "allowed_updates=" + allowedUpdatesForm + "&limit=" + strconv.Itoa(pollWindow) +
+		"&offset=" + strconv.Itoa(offset) + "&timeout=" + strconv.Itoa(int(timeout/time.Second))
+	var ups []json.RawMessage
+	if err := a.api.post(ctx, "getUpdates", form, &ups, false); err != nil {
 		return nil, err
 	}
-	var ups []json.RawMessage
-	if err := json.Unmarshal(raw, &ups); err != nil {
-		return nil, &core.Error{Code: core.CodeUnavailable, Op: "telegram getUpdates", Err: err}
-	}
-	out := make([][]byte, len(ups))
-	for i, u := range ups {
-		out[i] = u
-	}
-	return out, nil
+	return ups, nil
 }
 
+// allowedUpdatesForm is allowedUpdates as a form value.
+var allowedUpdatesForm = url.QueryEscape(allowedUpdates)
+
 // take hands one raw update to the orderer, unless it is already being handled.
-func (a *Adapter) take(o *orderer, tr *tracker, raw []byte) {
+func (a *Adapter) take(o *orderer, tr *tracker, raw json.RawMessage) {
 	id, err := peekID(raw)
 	if err != nil {
 		a.log.Warn("update without an id ignored", "err", err)
@@ -191,7 +182,7 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		}
 		return true
 	}
-	log := a.log.With("update_id", up.ID, "chat_id", up.Event.ChatID)
+	log := func() *slog.Logger { return a.log.With("update_id", up.ID, "chat_id", up.Event.ChatID) } // only when there is something to say
 	var out []bots.Message
 	var err error
 	for attempt := 0; ; attempt++ {
@@ -199,13 +190,13 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		if err == nil || attempt == len(handleBackoff) {
 			break
 		}
-		log.Warn("handle update failed, will retry", "attempt", attempt+1, "err", err)
+		log().Warn("handle update failed, will retry", "attempt", attempt+1, "err", err)
 		if bots.Sleep(ctx, handleBackoff[attempt]) != nil {
 			return false // nothing was changed: the next start handles it
 		}
 	}
 	if err != nil {
-		log.Error("update skipped after failing every attempt; the person got an apology", "err", err)
+		log().Error("update skipped after failing every attempt; the person got an apology", "err", err)
 		a.inboxDone(hctx, up.inbox)
 	}
 	a.answer(hctx, up, out)
@@ -213,7 +204,7 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		// The update comes back after a crash until the offset passes it: its
 		// answers, sent now, are not sent again.
 		if err := r.AnswersSent(hctx, up.Event.Key); err != nil {
-			log.Warn("answers sent but not recorded", "err", err)
+			log().Warn("answers sent but not recorded", "err", err)
 		}
 	}
 	return true

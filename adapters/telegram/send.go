@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -226,8 +227,11 @@ func (a *Adapter) do(ctx context.Context, method string, chat int64, direct bool
 // answerCallback stops the spinner of a pressed button, with a toast when text
 // is not empty. It is not a message: no limit applies.
 func (a *Adapter) answerCallback(ctx context.Context, id, text string) {
-	cb := tgbotapi.NewCallback(id, clipUnits(text, maxToast))
-	if _, err := a.api.request(ctx, "answerCallbackQuery", cb, false); err != nil {
+	form := "callback_query_id=" + url.QueryEscape(id)
+	if text != "" {
+		form += "&text=" + url.QueryEscape(clipUnits(text, maxToast))
+	}
+	if err := a.api.post(ctx, "answerCallbackQuery", form, nil, false); err != nil {
 		// Typically "query is too old": a press redelivered after a restart.
 		a.log.Debug("answer callback query", "err", err)
 	}
