@@ -141,7 +141,7 @@ func DefaultConfig() Config {
 		HTTP:      HTTPConfig{Addr: "127.0.0.1:8080"},
 		Log:       LogConfig{Level: "info", Format: "text"},
 		Community: CommunityConfig{Lang: "fr", TimeZone: "UTC", PledgeCeiling: 1_000_000, Currency: "EUR"},
-		Telegram:  TelegramConfig{Mode: "polling", APIURL: "https://api.telegram.org", Workers: 32},
+		Telegram:  TelegramConfig{Mode: "polling", APIURL: "https://api.telegram.org", Workers: 128},
 		Slack:     SlackConfig{Mode: "socket", APIURL: "https://slack.com/api/"},
 		Discord:   DiscordConfig{Mode: "gateway", APIURL: "https://discord.com/api/v9"},
 		LLM:       LLMConfig{Timeout: 8 * time.Second, MonthlyCalls: 1000},
