@@ -49,7 +49,7 @@ func New(st Store, now func() time.Time) *Engine {
 func (e *Engine) AnswerRecorded(ctx context.Context, key string) (bool, error) {
 	var ok bool
 	err := e.store.View(ctx, func(kv StoreTx) error {
-		raw, err := getEvent(kv, key)
+		raw, _, err := getEvent(kv, key)
 		if found, err := found(err); err != nil || !found {
 			return err
 		}
@@ -71,7 +71,7 @@ func (e *Engine) AnswerDelivered(ctx context.Context, key string, n int) error {
 	if key == "" || n <= 0 {
 		return nil
 	}
-	return e.updateEvent(ctx, key, func(rec *eventRecord) bool {
+	return e.updateEvent(ctx, key, func(rec *eventDelivery) bool {
 		if rec.Sent || slices.Contains(rec.Done, n) {
 			return false
 		}
@@ -87,7 +87,7 @@ func (e *Engine) AnswerSent(ctx context.Context, key string) error {
 	if key == "" {
 		return nil
 	}
-	return e.updateEvent(ctx, key, func(rec *eventRecord) bool {
+	return e.updateEvent(ctx, key, func(rec *eventDelivery) bool {
 		if rec.Sent && rec.Answer == nil {
 			return false
 		}
@@ -96,24 +96,40 @@ func (e *Engine) AnswerSent(ctx context.Context, key string) error {
 	})
 }
 
+// eventDelivery is an eventRecord as the records of its answer's delivery read
+// and write it: the answer stays encoded, as it is only kept or dropped (every
+// answer delivered records this, so it is worth not decoding one in vain).
+type eventDelivery struct {
+	At     time.Time       `json:"at"`
+	Answer json.RawMessage `json:"answer,omitempty"`
+	Sent   bool            `json:"sent,omitempty"`
+	Run    string          `json:"run,omitempty"`
+	Done   []int           `json:"done,omitempty"`
+}
+
 // updateEvent applies change to the record of the event key, if there is one,
 // and writes it back under its digest when change reports a change (removing a
 // record an earlier version kept under the key itself).
-func (e *Engine) updateEvent(ctx context.Context, key string, change func(*eventRecord) bool) error {
+func (e *Engine) updateEvent(ctx context.Context, key string, change func(*eventDelivery) bool) error {
 	_, err := e.Update(ctx, func(tx *Tx) error {
-		raw, err := getEvent(tx.kv, key)
+		raw, legacy, err := getEvent(tx.kv, key)
 		if ok, err := found(err); err != nil || !ok {
 			return err
 		}
-		var rec eventRecord
+		var rec eventDelivery
 		if err := json.Unmarshal(raw, &rec); err != nil {
 			return Internal("read event", err)
+		}
+		if string(rec.Answer) == "null" {
+			rec.Answer = nil
 		}
 		if !change(&rec) {
 			return nil
 		}
-		if err := tx.kv.Delete(bucketEvent, key); err != nil {
-			return err
+		if legacy {
+			if err := tx.kv.Delete(bucketEvent, key); err != nil {
+				return err
+			}
 		}
 		return tx.putJSON(bucketEvent, eventKey(key), rec)
 	})
@@ -179,13 +195,14 @@ func eventKey(k string) string {
 }
 
 // getEvent reads the record of idempotency key k, under its digest or, written
-// by an earlier version, under k itself.
-func getEvent(kv StoreTx, k string) ([]byte, error) {
-	raw, err := kv.Get(bucketEvent, eventKey(k))
+// by an earlier version (legacy), under k itself.
+func getEvent(kv StoreTx, k string) (raw []byte, legacy bool, err error) {
+	raw, err = kv.Get(bucketEvent, eventKey(k))
 	if errors.Is(err, ErrNoKey) {
-		return kv.Get(bucketEvent, k)
+		raw, err = kv.Get(bucketEvent, k)
+		return raw, err == nil, err
 	}
-	return raw, err
+	return raw, false, err
 }
 
 // Result is what Do reports.
@@ -219,7 +236,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 		kv := StoreTx(w)
 		now := e.now()
 		if key != "" {
-			raw, err := getEvent(kv, key)
+			raw, _, err := getEvent(kv, key)
 			if err == nil {
 				var rec eventRecord
 				if err := json.Unmarshal(raw, &rec); err != nil {
