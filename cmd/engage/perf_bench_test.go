@@ -322,35 +322,73 @@ func procStatus(pid int, field string) (int64, error) {
 // BenchmarkRunRSS runs `engage run` on the Telegram fake (no limits) with a
 // community and a single-choice poll, reads its peak resident set size once idle
 // (VmHWM), then queues 10 000 presses of the poll's buttons (each a new member's
-// ballot), waits until every one is answered, and reads the peak again. It
-// reports peak ÷ idle (rss_ratio; issue 16 wants ≤ 1.5), both in MiB, and the
-// presses per second.
+// ballot), waits until every one is answered and the outbox is drained, and
+// reads the peak again. It reports peak ÷ idle (rss_ratio; issue 16 wants ≤ 1.5),
+// both in MiB, and what the peak is made of: the largest private memory (RssAnon:
+// the Go heap and runtime) seen during the presses ÷ idle (anon_ratio), the
+// largest file-backed memory (RssFile: the binary and the database's pages,
+// mapped by bbolt) ÷ idle (file_ratio), the database's size after the presses
+// (db_MiB), and the presses per second.
 func BenchmarkRunRSS(b *testing.B) {
 	if testing.Short() {
 		b.Skip("starts the engage binary and presses 10 000 buttons")
 	}
 	const presses = 10_000
-	var idle, peak []int64
-	var took time.Duration
+	var runs []rssRun
 	for b.Loop() {
-		i, p, d := pressRSS(b, presses)
-		idle, peak = append(idle, i), append(peak, p)
-		took += d
+		runs = append(runs, pressRSS(b, presses, 200))
 	}
-	var ratio float64
-	for k := range idle {
-		ratio += float64(peak[k]) / float64(idle[k])
+	var rss, cold, anon, file, idle, peak, db float64
+	var took time.Duration
+	for _, r := range runs {
+		rss += float64(r.peak.hwm) / float64(r.idle.hwm)
+		cold += float64(r.peak.hwm) / float64(r.cold.hwm)
+		anon += float64(r.peak.anon) / float64(r.idle.anon)
+		file += float64(r.peak.file) / float64(r.idle.file)
+		idle += float64(r.idle.hwm) / (1 << 20)
+		peak += float64(r.peak.hwm) / (1 << 20)
+		db += float64(r.db) / (1 << 20)
+		took += r.took
 	}
-	n := len(idle)
-	b.ReportMetric(ratio/float64(n), "rss_ratio")
-	b.ReportMetric(float64(median(idle))/(1<<20), "idle_MiB")
-	b.ReportMetric(float64(median(peak))/(1<<20), "peak_MiB")
-	b.ReportMetric(float64(presses*n)/took.Seconds(), "presses/s")
+	n := float64(len(runs))
+	b.ReportMetric(rss/n, "rss_ratio")
+	b.ReportMetric(cold/n, "cold_ratio")
+	b.ReportMetric(anon/n, "anon_ratio")
+	b.ReportMetric(file/n, "file_ratio")
+	b.ReportMetric(idle/n, "idle_MiB")
+	b.ReportMetric(peak/n, "peak_MiB")
+	b.ReportMetric(db/n, "db_MiB")
+	b.ReportMetric(float64(presses)*n/took.Seconds(), "presses/s")
 }
 
-// pressRSS is one run of BenchmarkRunRSS: the idle and the peak VmHWM, and the
-// time the presses took.
-func pressRSS(b *testing.B, presses int) (idle, peak int64, took time.Duration) {
+// memFigures are a process's memory figures in bytes: its peak resident set
+// (VmHWM), and its private and file-backed resident memory (RssAnon, RssFile).
+type memFigures struct{ hwm, anon, file int64 }
+
+func readMem(pid int) (memFigures, error) {
+	var m memFigures
+	var err error
+	for _, f := range []struct {
+		name string
+		to   *int64
+	}{{"VmHWM", &m.hwm}, {"RssAnon", &m.anon}, {"RssFile", &m.file}} {
+		if *f.to, err = procStatus(pid, f.name); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
+}
+
+// rssRun is one run of BenchmarkRunRSS: the figures once idle, the peaks during
+// the presses, the database's size after, and the time the presses took.
+type rssRun struct {
+	cold, idle, peak memFigures
+	db         int64
+	took       time.Duration
+}
+
+// pressRSS is one run of BenchmarkRunRSS.
+func pressRSS(b *testing.B, presses, warmup int) (r rssRun) {
 	b.Helper()
 	fake := telegramtest.New(b, telegramtest.Limits{})
 	const group = -1001
@@ -378,32 +416,69 @@ func pressRSS(b *testing.B, presses int) (idle, peak int64, took time.Duration) 
 		poll, ok = fake.Last(group, "Where do we meet?")
 		return ok && len(poll.Buttons()) == 4
 	})
-	raws := make([][]byte, presses)
+	raws := make([][]byte, presses+warmup)
 	for i := range raws {
 		_, raws[i] = fake.PressUpdate(tgUser(int64(10000+i), fmt.Sprintf("M%d", i)), poll, poll.Buttons()[i%4].Data)
 	}
-	time.Sleep(2 * time.Second) // settle: the outbox sent, the first jobs run
 	pid := cmd.Process.Pid
-	idle, err := procStatus(pid, "VmHWM")
-	if err != nil {
+	time.Sleep(2 * time.Second) // settle: the outbox sent, the first jobs run
+	var err error
+	if r.cold, err = readMem(pid); err != nil {
 		b.Fatal(err)
 	}
 	answered := len(fake.Answers())
+	for _, raw := range raws[:warmup] {
+		fake.Queue(raw)
+	}
+	fake.Wait(time.Minute, "warm-up presses answered", func() bool { return len(fake.Answers())-answered >= warmup })
+	fake.Wait(time.Minute, "the outbox drained", func() bool { return fake.Pending() == 0 })
+	time.Sleep(2 * time.Second)
+	if r.idle, err = readMem(pid); err != nil {
+		b.Fatal(err)
+	}
+	r.idle.hwm, err = procStatus(pid, "VmRSS")
+	if err != nil {
+		b.Fatal(err)
+	}
+	raws = raws[warmup:]
+	answered = len(fake.Answers())
+	stop := make(chan struct{})
+	sampled := make(chan memFigures)
+	go func() { // the peaks of the private and file-backed parts
+		var top memFigures
+		for {
+			if m, err := readMem(pid); err == nil {
+				top.anon, top.file = max(top.anon, m.anon), max(top.file, m.file)
+			}
+			select {
+			case <-stop:
+				sampled <- top
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
 	start := time.Now()
 	for _, raw := range raws {
 		fake.Queue(raw)
 	}
 	fake.Wait(2*time.Minute, "presses answered", func() bool { return len(fake.Answers())-answered >= presses })
-	took = time.Since(start)
+	r.took = time.Since(start)
 	fake.Wait(time.Minute, "the outbox drained", func() bool { return fake.Pending() == 0 })
-	if peak, err = procStatus(pid, "VmHWM"); err != nil {
+	close(stop)
+	top := <-sampled
+	if r.peak, err = readMem(pid); err != nil {
 		b.Fatal(err)
 	}
+	r.peak.anon, r.peak.file = top.anon, top.file
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		b.Fatal(err)
 	}
 	if err := cmd.Wait(); err != nil {
 		b.Fatalf("engage run after SIGTERM: %v\n%s", err, logs.String())
 	}
-	return idle, peak, took
+	if fi, err := os.Stat(db); err == nil {
+		r.db = fi.Size()
+	}
+	return r
 }
