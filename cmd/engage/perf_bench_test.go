@@ -383,8 +383,8 @@ func readMem(pid int) (memFigures, error) {
 // the presses, the database's size after, and the time the presses took.
 type rssRun struct {
 	cold, idle, peak memFigures
-	db         int64
-	took       time.Duration
+	db               int64
+	took             time.Duration
 }
 
 // pressRSS is one run of BenchmarkRunRSS.
