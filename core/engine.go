@@ -306,31 +306,45 @@ func (e *Engine) PruneEvents(ctx context.Context, before time.Time, limit int) (
 }
 
 // sweepEvents applies act, in one transaction, to at most limit event records that
-// match, and returns how many.
+// match, and returns how many. The records are found in a read-only transaction
+// and checked again in the one that acts: the search decodes every record, and
+// must not hold up the writes of the events being handled meanwhile.
 func (e *Engine) sweepEvents(ctx context.Context, limit int, match func(k string, rec *eventRecord) bool, act func(tx *Tx, k string) error) (int, error) {
-	var n int
-	_, err := e.Update(ctx, func(tx *Tx) error {
-		n = 0
-		var old []string
-		err := tx.kv.Scan(bucketEvent, "", false, func(k string, v []byte) error {
-			var rec eventRecord
-			if json.Unmarshal(v, &rec) == nil && match(k, &rec) {
-				old = append(old, k)
-				if len(old) >= limit {
+	matches := func(k string, v []byte) bool {
+		var rec eventRecord
+		return json.Unmarshal(v, &rec) == nil && match(k, &rec)
+	}
+	var keys []string
+	err := e.store.View(ctx, func(kv StoreTx) error {
+		keys = keys[:0]
+		return kv.Scan(bucketEvent, "", false, func(k string, v []byte) error {
+			if matches(k, v) {
+				keys = append(keys, k)
+				if len(keys) >= limit {
 					return ErrStop
 				}
 			}
 			return nil
 		})
-		if err != nil {
-			return err
-		}
-		for _, k := range old {
+	})
+	if err != nil || len(keys) == 0 {
+		return 0, err
+	}
+	var n int
+	_, err = e.Update(ctx, func(tx *Tx) error {
+		n = 0
+		for _, k := range keys {
+			v, err := tx.kv.Get(bucketEvent, k)
+			if ok, err := found(err); err != nil {
+				return err
+			} else if !ok || !matches(k, v) {
+				continue // changed since the search
+			}
 			if err := act(tx, k); err != nil {
 				return err
 			}
+			n++
 		}
-		n = len(old)
 		return nil
 	})
 	return n, err

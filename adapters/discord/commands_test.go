@@ -97,7 +97,7 @@ func TestCatalog_Commands(t *testing.T) {
 		}
 		optional := false
 		for _, o := range opts {
-			if !reName.MatchString(o.Name) || o.Description == "" || len([]rune(o.Description)) > 100 {
+			if !reName().MatchString(o.Name) || o.Description == "" || len([]rune(o.Description)) > 100 {
 				t.Errorf("%s: option %q / %q", path, o.Name, o.Description)
 			}
 			if o.Type != discordgo.ApplicationCommandOptionSubCommand {
@@ -115,7 +115,7 @@ func TestCatalog_Commands(t *testing.T) {
 	cmds := c.appCommands()
 	names := map[string]bool{}
 	for _, cmd := range cmds {
-		if !reName.MatchString(cmd.Name) || names[cmd.Name] || cmd.Description == "" {
+		if !reName().MatchString(cmd.Name) || names[cmd.Name] || cmd.Description == "" {
 			t.Errorf("command %q", cmd.Name)
 		}
 		names[cmd.Name] = true

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -116,6 +117,47 @@ func TestRetention_Config(t *testing.T) {
 	for _, bad := range []string{"1h", "0s", "-5h", "24h"} {
 		if _, err := LoadConfig("", env(bad)); err == nil {
 			t.Errorf("%s: accepted", bad)
+		}
+	}
+}
+
+// Ensure a pass of the event retention goes through more records than one batch
+// holds: every answer past its day is dropped, every record past the retention
+// deleted, and the records still within it are kept as they were. Each batch is
+// found in a read-only transaction and checked again in the one that acts.
+func TestRetention_Batches(t *testing.T) {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	cfg := DefaultConfig()
+	cfg.Store.Path = filepath.Join(t.TempDir(), "ret.db")
+	a, err := openApp(cfg, func() time.Time { return now }, newLogger(LogConfig{Level: "error"}, io.Discard), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	record := func(n int, prefix string) {
+		for i := range n {
+			if _, err := a.eng.Remember(t.Context(), fmt.Sprintf("%s:%d", prefix, i), []byte("an answer")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	const old, recent = 2*retentionBatch + 7, 30
+	start := now
+	record(old, "old")
+	now = start.Add(30 * time.Hour)
+	record(recent, "recent")
+	r := newRetention(a.eng, a.log, cfg.Store.EventRetention)
+	now = start.Add(cfg.Store.EventRetention + time.Hour) // the old past the retention, the recent past their answers' day
+	if err := r.Once(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	recs := eventRecords(t, a)
+	if len(recs) != recent {
+		t.Fatalf("%d event records left, want the %d recent ones", len(recs), recent)
+	}
+	for k, v := range recs {
+		if strings.Contains(v, `"answer"`) {
+			t.Errorf("answer kept past its day: %s %s", k, v)
 		}
 	}
 }
