@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -127,7 +128,7 @@ func (e *Engine) updateEvent(ctx context.Context, key string, change func(*event
 			return nil
 		}
 		if legacy {
-			if err := tx.kv.Delete(bucketEvent, key); err != nil {
+			if err := deleteLegacyEvent(tx.kv, key); err != nil {
 				return err
 			}
 		}
@@ -164,8 +165,8 @@ type Tx struct {
 func (tx *Tx) Now() time.Time { return tx.now }
 
 // eventRecord is what an event key remembers: when it was handled and its answer.
-// It is stored under the key's digest (eventKey), so that a key naming a platform
-// account (a Slack action's user ID) is not kept; the answer is kept for
+// It is stored under its record key (eventKey: the delivery's number, or the key's
+// digest, so that a key naming a platform account is not kept); the answer is kept for
 // AnswerRetention at most (TrimEvents), and the record for the event retention
 // (PruneEvents).
 //
@@ -188,21 +189,77 @@ type eventRecord struct {
 // an update 24 hours). The key alone is kept after it, until PruneEvents.
 const AnswerRetention = 26 * time.Hour
 
-// eventKey is the record key of an idempotency key: its SHA-256, in hex.
+// eventKey is the record key of an idempotency key. A key that names a
+// delivery by its platform's sequence number ("telegram:812345678", a Discord
+// snowflake) is kept as that number, zero-padded after the platform's name:
+// deliveries arrive in that order, so the records of those handled together
+// are appended side by side, on one page of the store rather than one page
+// each. Any other key is kept as its SHA-256 digest, in hex, so that a key
+// naming a platform account (a Slack action's user ID) is not kept.
 func eventKey(k string) string {
+	if platform, n, ok := numberedKey(k); ok {
+		return "n" + platform + ":" + padEventNumber(n)
+	}
+	return eventDigest(k)
+}
+
+func eventDigest(k string) string {
 	sum := sha256.Sum256([]byte(k))
 	return "h" + hex.EncodeToString(sum[:])
 }
 
-// getEvent reads the record of idempotency key k, under its digest or, written
-// by an earlier version (legacy), under k itself.
-func getEvent(kv StoreTx, k string) (raw []byte, legacy bool, err error) {
-	raw, err = kv.Get(bucketEvent, eventKey(k))
-	if errors.Is(err, ErrNoKey) {
-		raw, err = kv.Get(bucketEvent, k)
-		return raw, err == nil, err
+// numberedKey splits an idempotency key made of a platform's name (lower-case
+// letters) and a decimal number without leading zeros, below 10²⁰.
+func numberedKey(k string) (platform, n string, ok bool) {
+	platform, n, ok = strings.Cut(k, ":")
+	if !ok || platform == "" || n == "" || len(n) > eventNumberDigits || n[0] == '0' && len(n) > 1 {
+		return "", "", false
 	}
-	return raw, false, err
+	for _, c := range []byte(platform) {
+		if c < 'a' || c > 'z' {
+			return "", "", false
+		}
+	}
+	for _, c := range []byte(n) {
+		if c < '0' || c > '9' {
+			return "", "", false
+		}
+	}
+	return platform, n, true
+}
+
+// eventNumberDigits is the width numbers are padded to in event record keys.
+const eventNumberDigits = 20
+
+func padEventNumber(n string) string { return strings.Repeat("0", eventNumberDigits-len(n)) + n }
+
+// getEvent reads the record of idempotency key k under its record key
+// (eventKey) or, written by an earlier version (legacy), under its digest (a
+// numbered key's, before numbers were kept) or under k itself.
+func getEvent(kv StoreTx, k string) (raw []byte, legacy bool, err error) {
+	at := eventKey(k)
+	raw, err = kv.Get(bucketEvent, at)
+	if !errors.Is(err, ErrNoKey) {
+		return raw, false, err
+	}
+	if d := eventDigest(k); d != at {
+		if raw, err = kv.Get(bucketEvent, d); !errors.Is(err, ErrNoKey) {
+			return raw, err == nil, err
+		}
+	}
+	raw, err = kv.Get(bucketEvent, k)
+	return raw, err == nil, err
+}
+
+// deleteLegacyEvent deletes the record an earlier version kept for k under its
+// digest or under k itself.
+func deleteLegacyEvent(kv StoreTx, k string) error {
+	if d := eventDigest(k); d != eventKey(k) {
+		if err := kv.Delete(bucketEvent, d); err != nil {
+			return err
+		}
+	}
+	return kv.Delete(bucketEvent, k)
 }
 
 // Result is what Do reports.
@@ -357,13 +414,13 @@ func (e *Engine) sweepEvents(ctx context.Context, limit int, match func(k string
 // again (AnswerRetention).
 func (e *Engine) TrimEvents(ctx context.Context, before time.Time, limit int) (int, error) {
 	return e.sweepEvents(ctx, limit, func(k string, rec *eventRecord) bool {
-		return rec.At.Before(before) && (len(rec.Answer) > 0 || !isEventDigest(k))
+		return rec.At.Before(before) && (len(rec.Answer) > 0 || !isEventRecordKey(k))
 	}, func(tx *Tx, k string) error { return tx.trimEvent(k, nil) })
 }
 
 // trimEvent drops the answer of the event record at record key k, and moves a
-// record an earlier version kept under the plain idempotency key to its digest.
-// A record whose at is unreadable is deleted.
+// record an earlier version kept under the plain idempotency key to its record
+// key. A record whose at is unreadable is deleted.
 func (tx *Tx) trimEvent(k string, v []byte) error {
 	if v == nil {
 		var err error
@@ -377,7 +434,7 @@ func (tx *Tx) trimEvent(k string, v []byte) error {
 	}
 	rec.Answer = nil
 	to := k
-	if !isEventDigest(k) {
+	if !isEventRecordKey(k) {
 		to = eventKey(k)
 		if err := tx.kv.Delete(bucketEvent, k); err != nil {
 			return err
@@ -386,8 +443,14 @@ func (tx *Tx) trimEvent(k string, v []byte) error {
 	return tx.putJSON(bucketEvent, to, rec)
 }
 
-// isEventDigest reports whether k is a record key made by eventKey.
-func isEventDigest(k string) bool {
+// isEventRecordKey reports whether k is a record key made by eventKey, or a
+// digest an earlier version made of a numbered key.
+func isEventRecordKey(k string) bool {
+	if rest, ok := strings.CutPrefix(k, "n"); ok {
+		platform, n, ok := strings.Cut(rest, ":")
+		_, _, numbered := numberedKey(platform + ":" + strings.TrimLeft(n, "0"))
+		return ok && len(n) == eventNumberDigits && (numbered || strings.Trim(n, "0") == "")
+	}
 	if len(k) != 1+2*sha256.Size || k[0] != 'h' {
 		return false
 	}
