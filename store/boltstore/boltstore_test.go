@@ -1,6 +1,8 @@
 package boltstore_test
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -8,6 +10,7 @@ import (
 	"github.com/engage-org/engage/core"
 	"github.com/engage-org/engage/store/boltstore"
 	"github.com/engage-org/engage/store/storetest"
+	bolt "go.etcd.io/bbolt"
 )
 
 func mustOpen(tb testing.TB, opt boltstore.Options) *boltstore.DB {
@@ -75,5 +78,56 @@ func TestReopen(t *testing.T) {
 	_ = db.View(t.Context(), func(tx core.StoreTx) error { v, err = tx.Get("project", "k"); return nil })
 	if string(v) != "v" || err != nil {
 		t.Fatalf("got %q, %v", v, err)
+	}
+}
+
+// Ensure keys that only append fill their pages (bbolt's default half fill is for
+// keys that land anywhere), and that data put in any order reads back.
+func TestAppendFillsPages(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bolt.db")
+	db, err := boltstore.Open(path, boltstore.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	value := make([]byte, 100)
+	for i := range 100 {
+		err := db.Update(t.Context(), func(tx core.StoreTx) error {
+			for j := range 20 {
+				if err := tx.Put("outbox", fmt.Sprintf("%012d", i*20+j), value); err != nil {
+					return err
+				}
+				if err := tx.Put("event", fmt.Sprintf("h%x", sha256.Sum256(fmt.Appendf(nil, "%d", i*20+j))), value); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	err = raw.View(func(tx *bolt.Tx) error {
+		for _, name := range []string{"outbox", "event"} {
+			st := tx.Bucket([]byte(name)).Stats()
+			if st.KeyN != 2000 {
+				t.Errorf("%s: %d keys, want 2000", name, st.KeyN)
+			}
+			inuse := float64(st.LeafInuse) / float64(st.LeafAlloc)
+			if name == "outbox" && inuse < 0.85 {
+				t.Errorf("%s: leaf pages %.0f%% full, want at least 85%%", name, 100*inuse)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -3,6 +3,7 @@ package boltstore
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"slices"
 
 	"github.com/engage-org/engage/core"
@@ -48,18 +49,23 @@ func (l *layer) merge(o *layer) {
 	}
 }
 
-// apply writes the layer to a bbolt write transaction.
+// apply writes the layer to a bbolt write transaction, bucket by bucket and each
+// bucket's keys in order: successive puts then find the leaf the last one loaded,
+// and the pages a commit dirties are the same whatever the order of its updates.
 func (l *layer) apply(btx *bolt.Tx) error {
 	if l == nil {
 		return nil
 	}
-	for bucket, m := range l.writes {
+	for _, bucket := range slices.Sorted(maps.Keys(l.writes)) {
+		m := l.writes[bucket]
 		b, err := btx.CreateBucketIfNotExists([]byte(bucket))
 		if err != nil {
 			return err
 		}
-		for k, v := range m {
-			if v == nil {
+		keys := slices.Sorted(maps.Keys(m))
+		b.FillPercent = fill(b, keys, m)
+		for _, k := range keys {
+			if v := m[k]; v == nil {
 				err = b.Delete([]byte(k))
 			} else {
 				err = b.Put([]byte(k), v)
@@ -70,6 +76,25 @@ func (l *layer) apply(btx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// fill returns the fill percent for splitting b's pages in this commit. When
+// every key put sorts after b's last key (a log, a queue, a sequence), the pages
+// are filled whole: bbolt's default half fill is for keys that land anywhere, so
+// that a page has room for them; appended keys never come back to a full page,
+// and half-full pages would only double the pages split, written and kept.
+func fill(b *bolt.Bucket, keys []string, m map[string][]byte) float64 {
+	last, _ := b.Cursor().Last()
+	for _, k := range keys { // in order: the first put decides
+		if m[k] == nil {
+			continue
+		}
+		if last != nil && k <= string(last) {
+			return bolt.DefaultFillPercent
+		}
+		break
+	}
+	return 1.0
 }
 
 // overlay is one update's view: its own writes over the base layers (the batch
