@@ -1,6 +1,7 @@
 // Package boltstore is the embedded store of Engage: core.Store on one bbolt file.
 //
-// Writes go through a pipelined group commit. Updates run one at a time, each on
+// Writes go through a pipelined group commit. Updates run one at a time, in one
+// goroutine (the executor, which callers queue for), each on
 // its own overlay over the committed state and the writes of the updates before it
 // that are not committed yet; a successful update's writes join the pending batch.
 // One goroutine commits: it takes the whole pending batch into one bbolt
@@ -48,6 +49,14 @@ type DB struct {
 	grouped bool
 	kick    chan struct{} // wakes the committer; buffered 1
 	done    chan struct{} // closed when the committer has stopped
+
+	// requests carries update functions to the executor, the one goroutine
+	// that runs them, one after the other: many callers at once queue there
+	// rather than on a mutex, so that the next function starts as soon as one
+	// ends instead of when its caller's goroutine is scheduled again.
+	requests chan request
+	closing  chan struct{} // closed by Close: the executor stops taking requests
+	execDone chan struct{} // closed when the executor has stopped
 
 	// execMu serialises update functions (so each sees those before it) and guards
 	// the fields below.
@@ -102,9 +111,38 @@ func Open(path string, opt Options) (*DB, error) {
 	d := &DB{
 		db: bdb, path: path, grouped: !opt.NoGroupCommit,
 		kick: make(chan struct{}, 1), done: make(chan struct{}), pending: newLayer(),
+		requests: make(chan request), closing: make(chan struct{}), execDone: make(chan struct{}),
 	}
+	go d.executor()
 	go d.committer()
 	return d, nil
+}
+
+// request is one Update's function, and where the executor answers it.
+type request struct {
+	fn    func(core.StoreTx) error
+	reply chan ran
+}
+
+// ran is what run reports: the channel that will report the commit (nil when
+// there is none to wait for), or the error that ended the update.
+type ran struct {
+	commit chan error
+	err    error
+}
+
+// executor runs the update functions it is sent until Close.
+func (d *DB) executor() {
+	defer close(d.execDone)
+	for {
+		select {
+		case req := <-d.requests:
+			commit, err := d.run(req.fn)
+			req.reply <- ran{commit, err}
+		case <-d.closing:
+			return
+		}
+	}
 }
 
 // Path returns the file's path.
@@ -116,19 +154,27 @@ func (d *DB) Update(ctx context.Context, fn func(core.StoreTx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	done, err := d.run(fn)
-	if err != nil || done == nil {
-		return err
+	req := request{fn: fn, reply: make(chan ran, 1)}
+	select {
+	case d.requests <- req:
+	case <-d.closing:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err() // fn has not run
+	}
+	r := <-req.reply
+	if r.err != nil || r.commit == nil {
+		return r.err
 	}
 	select {
 	case d.kick <- struct{}{}:
 	default:
 	}
-	return <-done
+	return <-r.commit
 }
 
-// run runs fn under execMu: on its own overlay, then into the pending batch, whose
-// commit the returned channel reports. Without group commit it commits fn's writes
+// run runs fn, in the executor, under execMu: on its own overlay, then into the
+// pending batch, whose commit the returned channel reports. Without group commit it commits fn's writes
 // itself and returns a nil channel.
 func (d *DB) run(fn func(core.StoreTx) error) (chan error, error) {
 	d.execMu.Lock()
@@ -237,6 +283,8 @@ func (d *DB) Close() error {
 	}
 	d.closed = true
 	d.execMu.Unlock()
+	close(d.closing)
+	<-d.execDone
 	select {
 	case d.kick <- struct{}{}:
 	default:

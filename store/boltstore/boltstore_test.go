@@ -1,7 +1,9 @@
 package boltstore_test
 
 import (
+	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -129,5 +131,55 @@ func TestAppendFillsPages(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Ensure an update waiting for the executor gives up with its context, its
+// function never run, and that after Close an update is refused at once.
+func TestExecutor_QueuedUpdateCancelled(t *testing.T) {
+	db, err := boltstore.Open(filepath.Join(t.TempDir(), "bolt.db"), boltstore.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- db.Update(t.Context(), func(kv core.StoreTx) error {
+			close(busy)
+			<-release
+			return kv.Put("b", "k", []byte("first"))
+		})
+	}()
+	<-busy
+	ctx, cancel := context.WithCancel(t.Context())
+	queued := make(chan error, 1)
+	ran := false
+	go func() {
+		queued <- db.Update(ctx, func(kv core.StoreTx) error { ran = true; return kv.Put("b", "k", []byte("second")) })
+	}()
+	cancel()
+	if err := <-queued; !errors.Is(err, context.Canceled) {
+		t.Fatalf("queued update: %v, want context.Canceled", err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if ran {
+		t.Fatal("the cancelled update ran")
+	}
+	var got string
+	if err := db.View(t.Context(), func(kv core.StoreTx) error {
+		v, err := kv.Get("b", "k")
+		got = string(v)
+		return err
+	}); err != nil || got != "first" {
+		t.Fatalf("got %q, %v; want first", got, err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(t.Context(), func(core.StoreTx) error { return nil }); !errors.Is(err, boltstore.ErrClosed) {
+		t.Fatalf("update after close: %v, want ErrClosed", err)
 	}
 }

@@ -106,6 +106,22 @@ type overlay struct {
 	readOnly bool
 	base     []*layer // lowest first; nil entries are skipped
 	own      *layer
+	// opened keeps the buckets of btx looked up so far (nil: no such bucket):
+	// a read-only bbolt transaction looks a bucket up anew at each call.
+	opened map[string]*bolt.Bucket
+}
+
+// bucket returns the committed bucket name, or nil.
+func (o *overlay) bucket(name string) *bolt.Bucket {
+	b, ok := o.opened[name]
+	if !ok {
+		b = o.btx.Bucket([]byte(name))
+		if o.opened == nil {
+			o.opened = make(map[string]*bolt.Bucket, 8)
+		}
+		o.opened[name] = b
+	}
+	return b
 }
 
 var errReadOnly = errors.New("boltstore: write in a read-only transaction")
@@ -137,7 +153,7 @@ func (o *overlay) Get(bucket, key string) ([]byte, error) {
 		}
 		return bytes.Clone(v), nil
 	}
-	b := o.btx.Bucket([]byte(bucket))
+	b := o.bucket(bucket)
 	if b == nil {
 		return nil, core.ErrNoKey
 	}
@@ -187,7 +203,7 @@ func (o *overlay) Scan(bucket, prefix string, reverse bool, fn func(string, []by
 	pending := merge.Keys(prefix, reverse, sets...)
 	lookup := func(k string) []byte { v, _ := o.layered(bucket, k); return v }
 	next := func() (string, []byte, bool, error) { return "", nil, false, nil }
-	if b := o.btx.Bucket([]byte(bucket)); b != nil {
+	if b := o.bucket(bucket); b != nil {
 		c := b.Cursor()
 		p := []byte(prefix)
 		started := false
