@@ -64,6 +64,7 @@ type DB struct {
 	pending    *layer       // writes of updates run since the committer last took a batch
 	waiters    []chan error // their callers, waiting for the batch to be durable
 	committing *layer       // the batch being committed now (read-only), or nil
+	commits    uint64       // commits ended so far: the committed state changes with it
 	closed     bool
 }
 
@@ -131,17 +132,65 @@ type ran struct {
 	err    error
 }
 
-// executor runs the update functions it is sent until Close.
+// executor runs the update functions it is sent until Close. Updates that
+// follow each other with no commit ended between them read the committed state
+// through the same bbolt read transaction (reader); it is let go whenever no
+// update waits, so that a commit that must grow bbolt's memory map, which waits
+// for every read transaction to end, waits at most for the updates queued.
 func (d *DB) executor() {
 	defer close(d.execDone)
+	var r reader
+	defer r.release()
 	for {
+		var req request
 		select {
-		case req := <-d.requests:
-			commit, err := d.run(req.fn)
-			req.reply <- ran{commit, err}
-		case <-d.closing:
-			return
+		case req = <-d.requests:
+		default:
+			r.release()
+			select {
+			case req = <-d.requests:
+			case <-d.closing:
+				return
+			}
 		}
+		commit, err := d.run(req.fn, &r)
+		req.reply <- ran{commit, err}
+	}
+}
+
+// reader is the executor's read transaction on the committed state, and the
+// buckets opened in it.
+type reader struct {
+	btx     *bolt.Tx
+	commits uint64 // DB.commits when btx began
+	uses    int
+	opened  map[string]*bolt.Bucket
+}
+
+// maxReaderUses bounds the updates one read transaction serves, and so how long
+// it keeps the pages freed meanwhile from being reused.
+const maxReaderUses = 256
+
+// current returns a read transaction that sees the state committed now: the
+// one already open when no commit ended since it began. Called with execMu held.
+func (r *reader) current(d *DB) (*bolt.Tx, error) {
+	if r.btx != nil && r.commits == d.commits && r.uses < maxReaderUses {
+		r.uses++
+		return r.btx, nil
+	}
+	r.release()
+	btx, err := d.db.Begin(false)
+	if err != nil {
+		return nil, err
+	}
+	r.btx, r.commits, r.uses, r.opened = btx, d.commits, 1, map[string]*bolt.Bucket{}
+	return btx, nil
+}
+
+func (r *reader) release() {
+	if r.btx != nil {
+		_ = r.btx.Rollback() // read-only: nothing to lose
+		r.btx, r.opened = nil, nil
 	}
 }
 
@@ -173,10 +222,11 @@ func (d *DB) Update(ctx context.Context, fn func(core.StoreTx) error) error {
 	return <-r.commit
 }
 
-// run runs fn, in the executor, under execMu: on its own overlay, then into the
-// pending batch, whose commit the returned channel reports. Without group commit it commits fn's writes
-// itself and returns a nil channel.
-func (d *DB) run(fn func(core.StoreTx) error) (chan error, error) {
+// run runs fn, in the executor, under execMu: on its own overlay over the
+// executor's read transaction r, then into the pending batch, whose commit the
+// returned channel reports. Without group commit it commits fn's writes itself
+// and returns a nil channel.
+func (d *DB) run(fn func(core.StoreTx) error, r *reader) (chan error, error) {
 	d.execMu.Lock()
 	defer d.execMu.Unlock()
 	if d.closed {
@@ -191,12 +241,12 @@ func (d *DB) run(fn func(core.StoreTx) error) (chan error, error) {
 			return ov.own.apply(btx)
 		})
 	}
-	var ov *overlay
-	err := d.db.View(func(btx *bolt.Tx) error {
-		ov = &overlay{btx: btx, base: []*layer{d.committing, d.pending}}
-		return safeCall(fn, ov)
-	})
+	btx, err := r.current(d)
 	if err != nil {
+		return nil, err
+	}
+	ov := &overlay{btx: btx, base: []*layer{d.committing, d.pending}, opened: r.opened}
+	if err := safeCall(fn, ov); err != nil {
 		return nil, err
 	}
 	d.pending.merge(ov.own)
@@ -233,6 +283,7 @@ func (d *DB) committer() {
 			d.pending, d.waiters = newLayer(), nil
 		}
 		d.committing = nil
+		d.commits++
 		d.execMu.Unlock()
 		for _, w := range waiters {
 			w <- err
