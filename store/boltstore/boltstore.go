@@ -238,7 +238,9 @@ func (d *DB) run(fn func(core.StoreTx) error, r *reader) (chan error, error) {
 			if err := safeCall(fn, ov); err != nil {
 				return err
 			}
-			return ov.own.apply(btx)
+			l := newLayer()
+			ov.own.into(l)
+			return l.apply(btx)
 		})
 	}
 	btx, err := r.current(d)
@@ -249,7 +251,7 @@ func (d *DB) run(fn func(core.StoreTx) error, r *reader) (chan error, error) {
 	if err := safeCall(fn, ov); err != nil {
 		return nil, err
 	}
-	d.pending.merge(ov.own)
+	ov.own.into(d.pending)
 	done := make(chan error, 1)
 	d.waiters = append(d.waiters, done)
 	return done, nil

@@ -37,15 +37,80 @@ func (l *layer) set(bucket, key string, v []byte) {
 	m[key] = v
 }
 
-// merge adds the writes of o on top of l's.
-func (l *layer) merge(o *layer) {
-	if o == nil {
+// writes are one update's own writes, in the order made (a later write of a
+// key wins): a list rather than a layer's maps, as an update writes a handful
+// of keys and a map per bucket was most of what an update allocated. Past
+// indexFrom writes, an index finds a key's latest write.
+type writes struct {
+	list  []write
+	index map[writeKey]int // position in list of each key's latest write
+}
+
+type writeKey struct{ bucket, key string }
+
+type write struct {
+	writeKey
+	v []byte // nil: a deletion
+}
+
+const indexFrom = 16
+
+// get returns the latest value written at key and whether there is one (a nil
+// value with true is a deletion).
+func (w *writes) get(bucket, key string) ([]byte, bool) {
+	if w == nil {
+		return nil, false
+	}
+	if w.index != nil {
+		i, ok := w.index[writeKey{bucket, key}]
+		if !ok {
+			return nil, false
+		}
+		return w.list[i].v, true
+	}
+	for i := len(w.list) - 1; i >= 0; i-- {
+		if e := w.list[i]; e.bucket == bucket && e.key == key {
+			return e.v, true
+		}
+	}
+	return nil, false
+}
+
+func (w *writes) set(bucket, key string, v []byte) {
+	k := writeKey{bucket, key}
+	w.list = append(w.list, write{k, v})
+	switch {
+	case w.index != nil:
+		w.index[k] = len(w.list) - 1
+	case len(w.list) > indexFrom:
+		w.index = make(map[writeKey]int, 2*len(w.list))
+		for i, e := range w.list {
+			w.index[e.writeKey] = i
+		}
+	}
+}
+
+// inBucket returns the latest writes in bucket, by key.
+func (w *writes) inBucket(bucket string) map[string][]byte {
+	var m map[string][]byte
+	for _, e := range w.list {
+		if e.bucket == bucket {
+			if m == nil {
+				m = map[string][]byte{}
+			}
+			m[e.key] = e.v
+		}
+	}
+	return m
+}
+
+// into adds the writes, in order, on top of l's.
+func (w *writes) into(l *layer) {
+	if w == nil {
 		return
 	}
-	for b, m := range o.writes {
-		for k, v := range m {
-			l.set(b, k, v)
-		}
+	for _, e := range w.list {
+		l.set(e.bucket, e.key, e.v)
 	}
 }
 
@@ -105,7 +170,7 @@ type overlay struct {
 	btx      *bolt.Tx
 	readOnly bool
 	base     []*layer // lowest first; nil entries are skipped
-	own      *layer
+	own      *writes
 	// opened keeps the buckets of btx looked up so far (nil: no such bucket):
 	// a read-only bbolt transaction looks a bucket up anew at each call.
 	opened map[string]*bolt.Bucket
@@ -187,7 +252,7 @@ func (o *overlay) Delete(bucket, key string) error {
 
 func (o *overlay) write(bucket, key string, v []byte) {
 	if o.own == nil {
-		o.own = newLayer()
+		o.own = &writes{}
 	}
 	o.own.set(bucket, key, v)
 }
@@ -195,10 +260,13 @@ func (o *overlay) write(bucket, key string, v []byte) {
 // Scan merges the bbolt cursor with the layers' writes under prefix.
 func (o *overlay) Scan(bucket, prefix string, reverse bool, fn func(string, []byte) error) error {
 	var sets []map[string][]byte
-	for _, l := range append(slices.Clone(o.base), o.own) {
+	for _, l := range o.base {
 		if l != nil {
 			sets = append(sets, l.writes[bucket])
 		}
+	}
+	if o.own != nil {
+		sets = append(sets, o.own.inBucket(bucket))
 	}
 	pending := merge.Keys(prefix, reverse, sets...)
 	lookup := func(k string) []byte { v, _ := o.layered(bucket, k); return v }
