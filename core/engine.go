@@ -15,6 +15,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -35,6 +36,8 @@ type Engine struct {
 	versions dataVersions
 	// decoded keeps communities and polls decoded between transactions.
 	decoded decodedCache
+	// sent gathers the records of answers delivered (AnswerSent).
+	sent sentBatch
 }
 
 // New returns an engine on st whose clock is now (time.Now when nil).
@@ -83,18 +86,87 @@ func (e *Engine) AnswerDelivered(ctx context.Context, key string, n int) error {
 
 // AnswerSent records that the answer to the event key was delivered: the same
 // event delivered again (a platform's redelivery after a crash, a second
-// instance) gets no answer, and the answer is no longer kept.
+// instance) gets no answer, and the answer is no longer kept. It returns once
+// the record is durable. The records of callers that come while one is being
+// written are written together, in one update (every press on a busy poll
+// records one).
 func (e *Engine) AnswerSent(ctx context.Context, key string) error {
 	if key == "" {
 		return nil
 	}
-	return e.updateEvent(ctx, key, func(rec *eventDelivery) bool {
-		if rec.Sent && rec.Answer == nil {
-			return false
+	return e.sent.record(ctx, key, e.answersSent)
+}
+
+// answersSent records, in one update, that the answers to keys were delivered,
+// and returns the error of each key's own record (one that cannot be read).
+func (e *Engine) answersSent(ctx context.Context, keys []string) ([]error, error) {
+	var errs []error
+	_, err := e.Update(ctx, func(tx *Tx) error {
+		errs = make([]error, len(keys))
+		for i, k := range keys {
+			var err error
+			if errs[i], err = tx.changeEvent(k, markSent); err != nil {
+				return err
+			}
 		}
-		rec.Sent, rec.Answer, rec.Done = true, nil, nil
-		return true
+		return nil
 	})
+	return errs, err
+}
+
+// markSent marks an event's answer delivered, and drops it.
+func markSent(rec *eventDelivery) bool {
+	if rec.Sent && rec.Answer == nil {
+		return false
+	}
+	rec.Sent, rec.Answer, rec.Done = true, nil, nil
+	return true
+}
+
+// sentBatch gathers the event keys whose answers callers report delivered while
+// an update records those before them, for one update to record them all.
+type sentBatch struct {
+	mu      sync.Mutex // guards the fields below
+	keys    []string
+	waiters []chan error
+	busy    bool // a goroutine is writing batches
+}
+
+// record adds key to the next batch, starting the goroutine that writes the
+// batches if none runs, and returns once its batch is written.
+func (b *sentBatch) record(ctx context.Context, key string, write func(context.Context, []string) ([]error, error)) error {
+	done := make(chan error, 1)
+	b.mu.Lock()
+	b.keys, b.waiters = append(b.keys, key), append(b.waiters, done)
+	if !b.busy {
+		b.busy = true
+		go b.flush(context.WithoutCancel(ctx), write)
+	}
+	b.mu.Unlock()
+	return <-done
+}
+
+// flush writes batches until none waits.
+func (b *sentBatch) flush(ctx context.Context, write func(context.Context, []string) ([]error, error)) {
+	for {
+		b.mu.Lock()
+		keys, waiters := b.keys, b.waiters
+		b.keys, b.waiters = nil, nil
+		if len(keys) == 0 {
+			b.busy = false
+			b.mu.Unlock()
+			return
+		}
+		b.mu.Unlock()
+		errs, err := write(ctx, keys)
+		for i, w := range waiters {
+			if err != nil {
+				w <- err
+			} else {
+				w <- errs[i]
+			}
+		}
+	}
 }
 
 // eventDelivery is an eventRecord as the records of its answer's delivery read
@@ -108,33 +180,46 @@ type eventDelivery struct {
 	Done   []int           `json:"done,omitempty"`
 }
 
-// updateEvent applies change to the record of the event key, if there is one,
-// and writes it back under its digest when change reports a change (removing a
-// record an earlier version kept under the key itself).
+// updateEvent applies change to the record of the event key in an update of
+// its own (see changeEvent).
 func (e *Engine) updateEvent(ctx context.Context, key string, change func(*eventDelivery) bool) error {
+	var bad error
 	_, err := e.Update(ctx, func(tx *Tx) error {
-		raw, legacy, err := getEvent(tx.kv, key)
-		if ok, err := found(err); err != nil || !ok {
-			return err
-		}
-		var rec eventDelivery
-		if err := json.Unmarshal(raw, &rec); err != nil {
-			return Internal("read event", err)
-		}
-		if string(rec.Answer) == "null" {
-			rec.Answer = nil
-		}
-		if !change(&rec) {
-			return nil
-		}
-		if legacy {
-			if err := deleteLegacyEvent(tx.kv, key); err != nil {
-				return err
-			}
-		}
-		return tx.putJSON(bucketEvent, eventKey(key), rec)
+		var err error
+		bad, err = tx.changeEvent(key, change)
+		return err
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return bad
+}
+
+// changeEvent applies change to the record of the event key, if there is one,
+// and writes it back under its record key when change reports a change
+// (removing a record an earlier version kept elsewhere). A record that cannot
+// be read is left as it is and returned as bad; err is the store's.
+func (tx *Tx) changeEvent(key string, change func(*eventDelivery) bool) (bad, err error) {
+	raw, legacy, err := getEvent(tx.kv, key)
+	if ok, err := found(err); err != nil || !ok {
+		return nil, err
+	}
+	var rec eventDelivery
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return Internal("read event", err), nil
+	}
+	if string(rec.Answer) == "null" {
+		rec.Answer = nil
+	}
+	if !change(&rec) {
+		return nil, nil
+	}
+	if legacy {
+		if err := deleteLegacyEvent(tx.kv, key); err != nil {
+			return nil, err
+		}
+	}
+	return nil, tx.putJSON(bucketEvent, eventKey(key), rec)
 }
 
 // Now returns the engine clock's current time.
