@@ -29,18 +29,25 @@ func eventRecords(t *testing.T, a *app) map[string]string {
 	return out
 }
 
+// retentionApp opens the service on a fresh store, its clock reading *now.
+func retentionApp(t *testing.T, now *time.Time) (*app, Config) {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Store.Path = filepath.Join(t.TempDir(), "ret.db")
+	a, err := openApp(cfg, func() time.Time { return *now }, newLogger(LogConfig{Level: "error"}, io.Discard), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a, cfg
+}
+
 // Ensure event records keep only what deduplication needs: the key as a digest
 // (a key naming a platform account is not stored), the answer a day, the record
 // for store.event_retention; a redelivered event changes nothing at every stage.
 func TestRetention_Events(t *testing.T) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	cfg := DefaultConfig()
-	cfg.Store.Path = filepath.Join(t.TempDir(), "ret.db")
-	a, err := openApp(cfg, func() time.Time { return now }, newLogger(LogConfig{Level: "error"}, io.Discard), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
+	a, cfg := retentionApp(t, &now)
 	ev := bots.Event{Platform: "test", ChatID: "g", UserID: "U99ALICE", UserName: "Alicia", Kind: bots.KindMessage,
 		Text: "/community create Run Club", Key: "slack:action:U99ALICE:1733400000.1"}
 	first, err := a.bot.Handle(t.Context(), ev)
@@ -127,13 +134,7 @@ func TestRetention_Config(t *testing.T) {
 // found in a read-only transaction and checked again in the one that acts.
 func TestRetention_Batches(t *testing.T) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	cfg := DefaultConfig()
-	cfg.Store.Path = filepath.Join(t.TempDir(), "ret.db")
-	a, err := openApp(cfg, func() time.Time { return now }, newLogger(LogConfig{Level: "error"}, io.Discard), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
+	a, cfg := retentionApp(t, &now)
 	record := func(n int, prefix string) {
 		for i := range n {
 			if _, err := a.eng.Remember(t.Context(), fmt.Sprintf("%s:%d", prefix, i), []byte("an answer")); err != nil {

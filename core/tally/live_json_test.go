@@ -40,15 +40,8 @@ func TestLive_JSON(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			raw, err := json.Marshal(l)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var back tally.Live
-			if err := json.Unmarshal(raw, &back); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(l, &back, cmpopts.IgnoreUnexported(tally.Live{})); diff != "" {
+			back := roundTrip(t, l)
+			if diff := cmp.Diff(l, back, cmpopts.IgnoreUnexported(tally.Live{})); diff != "" {
 				t.Fatalf("round trip (-want +got):\n%s", diff)
 			}
 			for _, b := range ballots[m] {
@@ -97,16 +90,25 @@ func TestLive_RoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		raw, err := json.Marshal(l)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var back tally.Live
-		if err := json.Unmarshal(raw, &back); err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(l, &back) {
-			t.Fatalf("round trip changed the tally:\n%#v\n%#v", l, &back)
+		if back := roundTrip(t, l); !reflect.DeepEqual(l, back) {
+			t.Fatalf("round trip changed the tally:\n%#v\n%#v", l, back)
 		}
 	})
+}
+
+// roundTrip encodes l and decodes it back.
+func roundTrip(t interface {
+	Helper()
+	Fatal(...any)
+}, l *tally.Live) *tally.Live {
+	t.Helper()
+	raw, err := json.Marshal(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back tally.Live
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	return &back
 }
