@@ -442,27 +442,37 @@ func (e *Engine) Update(ctx context.Context, fn func(tx *Tx) error) (Result, err
 // PruneEvents deletes event keys older than before, at most limit of them, and
 // returns how many it deleted. Platforms redeliver within hours, so a week is plenty.
 // The service runs it with TrimEvents on a timer (see the event retention setting).
-func (e *Engine) PruneEvents(ctx context.Context, before time.Time, limit int) (int, error) {
-	return e.sweepEvents(ctx, limit, func(_ string, rec *eventRecord) bool { return rec.At.Before(before) },
+// It looks at the records after the record key after ("" from the first) and
+// returns the key to go on after, "" once it looked at the last.
+func (e *Engine) PruneEvents(ctx context.Context, before time.Time, after string, limit int) (n int, next string, err error) {
+	return e.sweepEvents(ctx, after, limit, func(_ string, rec *eventRecord) bool { return rec.At.Before(before) },
 		func(tx *Tx, k string) error { return tx.kv.Delete(bucketEvent, k) })
 }
 
-// sweepEvents applies act, in one transaction, to at most limit event records that
-// match, and returns how many. The records are found in a read-only transaction
-// and checked again in the one that acts: the search decodes every record, and
-// must not hold up the writes of the events being handled meanwhile.
-func (e *Engine) sweepEvents(ctx context.Context, limit int, match func(k string, rec *eventRecord) bool, act func(tx *Tx, k string) error) (int, error) {
+// sweepEvents applies act, in one transaction, to at most limit event records
+// after the record key after that match, and returns how many, and the key the
+// search stopped at ("" at the end). The records are found in a read-only
+// transaction and checked again in the one that acts: the search decodes the
+// records, and must not hold up the writes of the events being handled
+// meanwhile. A sweep in batches goes on after the key the batch before stopped
+// at, so that it decodes each record once.
+func (e *Engine) sweepEvents(ctx context.Context, after string, limit int, match func(k string, rec *eventRecord) bool, act func(tx *Tx, k string) error) (int, string, error) {
 	matches := func(k string, v []byte) bool {
 		var rec eventRecord
 		return json.Unmarshal(v, &rec) == nil && match(k, &rec)
 	}
 	var keys []string
+	var next string
 	err := e.store.View(ctx, func(kv StoreTx) error {
-		keys = keys[:0]
+		keys, next = keys[:0], ""
 		return kv.Scan(bucketEvent, "", false, func(k string, v []byte) error {
+			if after != "" && k <= after {
+				return nil // looked at by the batch before
+			}
 			if matches(k, v) {
 				keys = append(keys, k)
 				if len(keys) >= limit {
+					next = k
 					return ErrStop
 				}
 			}
@@ -470,7 +480,7 @@ func (e *Engine) sweepEvents(ctx context.Context, limit int, match func(k string
 		})
 	})
 	if err != nil || len(keys) == 0 {
-		return 0, err
+		return 0, next, err
 	}
 	var n int
 	_, err = e.Update(ctx, func(tx *Tx) error {
@@ -489,7 +499,7 @@ func (e *Engine) sweepEvents(ctx context.Context, limit int, match func(k string
 		}
 		return nil
 	})
-	return n, err
+	return n, next, err
 }
 
 // TrimEvents drops the answers of events handled before before (keeping their
@@ -497,8 +507,10 @@ func (e *Engine) sweepEvents(ctx context.Context, limit int, match func(k string
 // returns how many it trimmed. An answer may hold personal data (a /me summary, a
 // pledge's receipt): it is kept only as long as a platform may deliver the event
 // again (AnswerRetention).
-func (e *Engine) TrimEvents(ctx context.Context, before time.Time, limit int) (int, error) {
-	return e.sweepEvents(ctx, limit, func(k string, rec *eventRecord) bool {
+//
+// It looks at the records after the record key after, as PruneEvents does.
+func (e *Engine) TrimEvents(ctx context.Context, before time.Time, after string, limit int) (n int, next string, err error) {
+	return e.sweepEvents(ctx, after, limit, func(k string, rec *eventRecord) bool {
 		return rec.At.Before(before) && (len(rec.Answer) > 0 || !isEventRecordKey(k))
 	}, func(tx *Tx, k string) error { return tx.trimEvent(k, nil) })
 }

@@ -54,25 +54,27 @@ func (r *retention) Run(ctx context.Context) error {
 func (r *retention) Once(ctx context.Context) error {
 	now := r.eng.Now()
 	trimmed, pruned := 0, 0
-	for {
-		n, err := r.eng.TrimEvents(ctx, now.Add(-core.AnswerRetention), retentionBatch)
+	for after := ""; ; {
+		n, next, err := r.eng.TrimEvents(ctx, now.Add(-core.AnswerRetention), after, retentionBatch)
 		trimmed += n
 		if err != nil {
 			return err
 		}
-		if n < retentionBatch {
+		if next == "" {
 			break
 		}
+		after = next
 	}
-	for {
-		n, err := r.eng.PruneEvents(ctx, now.Add(-r.keep), retentionBatch)
+	for after := ""; ; {
+		n, next, err := r.eng.PruneEvents(ctx, now.Add(-r.keep), after, retentionBatch)
 		pruned += n
 		if err != nil {
 			return err
 		}
-		if n < retentionBatch {
+		if next == "" {
 			break
 		}
+		after = next
 	}
 	if trimmed+pruned > 0 {
 		r.log.Info("event retention", "answers_dropped", trimmed, "keys_pruned", pruned)
