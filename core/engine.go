@@ -297,20 +297,20 @@ func eventDigest(k string) string {
 // letters) and a decimal number without leading zeros, below 10²⁰.
 func numberedKey(k string) (platform, n string, ok bool) {
 	platform, n, ok = strings.Cut(k, ":")
-	if !ok || platform == "" || n == "" || len(n) > eventNumberDigits || n[0] == '0' && len(n) > 1 {
+	if !ok || !lowerWord(platform) || !digits(n) || len(n) > eventNumberDigits || n[0] == '0' && len(n) > 1 {
 		return "", "", false
 	}
-	for _, c := range []byte(platform) {
-		if c < 'a' || c > 'z' {
-			return "", "", false
-		}
-	}
-	for _, c := range []byte(n) {
-		if c < '0' || c > '9' {
-			return "", "", false
-		}
-	}
 	return platform, n, true
+}
+
+// lowerWord reports whether s is one or more lower-case ASCII letters.
+func lowerWord(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return r < 'a' || r > 'z' })
+}
+
+// digits reports whether s is one or more ASCII digits.
+func digits(s string) bool {
+	return s != "" && !strings.ContainsFunc(s, func(r rune) bool { return r < '0' || r > '9' })
 }
 
 // eventNumberDigits is the width numbers are padded to in event record keys.
@@ -390,7 +390,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 				return err
 			}
 		}
-		tx := &Tx{kv: kv, now: now, ballotKey: e.ballotKey, dashKey: e.dashKey, decoded: &e.decoded}
+		tx := e.tx(kv, now)
 		answer, err := fn(tx)
 		if err != nil {
 			return err
@@ -428,9 +428,12 @@ func (e *Engine) View(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	now := e.now()
-	return e.store.View(ctx, func(kv StoreTx) error {
-		return fn(&Tx{kv: kv, now: now, ballotKey: e.ballotKey, dashKey: e.dashKey, decoded: &e.decoded})
-	})
+	return e.store.View(ctx, func(kv StoreTx) error { return fn(e.tx(kv, now)) })
+}
+
+// tx returns a transaction of the engine on kv at now.
+func (e *Engine) tx(kv StoreTx, now time.Time) *Tx {
+	return &Tx{kv: kv, now: now, ballotKey: e.ballotKey, dashKey: e.dashKey, decoded: &e.decoded}
 }
 
 // Update runs fn in one read-write transaction without an event key (scheduler jobs,
@@ -545,8 +548,7 @@ func (tx *Tx) trimEvent(k string, v []byte) error {
 func isEventRecordKey(k string) bool {
 	if rest, ok := strings.CutPrefix(k, "n"); ok {
 		platform, n, ok := strings.Cut(rest, ":")
-		_, _, numbered := numberedKey(platform + ":" + strings.TrimLeft(n, "0"))
-		return ok && len(n) == eventNumberDigits && (numbered || strings.Trim(n, "0") == "")
+		return ok && lowerWord(platform) && digits(n) && len(n) == eventNumberDigits
 	}
 	if len(k) != 1+2*sha256.Size || k[0] != 'h' {
 		return false

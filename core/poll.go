@@ -470,9 +470,10 @@ func (tx *Tx) Polls(c CommunityID, openOnly bool) ([]*Poll, error) {
 		return nil
 	})
 	for _, p := range out {
-		if err == nil {
-			err = tx.readLive(p)
+		if err != nil {
+			break
 		}
+		err = tx.readLive(p)
 	}
 	return out, err
 }

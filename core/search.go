@@ -30,7 +30,7 @@ type SearchEntry struct {
 
 // fold lowercases s and strips accents, for accent-insensitive matching. ASCII
 // has no accent to strip; other text goes through a pooled transformer (a new
-// chain allocates its buffers, some 40 KB, and a ballot folds every option).
+// chain allocates two 4 KB buffers, and a ballot folds every option).
 func fold(s string) string {
 	if isASCII(s) {
 		return strings.ToLower(strings.TrimSpace(s))

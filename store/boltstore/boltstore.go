@@ -1,9 +1,9 @@
 // Package boltstore is the embedded store of Engage: core.Store on one bbolt file.
 //
 // Writes go through a pipelined group commit. Updates run one at a time, in one
-// goroutine (the executor, which callers queue for), each on
-// its own overlay over the committed state and the writes of the updates before it
-// that are not committed yet; a successful update's writes join the pending batch.
+// goroutine (the executor, which callers queue for), each on its own overlay over
+// the committed state and the writes of the updates before it that are not
+// committed yet; a successful update's writes join the pending batch.
 // One goroutine commits: it takes the whole pending batch into one bbolt
 // transaction and fsync, and while that commit runs the next updates already
 // execute and form the next batch, so computing and syncing overlap. An update
