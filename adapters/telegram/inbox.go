@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
-	"time"
 )
 
 // With an Inbox (Config.Inbox), updates are kept durably from the moment they are
@@ -128,21 +127,17 @@ func (a *Adapter) inboxDone(ctx context.Context, id string) {
 // from it. skip holds the updates recovered from the inbox at start.
 func (a *Adapter) pollInbox(ctx context.Context, o *orderer, skip map[int]bool) error {
 	offset, fails := 0, 0
-	var last time.Time
 	for ctx.Err() == nil {
 		if a.inflight.wait(ctx, maxInflight) != nil {
 			return nil
 		}
-		// While updates are handled, poll at the pace of their handling (as
-		// without an inbox): a batch at a time rather than one update a call.
-		if n, _ := a.inflight.busy(); n > 0 {
-			if pollPause(ctx, a.inflight, last) != nil {
-				return nil
-			}
-		}
-		last = time.Now()
+		// No pause between polls while updates are handled, unlike polling
+		// without an inbox: no poll fetches an update a second time, and the
+		// poll at once after one confirms its updates, whose answers then need
+		// no record (mayComeBack).
 		raws, err := a.updates(ctx, offset, a.pollTimeout)
 		if err == nil {
+			a.confirm(offset)
 			offset, err = a.keep(ctx, o, raws, offset, skip)
 		}
 		if err != nil {

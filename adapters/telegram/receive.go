@@ -54,7 +54,8 @@ func (a *Adapter) poll(ctx context.Context, o *orderer) error {
 			timeout = 0 // the updates being handled come back at once anyway
 		}
 		last = time.Now()
-		raws, err := a.updates(ctx, tr.offset(), timeout)
+		offset := tr.offset()
+		raws, err := a.updates(ctx, offset, timeout)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -66,6 +67,7 @@ func (a *Adapter) poll(ctx context.Context, o *orderer) error {
 			continue
 		}
 		fails = 0
+		a.confirm(offset)
 		for _, raw := range raws {
 			a.take(o, tr, raw)
 		}
@@ -200,7 +202,7 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		a.inboxDone(hctx, up.inbox)
 	}
 	a.answer(hctx, up, out)
-	if r, ok := a.handler.(bots.AnswerRecorder); ok && err == nil && up.Event.Key != "" {
+	if r, ok := a.handler.(bots.AnswerRecorder); ok && err == nil && up.Event.Key != "" && a.mayComeBack(up) {
 		// The update comes back after a crash until the offset passes it: its
 		// answers, sent now, are not sent again.
 		if err := r.AnswersSent(hctx, up.Event.Key); err != nil {
@@ -227,7 +229,7 @@ func (a *Adapter) answer(ctx context.Context, up update, out []bots.Message) {
 		last = out[len(out)-1].Part
 	}
 	done := func(m bots.Message) {
-		if rec == nil || up.Event == nil || m.Part == 0 || m.Part == last {
+		if rec == nil || up.Event == nil || m.Part == 0 || m.Part == last || !a.mayComeBack(up) {
 			return
 		}
 		if err := rec.AnswerDelivered(ctx, up.Event.Key, m); err != nil {
@@ -277,6 +279,26 @@ func (a *Adapter) answer(ctx context.Context, up update, out []bots.Message) {
 		}
 		a.log.Warn("answer not delivered", "update_id", up.ID, "err", err)
 	}
+}
+
+// confirm records that Telegram answered a getUpdates at offset: it will not
+// send an update below it again.
+func (a *Adapter) confirm(offset int) {
+	for {
+		c := a.confirmed.Load()
+		if int64(offset) <= c || a.confirmed.CompareAndSwap(c, int64(offset)) {
+			return
+		}
+	}
+}
+
+// mayComeBack reports whether Telegram may deliver up again (after a crash, say):
+// whether recording the answers sent to it can still prevent sending them twice.
+// With an inbox, the offset passes an update as soon as it is stored, long
+// before it is answered, so that its answers are almost never recorded. A
+// webhook update always may: a 200 lost on its way back means a new delivery.
+func (a *Adapter) mayComeBack(up update) bool {
+	return a.cfg.Mode == ModeWebhook || int64(up.ID) >= a.confirmed.Load()
 }
 
 // pickToast returns the toast of a press: the first answer meant for the presser

@@ -89,6 +89,9 @@ type Adapter struct {
 	pollTimeout time.Duration
 	running     atomic.Pointer[orderer] // set while Run runs
 	inflight    *gate                   // updates received and not handled yet (with an Inbox)
+	// confirmed is the offset of the last getUpdates Telegram answered: it
+	// forgot every update below it, which therefore never comes again.
+	confirmed atomic.Int64
 }
 
 // New checks the configuration and the token (getMe) and returns the adapter.
