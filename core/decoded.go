@@ -9,9 +9,10 @@ import (
 )
 
 // decodedCache keeps, between transactions, the decoded form of the records read
-// on nearly every interaction and seldom written: communities, and polls (their
-// running tally is a record of its own, bucketLive, so that a ballot leaves the
-// poll's record as it was). An entry is used only when the bytes the store gives
+// on nearly every interaction: communities, polls (their running tally is a
+// record of its own, bucketLive, so that a ballot leaves the poll's record as it
+// was), running tallies, and the outbox items that coalesce a live message's
+// edits. An entry is used only when the bytes the store gives
 // the transaction are the very bytes it was decoded from, so it is never stale
 // whoever wrote: this engine, a transaction that failed, another instance on the
 // same PostgreSQL database. The cached value is never handed out: readers get a

@@ -114,10 +114,12 @@ func TestDecoded_CloneIsDeep(t *testing.T) {
 	fill(t, reflect.ValueOf(&c).Elem(), 0)
 	var p Poll
 	fill(t, reflect.ValueOf(&p).Elem(), 0)
+	var it OutboxItem
+	fill(t, reflect.ValueOf(&it).Elem(), 0)
 	for _, tt := range []struct {
 		name       string
 		orig, copy any
-	}{{"community", &c, c.clone()}, {"poll", &p, p.clone()}} {
+	}{{"community", &c, c.clone()}, {"poll", &p, p.clone()}, {"outbox item", &it, it.clone()}} {
 		if !reflect.DeepEqual(tt.orig, tt.copy) {
 			t.Errorf("%s: the copy differs:\n%+v\n%+v", tt.name, tt.orig, tt.copy)
 		}

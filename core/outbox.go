@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 )
@@ -26,6 +27,13 @@ type OutboxItem struct {
 	Hold string `json:"hold,omitempty"`
 }
 
+// clone copies it deeply (the payload included).
+func (it *OutboxItem) clone() *OutboxItem {
+	c := *it
+	c.Payload = bytes.Clone(it.Payload)
+	return &c
+}
+
 // Enqueue writes a message to the outbox for platform. When coalesce is not empty
 // and an unsent message with the same coalescing key is waiting, that message's
 // payload is replaced instead (a tally edited ten times in a second is sent once,
@@ -38,15 +46,15 @@ func (tx *Tx) Enqueue(platform string, payload []byte, coalesce string, notBefor
 		if ok, err := found(err); err != nil {
 			return err
 		} else if ok {
-			it := new(OutboxItem)
-			err := tx.getJSON(bucketOutbox, string(raw), it)
+			// Kept decoded: a live message is replaced at every press.
+			it, err := getDecoded(tx, bucketOutbox, string(raw), (*OutboxItem).clone)
 			if ok, err := found(err); err != nil {
 				return err
 			} else if ok {
 				it.Payload = payload
 				it.Version++
 				tx.Enqueued++
-				return tx.putJSON(bucketOutbox, string(raw), it)
+				return putDecoded(tx, bucketOutbox, string(raw), it, (*OutboxItem).clone)
 			}
 		}
 	}
@@ -55,13 +63,13 @@ func (tx *Tx) Enqueue(platform string, payload []byte, coalesce string, notBefor
 		return err
 	}
 	it := &OutboxItem{Seq: seq, Platform: platform, Payload: payload, Coalesce: coalesce, NotBefore: notBefore, Created: tx.now}
-	if err := tx.putJSON(bucketOutbox, pad(seq), it); err != nil {
-		return err
+	if coalesce == "" {
+		err = tx.putJSON(bucketOutbox, pad(seq), it)
+	} else if err = putDecoded(tx, bucketOutbox, pad(seq), it, (*OutboxItem).clone); err == nil {
+		err = tx.kv.Put(bucketCoalesce, coalesce, []byte(pad(seq)))
 	}
-	if coalesce != "" {
-		if err := tx.kv.Put(bucketCoalesce, coalesce, []byte(pad(seq))); err != nil {
-			return err
-		}
+	if err != nil {
+		return err
 	}
 	tx.Enqueued++
 	return nil

@@ -38,6 +38,7 @@ type Catalog struct {
 	words   map[string]string             // word alias inside a command → English word, where it differs
 	langs   []string
 	onError func(key string, err error) // tests: told of every text that fails
+	kept    memo                        // texts rendered, by language, key and plain data
 }
 
 // DefaultLang is the language used when a text is missing in another one.
@@ -189,6 +190,12 @@ func (c *Catalog) Text(lang, key string, data any) string {
 		}
 		return "[" + key + "]"
 	}
+	k, keep := keyOf(lang, key, data)
+	if keep {
+		if s, ok := c.kept.get(k); ok {
+			return s
+		}
+	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, key, data); err != nil {
 		if c.onError != nil {
@@ -196,7 +203,11 @@ func (c *Catalog) Text(lang, key string, data any) string {
 		}
 		return "[" + key + ": " + err.Error() + "]"
 	}
-	return strings.TrimSpace(b.String())
+	s := strings.TrimSpace(b.String())
+	if keep {
+		c.kept.put(k, s)
+	}
+	return s
 }
 
 // funcs returns the template functions for lang.
