@@ -54,9 +54,9 @@ type flat struct {
 type kind uint8
 
 const (
-	other kind = iota // cannot key a kept text
-	plainKind         // keys it as it is
-	sliceKind         // keys it written out
+	other     kind = iota // cannot key a kept text
+	plainKind             // keys it as it is
+	sliceKind             // keys it written out
 )
 
 var kinds sync.Map // reflect.Type → kind
