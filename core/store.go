@@ -30,7 +30,9 @@ type Store interface {
 type StoreTx interface {
 	// Get returns the value at key, or ErrNoKey.
 	Get(bucket, key string) ([]byte, error)
-	// Put stores value at key, creating the bucket if needed.
+	// Put stores value at key, creating the bucket if needed. The store may
+	// keep value itself rather than a copy: the caller hands it over and never
+	// changes it afterwards.
 	Put(bucket, key string, value []byte) error
 	// Delete removes key; deleting a missing key is not an error.
 	Delete(bucket, key string) error

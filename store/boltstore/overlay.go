@@ -236,8 +236,10 @@ func (o *overlay) Put(bucket, key string, value []byte) error {
 	if key == "" || len(key) > maxKeySize || len(value) > maxValueSize {
 		return core.Internal("put "+bucket, errors.New("key or value size out of bounds"))
 	}
-	v := make([]byte, len(value)) // never nil: nil marks a deletion
-	copy(v, value)
+	v := value // handed over (see core.StoreTx)
+	if v == nil {
+		v = []byte{} // nil marks a deletion
+	}
 	o.write(bucket, key, v)
 	return nil
 }
@@ -252,7 +254,7 @@ func (o *overlay) Delete(bucket, key string) error {
 
 func (o *overlay) write(bucket, key string, v []byte) {
 	if o.own == nil {
-		o.own = &writes{}
+		o.own = &writes{list: make([]write, 0, indexFrom)} // the most an update writes, mostly
 	}
 	o.own.set(bucket, key, v)
 }

@@ -129,8 +129,10 @@ func (t *txn) Put(bucket, key string, value []byte) error {
 	if key == "" || len(key) > maxKeySize || len(value) > maxValueSize || bucket == "" {
 		return core.Internal("put "+bucket, errors.New("pgstore: bucket, key or value size out of bounds"))
 	}
-	v := make([]byte, len(value)) // never nil: nil marks a deletion
-	copy(v, value)
+	v := value // handed over (see core.StoreTx)
+	if v == nil {
+		v = []byte{} // nil marks a deletion
+	}
 	t.writes.set(bucket, key, v)
 	return nil
 }
