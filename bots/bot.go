@@ -140,7 +140,11 @@ func (b *Bot) woke(res core.Result) {
 func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 	as := b.prepare(ctx, ev) // the language model, if any, is asked before the transaction
 	var c *turn
-	res, err := b.engine.Do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
+	do := b.engine.Do
+	if ev.Last {
+		do = b.engine.DoLast
+	}
+	res, err := do(ctx, ev.Key, func(tx *core.Tx) ([]byte, error) {
 		if err := tx.InboxDone(ev.Inbox); err != nil {
 			return nil, err
 		}
@@ -150,6 +154,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 		}
 		if c.secret {
 			c.keepSecret()
+		}
+		if ev.Key == "" || ev.Last {
+			return nil, nil // nothing will deliver it again: no answer to keep
 		}
 		return json.Marshal(c.out)
 	})
@@ -175,7 +182,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) ([]Message, error) {
 			msg.Direct, msg.Ephemeral = true, true
 		}
 		raw, _ := json.Marshal([]Message{msg})
-		if ev.Key != "" && (c == nil || !c.secret) {
+		if ev.Key != "" && !ev.Last && (c == nil || !c.secret) {
 			if raw, err = b.engine.Remember(ctx, ev.Key, raw); err != nil {
 				b.count(ev, core.CodeInternal)
 				return nil, fmt.Errorf("remember refusal: %w", err)

@@ -50,6 +50,10 @@ type Event struct {
 	// Key is the idempotency key: the same key delivered again changes nothing and
 	// gets the first answer. Adapters use the platform's own IDs ("telegram:<update_id>").
 	Key string `json:"key,omitempty"`
+	// Last says no later delivery of the event will come (the platform has
+	// confirmed it, and the inbox hands it out once): its key is still checked
+	// against earlier deliveries, but neither it nor the answer is recorded.
+	Last bool `json:"-"`
 	// Mentions maps mention tokens found in Text ("<@U123>", "@alice") to platform
 	// user IDs, for platforms whose mentions carry IDs.
 	Mentions map[string]string `json:"mentions,omitempty"`

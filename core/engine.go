@@ -367,6 +367,17 @@ type Result struct {
 // nothing is written and the error is returned; the caller may then Remember a
 // refusal's answer. An empty key disables the check.
 func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, error)) (Result, error) {
+	return e.do(ctx, key, true, fn)
+}
+
+// DoLast is Do for the last delivery of key: nothing will deliver it again
+// (the platform confirmed it), so that key is checked against the earlier
+// deliveries but neither it nor fn's answer is recorded.
+func (e *Engine) DoLast(ctx context.Context, key string, fn func(tx *Tx) ([]byte, error)) (Result, error) {
+	return e.do(ctx, key, false, fn)
+}
+
+func (e *Engine) do(ctx context.Context, key string, record bool, fn func(tx *Tx) ([]byte, error)) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
@@ -395,7 +406,7 @@ func (e *Engine) Do(ctx context.Context, key string, fn func(tx *Tx) ([]byte, er
 		if err != nil {
 			return err
 		}
-		if key != "" {
+		if key != "" && record {
 			kept := answer
 			if tx.forgetAnswer {
 				kept = nil

@@ -59,3 +59,36 @@ func TestEvents_EarlierRecordsStillCount(t *testing.T) {
 		t.Fatalf("after its delivery was recorded: %+v, %v", res, err)
 	}
 }
+
+// Ensure DoLast, for a delivery nothing will repeat, still recognises the key of
+// an earlier delivery (fn does not run, the first answer comes back) and records
+// neither the key nor the answer of a new one.
+func TestDoLast_ChecksButDoesNotRecord(t *testing.T) {
+	e, _ := newEngine(t)
+	if _, err := e.Do(t.Context(), "telegram:7", func(*core.Tx) ([]byte, error) { return []byte(`"first"`), nil }); err != nil {
+		t.Fatal(err)
+	}
+	ran := false
+	res, err := e.DoLast(t.Context(), "telegram:7", func(*core.Tx) ([]byte, error) { ran = true; return nil, nil })
+	if err != nil || ran || !res.Replayed || string(res.Answer) != `"first"` {
+		t.Fatalf("an earlier delivery's key: ran %v, %+v, %v", ran, res, err)
+	}
+	for _, k := range []string{"telegram:8", "slack:Ev08"} {
+		res, err = e.DoLast(t.Context(), k, func(*core.Tx) ([]byte, error) { ran = true; return []byte(`"new"`), nil })
+		if err != nil || !ran || res.Replayed || string(res.Answer) != `"new"` {
+			t.Fatalf("%s: ran %v, %+v, %v", k, ran, res, err)
+		}
+		if rec, err := e.AnswerRecorded(t.Context(), k); err != nil || rec {
+			t.Fatalf("%s: answer recorded %v, %v", k, rec, err)
+		}
+	}
+	n := 0
+	if err := e.Store().View(t.Context(), func(kv core.StoreTx) error {
+		return kv.Scan("event", "", false, func(string, []byte) error { n++; return nil })
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d event records, want 1 (telegram:7's)", n)
+	}
+}

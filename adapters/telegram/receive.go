@@ -185,6 +185,9 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		return true
 	}
 	log := func() *slog.Logger { return a.log.With("update_id", up.ID, "chat_id", up.Event.ChatID) } // only when there is something to say
+	// Confirmed already: Telegram will not send it again, and the inbox hands
+	// it out once, so that only earlier deliveries are to be recognised.
+	up.Event.Last = !a.mayComeBack(up)
 	var out []bots.Message
 	var err error
 	for attempt := 0; ; attempt++ {
@@ -202,7 +205,7 @@ func (a *Adapter) process(ctx context.Context, up update) bool {
 		a.inboxDone(hctx, up.inbox)
 	}
 	a.answer(hctx, up, out)
-	if r, ok := a.handler.(bots.AnswerRecorder); ok && err == nil && up.Event.Key != "" && a.mayComeBack(up) {
+	if r, ok := a.handler.(bots.AnswerRecorder); ok && err == nil && up.Event.Key != "" && !up.Event.Last && a.mayComeBack(up) {
 		// The update comes back after a crash until the offset passes it: its
 		// answers, sent now, are not sent again.
 		if err := r.AnswersSent(hctx, up.Event.Key); err != nil {
@@ -229,7 +232,7 @@ func (a *Adapter) answer(ctx context.Context, up update, out []bots.Message) {
 		last = out[len(out)-1].Part
 	}
 	done := func(m bots.Message) {
-		if rec == nil || up.Event == nil || m.Part == 0 || m.Part == last || !a.mayComeBack(up) {
+		if rec == nil || up.Event == nil || up.Event.Last || m.Part == 0 || m.Part == last || !a.mayComeBack(up) {
 			return
 		}
 		if err := rec.AnswerDelivered(ctx, up.Event.Key, m); err != nil {
