@@ -9,7 +9,7 @@ import (
 )
 
 // decodedCache keeps, between transactions, the decoded form of the records read
-// on nearly every interaction: communities, polls (their running tally is a
+// on nearly every interaction: communities, projects, polls (their running tally is a
 // record of its own, bucketLive, so that a ballot leaves the poll's record as it
 // was), running tallies, and the outbox items that coalesce a live message's
 // edits. An entry is used only when the bytes the store gives
@@ -98,6 +98,21 @@ func (c *Community) clone() *Community {
 	d.Chats = slices.Clone(c.Chats)
 	d.Counters = maps.Clone(c.Counters)
 	return &d
+}
+
+// clone returns a deep copy of p.
+func (p *Project) clone() *Project {
+	q := *p
+	q.Referents = slices.Clone(p.Referents)
+	q.Followers = slices.Clone(p.Followers)
+	q.Likes = slices.Clone(p.Likes)
+	q.Needs = slices.Clone(p.Needs)
+	q.Offers = slices.Clone(p.Offers)
+	if p.NextStep != nil {
+		next := *p.NextStep
+		q.NextStep = &next
+	}
+	return &q
 }
 
 // clone returns a deep copy of p.

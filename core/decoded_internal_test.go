@@ -116,10 +116,12 @@ func TestDecoded_CloneIsDeep(t *testing.T) {
 	fill(t, reflect.ValueOf(&p).Elem(), 0)
 	var it OutboxItem
 	fill(t, reflect.ValueOf(&it).Elem(), 0)
+	var pr Project
+	fill(t, reflect.ValueOf(&pr).Elem(), 0)
 	for _, tt := range []struct {
 		name       string
 		orig, copy any
-	}{{"community", &c, c.clone()}, {"poll", &p, p.clone()}, {"outbox item", &it, it.clone()}} {
+	}{{"community", &c, c.clone()}, {"poll", &p, p.clone()}, {"outbox item", &it, it.clone()}, {"project", &pr, pr.clone()}} {
 		if !reflect.DeepEqual(tt.orig, tt.copy) {
 			t.Errorf("%s: the copy differs:\n%+v\n%+v", tt.name, tt.orig, tt.copy)
 		}

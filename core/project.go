@@ -134,8 +134,7 @@ func (tx *Tx) Project(c CommunityID, id string) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := new(Project)
-	err = tx.getJSON(bucketProject, projectKey(c, n), p)
+	p, err := getDecoded(tx, bucketProject, projectKey(c, n), (*Project).clone)
 	if ok, err := found(err); err != nil {
 		return nil, err
 	} else if !ok {
@@ -157,7 +156,7 @@ func (tx *Tx) Projects(c CommunityID, stage *Stage) ([]*Project, error) {
 }
 
 func (tx *Tx) putProject(p *Project) error {
-	return tx.putJSON(bucketProject, projectKey(p.Community, p.Num), p)
+	return putDecoded(tx, bucketProject, projectKey(p.Community, p.Num), p, (*Project).clone)
 }
 
 // CanManage reports whether m may manage project p: its referents, facilitators and
