@@ -297,9 +297,11 @@ func (a *Adapter) confirm(offset int) {
 
 // mayComeBack reports whether Telegram may deliver up again (after a crash, say):
 // whether recording the answers sent to it can still prevent sending them twice.
-// With an inbox, the offset passes an update as soon as it is stored, long
-// before it is answered, so that its answers are almost never recorded. A
-// webhook update always may: a 200 lost on its way back means a new delivery.
+// With an inbox, the offset passes an update as soon as it is stored, and the
+// answer to the poll that passes it often comes back before the update is
+// handled: it then keeps no event record (Event.Last) and its answers are not
+// recorded as delivered. A webhook update always may come back: a 200 lost on
+// its way back means a new delivery.
 func (a *Adapter) mayComeBack(up update) bool {
 	return a.cfg.Mode == ModeWebhook || int64(up.ID) >= a.confirmed.Load()
 }
