@@ -64,6 +64,7 @@ type DB struct {
 	pending    *layer       // writes of updates run since the committer last took a batch
 	waiters    []chan error // their callers, waiting for the batch to be durable
 	committing *layer       // the batch being committed now (read-only), or nil
+	spare      *layer       // a committed batch, emptied, for the next one (or nil)
 	commits    uint64       // commits ended so far: the committed state changes with it
 	closed     bool
 }
@@ -272,7 +273,7 @@ func (d *DB) committer() {
 			continue
 		}
 		batch, waiters := d.pending, d.waiters
-		d.committing, d.pending, d.waiters = batch, newLayer(), nil
+		d.committing, d.pending, d.waiters = batch, d.spareLayer(), nil
 		d.execMu.Unlock()
 
 		err := d.db.Update(batch.apply)
@@ -286,11 +287,25 @@ func (d *DB) committer() {
 		}
 		d.committing = nil
 		d.commits++
+		// No overlay reads the batch any more (they run under execMu and see
+		// committing): its maps serve the next batch.
+		batch.clear()
+		d.spare = batch
 		d.execMu.Unlock()
 		for _, w := range waiters {
 			w <- err
 		}
 	}
+}
+
+// spareLayer returns an empty layer, the last one committed when there is one.
+// Called with execMu held.
+func (d *DB) spareLayer() *layer {
+	if l := d.spare; l != nil {
+		d.spare = nil
+		return l
+	}
+	return newLayer()
 }
 
 // View runs fn in a read-only transaction on the committed state.

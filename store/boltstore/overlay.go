@@ -18,6 +18,20 @@ type layer struct {
 
 func newLayer() *layer { return &layer{writes: map[string]map[string][]byte{}} }
 
+// clear empties l and keeps its maps, grown to the size of a batch, for the next
+// one; a map grown past keptLen by a large update is dropped instead.
+func (l *layer) clear() {
+	for b, m := range l.writes {
+		if len(m) > keptLen {
+			delete(l.writes, b)
+		} else {
+			clear(m)
+		}
+	}
+}
+
+const keptLen = 1024
+
 // get returns the layer's value for key and whether the layer has one (a nil value
 // with true is a deletion).
 func (l *layer) get(bucket, key string) ([]byte, bool) {
@@ -123,6 +137,9 @@ func (l *layer) apply(btx *bolt.Tx) error {
 	}
 	for _, bucket := range slices.Sorted(maps.Keys(l.writes)) {
 		m := l.writes[bucket]
+		if len(m) == 0 {
+			continue // a bucket an earlier batch of these maps wrote
+		}
 		b, err := btx.CreateBucketIfNotExists([]byte(bucket))
 		if err != nil {
 			return err

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // Ensure an update's writes give, for any key, the latest value written, below
@@ -43,5 +45,45 @@ func TestWrites_LatestWins(t *testing.T) {
 		if _, ok := w.get("b0", "absent"); ok {
 			t.Fatalf("n=%d: a key never written has a write", n)
 		}
+	}
+}
+
+// Ensure a committed batch, emptied for the next one, keeps nothing of what it
+// held: the next batch's commit writes only its own keys (a bucket the earlier
+// batch wrote is not created, and its keys are not written again), and a map a
+// large update grew is not kept.
+func TestLayer_ClearedForTheNextBatch(t *testing.T) {
+	d, err := Open(t.TempDir()+"/db", Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	l := newLayer()
+	l.set("earlier", "k", []byte("v"))
+	for i := range keptLen + 1 {
+		l.set("large", fmt.Sprint(i), []byte("v"))
+	}
+	l.clear()
+	if _, ok := l.get("earlier", "k"); ok {
+		t.Fatal("an emptied batch still has a write")
+	}
+	if _, ok := l.writes["large"]; ok {
+		t.Fatalf("a map of %d writes was kept", keptLen+1)
+	}
+	l.set("next", "k2", []byte("v2"))
+	if err := d.db.Update(l.apply); err != nil {
+		t.Fatal(err)
+	}
+	err = d.db.View(func(btx *bolt.Tx) error {
+		if btx.Bucket([]byte("earlier")) != nil {
+			t.Error("the bucket of the emptied batch was created")
+		}
+		if b := btx.Bucket([]byte("next")); b == nil || string(b.Get([]byte("k2"))) != "v2" {
+			t.Error("the next batch's write is missing")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
