@@ -9,23 +9,23 @@ import (
 // of 10^-5, so truncating a transfer value to 5 decimals is integer division.
 const scotUnit = 100_000
 
-// paper is a parcel of identical papers: the group's ballots, at preference
-// pos of the group, each worth val.
-type paper struct {
-	g   int32
-	pos int32
-	val int64
-}
-
 // scottish counts by the Scottish Local Government Elections Order 2007,
 // schedule 1, rules 45 to 53: Droop quota fixed once, surpluses one at a time
 // largest first with inclusive Gregory transfer values truncated to 5
 // decimals, exclusion of the lowest at the value received.
+//
+// A group's ballots form one parcel of identical papers at any time: at
+// preference pos[g] of the group, each worth val[g], in the pile of the
+// candidate they count for. A pile is a list linked through next, from
+// head[o] to tail[o], -1 ending it, so that moving papers allocates nothing.
 type scottish struct {
 	stvCommon
 	quota       int64
 	votes       []int64
-	piles       [][]paper
+	pos         []int32
+	val         []int64
+	next        []int32
+	head, tail  []int32
 	transferred []bool
 	nt, loss    int64
 	lot         bool // the next stage's candidate was drawn by lot
@@ -33,8 +33,16 @@ type scottish struct {
 }
 
 func newScottish(c stvCommon) *scottish {
-	n := c.b.n
-	return &scottish{stvCommon: c, votes: make([]int64, n), piles: make([][]paper, n), transferred: make([]bool, n)}
+	n, groups := c.b.n, len(c.b.weight)
+	s := &scottish{
+		stvCommon: c, votes: make([]int64, n), transferred: make([]bool, n),
+		pos: make([]int32, groups), val: make([]int64, groups), next: make([]int32, groups),
+		head: make([]int32, n), tail: make([]int32, n),
+	}
+	for o := range n {
+		s.head[o], s.tail[o] = -1, -1
+	}
+	return s
 }
 
 func (s *scottish) common() *stvCommon { return &s.stvCommon }
@@ -44,25 +52,37 @@ func (s *scottish) clone() stvCount {
 	d.stvCommon = s.cloneCommon()
 	d.votes = slices.Clone(s.votes)
 	d.transferred = slices.Clone(s.transferred)
-	d.piles = make([][]paper, len(s.piles))
-	for i, p := range s.piles {
-		d.piles[i] = slices.Clone(p)
-	}
+	d.pos = slices.Clone(s.pos)
+	d.val = slices.Clone(s.val)
+	d.next = slices.Clone(s.next)
+	d.head = slices.Clone(s.head)
+	d.tail = slices.Clone(s.tail)
 	return &d
 }
 
-// next moves a paper to its next continuing preference after pos, and
-// reports false when there is none.
-func (s *scottish) next(p paper) (paper, int, bool) {
-	end := s.b.start[p.g+1]
-	for q := p.pos + 1; q < end; q++ {
+// nextPref returns the next continuing preference of group g after position
+// pos and its position, or -1 when there is none.
+func (s *scottish) nextPref(g int32, pos int32) (int, int32) {
+	end := s.b.start[g+1]
+	for q := pos + 1; q < end; q++ {
 		o := int(s.b.prefs[q])
 		if s.status[o] == stContinuing {
-			p.pos = q
-			return p, o, true
+			return o, q
 		}
 	}
-	return p, -1, false
+	return -1, end
+}
+
+// put adds group g's papers, at preference pos, each worth val, to the pile
+// of o.
+func (s *scottish) put(g int32, o int, pos int32, val int64) {
+	s.pos[g], s.val[g], s.next[g] = pos, val, -1
+	if s.tail[o] < 0 {
+		s.head[o] = g
+	} else {
+		s.next[s.tail[o]] = g
+	}
+	s.tail[o] = g
 }
 
 func (s *scottish) record(action string, cands, elected []int) {
@@ -78,12 +98,11 @@ func (s *scottish) first() {
 	b := s.b
 	s.quota = (b.valid/int64(s.seats+1) + 1) * scotUnit
 	for g := range b.weight {
-		p := paper{g: int32(g), pos: b.start[g] - 1, val: scotUnit}
-		p, o, ok := s.next(p)
-		if !ok {
-			continue // only withdrawn candidates: dropped by flatten already
+		o, pos := s.nextPref(int32(g), b.start[g]-1)
+		if o < 0 {
+			continue // only withdrawn candidates: dropped by drop already
 		}
-		s.piles[o] = append(s.piles[o], p)
+		s.put(int32(g), o, pos, scotUnit)
 		s.votes[o] += b.weight[g] * scotUnit
 	}
 	el := s.electReached(s.votes, s.quota)
@@ -161,25 +180,24 @@ func (s *scottish) transferSurplus(o int) {
 	total := s.votes[o]
 	surplus := total - s.quota
 	var moved int64
-	for _, p := range s.piles[o] {
-		w := s.b.weight[p.g]
-		tv := mulDiv(surplus, p.val, total)
-		q, to, ok := s.next(p)
-		if !ok {
-			s.nt += w * tv
-			moved += w * tv
-			continue
-		}
-		q.val = tv
-		if tv > 0 {
-			s.piles[to] = append(s.piles[to], q)
-		}
-		s.votes[to] += w * tv
+	for g := s.head[o]; g >= 0; {
+		after := s.next[g]
+		w := s.b.weight[g]
+		tv := mulDiv(surplus, s.val[g], total)
 		moved += w * tv
+		to, pos := s.nextPref(g, s.pos[g])
+		switch {
+		case to < 0:
+			s.nt += w * tv
+		case tv > 0:
+			s.put(g, to, pos, tv)
+			s.votes[to] += w * tv
+		}
+		g = after
 	}
 	s.loss += surplus - moved
 	s.votes[o] = s.quota
-	s.piles[o] = nil
+	s.head[o], s.tail[o] = -1, -1
 	s.transferred[o] = true
 	el := s.electReached(s.votes, s.quota)
 	s.record(ActionSurplus, []int{o}, el)
@@ -190,18 +208,19 @@ func (s *scottish) transferSurplus(o int) {
 func (s *scottish) exclude(o int) {
 	s.status[o] = stExcluded
 	s.excluded = append(s.excluded, o)
-	for _, p := range s.piles[o] {
-		w := s.b.weight[p.g]
-		q, to, ok := s.next(p)
-		if !ok {
-			s.nt += w * p.val
-			continue
+	for g := s.head[o]; g >= 0; {
+		after := s.next[g]
+		w, val := s.b.weight[g], s.val[g]
+		if to, pos := s.nextPref(g, s.pos[g]); to < 0 {
+			s.nt += w * val
+		} else {
+			s.put(g, to, pos, val)
+			s.votes[to] += w * val
 		}
-		s.piles[to] = append(s.piles[to], q)
-		s.votes[to] += w * p.val
+		g = after
 	}
 	s.votes[o] = 0
-	s.piles[o] = nil
+	s.head[o], s.tail[o] = -1, -1
 	el := s.electReached(s.votes, s.quota)
 	s.record(ActionExcluded, []int{o}, el)
 }
