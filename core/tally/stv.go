@@ -153,7 +153,7 @@ type stvCounter struct {
 	used   int              // slots in use
 	index  map[string]int32 // ranking bytes → group, when not packed
 	key    []byte
-	order  []uint16
+	order  []uint8
 	scr    []int
 	b      stvBallots // the groups, when not packed
 }
@@ -167,7 +167,7 @@ type stvSlot struct {
 
 // newSTVCounter returns a counter for n options.
 func newSTVCounter(n int, s Settings) *stvCounter {
-	c := &stvCounter{n: n, s: s, order: make([]uint16, 0, n)}
+	c := &stvCounter{n: n, s: s, order: make([]uint8, 0, n)}
 	if n <= packedOptions {
 		c.packed = true
 		c.slots = make([]stvSlot, 1<<10)
@@ -182,13 +182,13 @@ func newSTVCounter(n int, s Settings) *stvCounter {
 
 func (c *stvCounter) add(b Ballot) {
 	c.order = appendOrder(c.order[:0], b.Values, &c.scr)
-	w := int64(b.weight())
+	w := b.weight()
 	if c.packed {
 		var key uint64
 		for _, o := range c.order {
 			key = key<<4 | uint64(o+1)
 		}
-		c.addPacked(key<<(4*(c.n-len(c.order))), w)
+		c.addPacked(key<<(4*(c.n-len(c.order))), int64(w))
 		return
 	}
 	c.key = c.key[:0]
@@ -196,13 +196,13 @@ func (c *stvCounter) add(b Ballot) {
 		c.key = append(c.key, byte(o)) // n ≤ 256: one byte per option
 	}
 	if g, ok := c.index[string(c.key)]; ok {
-		c.b.weight[g] += w
+		c.b.weight[g] += int32(w) // at most MaxSTVBallots in all
 		return
 	}
 	c.index[string(c.key)] = int32(len(c.b.weight))
 	c.b.prefs = append(c.b.prefs, c.order...)
 	c.b.start = append(c.b.start, int32(len(c.b.prefs)))
-	c.b.weight = append(c.b.weight, w)
+	c.b.weight = append(c.b.weight, int32(w))
 }
 
 // addPacked adds w ballots to the group of packed ranking key.
@@ -241,14 +241,14 @@ func (c *stvCounter) grow() {
 // appendOrder appends to dst the options a valid STV ballot ranks, best
 // first. Ranks below 64, the usual case, are ordered by a bit set; larger
 // ones are sorted in scratch.
-func appendOrder(dst []uint16, values []int, scratch *[]int) []uint16 {
-	var at [64]uint16
+func appendOrder(dst []uint8, values []int, scratch *[]int) []uint8 {
+	var at [64]uint8
 	var present uint64
 	for i, v := range values {
 		if v >= 64 {
 			return appendOrderSorted(dst, values, scratch)
 		}
-		at[v&63] = uint16(i)
+		at[v&63] = uint8(i) // n ≤ MaxOptions: one byte per option
 		present |= 1 << v
 	}
 	present &^= 1 // 0 means unranked
@@ -259,7 +259,7 @@ func appendOrder(dst []uint16, values []int, scratch *[]int) []uint16 {
 	return dst
 }
 
-func appendOrderSorted(dst []uint16, values []int, scratch *[]int) []uint16 {
+func appendOrderSorted(dst []uint8, values []int, scratch *[]int) []uint8 {
 	idx := (*scratch)[:0]
 	for i, v := range values {
 		if v > 0 {
@@ -268,7 +268,7 @@ func appendOrderSorted(dst []uint16, values []int, scratch *[]int) []uint16 {
 	}
 	slices.SortFunc(idx, func(x, y int) int { return values[x] - values[y] })
 	for _, o := range idx {
-		dst = append(dst, uint16(o))
+		dst = append(dst, uint8(o))
 	}
 	*scratch = idx
 	return dst
@@ -286,7 +286,7 @@ func (c *stvCounter) groups() *stvBallots {
 			prefs += c.n - bits.TrailingZeros64(sl.key)/4
 		}
 	}
-	b := &stvBallots{n: c.n, start: make([]int32, 1, c.used+1), prefs: make([]uint16, 0, prefs), weight: make([]int64, 0, c.used)}
+	b := &stvBallots{n: c.n, start: make([]int32, 1, c.used+1), prefs: make([]uint8, 0, prefs), weight: make([]int32, 0, c.used)}
 	for _, sl := range c.slots {
 		if sl.weight == 0 {
 			continue
@@ -296,10 +296,10 @@ func (c *stvCounter) groups() *stvBallots {
 			if d == 0 {
 				break
 			}
-			b.prefs = append(b.prefs, uint16(d-1))
+			b.prefs = append(b.prefs, uint8(d-1))
 		}
 		b.start = append(b.start, int32(len(b.prefs)))
-		b.weight = append(b.weight, sl.weight)
+		b.weight = append(b.weight, int32(sl.weight))
 	}
 	return b
 }
@@ -319,6 +319,13 @@ func CountSTV(n int, groups []RankedGroup, s Settings) (Result, error) {
 	if err := checkSTVPoll(n, s); err != nil {
 		return Result{}, err
 	}
+	// Each group is checked and copied while it is in the cache; only the
+	// lengths of the rankings are read beforehand, to size the copy.
+	prefs := 0
+	for _, g := range groups {
+		prefs += len(g.Order)
+	}
+	b := &stvBallots{n: n, start: make([]int32, 1, len(groups)+1), prefs: make([]uint8, 0, prefs), weight: make([]int32, 0, len(groups))}
 	seen := make([]int, n)
 	total := 0
 	for gi, g := range groups {
@@ -339,19 +346,14 @@ func CountSTV(n int, groups []RankedGroup, s Settings) (Result, error) {
 				return Result{}, e
 			}
 			seen[o] = gi + 1
+			b.prefs = append(b.prefs, uint8(o))
 		}
 		total += g.Weight
 		if total > MaxSTVBallots {
 			return Result{}, newError(ProblemValue, -1, "more than %d ballots", MaxSTVBallots)
 		}
-	}
-	b := &stvBallots{n: n, start: make([]int32, 1, len(groups)+1), weight: make([]int64, 0, len(groups))}
-	for _, g := range groups {
-		for _, o := range g.Order {
-			b.prefs = append(b.prefs, uint16(o))
-		}
 		b.start = append(b.start, int32(len(b.prefs)))
-		b.weight = append(b.weight, int64(g.Weight))
+		b.weight = append(b.weight, int32(g.Weight))
 	}
 	r := Result{Method: STV, Ballots: total}
 	countSTV(n, b, s, &r)
@@ -360,12 +362,14 @@ func CountSTV(n int, groups []RankedGroup, s Settings) (Result, error) {
 
 // stvBallots is the ballots of a count, flattened: group g ranks
 // prefs[start[g]:start[g+1]] and counts weight[g] ballots; valid is the
-// ballots of the groups left by drop.
+// ballots of the groups left by drop. An option fits a byte (MaxOptions)
+// and a weight an int32 (MaxSTVBallots): the count streams over these
+// arrays, so that they are kept small.
 type stvBallots struct {
 	n      int
 	start  []int32
-	prefs  []uint16
-	weight []int64
+	prefs  []uint8
+	weight []int32
 	valid  int64
 }
 
@@ -373,6 +377,19 @@ type stvBallots struct {
 // left blank (not valid papers) and those of weight 0, in place, and counts
 // the valid ballots.
 func (b *stvBallots) drop(withdrawn []bool) {
+	if !slices.Contains(withdrawn, true) {
+		// The usual case: nothing to rewrite unless a group is blank or
+		// of weight 0.
+		clean := true
+		for g, w := range b.weight {
+			b.valid += int64(w)
+			clean = clean && w != 0 && b.start[g+1] != b.start[g]
+		}
+		if clean {
+			return
+		}
+		b.valid = 0
+	}
 	p, kept := int32(0), 0
 	from := b.start[0]
 	for g, w := range b.weight {
@@ -391,7 +408,7 @@ func (b *stvBallots) drop(withdrawn []bool) {
 		}
 		b.weight[kept] = w
 		b.start[kept+1] = p
-		b.valid += w
+		b.valid += int64(w)
 		kept++
 	}
 	b.prefs = b.prefs[:p]

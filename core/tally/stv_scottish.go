@@ -14,35 +14,38 @@ const scotUnit = 100_000
 // largest first with inclusive Gregory transfer values truncated to 5
 // decimals, exclusion of the lowest at the value received.
 //
-// A group's ballots form one parcel of identical papers at any time: at
-// preference pos[g] of the group, each worth val[g], in the pile of the
-// candidate they count for. A pile is a list linked through next, from
-// head[o] to tail[o], -1 ending it, so that moving papers allocates nothing.
+// A group's ballots form one parcel of identical papers at any time, held by
+// the candidate they count for: holder[g]. A transfer scans holder for the
+// candidate's parcels, in group order: the scan streams through memory, and
+// each parcel it finds is read independently of the one before, which a
+// million parcels out of the cache need (a pile linked through the parcels
+// made each read wait for the last). Papers set aside keep the holder they
+// left, who is never scanned again. Moving papers allocates nothing.
 type scottish struct {
 	stvCommon
 	quota       int64
 	votes       []int64
-	pos         []int32
-	val         []int64
-	next        []int32
-	head, tail  []int32
+	holder      []uint8  // per group; options fit a byte (MaxOptions)
+	parcels     []parcel // per group
 	transferred []bool
 	nt, loss    int64
 	lot         bool // the next stage's candidate was drawn by lot
 	started     bool
 }
 
+// parcel is a group's papers: w of them at preference pos of the group (an
+// index into stvBallots.prefs, the group's last preference before end), each
+// worth val, at most scotUnit.
+type parcel struct {
+	pos, end, w, val int32
+}
+
 func newScottish(c stvCommon) *scottish {
 	n, groups := c.b.n, len(c.b.weight)
-	s := &scottish{
+	return &scottish{
 		stvCommon: c, votes: make([]int64, n), transferred: make([]bool, n),
-		pos: make([]int32, groups), val: make([]int64, groups), next: make([]int32, groups),
-		head: make([]int32, n), tail: make([]int32, n),
+		holder: make([]uint8, groups), parcels: make([]parcel, groups),
 	}
-	for o := range n {
-		s.head[o], s.tail[o] = -1, -1
-	}
-	return s
 }
 
 func (s *scottish) common() *stvCommon { return &s.stvCommon }
@@ -52,37 +55,21 @@ func (s *scottish) clone() stvCount {
 	d.stvCommon = s.cloneCommon()
 	d.votes = slices.Clone(s.votes)
 	d.transferred = slices.Clone(s.transferred)
-	d.pos = slices.Clone(s.pos)
-	d.val = slices.Clone(s.val)
-	d.next = slices.Clone(s.next)
-	d.head = slices.Clone(s.head)
-	d.tail = slices.Clone(s.tail)
+	d.holder = slices.Clone(s.holder)
+	d.parcels = slices.Clone(s.parcels)
 	return &d
 }
 
-// nextPref returns the next continuing preference of group g after position
-// pos and its position, or -1 when there is none.
-func (s *scottish) nextPref(g int32, pos int32) (int, int32) {
-	end := s.b.start[g+1]
-	for q := pos + 1; q < end; q++ {
+// nextPref returns the next continuing preference of parcel p after its
+// position and the preference's position, or -1 when there is none.
+func (s *scottish) nextPref(p parcel) (int, int32) {
+	for q := p.pos + 1; q < p.end; q++ {
 		o := int(s.b.prefs[q])
 		if s.status[o] == stContinuing {
 			return o, q
 		}
 	}
-	return -1, end
-}
-
-// put adds group g's papers, at preference pos, each worth val, to the pile
-// of o.
-func (s *scottish) put(g int32, o int, pos int32, val int64) {
-	s.pos[g], s.val[g], s.next[g] = pos, val, -1
-	if s.tail[o] < 0 {
-		s.head[o] = g
-	} else {
-		s.next[s.tail[o]] = g
-	}
-	s.tail[o] = g
+	return -1, p.end
 }
 
 func (s *scottish) record(action string, cands, elected []int) {
@@ -97,13 +84,12 @@ func (s *scottish) record(action string, cands, elected []int) {
 func (s *scottish) first() {
 	b := s.b
 	s.quota = (b.valid/int64(s.seats+1) + 1) * scotUnit
-	for g := range b.weight {
-		o, pos := s.nextPref(int32(g), b.start[g]-1)
-		if o < 0 {
-			continue // only withdrawn candidates: dropped by drop already
-		}
-		s.put(int32(g), o, pos, scotUnit)
-		s.votes[o] += b.weight[g] * scotUnit
+	for g, w := range b.weight {
+		p := parcel{pos: b.start[g] - 1, end: b.start[g+1], w: w, val: scotUnit}
+		o, pos := s.nextPref(p) // found: drop removed withdrawn options and blank groups
+		p.pos = pos
+		s.parcels[g], s.holder[g] = p, uint8(o)
+		s.votes[o] += int64(w) * scotUnit
 	}
 	el := s.electReached(s.votes, s.quota)
 	s.record(ActionFirst, nil, el)
@@ -180,24 +166,25 @@ func (s *scottish) transferSurplus(o int) {
 	total := s.votes[o]
 	surplus := total - s.quota
 	var moved int64
-	for g := s.head[o]; g >= 0; {
-		after := s.next[g]
-		w := s.b.weight[g]
-		tv := mulDiv(surplus, s.val[g], total)
+	for g, h := range s.holder {
+		if int(h) != o {
+			continue
+		}
+		p := &s.parcels[g]
+		w := int64(p.w)
+		tv := mulDiv(surplus, int64(p.val), total)
 		moved += w * tv
-		to, pos := s.nextPref(g, s.pos[g])
+		to, pos := s.nextPref(*p)
 		switch {
 		case to < 0:
 			s.nt += w * tv
 		case tv > 0:
-			s.put(g, to, pos, tv)
+			p.pos, p.val, s.holder[g] = pos, int32(tv), uint8(to)
 			s.votes[to] += w * tv
 		}
-		g = after
 	}
 	s.loss += surplus - moved
 	s.votes[o] = s.quota
-	s.head[o], s.tail[o] = -1, -1
 	s.transferred[o] = true
 	el := s.electReached(s.votes, s.quota)
 	s.record(ActionSurplus, []int{o}, el)
@@ -208,19 +195,20 @@ func (s *scottish) transferSurplus(o int) {
 func (s *scottish) exclude(o int) {
 	s.status[o] = stExcluded
 	s.excluded = append(s.excluded, o)
-	for g := s.head[o]; g >= 0; {
-		after := s.next[g]
-		w, val := s.b.weight[g], s.val[g]
-		if to, pos := s.nextPref(g, s.pos[g]); to < 0 {
+	for g, h := range s.holder {
+		if int(h) != o {
+			continue
+		}
+		p := &s.parcels[g]
+		w, val := int64(p.w), int64(p.val)
+		if to, pos := s.nextPref(*p); to < 0 {
 			s.nt += w * val
 		} else {
-			s.put(g, to, pos, val)
+			p.pos, s.holder[g] = pos, uint8(to)
 			s.votes[to] += w * val
 		}
-		g = after
 	}
 	s.votes[o] = 0
-	s.head[o], s.tail[o] = -1, -1
 	el := s.electReached(s.votes, s.quota)
 	s.record(ActionExcluded, []int{o}, el)
 }
