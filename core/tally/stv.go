@@ -155,7 +155,8 @@ type stvCounter struct {
 	key    []byte
 	order  []uint8
 	scr    []int
-	b      stvBallots // the groups, when not packed
+	b      stvBallots // the groups' rankings, when not packed
+	weight []int64    // the groups' weights, when not packed
 }
 
 // stvSlot is a packed ranking, option+1 in 4 bits, first preference highest,
@@ -196,13 +197,13 @@ func (c *stvCounter) add(b Ballot) {
 		c.key = append(c.key, byte(o)) // n ≤ 256: one byte per option
 	}
 	if g, ok := c.index[string(c.key)]; ok {
-		c.b.weight[g] += int32(w) // at most MaxSTVBallots in all
+		c.weight[g] += int64(w)
 		return
 	}
-	c.index[string(c.key)] = int32(len(c.b.weight))
+	c.index[string(c.key)] = int32(len(c.weight))
 	c.b.prefs = append(c.b.prefs, c.order...)
 	c.b.start = append(c.b.start, int32(len(c.b.prefs)))
-	c.b.weight = append(c.b.weight, int32(w))
+	c.weight = append(c.weight, int64(w))
 }
 
 // addPacked adds w ballots to the group of packed ranking key.
@@ -275,10 +276,12 @@ func appendOrderSorted(dst []uint8, values []int, scratch *[]int) []uint8 {
 }
 
 // groups returns the ballots grouped by ranking, blank groups included, in
-// no particular order. Call it once, after the last add.
-func (c *stvCounter) groups() *stvBallots {
+// no particular order: b holds the rankings (not b.weight), weight the
+// groups' weights, which RankedGroups does not bound. Call it once, after the
+// last add.
+func (c *stvCounter) groups() (b *stvBallots, weight []int64) {
 	if !c.packed {
-		return &c.b
+		return &c.b, c.weight
 	}
 	prefs := 0
 	for _, sl := range c.slots {
@@ -286,7 +289,8 @@ func (c *stvCounter) groups() *stvBallots {
 			prefs += c.n - bits.TrailingZeros64(sl.key)/4
 		}
 	}
-	b := &stvBallots{n: c.n, start: make([]int32, 1, c.used+1), prefs: make([]uint8, 0, prefs), weight: make([]int32, 0, c.used)}
+	b = &stvBallots{n: c.n, start: make([]int32, 1, c.used+1), prefs: make([]uint8, 0, prefs)}
+	weight = make([]int64, 0, c.used)
 	for _, sl := range c.slots {
 		if sl.weight == 0 {
 			continue
@@ -299,13 +303,18 @@ func (c *stvCounter) groups() *stvBallots {
 			b.prefs = append(b.prefs, uint8(d-1))
 		}
 		b.start = append(b.start, int32(len(b.prefs)))
-		b.weight = append(b.weight, int32(sl.weight))
+		weight = append(weight, sl.weight)
 	}
-	return b
+	return b, weight
 }
 
 func (c *stvCounter) finish(r *Result) {
-	countSTV(c.n, c.groups(), c.s, r)
+	b, weight := c.groups()
+	b.weight = make([]int32, len(weight))
+	for g, w := range weight {
+		b.weight[g] = int32(w) // Count keeps the total within MaxSTVBallots
+	}
+	countSTV(c.n, b, c.s, r)
 }
 
 // CountSTV counts weighted ranked groups (read from a BLT file, say) by STV
@@ -718,15 +727,15 @@ func RankedGroups(ballots []Ballot) []RankedGroup {
 	for _, b := range ballots {
 		c.add(b)
 	}
-	b := c.groups()
+	b, weight := c.groups()
 	orders := make([]int, len(b.prefs)) // one backing array
 	for i, o := range b.prefs {
 		orders[i] = int(o)
 	}
-	out := make([]RankedGroup, len(b.weight))
+	out := make([]RankedGroup, len(weight))
 	for g := range out {
 		from, to := b.start[g], b.start[g+1]
-		out[g] = RankedGroup{Order: orders[from:to:to], Weight: int(b.weight[g])}
+		out[g] = RankedGroup{Order: orders[from:to:to], Weight: int(weight[g])}
 	}
 	slices.SortFunc(out, func(a, b RankedGroup) int { return slices.Compare(a.Order, b.Order) })
 	return out
