@@ -734,8 +734,10 @@ func RankedGroups(ballots []Ballot) []RankedGroup {
 	}
 	out := make([]RankedGroup, len(weight))
 	for g := range out {
-		from, to := b.start[g], b.start[g+1]
-		out[g] = RankedGroup{Order: orders[from:to:to], Weight: int(weight[g])}
+		out[g].Weight = int(weight[g])
+		if from, to := b.start[g], b.start[g+1]; to > from {
+			out[g].Order = orders[from:to:to] // a blank ballot's stays nil
+		}
 	}
 	slices.SortFunc(out, func(a, b RankedGroup) int { return slices.Compare(a.Order, b.Order) })
 	return out
