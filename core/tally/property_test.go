@@ -191,6 +191,47 @@ func TestCount_RankGapsDoNotMatter(t *testing.T) {
 	})
 }
 
+// Ensure an STV count does not depend on how its ballots are grouped: the
+// count of the ballots, of the same ballots with their ranks spread apart
+// (ranks of 64 and more), and CountSTV's count of their RankedGroups agree,
+// with some candidates withdrawn too.
+func TestSTV_GroupingDoesNotMatter(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := drawPoll(t, tally.STV)
+		for o := range p.n {
+			if rapid.IntRange(0, 5).Draw(t, "withdrawn") == 0 {
+				p.s.Withdrawn = append(p.s.Withdrawn, o)
+			}
+		}
+		b := drawBallots(t, p)
+		spread := make([]tally.Ballot, len(b))
+		for k, ballot := range b {
+			v := slices.Clone(ballot.Values)
+			for i := range v {
+				if v[i] > 0 {
+					v[i] = v[i]*37 + 5
+				}
+			}
+			spread[k] = tally.Ballot{Values: v}
+		}
+		want := count(t, p, b)
+		if diff := cmp.Diff(want, count(t, p, spread)); diff != "" {
+			t.Fatalf("result (-dense +spread):\n%s", diff)
+		}
+		groups := tally.RankedGroups(b)
+		if !slices.IsSortedFunc(groups, func(x, y tally.RankedGroup) int { return slices.Compare(x.Order, y.Order) }) {
+			t.Fatalf("groups %v not sorted by ranking", groups)
+		}
+		got, err := tally.CountSTV(p.n, groups, p.s)
+		if err != nil {
+			t.Fatalf("CountSTV: %v", err)
+		}
+		if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("result (-ballots +groups):\n%s", diff)
+		}
+	})
+}
+
 // Ensure relabelling the options relabels the result the same way and
 // changes nothing else: no tie is ever broken by option order.
 func TestCount_OptionOrderDoesNotMatter(t *testing.T) {

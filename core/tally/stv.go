@@ -1,6 +1,7 @@
 package tally
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -137,41 +138,183 @@ func checkSTVPoll(n int, s Settings) *Error {
 	return nil
 }
 
-// stvCounter collects the ballots of an STV poll as ranked groups.
+// stvCounter collects the ballots of an STV poll as groups of identical
+// rankings. Up to packedOptions options, a ranking packs into a uint64 key
+// and an open-addressing table of keys and weights, holding no pointers,
+// finds its group: a ballot touches one slot, and the table grows with the
+// distinct rankings, not with the ballots. Larger polls use a map keyed by
+// the ranking's bytes.
 type stvCounter struct {
 	n      int
 	s      Settings
-	groups map[string]int
-	list   []RankedGroup
-	idx    []int
+	packed bool
+	slots  []stvSlot        // packed rankings, a power of two of them
+	shift  uint             // 64 − log2(len(slots)): a key's home slot is its hash >> shift
+	used   int              // slots in use
+	index  map[string]int32 // ranking bytes → group, when not packed
+	key    []byte
+	order  []uint8
+	scr    []int
+	b      stvBallots // the groups' rankings, when not packed
+	weight []int64    // the groups' weights, when not packed
 }
 
+// stvSlot is a packed ranking, option+1 in 4 bits, first preference highest,
+// and the weight of its ballots; weight 0 marks a free slot.
+type stvSlot struct {
+	key    uint64
+	weight int64
+}
+
+// newSTVCounter returns a counter for n options.
 func newSTVCounter(n int, s Settings) *stvCounter {
-	return &stvCounter{n: n, s: s, groups: map[string]int{}}
+	c := &stvCounter{n: n, s: s, order: make([]uint8, 0, n)}
+	if n <= packedOptions {
+		c.packed = true
+		c.slots = make([]stvSlot, 1<<10)
+		c.shift = 64 - 10
+	} else {
+		c.index = make(map[string]int32)
+		c.key = make([]byte, 0, n)
+		c.b = stvBallots{n: n, start: []int32{0}}
+	}
+	return c
 }
 
 func (c *stvCounter) add(b Ballot) {
-	c.idx = c.idx[:0]
-	for i, v := range b.Values {
-		if v > 0 {
-			c.idx = append(c.idx, i)
+	c.order = appendOrder(c.order[:0], b.Values, &c.scr)
+	w := b.weight()
+	if c.packed {
+		var key uint64
+		for _, o := range c.order {
+			key = key<<4 | uint64(o+1)
 		}
-	}
-	slices.SortFunc(c.idx, func(x, y int) int { return b.Values[x] - b.Values[y] })
-	key := make([]byte, 0, len(c.idx))
-	for _, o := range c.idx {
-		key = append(key, byte(o)) // n ≤ 256: one byte per option
-	}
-	if g, ok := c.groups[string(key)]; ok {
-		c.list[g].Weight += b.weight()
+		c.addPacked(key<<(4*(c.n-len(c.order))), int64(w))
 		return
 	}
-	c.groups[string(key)] = len(c.list)
-	c.list = append(c.list, RankedGroup{Order: slices.Clone(c.idx), Weight: b.weight()})
+	c.key = c.key[:0]
+	for _, o := range c.order {
+		c.key = append(c.key, byte(o)) // n ≤ 256: one byte per option
+	}
+	if g, ok := c.index[string(c.key)]; ok {
+		c.weight[g] += int64(w)
+		return
+	}
+	c.index[string(c.key)] = int32(len(c.weight))
+	c.b.prefs = append(c.b.prefs, c.order...)
+	c.b.start = append(c.b.start, int32(len(c.b.prefs)))
+	c.weight = append(c.weight, int64(w))
+}
+
+// addPacked adds w ballots to the group of packed ranking key.
+func (c *stvCounter) addPacked(key uint64, w int64) {
+	mask := len(c.slots) - 1
+	for i := int((key * 0x9e3779b97f4a7c15) >> c.shift); ; i = (i + 1) & mask {
+		sl := &c.slots[i]
+		if sl.weight == 0 {
+			sl.key, sl.weight = key, w
+			c.used++
+			if 4*c.used > 3*len(c.slots) {
+				c.grow()
+			}
+			return
+		}
+		if sl.key == key {
+			sl.weight += w
+			return
+		}
+	}
+}
+
+// grow doubles the table.
+func (c *stvCounter) grow() {
+	old := c.slots
+	c.slots = make([]stvSlot, 2*len(old))
+	c.shift--
+	c.used = 0
+	for _, sl := range old {
+		if sl.weight != 0 {
+			c.addPacked(sl.key, sl.weight)
+		}
+	}
+}
+
+// appendOrder appends to dst the options a valid STV ballot ranks, best
+// first. Ranks below 64, the usual case, are ordered by a bit set; larger
+// ones are sorted in scratch.
+func appendOrder(dst []uint8, values []int, scratch *[]int) []uint8 {
+	var at [64]uint8
+	var present uint64
+	for i, v := range values {
+		if v >= 64 {
+			return appendOrderSorted(dst, values, scratch)
+		}
+		at[v&63] = uint8(i) // n ≤ MaxOptions: one byte per option
+		present |= 1 << v
+	}
+	present &^= 1 // 0 means unranked
+	for present != 0 {
+		dst = append(dst, at[bits.TrailingZeros64(present)])
+		present &= present - 1
+	}
+	return dst
+}
+
+func appendOrderSorted(dst []uint8, values []int, scratch *[]int) []uint8 {
+	idx := (*scratch)[:0]
+	for i, v := range values {
+		if v > 0 {
+			idx = append(idx, i)
+		}
+	}
+	slices.SortFunc(idx, func(x, y int) int { return values[x] - values[y] })
+	for _, o := range idx {
+		dst = append(dst, uint8(o))
+	}
+	*scratch = idx
+	return dst
+}
+
+// groups returns the ballots grouped by ranking, blank groups included, in
+// no particular order: b holds the rankings (not b.weight), weight the
+// groups' weights, which RankedGroups does not bound. Call it once, after the
+// last add.
+func (c *stvCounter) groups() (b *stvBallots, weight []int64) {
+	if !c.packed {
+		return &c.b, c.weight
+	}
+	prefs := 0
+	for _, sl := range c.slots {
+		if sl.weight != 0 && sl.key != 0 {
+			prefs += c.n - bits.TrailingZeros64(sl.key)/4
+		}
+	}
+	b = &stvBallots{n: c.n, start: make([]int32, 1, c.used+1), prefs: make([]uint8, 0, prefs)}
+	weight = make([]int64, 0, c.used)
+	for _, sl := range c.slots {
+		if sl.weight == 0 {
+			continue
+		}
+		for shift := 4 * (c.n - 1); shift >= 0; shift -= 4 {
+			d := sl.key >> shift & 0xF
+			if d == 0 {
+				break
+			}
+			b.prefs = append(b.prefs, uint8(d-1))
+		}
+		b.start = append(b.start, int32(len(b.prefs)))
+		weight = append(weight, sl.weight)
+	}
+	return b, weight
 }
 
 func (c *stvCounter) finish(r *Result) {
-	countSTV(c.n, c.list, c.s, r)
+	b, weight := c.groups()
+	b.weight = make([]int32, len(weight))
+	for g, w := range weight {
+		b.weight[g] = int32(w) // Count keeps the total within MaxSTVBallots
+	}
+	countSTV(c.n, b, c.s, r)
 }
 
 // CountSTV counts weighted ranked groups (read from a BLT file, say) by STV
@@ -185,6 +328,13 @@ func CountSTV(n int, groups []RankedGroup, s Settings) (Result, error) {
 	if err := checkSTVPoll(n, s); err != nil {
 		return Result{}, err
 	}
+	// Each group is checked and copied while it is in the cache; only the
+	// lengths of the rankings are read beforehand, to size the copy.
+	prefs := 0
+	for _, g := range groups {
+		prefs += len(g.Order)
+	}
+	b := &stvBallots{n: n, start: make([]int32, 1, len(groups)+1), prefs: make([]uint8, 0, prefs), weight: make([]int32, 0, len(groups))}
 	seen := make([]int, n)
 	total := 0
 	for gi, g := range groups {
@@ -205,48 +355,74 @@ func CountSTV(n int, groups []RankedGroup, s Settings) (Result, error) {
 				return Result{}, e
 			}
 			seen[o] = gi + 1
+			b.prefs = append(b.prefs, uint8(o))
 		}
 		total += g.Weight
 		if total > MaxSTVBallots {
 			return Result{}, newError(ProblemValue, -1, "more than %d ballots", MaxSTVBallots)
 		}
+		b.start = append(b.start, int32(len(b.prefs)))
+		b.weight = append(b.weight, int32(g.Weight))
 	}
 	r := Result{Method: STV, Ballots: total}
-	countSTV(n, groups, s, &r)
+	countSTV(n, b, s, &r)
 	return r, nil
 }
 
 // stvBallots is the ballots of a count, flattened: group g ranks
-// prefs[start[g]:start[g+1]] (withdrawn options removed) and counts weight[g]
-// ballots. Blank groups are dropped.
+// prefs[start[g]:start[g+1]] and counts weight[g] ballots; valid is the
+// ballots of the groups left by drop. An option fits a byte (MaxOptions)
+// and a weight an int32 (MaxSTVBallots): the count streams over these
+// arrays, so that they are kept small.
 type stvBallots struct {
 	n      int
 	start  []int32
-	prefs  []uint16
-	weight []int64
+	prefs  []uint8
+	weight []int32
 	valid  int64
 }
 
-func flatten(n int, groups []RankedGroup, withdrawn []bool) *stvBallots {
-	b := &stvBallots{n: n, start: []int32{0}}
-	for _, g := range groups {
-		if g.Weight == 0 {
-			continue
+// drop removes the withdrawn options from every ranking, then the groups
+// left blank (not valid papers) and those of weight 0, in place, and counts
+// the valid ballots.
+func (b *stvBallots) drop(withdrawn []bool) {
+	if !slices.Contains(withdrawn, true) {
+		// The usual case: nothing to rewrite unless a group is blank or
+		// of weight 0.
+		clean := true
+		for g, w := range b.weight {
+			b.valid += int64(w)
+			clean = clean && w != 0 && b.start[g+1] != b.start[g]
 		}
-		before := len(b.prefs)
-		for _, o := range g.Order {
+		if clean {
+			return
+		}
+		b.valid = 0
+	}
+	p, kept := int32(0), 0
+	from := b.start[0]
+	for g, w := range b.weight {
+		to := b.start[g+1]
+		begin := p
+		for _, o := range b.prefs[from:to] {
 			if !withdrawn[o] {
-				b.prefs = append(b.prefs, uint16(o))
+				b.prefs[p] = o
+				p++
 			}
 		}
-		if len(b.prefs) == before {
-			continue // blank: not a valid paper
+		from = to
+		if p == begin || w == 0 {
+			p = begin
+			continue
 		}
-		b.start = append(b.start, int32(len(b.prefs)))
-		b.weight = append(b.weight, int64(g.Weight))
-		b.valid += int64(g.Weight)
+		b.weight[kept] = w
+		b.start[kept+1] = p
+		b.valid += int64(w)
+		kept++
 	}
-	return b
+	b.prefs = b.prefs[:p]
+	b.start = b.start[:kept+1]
+	b.weight = b.weight[:kept]
 }
 
 // Candidate status during a count.
@@ -420,12 +596,12 @@ func sameSet(a, b []int) bool {
 }
 
 // countSTV counts by the rule s selects and writes the STV fields of r.
-func countSTV(n int, groups []RankedGroup, s Settings, r *Result) {
+func countSTV(n int, b *stvBallots, s Settings, r *Result) {
 	withdrawn := make([]bool, n)
 	for _, w := range s.Withdrawn {
 		withdrawn[w] = true
 	}
-	b := flatten(n, groups, withdrawn)
+	b.drop(withdrawn)
 	// Each branch is a whole count: fewer of them for large counts, so that
 	// exploring a tie costs at most a few seconds.
 	budget := min(stvBranchBudget, max(4, 2_000_000/(len(b.weight)+1)))
@@ -546,11 +722,23 @@ func RankedGroups(ballots []Ballot) []RankedGroup {
 	if len(ballots) == 0 {
 		return nil
 	}
-	c := newSTVCounter(len(ballots[0].Values), Settings{})
+	n := len(ballots[0].Values)
+	c := newSTVCounter(n, Settings{})
 	for _, b := range ballots {
 		c.add(b)
 	}
-	out := c.list
+	b, weight := c.groups()
+	orders := make([]int, len(b.prefs)) // one backing array
+	for i, o := range b.prefs {
+		orders[i] = int(o)
+	}
+	out := make([]RankedGroup, len(weight))
+	for g := range out {
+		out[g].Weight = int(weight[g])
+		if from, to := b.start[g], b.start[g+1]; to > from {
+			out[g].Order = orders[from:to:to] // a blank ballot's stays nil
+		}
+	}
 	slices.SortFunc(out, func(a, b RankedGroup) int { return slices.Compare(a.Order, b.Order) })
 	return out
 }

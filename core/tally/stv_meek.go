@@ -55,7 +55,8 @@ func (m *meek) distribute() {
 	clear(m.votes)
 	m.excess = 0
 	b := m.b
-	for g, wt := range b.weight {
+	for g, wt32 := range b.weight {
+		wt := int64(wt32)
 		w := int64(meekUnit)
 		for _, o := range b.prefs[b.start[g]:b.start[g+1]] {
 			k := m.keep[o]

@@ -9,32 +9,43 @@ import (
 // of 10^-5, so truncating a transfer value to 5 decimals is integer division.
 const scotUnit = 100_000
 
-// paper is a parcel of identical papers: the group's ballots, at preference
-// pos of the group, each worth val.
-type paper struct {
-	g   int32
-	pos int32
-	val int64
-}
-
 // scottish counts by the Scottish Local Government Elections Order 2007,
 // schedule 1, rules 45 to 53: Droop quota fixed once, surpluses one at a time
 // largest first with inclusive Gregory transfer values truncated to 5
 // decimals, exclusion of the lowest at the value received.
+//
+// A group's ballots form one parcel of identical papers at any time, held by
+// the candidate they count for: holder[g]. A transfer scans holder for the
+// candidate's parcels, in group order: the scan streams through memory, and
+// each parcel it finds is read independently of the one before, which a
+// million parcels out of the cache need (a pile linked through the parcels
+// made each read wait for the last). Papers set aside keep the holder they
+// left, who is never scanned again. Moving papers allocates nothing.
 type scottish struct {
 	stvCommon
 	quota       int64
 	votes       []int64
-	piles       [][]paper
+	holder      []uint8  // per group; options fit a byte (MaxOptions)
+	parcels     []parcel // per group
 	transferred []bool
 	nt, loss    int64
 	lot         bool // the next stage's candidate was drawn by lot
 	started     bool
 }
 
+// parcel is a group's papers: w of them at preference pos of the group (an
+// index into stvBallots.prefs, the group's last preference before end), each
+// worth val, at most scotUnit.
+type parcel struct {
+	pos, end, w, val int32
+}
+
 func newScottish(c stvCommon) *scottish {
-	n := c.b.n
-	return &scottish{stvCommon: c, votes: make([]int64, n), piles: make([][]paper, n), transferred: make([]bool, n)}
+	n, groups := c.b.n, len(c.b.weight)
+	return &scottish{
+		stvCommon: c, votes: make([]int64, n), transferred: make([]bool, n),
+		holder: make([]uint8, groups), parcels: make([]parcel, groups),
+	}
 }
 
 func (s *scottish) common() *stvCommon { return &s.stvCommon }
@@ -44,25 +55,21 @@ func (s *scottish) clone() stvCount {
 	d.stvCommon = s.cloneCommon()
 	d.votes = slices.Clone(s.votes)
 	d.transferred = slices.Clone(s.transferred)
-	d.piles = make([][]paper, len(s.piles))
-	for i, p := range s.piles {
-		d.piles[i] = slices.Clone(p)
-	}
+	d.holder = slices.Clone(s.holder)
+	d.parcels = slices.Clone(s.parcels)
 	return &d
 }
 
-// next moves a paper to its next continuing preference after pos, and
-// reports false when there is none.
-func (s *scottish) next(p paper) (paper, int, bool) {
-	end := s.b.start[p.g+1]
-	for q := p.pos + 1; q < end; q++ {
+// nextPref returns the next continuing preference of parcel p after its
+// position and the preference's position, or -1 when there is none.
+func (s *scottish) nextPref(p parcel) (int, int32) {
+	for q := p.pos + 1; q < p.end; q++ {
 		o := int(s.b.prefs[q])
 		if s.status[o] == stContinuing {
-			p.pos = q
-			return p, o, true
+			return o, q
 		}
 	}
-	return p, -1, false
+	return -1, p.end
 }
 
 func (s *scottish) record(action string, cands, elected []int) {
@@ -77,14 +84,12 @@ func (s *scottish) record(action string, cands, elected []int) {
 func (s *scottish) first() {
 	b := s.b
 	s.quota = (b.valid/int64(s.seats+1) + 1) * scotUnit
-	for g := range b.weight {
-		p := paper{g: int32(g), pos: b.start[g] - 1, val: scotUnit}
-		p, o, ok := s.next(p)
-		if !ok {
-			continue // only withdrawn candidates: dropped by flatten already
-		}
-		s.piles[o] = append(s.piles[o], p)
-		s.votes[o] += b.weight[g] * scotUnit
+	for g, w := range b.weight {
+		p := parcel{pos: b.start[g] - 1, end: b.start[g+1], w: w, val: scotUnit}
+		o, pos := s.nextPref(p) // found: drop removed withdrawn options and blank groups
+		p.pos = pos
+		s.parcels[g], s.holder[g] = p, uint8(o)
+		s.votes[o] += int64(w) * scotUnit
 	}
 	el := s.electReached(s.votes, s.quota)
 	s.record(ActionFirst, nil, el)
@@ -161,25 +166,25 @@ func (s *scottish) transferSurplus(o int) {
 	total := s.votes[o]
 	surplus := total - s.quota
 	var moved int64
-	for _, p := range s.piles[o] {
-		w := s.b.weight[p.g]
-		tv := mulDiv(surplus, p.val, total)
-		q, to, ok := s.next(p)
-		if !ok {
-			s.nt += w * tv
-			moved += w * tv
+	for g, h := range s.holder {
+		if int(h) != o {
 			continue
 		}
-		q.val = tv
-		if tv > 0 {
-			s.piles[to] = append(s.piles[to], q)
-		}
-		s.votes[to] += w * tv
+		p := &s.parcels[g]
+		w := int64(p.w)
+		tv := mulDiv(surplus, int64(p.val), total)
 		moved += w * tv
+		to, pos := s.nextPref(*p)
+		switch {
+		case to < 0:
+			s.nt += w * tv
+		case tv > 0:
+			p.pos, p.val, s.holder[g] = pos, int32(tv), uint8(to)
+			s.votes[to] += w * tv
+		}
 	}
 	s.loss += surplus - moved
 	s.votes[o] = s.quota
-	s.piles[o] = nil
 	s.transferred[o] = true
 	el := s.electReached(s.votes, s.quota)
 	s.record(ActionSurplus, []int{o}, el)
@@ -190,18 +195,20 @@ func (s *scottish) transferSurplus(o int) {
 func (s *scottish) exclude(o int) {
 	s.status[o] = stExcluded
 	s.excluded = append(s.excluded, o)
-	for _, p := range s.piles[o] {
-		w := s.b.weight[p.g]
-		q, to, ok := s.next(p)
-		if !ok {
-			s.nt += w * p.val
+	for g, h := range s.holder {
+		if int(h) != o {
 			continue
 		}
-		s.piles[to] = append(s.piles[to], q)
-		s.votes[to] += w * p.val
+		p := &s.parcels[g]
+		w, val := int64(p.w), int64(p.val)
+		if to, pos := s.nextPref(*p); to < 0 {
+			s.nt += w * val
+		} else {
+			p.pos, s.holder[g] = pos, uint8(to)
+			s.votes[to] += w * val
+		}
 	}
 	s.votes[o] = 0
-	s.piles[o] = nil
 	el := s.electReached(s.votes, s.quota)
 	s.record(ActionExcluded, []int{o}, el)
 }

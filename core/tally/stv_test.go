@@ -515,3 +515,21 @@ func TestRankedGroups(t *testing.T) {
 		}
 	}
 }
+
+// Ensure RankedGroups adds up weights beyond what a count accepts (a BLT
+// file may hold them) without overflowing, on both of its grouping paths
+// (up to 15 options, and more).
+func TestRankedGroups_LargeWeights(t *testing.T) {
+	for _, n := range []int{3, 20} {
+		heavy := make([]tally.Ballot, 3000)
+		for i := range heavy {
+			v := make([]int, n)
+			v[1] = 1
+			heavy[i] = tally.Ballot{Values: v, Weight: tally.MaxWeight}
+		}
+		got := tally.RankedGroups(heavy)
+		if len(got) != 1 || got[0].Weight != 3000*tally.MaxWeight || !slices.Equal(got[0].Order, []int{1}) {
+			t.Errorf("%d options: %v, want one group [1] of weight %d", n, got, 3000*tally.MaxWeight)
+		}
+	}
+}

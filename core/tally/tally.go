@@ -352,19 +352,22 @@ func Count(m Method, n int, ballots []Ballot, s Settings) (Result, error) {
 		return Result{}, perr
 	}
 	// One pass: each ballot is checked and counted while its values are in
-	// the cache. A malformed ballot discards the partial count.
+	// the cache. A malformed ballot discards the partial count. Only IRV's
+	// aggregator must know beforehand whether a ballot has a Weight: other
+	// methods do not read the ballots twice (a second read of a large count
+	// comes from memory again, not from the cache).
 	weighted, total := false, 0
-	for _, b := range ballots {
-		if b.Weight != 0 {
-			weighted = true
-			break
-		}
+	if k == kIRV {
+		weighted = slices.ContainsFunc(ballots, func(b Ballot) bool { return b.Weight != 0 })
 	}
 	c := newCounter(k, n, s, len(ballots), weighted)
 	for i, b := range ballots {
 		if err := checkBallot(k, n, b, s); err != nil {
 			err.Ballot = i
 			return Result{}, err
+		}
+		if b.Weight != 0 {
+			weighted = true
 		}
 		total += b.weight()
 		if k == kSTV && total > MaxSTVBallots { // votes of a count stay within int64
@@ -388,8 +391,8 @@ type counter interface {
 }
 
 // newCounter returns the counter for a poll that passed checkPoll; ballots
-// is the number of ballots to come, for preallocation; weighted says that
-// some ballot has a Weight.
+// is the number of ballots to come, for preallocation; weighted says, for
+// IRV, that some ballot has a Weight.
 func newCounter(k kind, n int, s Settings, ballots int, weighted bool) counter {
 	switch k {
 	case kSingle:
