@@ -3,8 +3,10 @@ package tally_test
 import (
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/engage-org/engage/core/tally"
+	"github.com/engage-org/engage/internal/cputime"
 )
 
 // stvBenchGroups returns count ballots over n candidates, each a weight-1
@@ -52,33 +54,43 @@ func stvBenchGroups(count, n int) []tally.RankedGroup {
 }
 
 // BenchmarkSTV counts 20 candidates for 5 seats from 100k and 1M ballots,
-// by the Scottish rules and by Meek. The time must grow linearly with the
-// ballots (1M ÷ 100k ≤ 11).
+// by the Scottish rules and by Meek: in each iteration each tenth of the 1M
+// ballots, then all of them, as BenchmarkCount does. It reports the CPU time
+// of each size and their ratio, 1M/100k: the time must grow linearly with the
+// ballots (≤ 11).
 func BenchmarkSTV(b *testing.B) {
 	const n, seats = 20, 5
 	const all, tenth = 1_000_000, 100_000
 	groups := stvBenchGroups(all, n)
+	if _, ok := cputime.Now(); !ok {
+		b.Skip("no CPU clock on this platform")
+	}
 	for _, meek := range []bool{false, true} {
 		name := "scottish"
 		if meek {
 			name = "meek"
 		}
 		s := tally.Settings{Seats: seats, Meek: meek}
-		b.Run(name+"/100k", func(b *testing.B) {
-			k := 0
-			measureCPU(b, func() {
-				if _, err := tally.CountSTV(n, groups[k*tenth:(k+1)*tenth], s); err != nil {
+		b.Run(name, func(b *testing.B) {
+			count := func(part []tally.RankedGroup) time.Duration {
+				start, _ := cputime.Now()
+				if _, err := tally.CountSTV(n, part, s); err != nil {
 					b.Fatal(err)
 				}
-				k = (k + 1) % (all / tenth)
-			})
-		})
-		b.Run(name+"/1M", func(b *testing.B) {
-			measureCPU(b, func() {
-				if _, err := tally.CountSTV(n, groups, s); err != nil {
-					b.Fatal(err)
+				end, _ := cputime.Now()
+				return end - start
+			}
+			var small, large time.Duration
+			for b.Loop() {
+				for k := range all / tenth {
+					small += count(groups[k*tenth : (k+1)*tenth])
 				}
-			})
+				large += count(groups)
+			}
+			small /= all / tenth
+			b.ReportMetric(float64(small.Nanoseconds())/float64(b.N), "cpu-ns/100k")
+			b.ReportMetric(float64(large.Nanoseconds())/float64(b.N), "cpu-ns/1M")
+			b.ReportMetric(float64(large)/float64(small), "1M/100k")
 		})
 	}
 }
